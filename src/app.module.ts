@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { StateStoreModule } from './state-store/state-store.module';
+
+export interface AppOptions {
+  /** Exact environment to use instead of `.env` + `process.env` (tests). */
+  env?: Record<string, string | undefined>;
+  /** Where log lines go instead of stdout (tests that read the logs). */
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot({ env: options.env }),
+        LoggingModule.forRoot({ destination: options.logDestination }),
+        DatabaseModule,
+        StateStoreModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Every expected failure in the service is a `DomainError` with one of these codes. Services throw them
+ * without knowing about HTTP; `HttpErrorFilter` maps each code to a status with an exhaustive switch.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  MalformedJson = 'malformed_json',
+  PayloadTooLarge = 'payload_too_large',
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  RateLimited = 'rate_limited',
+  KeysExhausted = 'keys_exhausted',
+  NoUsableKeys = 'no_usable_keys',
+  UpstreamFailed = 'upstream_failed',
+  StateStoreUnavailable = 'state_store_unavailable',
+  DatabaseUnavailable = 'database_unavailable',
+  NotReady = 'not_ready',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Safe to show to the client: never a secret, never a stack. */
+    readonly details?: unknown,
+    /** Seconds the client should wait before retrying (sent as `Retry-After`). */
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

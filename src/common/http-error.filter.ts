@@ -1,0 +1,113 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, ErrorCode } from './domain-error';
+
+/** The Django API's error body, kept by the frontend. */
+export interface ErrorBody {
+  error: string;
+  details?: unknown;
+  retry_after?: number;
+}
+
+export function statusFor(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+    case ErrorCode.MalformedJson:
+      return HttpStatus.BAD_REQUEST;
+    case ErrorCode.Unauthorized:
+      return HttpStatus.UNAUTHORIZED;
+    case ErrorCode.Forbidden:
+      return HttpStatus.FORBIDDEN;
+    case ErrorCode.NotFound:
+      return HttpStatus.NOT_FOUND;
+    case ErrorCode.Conflict:
+      return HttpStatus.CONFLICT;
+    case ErrorCode.PayloadTooLarge:
+      return HttpStatus.PAYLOAD_TOO_LARGE;
+    case ErrorCode.RateLimited:
+    case ErrorCode.KeysExhausted:
+      return HttpStatus.TOO_MANY_REQUESTS;
+    case ErrorCode.UpstreamFailed:
+      return HttpStatus.BAD_GATEWAY;
+    case ErrorCode.NoUsableKeys:
+    case ErrorCode.StateStoreUnavailable:
+    case ErrorCode.DatabaseUnavailable:
+    case ErrorCode.NotReady:
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    default: {
+      const unhandled: never = code;
+      throw new Error(`No HTTP status for error code ${String(unhandled)}`);
+    }
+  }
+}
+
+/** body-parser's own errors carry `type`; turn the two a client can cause into domain errors. */
+function fromBodyParser(err: unknown): DomainError | null {
+  const type = (err as { type?: unknown })?.type;
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    return new DomainError(ErrorCode.PayloadTooLarge, 'Request body is too large', { limit_bytes: limit });
+  }
+  if (type === 'entity.parse.failed') {
+    return new DomainError(ErrorCode.MalformedJson, 'Request body is not valid JSON', (err as Error).message);
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new DomainError(ErrorCode.ValidationFailed, 'Unsupported request body encoding', (err as Error).message);
+  }
+  return null;
+}
+
+function fromHttpException(err: HttpException, req: Request): ErrorBody {
+  const response = err.getResponse();
+  if (err.getStatus() === HttpStatus.NOT_FOUND && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
+    return { error: 'Not found', details: `No route for ${req.method} ${req.path}` };
+  }
+  if (typeof response === 'string') return { error: response };
+  const { message, error, ...rest } = response as Record<string, unknown>;
+  const text = typeof message === 'string' ? message : typeof error === 'string' ? error : err.message;
+  delete rest.statusCode;
+  const details = Array.isArray(message) ? message : Object.keys(rest).length ? rest : undefined;
+  return { error: text, details };
+}
+
+/**
+ * The one exception filter: domain errors, Nest's HTTP exceptions and body-parser errors become
+ * `{ error, details }` with the right status. Anything unexpected is logged with its stack and answered
+ * with a bare 500 — the stack never reaches the client.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    if (res.headersSent) {
+      this.logger.warn(`Error after the response started (${req.method} ${req.path}): ${String(exception)}`);
+      res.end();
+      return;
+    }
+    // Nest wraps body-parser's errors in an HttpException with the original as `cause`.
+    const raw = exception instanceof HttpException && exception.cause ? exception.cause : exception;
+    const domain = exception instanceof DomainError ? exception : fromBodyParser(raw);
+    if (domain) {
+      const body: ErrorBody = { error: domain.message, details: domain.details };
+      if (domain.retryAfterSec !== undefined) {
+        body.retry_after = domain.retryAfterSec;
+        res.setHeader('Retry-After', String(domain.retryAfterSec));
+      }
+      res.status(statusFor(domain.code)).json(body);
+      return;
+    }
+    if (exception instanceof HttpException) {
+      res.status(exception.getStatus()).json(fromHttpException(exception, req));
+      return;
+    }
+    this.logger.error(
+      `Unhandled error on ${req.method} ${req.path}`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
+  }
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { Client, Pool } from 'pg';
+import type { DatabaseTarget } from '../config/app-config';
+import * as schema from './schema';
+
+/** The Drizzle handle the rest of the service uses; the same API over PostgreSQL and PGlite. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const MIGRATIONS_FOLDER = join(__dirname, 'migrations');
+/** Any fixed number: the advisory lock that keeps two booting replicas from migrating at once. */
+const MIGRATION_LOCK_ID = 7_401_100;
+
+/** Raw SQL for the rare query the builder cannot express; both drivers answer with `{ rows }`. */
+export async function selectRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** An open database: the handle plus its lifecycle. */
+export interface DatabaseConnection {
+  readonly kind: 'postgres' | 'pglite';
+  readonly db: Db;
+  /** Runs pending SQL migrations (idempotent; already applied ones are skipped). */
+  migrate(): Promise<void>;
+  /** `select 1`, for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function openPostgres(url: string, poolSize: number, schemaName: string): Promise<DatabaseConnection> {
+  const connection = {
+    connectionString: url,
+    options: `-c search_path=${schemaName}`,
+    connectionTimeoutMillis: 5000,
+    query_timeout: 30000,
+  };
+  const pool = new Pool({ ...connection, max: poolSize, idleTimeoutMillis: 30000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const client = new Client(connection);
+      await client.connect();
+      try {
+        await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schemaName)}`);
+        await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS_FOLDER, migrationsSchema: schemaName });
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_ID})`).catch(() => undefined);
+        await client.end();
+      }
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | null, schemaName: string): Promise<DatabaseConnection> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  if (schemaName !== 'public') {
+    await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schemaName)}; SET search_path TO ${quoteIdent(schemaName)};`);
+  }
+  const db = drizzlePglite({ client, schema });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db: db as unknown as Db,
+    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER, migrationsSchema: schemaName }),
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      if (!closed) {
+        closed = true;
+        await client.close();
+      }
+    },
+  };
+}
+
+export function openDatabase(target: DatabaseTarget, schemaName = 'public'): Promise<DatabaseConnection> {
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.poolSize, schemaName)
+    : openPglite(target.dataDir, schemaName);
+}

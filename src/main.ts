@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { AppConfig, ConfigValidationError } from './config/app-config';
+import { configureApp } from './configure-app';
+import { PinoNestLogger } from './logging/logger';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  configureApp(app);
+  const config = app.get(AppConfig);
+
+  // SIGTERM/SIGINT: Nest stops accepting requests, lets in-flight ones finish, then closes the database
+  // pool and Redis. If that takes longer than SHUTDOWN_TIMEOUT_MS, exit anyway.
+  app.enableShutdownHooks();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs).unref());
+  }
+
+  await app.listen(config.http.port, config.http.host);
+  const url = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`;
+  app.get(PinoNestLogger).log(`AlgoAgent API listening on ${url} (Swagger UI: ${url}/docs)`, 'Bootstrap');
+}
+
+bootstrap().catch((err: unknown) => {
+  if (err instanceof ConfigValidationError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Boot failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+import { ReleaseRequest, ReserveRequest, ReserveResult, StateStore } from './state-store';
+import { liveEntries, WindowEntry, windowRetryAfter } from './window-math';
+
+type Entry =
+  | { type: 'string'; value: string; expireAt: number }
+  | { type: 'hash'; fields: Map<string, string>; expireAt: number }
+  | { type: 'window'; entries: WindowEntry[]; expireAt: number };
+
+const NEVER = Number.POSITIVE_INFINITY;
+const SWEEP_EVERY_WRITES = 1000;
+
+/**
+ * The single-process state store. Every operation runs synchronously inside one event-loop turn, so a
+ * reservation is atomic without locks. Expired keys vanish on access and in a periodic sweep.
+ */
+export class MemoryStateStore extends StateStore {
+  readonly kind = 'memory' as const;
+  private readonly data = new Map<string, Entry>();
+  private writes = 0;
+
+  /** `now` drives TTL expiry; tests pass a fake clock. */
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
+  async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    const now = req.nowMs;
+    for (const key of req.blockers ?? []) {
+      const e = this.read(key);
+      if (e) return { ok: false, reason: 'blocked', key, retryAfterMs: e.expireAt === NEVER ? null : e.expireAt - this.now() };
+    }
+    const windows = (req.windows ?? []).map((w) => {
+      const entries = liveEntries(this.windowOf(w.key), w.windowMs, now);
+      return { spec: w, entries, cost: w.cost ?? 1 };
+    });
+    for (const w of windows) {
+      const wait = windowRetryAfter(w.entries, w.spec.limit, w.spec.windowMs, w.cost, now);
+      if (wait !== 0) return { ok: false, reason: 'window', key: w.spec.key, retryAfterMs: wait };
+    }
+    for (const c of req.counters ?? []) {
+      const e = this.read(c.key);
+      const current = e?.type === 'string' ? Number(e.value) : 0;
+      if (current + c.amount > c.limit) {
+        const retryAfterMs = c.amount > c.limit ? null : e ? e.expireAt - this.now() : null;
+        return { ok: false, reason: 'counter', key: c.key, retryAfterMs };
+      }
+    }
+    for (const w of windows) {
+      w.entries.push({ id: req.id, ts: now, cost: w.cost });
+      this.write(w.spec.key, { type: 'window', entries: w.entries, expireAt: this.now() + w.spec.windowMs });
+    }
+    for (const c of req.counters ?? []) {
+      const e = this.read(c.key);
+      const current = e?.type === 'string' ? Number(e.value) : 0;
+      const expireAt = e ? e.expireAt : this.now() + (c.expireAtMs - now);
+      this.write(c.key, { type: 'string', value: String(current + c.amount), expireAt });
+    }
+    return { ok: true };
+  }
+
+  async release(req: ReleaseRequest): Promise<void> {
+    for (const w of req.windows ?? []) {
+      const e = this.read(w.key);
+      if (e?.type === 'window') e.entries = e.entries.filter((x) => x.id !== req.id);
+    }
+    for (const c of req.counters ?? []) {
+      const e = this.read(c.key);
+      if (e?.type === 'string') e.value = String(Math.max(0, Number(e.value) - c.amount));
+    }
+  }
+
+  async adjustWindow(key: string, id: string, cost: number): Promise<void> {
+    const e = this.read(key);
+    const entry = e?.type === 'window' ? e.entries.find((x) => x.id === id) : undefined;
+    if (entry) entry.cost = cost;
+  }
+
+  async windowUsage(key: string, windowMs: number, nowMs: number): Promise<number> {
+    return liveEntries(this.windowOf(key), windowMs, nowMs).reduce((s, e) => s + e.cost, 0);
+  }
+
+  async increment(key: string, by: number, ttlMs: number): Promise<number> {
+    const e = this.read(key);
+    const value = (e?.type === 'string' ? Number(e.value) : 0) + by;
+    this.write(key, { type: 'string', value: String(value), expireAt: e ? e.expireAt : this.now() + ttlMs });
+    return value;
+  }
+
+  async get(key: string): Promise<string | null> {
+    const e = this.read(key);
+    return e?.type === 'string' ? e.value : null;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.write(key, { type: 'string', value, expireAt: ttlMs === undefined ? NEVER : this.now() + ttlMs });
+  }
+
+  async extendUntil(key: string, value: string, expireAtMs: number, nowMs: number): Promise<number> {
+    const e = this.read(key);
+    const proposed = this.now() + (expireAtMs - nowMs);
+    if (e && e.expireAt >= proposed) return nowMs + (e.expireAt - this.now());
+    if (expireAtMs <= nowMs) return e ? nowMs + (e.expireAt - this.now()) : nowMs;
+    this.write(key, { type: 'string', value, expireAt: proposed });
+    return expireAtMs;
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const e = this.read(key);
+    if (!e) return null;
+    return e.expireAt === NEVER ? NEVER : e.expireAt - this.now();
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    for (const k of keys) this.data.delete(k);
+  }
+
+  async hashSet(key: string, fields: Record<string, string>): Promise<void> {
+    const map = this.hashOf(key);
+    for (const [f, v] of Object.entries(fields)) map.set(f, v);
+  }
+
+  async hashIncrement(key: string, field: string, by: number): Promise<number> {
+    const map = this.hashOf(key);
+    const value = Number(map.get(field) ?? 0) + by;
+    map.set(field, String(value));
+    return value;
+  }
+
+  async hashGetAll(key: string): Promise<Record<string, string>> {
+    const e = this.read(key);
+    return e?.type === 'hash' ? Object.fromEntries(e.fields) : {};
+  }
+
+  async hashDelete(key: string, ...fields: string[]): Promise<void> {
+    const e = this.read(key);
+    if (e?.type === 'hash') for (const f of fields) e.fields.delete(f);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.data.clear();
+  }
+
+  private read(key: string): Entry | undefined {
+    const e = this.data.get(key);
+    if (e && e.expireAt <= this.now()) {
+      this.data.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private write(key: string, entry: Entry): void {
+    this.data.set(key, entry);
+    if (++this.writes % SWEEP_EVERY_WRITES === 0) this.sweep();
+  }
+
+  private windowOf(key: string): WindowEntry[] {
+    const e = this.read(key);
+    return e?.type === 'window' ? e.entries : [];
+  }
+
+  private hashOf(key: string): Map<string, string> {
+    const e = this.read(key);
+    if (e?.type === 'hash') return e.fields;
+    const fields = new Map<string, string>();
+    this.write(key, { type: 'hash', fields, expireAt: NEVER });
+    return fields;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [k, e] of this.data) if (e.expireAt <= now) this.data.delete(k);
+  }
+}

@@ -1,0 +1,342 @@
+import { createServer, Server, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryStateStore } from '../src/state-store/memory-state-store';
+import { RedisStateStore } from '../src/state-store/redis-state-store';
+import { StateStore } from '../src/state-store/state-store';
+import { StateStoreUnavailableError } from '../src/state-store/state-store.errors';
+import { freshRedisPrefix } from './support/services';
+
+/**
+ * One contract, two stores: every behaviour below must hold for the in-memory store and for real Redis.
+ * Expiry uses real time with short TTLs, since Redis expires keys on its own clock.
+ */
+type Factory = { name: string; make: () => Promise<{ store: StateStore; second: () => Promise<StateStore>; cleanup: () => Promise<void> }> };
+
+const stores: Factory[] = [
+  {
+    name: 'memory',
+    make: async () => {
+      const store = new MemoryStateStore();
+      return { store, second: async () => store, cleanup: async () => undefined };
+    },
+  },
+  {
+    name: 'redis',
+    make: async () => {
+      const { url, prefix, cleanup } = await freshRedisPrefix();
+      const open = async () => {
+        const s = new RedisStateStore({ url, keyPrefix: prefix, commandTimeoutMs: 2000 });
+        await s.connect();
+        return s;
+      };
+      const store = await open();
+      const others: StateStore[] = [];
+      return {
+        store,
+        // A second client on the same Redis: another replica.
+        second: async () => {
+          const s = await open();
+          others.push(s);
+          return s;
+        },
+        cleanup: async () => {
+          await Promise.all(others.map((o) => o.close()));
+          await cleanup();
+        },
+      };
+    },
+  },
+];
+
+describe.each(stores)('StateStore contract: $name', ({ make }) => {
+  let store: StateStore;
+  let second: () => Promise<StateStore>;
+  let cleanup: () => Promise<void>;
+  let n = 0;
+  const key = (name: string) => `${name}:${++n}`;
+
+  beforeAll(async () => {
+    ({ store, second, cleanup } = await make());
+  });
+  afterAll(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  describe('keys with expiry', () => {
+    it('sets and gets a value, and deletes it', async () => {
+      const k = key('plain');
+      await store.set(k, 'v1');
+      expect(await store.get(k)).toBe('v1');
+      expect(await store.ttl(k)).toBe(Number.POSITIVE_INFINITY);
+      await store.delete(k);
+      expect(await store.get(k)).toBeNull();
+      expect(await store.ttl(k)).toBeNull();
+    });
+
+    it('forgets a value after its TTL', async () => {
+      const k = key('ttl');
+      await store.set(k, 'soon-gone', 80);
+      expect(await store.get(k)).toBe('soon-gone');
+      const ttl = await store.ttl(k);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(80);
+      await sleep(150);
+      expect(await store.get(k)).toBeNull();
+    });
+
+    it('extends a cooldown to a later time but never shortens it', async () => {
+      const k = key('cool');
+      const now = Date.now();
+      expect(await store.extendUntil(k, 'a', now + 5000, now)).toBe(now + 5000);
+      const kept = await store.extendUntil(k, 'b', now + 1000, now);
+      expect(kept).toBeGreaterThan(now + 4000);
+      expect(await store.get(k)).toBe('a');
+      expect(await store.extendUntil(k, 'c', now + 9000, now)).toBe(now + 9000);
+      expect(await store.get(k)).toBe('c');
+      expect(await store.ttl(k)).toBeGreaterThan(8000);
+    });
+  });
+
+  describe('counters with TTL', () => {
+    it('adds atomically and sets the TTL once, on creation', async () => {
+      const k = key('count');
+      expect(await store.increment(k, 1, 5000)).toBe(1);
+      expect(await store.increment(k, 4, 100)).toBe(5);
+      expect(await store.ttl(k)).toBeGreaterThan(1000);
+    });
+
+    it('restarts from zero after the TTL', async () => {
+      const k = key('count-ttl');
+      await store.increment(k, 3, 60);
+      await sleep(120);
+      expect(await store.increment(k, 1, 60)).toBe(1);
+    });
+
+    it('never loses an increment under parallel writers', async () => {
+      const k = key('count-par');
+      const other = await second();
+      await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? store : other).increment(k, 1, 10000)));
+      expect(await store.get(k)).toBe('100');
+    });
+  });
+
+  describe('small maps', () => {
+    it('sets, increments, reads and deletes fields', async () => {
+      const k = key('map');
+      await store.hashSet(k, { a: '1', b: 'x' });
+      expect(await store.hashIncrement(k, 'a', 2)).toBe(3);
+      expect(await store.hashIncrement(k, 'new', 1)).toBe(1);
+      await store.hashDelete(k, 'b');
+      expect(await store.hashGetAll(k)).toEqual({ a: '3', new: '1' });
+      expect(await store.hashGetAll(key('missing'))).toEqual({});
+    });
+  });
+
+  describe('sliding-window reservation', () => {
+    it('admits up to the limit inside the window and names the window that refused', async () => {
+      const w = key('rpm');
+      const now = Date.now();
+      for (let i = 0; i < 3; i++) {
+        expect(await store.reserve({ id: `r${i}`, nowMs: now + i, windows: [{ key: w, limit: 3, windowMs: 60000 }] })).toEqual({ ok: true });
+      }
+      const refused = await store.reserve({ id: 'r3', nowMs: now + 10, windows: [{ key: w, limit: 3, windowMs: 60000 }] });
+      expect(refused).toEqual({ ok: false, reason: 'window', key: w, retryAfterMs: 60000 - 10 });
+      expect(await store.windowUsage(w, 60000, now + 10)).toBe(3);
+    });
+
+    it('slides: an entry stops counting exactly windowMs after it was taken', async () => {
+      const w = key('slide');
+      const t0 = Date.now();
+      await store.reserve({ id: 'a', nowMs: t0, windows: [{ key: w, limit: 1, windowMs: 1000 }] });
+      const early = await store.reserve({ id: 'b', nowMs: t0 + 999, windows: [{ key: w, limit: 1, windowMs: 1000 }] });
+      expect(early).toMatchObject({ ok: false, retryAfterMs: 1 });
+      expect(await store.reserve({ id: 'c', nowMs: t0 + 1000, windows: [{ key: w, limit: 1, windowMs: 1000 }] })).toEqual({ ok: true });
+    });
+
+    it('weighs entries by cost (tokens) and says when enough frees up', async () => {
+      const w = key('tpm');
+      const t0 = Date.now();
+      await store.reserve({ id: 'a', nowMs: t0, windows: [{ key: w, limit: 100, windowMs: 60000, cost: 60 }] });
+      await store.reserve({ id: 'b', nowMs: t0 + 1000, windows: [{ key: w, limit: 100, windowMs: 60000, cost: 30 }] });
+      const r = await store.reserve({ id: 'c', nowMs: t0 + 2000, windows: [{ key: w, limit: 100, windowMs: 60000, cost: 20 }] });
+      expect(r).toEqual({ ok: false, reason: 'window', key: w, retryAfterMs: 58000 });
+      expect(await store.windowUsage(w, 60000, t0 + 2000)).toBe(90);
+    });
+
+    it('reports a cost larger than the limit as never fitting', async () => {
+      const w = key('huge');
+      const r = await store.reserve({ id: 'x', nowMs: Date.now(), windows: [{ key: w, limit: 10, windowMs: 60000, cost: 11 }] });
+      expect(r).toEqual({ ok: false, reason: 'window', key: w, retryAfterMs: null });
+    });
+
+    it('reconciles an entry’s cost in place, keeping its time', async () => {
+      const w = key('adjust');
+      const t0 = Date.now();
+      await store.reserve({ id: 'a', nowMs: t0, windows: [{ key: w, limit: 100, windowMs: 60000, cost: 50 }] });
+      await store.adjustWindow(w, 'a', 20, t0 + 5);
+      expect(await store.windowUsage(w, 60000, t0 + 5)).toBe(20);
+      expect(await store.windowUsage(w, 60000, t0 + 60000)).toBe(0);
+    });
+  });
+
+  describe('multi-part reservation', () => {
+    const parts = (p: string, now: number) => ({
+      windows: [
+        { key: `${p}:rpm`, limit: 5, windowMs: 60000 },
+        { key: `${p}:tpm`, limit: 1000, windowMs: 60000, cost: 400 },
+      ],
+      counters: [{ key: `${p}:rpd`, limit: 10, amount: 1, expireAtMs: now + 3_600_000 }],
+    });
+
+    it('takes every part or none', async () => {
+      const p = key('multi');
+      const now = Date.now();
+      expect(await store.reserve({ id: '1', nowMs: now, ...parts(p, now) })).toEqual({ ok: true });
+      expect(await store.reserve({ id: '2', nowMs: now, ...parts(p, now) })).toEqual({ ok: true });
+      const third = await store.reserve({ id: '3', nowMs: now, ...parts(p, now) });
+      expect(third).toMatchObject({ ok: false, reason: 'window', key: `${p}:tpm` });
+      // The refused reservation took nothing: RPM and RPD still show two.
+      expect(await store.windowUsage(`${p}:rpm`, 60000, now)).toBe(2);
+      expect(await store.get(`${p}:rpd`)).toBe('2');
+    });
+
+    it('is refused while a blocker (cooldown flag) exists, with its remaining time', async () => {
+      const p = key('blocked');
+      const now = Date.now();
+      await store.set(`${p}:cool`, 'rate_limit_minute', 30000);
+      const r = await store.reserve({ id: '1', nowMs: now, blockers: [`${p}:cool`], ...parts(p, now) });
+      expect(r).toMatchObject({ ok: false, reason: 'blocked', key: `${p}:cool` });
+      expect((r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(29000);
+      expect(await store.windowUsage(`${p}:rpm`, 60000, now)).toBe(0);
+    });
+
+    it('stops at a fixed counter limit and says when the bucket ends', async () => {
+      const c = key('rpd');
+      const now = Date.now();
+      const counters = [{ key: c, limit: 2, amount: 1, expireAtMs: now + 50000 }];
+      await store.reserve({ id: '1', nowMs: now, counters });
+      await store.reserve({ id: '2', nowMs: now, counters });
+      const r = await store.reserve({ id: '3', nowMs: now, counters });
+      expect(r).toMatchObject({ ok: false, reason: 'counter', key: c });
+      expect((r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(49000);
+    });
+
+    it('refunds a reservation that never reached upstream', async () => {
+      const p = key('refund');
+      const now = Date.now();
+      await store.reserve({ id: 'keep', nowMs: now, ...parts(p, now) });
+      await store.reserve({ id: 'undo', nowMs: now, ...parts(p, now) });
+      await store.release({ id: 'undo', windows: [{ key: `${p}:rpm` }, { key: `${p}:tpm` }], counters: [{ key: `${p}:rpd`, amount: 1 }] });
+      expect(await store.windowUsage(`${p}:rpm`, 60000, now)).toBe(1);
+      expect(await store.windowUsage(`${p}:tpm`, 60000, now)).toBe(400);
+      expect(await store.get(`${p}:rpd`)).toBe('1');
+    });
+  });
+
+  describe('concurrency', () => {
+    it('never admits more than the limit when 200 reservations race from two clients', async () => {
+      const w = key('race');
+      const c = key('race-day');
+      const other = await second();
+      const now = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          (i % 2 ? store : other).reserve({
+            id: `r${i}`,
+            nowMs: now,
+            windows: [{ key: w, limit: 17, windowMs: 60000 }],
+            counters: [{ key: c, limit: 1000, amount: 1, expireAtMs: now + 60000 }],
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(17);
+      expect(await store.windowUsage(w, 60000, now)).toBe(17);
+      expect(await store.get(c)).toBe('17');
+    });
+  });
+});
+
+describe('RedisStateStore when Redis is unavailable', () => {
+  it('fails fast with a clear error when nothing listens', async () => {
+    const store = new RedisStateStore({ url: 'redis://127.0.0.1:1', keyPrefix: 't:', commandTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(store.connect()).rejects.toBeInstanceOf(StateStoreUnavailableError);
+    await expect(store.get('x')).rejects.toThrow(/State store unavailable/);
+    await expect(store.ping()).rejects.toBeInstanceOf(StateStoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await store.close();
+  });
+
+  describe('when the server accepts but never answers', () => {
+    let server: Server;
+    const sockets: Socket[] = [];
+    let port: number;
+    beforeAll(async () => {
+      server = createServer((s) => sockets.push(s));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => server.close(r));
+    });
+
+    it('does not hang: connect and commands give up within the timeouts', async () => {
+      const store = new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 't:', commandTimeoutMs: 300 });
+      const started = Date.now();
+      await expect(store.connect()).rejects.toBeInstanceOf(StateStoreUnavailableError);
+      await expect(store.reserve({ id: 'a', nowMs: Date.now(), windows: [{ key: 'w', limit: 1, windowMs: 1000 }] })).rejects.toBeInstanceOf(
+        StateStoreUnavailableError,
+      );
+      expect(Date.now() - started).toBeLessThan(5000);
+      await store.close();
+    });
+  });
+
+  it('recovers by itself when Redis comes back (reconnects in the background)', async () => {
+    const { url, prefix, cleanup } = await freshRedisPrefix();
+    // A TCP relay in front of the real Redis that we can cut and restore.
+    const target = new URL(url);
+    const live = new Set<Socket>();
+    let relay = createRelay();
+    function createRelay(): Server {
+      return createServer((client) => {
+        const upstream = new Socket();
+        upstream.connect(Number(target.port || 6379), target.hostname);
+        client.pipe(upstream).pipe(client);
+        live.add(client).add(upstream);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+      });
+    }
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as { port: number }).port;
+    const store = new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 });
+    await store.connect();
+    await store.set('k', 'v');
+
+    const closed = new Promise((r) => relay.close(r));
+    live.forEach((s) => s.destroy());
+    await closed;
+    await expect(store.get('k')).rejects.toBeInstanceOf(StateStoreUnavailableError);
+
+    relay = createRelay();
+    await new Promise<void>((r) => relay.listen(port, '127.0.0.1', r));
+    let value: string | null = null;
+    for (let i = 0; i < 40 && value === null; i++) {
+      await sleep(100);
+      value = await store.get('k').catch(() => null);
+    }
+    expect(value).toBe('v');
+    await store.close();
+    const closedAgain = new Promise((r) => relay.close(r));
+    live.forEach((s) => s.destroy());
+    await closedAgain;
+    await cleanup();
+  });
+});

@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import { Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/configure-app';
+
+/** Collects every log line the app writes, for tests that check what is (not) logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+  json(): Array<Record<string, any>> {
+    return this.lines.map((l) => JSON.parse(l));
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  logs: LogCapture;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the real application (same edge configuration as `main.ts`) with exactly the given environment.
+ * Defaults: throwaway PGlite and the in-memory store. `extra` adds test-only controllers.
+ */
+export async function createTestApp(env: Record<string, string> = {}, extra: { controllers?: Type[] } = {}): Promise<TestApp> {
+  const logs = new LogCapture();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ env: { DATABASE_URL: 'pglite://memory', LOG_LEVEL: 'info', ...env }, logDestination: logs })],
+    controllers: extra.controllers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+  configureApp(app);
+  await app.init();
+  return { app, logs, close: () => app.close() };
+}
