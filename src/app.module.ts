@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { GeminiModule } from './gemini/gemini.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { StateStoreModule } from './state-store/state-store.module';
@@ -23,6 +25,8 @@ export class AppModule {
         LoggingModule.forRoot({ destination: options.logDestination }),
         DatabaseModule,
         StateStoreModule,
+        MetricsModule,
+        GeminiModule,
         HealthModule,
       ],
     };

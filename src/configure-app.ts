@@ -15,6 +15,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const logger = app.get(PinoNestLogger);
   app.useLogger(logger);
   app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
   app.use(createHttpLogger(logger.pino));
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: true });

@@ -74,6 +74,14 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       expect(await store.ttl(k)).toBeNull();
     });
 
+    it('reads many keys at once, in order, with null for missing ones', async () => {
+      const [a, b] = [key('many'), key('many')];
+      await store.set(a, '1');
+      await store.set(b, '2');
+      expect(await store.getMany([b, key('absent'), a])).toEqual(['2', null, '1']);
+      expect(await store.getMany([])).toEqual([]);
+    });
+
     it('forgets a value after its TTL', async () => {
       const k = key('ttl');
       await store.set(k, 'soon-gone', 80);
@@ -88,13 +96,20 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
     it('extends a cooldown to a later time but never shortens it', async () => {
       const k = key('cool');
       const now = Date.now();
-      expect(await store.extendUntil(k, 'a', now + 5000, now)).toBe(now + 5000);
-      const kept = await store.extendUntil(k, 'b', now + 1000, now);
-      expect(kept).toBeGreaterThan(now + 4000);
-      expect(await store.get(k)).toBe('a');
-      expect(await store.extendUntil(k, 'c', now + 9000, now)).toBe(now + 9000);
-      expect(await store.get(k)).toBe('c');
+      expect(await store.extendUntil(k, now + 5000, now)).toBe(now + 5000);
+      expect(await store.extendUntil(k, now + 1000, now)).toBe(now + 5000);
+      expect(await store.get(k)).toBe(String(now + 5000));
+      expect(await store.extendUntil(k, now + 9000, now)).toBe(now + 9000);
+      expect(await store.get(k)).toBe(String(now + 9000));
       expect(await store.ttl(k)).toBeGreaterThan(8000);
+    });
+
+    it('compares end times on the caller’s clock, so a fake clock far ahead still extends', async () => {
+      const k = key('cool-fake');
+      const now = Date.now();
+      await store.extendUntil(k, now + 60_000, now);
+      const later = now + 3_600_000;
+      expect(await store.extendUntil(k, later + 1000, later)).toBe(later + 1000);
     });
   });
 
@@ -164,6 +179,13 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       expect(await store.windowUsage(w, 60000, t0 + 2000)).toBe(90);
     });
 
+    it('reports the usage of many windows in one call', async () => {
+      const [w1, w2] = [key('u1'), key('u2')];
+      const now = Date.now();
+      await store.reserve({ id: 'a', nowMs: now, windows: [{ key: w1, limit: 100, windowMs: 60000, cost: 7 }, { key: w2, limit: 100, windowMs: 60000, cost: 2 }] });
+      expect(await store.windowUsageMany([w1, w2, key('u3')], 60000, now)).toEqual([7, 2, 0]);
+    });
+
     it('reports a cost larger than the limit as never fitting', async () => {
       const w = key('huge');
       const r = await store.reserve({ id: 'x', nowMs: Date.now(), windows: [{ key: w, limit: 10, windowMs: 60000, cost: 11 }] });
@@ -209,6 +231,15 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       expect(r).toMatchObject({ ok: false, reason: 'blocked', key: `${p}:cool` });
       expect((r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(29000);
       expect(await store.windowUsage(`${p}:rpm`, 60000, now)).toBe(0);
+    });
+
+    it('treats a numeric blocker as an end time on the caller’s clock', async () => {
+      const p = key('until');
+      const now = Date.now();
+      await store.set(`${p}:cool`, String(now + 5000), 600000);
+      expect(await store.reserve({ id: '1', nowMs: now, blockers: [`${p}:cool`] })).toEqual({ ok: false, reason: 'blocked', key: `${p}:cool`, retryAfterMs: 5000 });
+      // Past the end time the flag no longer blocks, although the key still exists.
+      expect(await store.reserve({ id: '2', nowMs: now + 5000, blockers: [`${p}:cool`] })).toEqual({ ok: true });
     });
 
     it('stops at a fixed counter limit and says when the bucket ends', async () => {

@@ -15,10 +15,51 @@ export type DatabaseTarget =
  */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
-  readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number };
+  readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string };
   readonly log!: { level: LogLevel; pretty: boolean };
   readonly database!: { target: DatabaseTarget; schema: string };
   readonly redis!: { url: string | null; keyPrefix: string; commandTimeoutMs: number };
+  readonly gemini!: {
+    baseUrl: string | null;
+    defaultModel: string;
+    timeoutMs: number;
+    /** Longest the client waits for a busy key to free up before answering 429. */
+    maxWaitMs: number;
+    /** Attempts per call; `null` = number of keys, at most 8. */
+    maxAttempts: number | null;
+    promptMaxChars: number;
+  };
+  readonly rotation!: {
+    enabled: boolean;
+    keysFile: string;
+    stickyTtlMs: number;
+    probeIntervalMs: number;
+    cooldownBaseMs: number;
+    cooldownCapMs: number;
+    adminToken: string | null;
+  };
+  readonly secrets!: SecretsConfig;
+}
+
+/** Key secrets as found in the environment (the `env` provider's source). */
+export interface EnvKeys {
+  /** `GEMINI_KEY_<suffix>` → value, suffix exactly as written. */
+  perKey: Record<string, string>;
+  /** `GEMINI_API_KEYS=a,b,c` in order. */
+  list: string[];
+  /** `GEMINI_API_KEY`. */
+  single: string | null;
+}
+
+export interface SecretsConfig {
+  type: 'env' | 'vault' | 'aws' | 'azure';
+  refreshIntervalMs: number;
+  timeoutMs: number;
+  bundleName: string | null;
+  env: EnvKeys;
+  vault: { addr: string; token: string | null; roleId: string | null; secretId: string | null; namespace: string | null; mount: string; path: string } | null;
+  aws: { region: string; prefix: string; endpoint: string | null; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null } | null;
+  azure: { vaultUrl: string; clientSecret: { tenantId: string; clientId: string; clientSecret: string } | null } | null;
 }
 
 export const DEFAULT_PGLITE_DIR = './data/pglite';
@@ -45,11 +86,102 @@ function databaseTarget(url: string | undefined, poolSize: number): DatabaseTarg
   return { kind: 'postgres', url, poolSize };
 }
 
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+const KEY_VAR = /^GEMINI_KEY_(.+)$/;
+
+function envKeys(raw: Record<string, unknown>, problems: string[]): EnvKeys {
+  const perKey: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const m = KEY_VAR.exec(name);
+    if (!m || value === undefined) continue;
+    const text = String(value).trim();
+    if (!text) problems.push(`${name}: is set but empty`);
+    else perKey[m[1]] = text;
+  }
+  const listRaw = typeof raw.GEMINI_API_KEYS === 'string' ? raw.GEMINI_API_KEYS.trim() : '';
+  const list = listRaw ? listRaw.split(',').map((k) => k.trim()) : [];
+  if (list.some((k) => !k)) problems.push('GEMINI_API_KEYS: must be a comma-separated list with no empty entries');
+  const single = typeof raw.GEMINI_API_KEY === 'string' && raw.GEMINI_API_KEY.trim() ? raw.GEMINI_API_KEY.trim() : null;
+  return { perKey, list: list.filter(Boolean), single };
+}
+
+function secretsConfig(vars: EnvironmentVariables, env: EnvKeys, problems: string[]): SecretsConfig {
+  const type = vars.SECRET_STORE_TYPE ?? 'env';
+  const need = (name: keyof EnvironmentVariables, why: string) => {
+    if (!vars[name]) problems.push(`${name}: is required ${why}`);
+  };
+  const base = {
+    type,
+    refreshIntervalMs: (vars.SECRET_REFRESH_INTERVAL ?? 300) * 1000,
+    timeoutMs: vars.SECRET_TIMEOUT_MS ?? 5000,
+    bundleName: vars.SECRET_BUNDLE_NAME ?? null,
+    env,
+  };
+  let vault: SecretsConfig['vault'] = null;
+  let aws: SecretsConfig['aws'] = null;
+  let azure: SecretsConfig['azure'] = null;
+  if (type === 'vault') {
+    need('VAULT_ADDR', 'when SECRET_STORE_TYPE=vault');
+    const appRole = Boolean(vars.VAULT_ROLE_ID || vars.VAULT_SECRET_ID);
+    if (!vars.VAULT_TOKEN && !appRole) problems.push('VAULT_TOKEN: is required when SECRET_STORE_TYPE=vault (or set VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole)');
+    if (appRole) {
+      need('VAULT_ROLE_ID', 'with VAULT_SECRET_ID (AppRole login)');
+      need('VAULT_SECRET_ID', 'with VAULT_ROLE_ID (AppRole login)');
+    }
+    vault = {
+      addr: (vars.VAULT_ADDR ?? '').replace(/\/+$/, ''),
+      token: vars.VAULT_TOKEN ?? null,
+      roleId: vars.VAULT_ROLE_ID ?? null,
+      secretId: vars.VAULT_SECRET_ID ?? null,
+      namespace: vars.VAULT_NAMESPACE ?? null,
+      mount: vars.VAULT_MOUNT ?? 'secret',
+      path: vars.VAULT_SECRET_PATH ?? 'secret/algoagent',
+    };
+  }
+  if (type === 'aws') {
+    need('AWS_REGION', 'when SECRET_STORE_TYPE=aws');
+    if (Boolean(vars.AWS_ACCESS_KEY_ID) !== Boolean(vars.AWS_SECRET_ACCESS_KEY)) {
+      problems.push('AWS_ACCESS_KEY_ID: and AWS_SECRET_ACCESS_KEY must be set together (or neither, for the default credential chain)');
+    }
+    aws = {
+      region: vars.AWS_REGION ?? '',
+      prefix: vars.AWS_SECRET_PREFIX ?? 'algoagent/',
+      endpoint: vars.AWS_ENDPOINT_URL ?? null,
+      credentials:
+        vars.AWS_ACCESS_KEY_ID && vars.AWS_SECRET_ACCESS_KEY
+          ? { accessKeyId: vars.AWS_ACCESS_KEY_ID, secretAccessKey: vars.AWS_SECRET_ACCESS_KEY, ...(vars.AWS_SESSION_TOKEN ? { sessionToken: vars.AWS_SESSION_TOKEN } : {}) }
+          : null,
+    };
+  }
+  if (type === 'azure') {
+    need('AZURE_VAULT_URL', 'when SECRET_STORE_TYPE=azure');
+    const parts = [vars.AZURE_TENANT_ID, vars.AZURE_CLIENT_ID, vars.AZURE_CLIENT_SECRET];
+    const given = parts.filter(Boolean).length;
+    if (given > 0 && given < 3) problems.push('AZURE_CLIENT_SECRET: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET go together (or none, for DefaultAzureCredential)');
+    azure = {
+      vaultUrl: (vars.AZURE_VAULT_URL ?? '').replace(/\/+$/, ''),
+      clientSecret:
+        given === 3 ? { tenantId: vars.AZURE_TENANT_ID!, clientId: vars.AZURE_CLIENT_ID!, clientSecret: vars.AZURE_CLIENT_SECRET! } : null,
+    };
+  }
+  return { ...base, vault, aws, azure };
+}
+
 /** Validates the raw environment and returns the typed config (defaults applied). */
 export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
-  const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  const problems = describe(validateSync(vars, { skipMissingProperties: false, whitelist: false }));
+  const keys = envKeys(raw, problems);
+  const secrets = secretsConfig(vars, keys, problems);
+  const cooldownBaseMs = vars.COOLDOWN_BASE_MS ?? 30000;
+  const cooldownCapMs = vars.COOLDOWN_CAP_MS ?? 300000;
+  if (cooldownBaseMs > cooldownCapMs) problems.push('COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS');
+  if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const env = vars.NODE_ENV ?? 'development';
   return Object.freeze({
@@ -59,6 +191,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       host: vars.HOST ?? '0.0.0.0',
       bodyLimit: vars.BODY_LIMIT ?? '1mb',
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
+      trustProxy: trustProxy(vars.TRUST_PROXY),
     },
     log: { level: vars.LOG_LEVEL ?? (env === 'test' ? 'warn' : 'info'), pretty: vars.LOG_PRETTY ?? false },
     database: {
@@ -70,5 +203,23 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       keyPrefix: vars.REDIS_KEY_PREFIX ?? 'algoagent:',
       commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
     },
+    gemini: {
+      baseUrl: vars.GEMINI_BASE_URL?.replace(/\/+$/, '') ?? null,
+      defaultModel: vars.GEMINI_DEFAULT_MODEL ?? 'gemini-2.5-flash',
+      timeoutMs: vars.GEMINI_TIMEOUT_MS ?? 60000,
+      maxWaitMs: vars.GEMINI_MAX_WAIT_MS ?? 20000,
+      maxAttempts: vars.GEMINI_MAX_ATTEMPTS ?? null,
+      promptMaxChars: vars.PROMPT_MAX_CHARS ?? 30000,
+    },
+    rotation: {
+      enabled: vars.ENABLE_KEY_ROTATION ?? true,
+      keysFile: vars.KEYS_FILE ?? './keys.json',
+      stickyTtlMs: (vars.STICKY_TTL_SECONDS ?? 3600) * 1000,
+      probeIntervalMs: (vars.KEY_PROBE_INTERVAL_SECONDS ?? 600) * 1000,
+      cooldownBaseMs,
+      cooldownCapMs,
+      adminToken: vars.ADMIN_API_TOKEN ?? null,
+    },
+    secrets,
   }) as AppConfig;
 }

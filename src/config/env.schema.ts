@@ -1,8 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const SECRET_STORES = ['env', 'vault', 'aws', 'azure'] as const;
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" → boolean; anything else stays as given so validation names it. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -40,6 +41,13 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @IsString()
   HOST?: string;
 
+  /** Express `trust proxy`: false (default), true, a hop count, or comma-separated addresses/CIDRs. */
+  @IsOptional() @Transform(emptyToUndefined)
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*|loopback|linklocal|uniquelocal)$/, {
+    message: 'must be true, false, a hop count, or comma-separated proxy addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
   @IsOptional() @Transform(emptyToUndefined)
   @Matches(/^\d+(\.\d+)?\s*(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' })
   BODY_LIMIT?: string;
@@ -76,4 +84,111 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber)
   @IsInt() @Min(100) @Max(120000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  // --- Gemini and key rotation -------------------------------------------------------------------
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  ENABLE_KEY_ROTATION?: boolean;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  KEYS_FILE?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  GEMINI_BASE_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[a-z0-9][a-z0-9.-]{1,63}$/, { message: 'must be a model name such as gemini-2.5-flash' })
+  GEMINI_DEFAULT_MODEL?: string;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1000) @Max(600000)
+  GEMINI_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(120000)
+  GEMINI_MAX_WAIT_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(8)
+  GEMINI_MAX_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(1000000)
+  PROMPT_MAX_CHARS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(604800)
+  STICKY_TTL_SECONDS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(86400)
+  KEY_PROBE_INTERVAL_SECONDS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(3600000)
+  COOLDOWN_BASE_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(86400000)
+  COOLDOWN_CAP_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_API_TOKEN?: string;
+
+  // --- Secret store --------------------------------------------------------------------------------
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(SECRET_STORES)
+  SECRET_STORE_TYPE?: (typeof SECRET_STORES)[number];
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(86400)
+  SECRET_REFRESH_INTERVAL?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(60000)
+  SECRET_TIMEOUT_MS?: number;
+
+  /** Name of one secret holding `{ "<key_id>": "<secret>" }`, fetched besides (or instead of) per-key secrets. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(512)
+  SECRET_BUNDLE_NAME?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  VAULT_ADDR?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  VAULT_TOKEN?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  VAULT_ROLE_ID?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  VAULT_SECRET_ID?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  VAULT_NAMESPACE?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_.\/-]+$/, { message: 'must be a path such as secret/algoagent' })
+  VAULT_SECRET_PATH?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'must be a mount name such as secret' })
+  VAULT_MOUNT?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as us-east-1' })
+  AWS_REGION?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(256)
+  AWS_SECRET_PREFIX?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  AWS_ENDPOINT_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  AWS_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  AWS_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  AWS_SESSION_TOKEN?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL such as https://my-vault.vault.azure.net' })
+  AZURE_VAULT_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  AZURE_TENANT_ID?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  AZURE_CLIENT_ID?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  AZURE_CLIENT_SECRET?: string;
 }

@@ -24,7 +24,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: database and state store answer (Kubernetes readinessProbe)' })
+  @ApiOperation({ summary: 'Readiness: database and state store answer, and a Gemini key can serve (Kubernetes readinessProbe)' })
   @ApiOkResponse({ type: HealthReportDto })
   @ApiServiceUnavailableResponse({
     type: ErrorBodyDto,
@@ -32,7 +32,11 @@ export class HealthController {
   })
   async ready(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.indicators.databaseCheck(), () => this.indicators.stateStoreCheck()]);
+      return await this.health.check([
+        () => this.indicators.databaseCheck(),
+        () => this.indicators.stateStoreCheck(),
+        () => this.indicators.keysCheck(),
+      ]);
     } catch (e) {
       if (!(e instanceof ServiceUnavailableException)) throw e;
       const report = e.getResponse() as HealthCheckResult;

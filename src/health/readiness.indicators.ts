@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Database } from '../database/database.module';
+import { KeyRotationService } from '../key-rotation/key-rotation.service';
 import { StateStore } from '../state-store/state-store';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -12,7 +13,33 @@ export class ReadinessIndicators {
     private readonly health: HealthIndicatorService,
     private readonly database: Database,
     private readonly store: StateStore,
+    private readonly rotation: KeyRotationService,
   ) {}
+
+  /**
+   * Gemini keys: down when keys are configured but none can ever serve (all disabled or without secrets) —
+   * an operator must act. Degraded (still 200) when all are only cooling: that passes by itself, and
+   * pulling every replica out of service would take the non-AI endpoints down too. With no keys at all
+   * the service is deliberately run without AI: up, with a note (AI endpoints answer 503).
+   */
+  async keysCheck(): Promise<HealthIndicatorResult<'gemini_keys'>> {
+    const session = this.health.check('gemini_keys');
+    const pool = this.rotation.keyPool;
+    const configured = pool.keys.length;
+    const withSecret = pool.usableIds().length;
+    if (configured === 0) return session.up({ configured: 0, note: 'no Gemini keys configured: AI endpoints answer 503' });
+    let usable: number;
+    try {
+      usable = await this.rotation.usableCount();
+    } catch (e) {
+      return session.down({ configured, message: `key state unreadable: ${(e as Error).message}` });
+    }
+    const details = { configured, with_secret: withSecret, usable_now: usable };
+    if (usable > 0) return session.up(details);
+    const disabledOrMissing = await this.rotation.disabledOrMissingCount();
+    if (disabledOrMissing >= configured) return session.down({ ...details, message: 'no usable Gemini key: every key is disabled or has no secret' });
+    return session.degraded({ ...details, message: 'every Gemini key is cooling down; calls wait or get 429 until one frees' });
+  }
 
   databaseCheck(): PromiseLike<HealthIndicatorResult<'database'>> {
     const { connection } = this.database;

@@ -27,7 +27,12 @@ export class MemoryStateStore extends StateStore {
     const now = req.nowMs;
     for (const key of req.blockers ?? []) {
       const e = this.read(key);
-      if (e) return { ok: false, reason: 'blocked', key, retryAfterMs: e.expireAt === NEVER ? null : e.expireAt - this.now() };
+      if (e?.type !== 'string') continue;
+      const until = Number(e.value);
+      if (Number.isNaN(until) || e.value.trim() === '') {
+        return { ok: false, reason: 'blocked', key, retryAfterMs: e.expireAt === NEVER ? null : e.expireAt - this.now() };
+      }
+      if (until > now) return { ok: false, reason: 'blocked', key, retryAfterMs: until - now };
     }
     const windows = (req.windows ?? []).map((w) => {
       const entries = liveEntries(this.windowOf(w.key), w.windowMs, now);
@@ -79,6 +84,14 @@ export class MemoryStateStore extends StateStore {
     return liveEntries(this.windowOf(key), windowMs, nowMs).reduce((s, e) => s + e.cost, 0);
   }
 
+  async windowUsageMany(keys: string[], windowMs: number, nowMs: number): Promise<number[]> {
+    return Promise.all(keys.map((k) => this.windowUsage(k, windowMs, nowMs)));
+  }
+
+  async getMany(keys: string[]): Promise<Array<string | null>> {
+    return Promise.all(keys.map((k) => this.get(k)));
+  }
+
   async increment(key: string, by: number, ttlMs: number): Promise<number> {
     const e = this.read(key);
     const value = (e?.type === 'string' ? Number(e.value) : 0) + by;
@@ -95,12 +108,12 @@ export class MemoryStateStore extends StateStore {
     this.write(key, { type: 'string', value, expireAt: ttlMs === undefined ? NEVER : this.now() + ttlMs });
   }
 
-  async extendUntil(key: string, value: string, expireAtMs: number, nowMs: number): Promise<number> {
+  async extendUntil(key: string, expireAtMs: number, nowMs: number): Promise<number> {
     const e = this.read(key);
-    const proposed = this.now() + (expireAtMs - nowMs);
-    if (e && e.expireAt >= proposed) return nowMs + (e.expireAt - this.now());
-    if (expireAtMs <= nowMs) return e ? nowMs + (e.expireAt - this.now()) : nowMs;
-    this.write(key, { type: 'string', value, expireAt: proposed });
+    const current = e?.type === 'string' ? Number(e.value) : NaN;
+    if (!Number.isNaN(current) && current >= expireAtMs) return current;
+    if (expireAtMs <= nowMs) return Number.isNaN(current) ? nowMs : current;
+    this.write(key, { type: 'string', value: String(expireAtMs), expireAt: this.now() + (expireAtMs - nowMs) });
     return expireAtMs;
   }
 

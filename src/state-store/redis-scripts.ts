@@ -18,6 +18,8 @@ end
  * KEYS: blockers…, windows…, counters…
  * ARGV: now, id, #blockers, #windows, #counters, then per window (limit, windowMs, cost),
  *       then per counter (limit, amount, expireAtMs).
+ * A blocker whose value is a number is an end time: it blocks while that time is ahead of `now` (so an
+ * injected clock is honoured). Any other value blocks while the key exists.
  * Returns {1} or {0, reason, key index (1-based in KEYS), retryAfterMs or -1 for never}.
  */
 export const RESERVE = `${WINDOW_HELPERS}
@@ -26,8 +28,12 @@ local id = ARGV[2]
 local nb, nw, nc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 
 for i = 1, nb do
-  local ttl = redis.call('PTTL', KEYS[i])
-  if ttl ~= -2 then return {0, 'blocked', i, ttl} end
+  local v = redis.call('GET', KEYS[i])
+  if v then
+    local untilMs = tonumber(v)
+    if untilMs == nil then return {0, 'blocked', i, redis.call('PTTL', KEYS[i])} end
+    if untilMs > now then return {0, 'blocked', i, untilMs - now} end
+  end
 end
 
 local a = 6
@@ -113,12 +119,16 @@ end
 return 0
 `;
 
-/** KEYS[1] window. ARGV: windowMs, now. Returns the live total cost. */
+/** KEYS: windows… ARGV: windowMs, now. Returns the live total cost of each window. */
 export const WINDOW_USAGE = `${WINDOW_HELPERS}
-local entries = live(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
-local total = 0
-for j = 1, #entries, 2 do total = total + cost_of(entries[j]) end
-return total
+local out = {}
+for i = 1, #KEYS do
+  local entries = live(KEYS[i], tonumber(ARGV[1]), tonumber(ARGV[2]))
+  local total = 0
+  for j = 1, #entries, 2 do total = total + cost_of(entries[j]) end
+  out[i] = tostring(total)
+end
+return out
 `;
 
 /** KEYS[1] counter. ARGV: by, ttlMs. The TTL is set when the counter is created. */
@@ -129,14 +139,14 @@ return v
 `;
 
 /**
- * KEYS[1]. ARGV: value, ttlMs (expireAt − now). Extends the key's life to ttlMs unless it already lives
- * longer. Returns the remaining ms in force afterwards (-1 = no expiry).
+ * KEYS[1]. ARGV: expireAtMs, now. Stores the end time unless a later one is already stored.
+ * Returns the end time in force.
  */
 export const EXTEND_UNTIL = `
-local ttl = tonumber(ARGV[2])
-local current = redis.call('PTTL', KEYS[1])
-if current == -1 or current >= ttl then return current end
-if ttl <= 0 then return math.max(current, 0) end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-return ttl
+local proposed, now = tonumber(ARGV[1]), tonumber(ARGV[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '')
+if current and current >= proposed then return tostring(current) end
+if proposed <= now then return tostring(current or now) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', math.ceil(proposed - now))
+return ARGV[1]
 `;

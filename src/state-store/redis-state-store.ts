@@ -14,9 +14,9 @@ type ScriptCommands = {
   ssReserve(...args: Array<string | number>): Promise<[number, string?, number?, number?]>;
   ssRelease(...args: Array<string | number>): Promise<number>;
   ssAdjustWindow(key: string, id: string, cost: number): Promise<number>;
-  ssWindowUsage(key: string, windowMs: number, nowMs: number): Promise<number>;
+  ssWindowUsage(...args: Array<string | number>): Promise<string[]>;
   ssIncrement(key: string, by: number, ttlMs: number): Promise<number>;
-  ssExtendUntil(key: string, value: string, ttlMs: number): Promise<number>;
+  ssExtendUntil(key: string, expireAtMs: number, nowMs: number): Promise<string>;
 };
 
 /**
@@ -45,7 +45,7 @@ export class RedisStateStore extends StateStore {
     redis.defineCommand('ssReserve', { lua: scripts.RESERVE });
     redis.defineCommand('ssRelease', { lua: scripts.RELEASE });
     redis.defineCommand('ssAdjustWindow', { lua: scripts.ADJUST_WINDOW, numberOfKeys: 1 });
-    redis.defineCommand('ssWindowUsage', { lua: scripts.WINDOW_USAGE, numberOfKeys: 1 });
+    redis.defineCommand('ssWindowUsage', { lua: scripts.WINDOW_USAGE });
     redis.defineCommand('ssIncrement', { lua: scripts.INCREMENT, numberOfKeys: 1 });
     redis.defineCommand('ssExtendUntil', { lua: scripts.EXTEND_UNTIL, numberOfKeys: 1 });
     this.redis = redis as Redis & ScriptCommands;
@@ -92,7 +92,19 @@ export class RedisStateStore extends StateStore {
   }
 
   async windowUsage(key: string, windowMs: number, nowMs: number): Promise<number> {
-    return Number(await this.run(() => this.redis.ssWindowUsage(this.k(key), windowMs, nowMs)));
+    const [total] = await this.windowUsageMany([key], windowMs, nowMs);
+    return total;
+  }
+
+  async windowUsageMany(keys: string[], windowMs: number, nowMs: number): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const totals = await this.run(() => this.redis.ssWindowUsage(keys.length, ...keys.map((k) => this.k(k)), windowMs, nowMs));
+    return totals.map(Number);
+  }
+
+  async getMany(keys: string[]): Promise<Array<string | null>> {
+    if (keys.length === 0) return [];
+    return this.run(() => this.redis.mget(...keys.map((k) => this.k(k))));
   }
 
   async increment(key: string, by: number, ttlMs: number): Promise<number> {
@@ -109,9 +121,8 @@ export class RedisStateStore extends StateStore {
     );
   }
 
-  async extendUntil(key: string, value: string, expireAtMs: number, nowMs: number): Promise<number> {
-    const remaining = Number(await this.run(() => this.redis.ssExtendUntil(this.k(key), value, Math.ceil(expireAtMs - nowMs))));
-    return remaining < 0 ? Number.POSITIVE_INFINITY : nowMs + remaining;
+  async extendUntil(key: string, expireAtMs: number, nowMs: number): Promise<number> {
+    return Number(await this.run(() => this.redis.ssExtendUntil(this.k(key), expireAtMs, nowMs)));
   }
 
   async ttl(key: string): Promise<number | null> {

@@ -28,7 +28,10 @@ export interface ReserveRequest {
   /** Unique per reservation; names its window entries so they can be refunded or adjusted. */
   id: string;
   nowMs: number;
-  /** Keys whose existence blocks the reservation (cooldown flags). */
+  /**
+   * Cooldown flags. A numeric value is an end time (epoch ms) and blocks while it is after `nowMs`; any
+   * other value (a disable reason) blocks while the key exists.
+   */
   blockers?: string[];
   windows?: WindowSpec[];
   counters?: CounterSpec[];
@@ -66,17 +69,21 @@ export abstract class StateStore {
   abstract adjustWindow(key: string, id: string, cost: number, nowMs: number): Promise<void>;
   /** Units used in a window right now. */
   abstract windowUsage(key: string, windowMs: number, nowMs: number): Promise<number>;
+  /** `windowUsage` for many windows of one length, in one round trip. */
+  abstract windowUsageMany(keys: string[], windowMs: number, nowMs: number): Promise<number[]>;
 
   /** Adds to a counter and returns the new value; the TTL is set when the counter is created. */
   abstract increment(key: string, by: number, ttlMs: number): Promise<number>;
   abstract get(key: string): Promise<string | null>;
+  /** `get` for many keys in one round trip, in order. */
+  abstract getMany(keys: string[]): Promise<Array<string | null>>;
   /** Sets a value, optionally expiring after `ttlMs`. */
   abstract set(key: string, value: string, ttlMs?: number): Promise<void>;
   /**
-   * Sets `key` to expire at `expireAtMs` unless it already lives longer: an extend-only cooldown.
-   * Returns the expiry in force afterwards.
+   * Extend-only end time (a cooldown): stores `expireAtMs` as the key's value, expiring then, unless the
+   * key already holds a later end time. Returns the end time in force afterwards.
    */
-  abstract extendUntil(key: string, value: string, expireAtMs: number, nowMs: number): Promise<number>;
+  abstract extendUntil(key: string, expireAtMs: number, nowMs: number): Promise<number>;
   /** Milliseconds to live; `null` when the key is missing, `Infinity` when it has no expiry. */
   abstract ttl(key: string): Promise<number | null>;
   abstract delete(...keys: string[]): Promise<void>;

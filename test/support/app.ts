@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -30,12 +32,18 @@ export interface TestApp {
  * Boots the real application (same edge configuration as `main.ts`) with exactly the given environment.
  * Defaults: throwaway PGlite and the in-memory store. `extra` adds test-only controllers.
  */
-export async function createTestApp(env: Record<string, string> = {}, extra: { controllers?: Type[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  extra: { controllers?: Type[]; overrides?: Array<[token: unknown, value: unknown]> } = {},
+): Promise<TestApp> {
   const logs = new LogCapture();
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ env: { DATABASE_URL: 'pglite://memory', LOG_LEVEL: 'info', ...env }, logDestination: logs })],
+  const defaults = { DATABASE_URL: 'pglite://memory', LOG_LEVEL: 'info', KEYS_FILE: join(tmpdir(), 'no-such-keys-file.json') };
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot({ env: { ...defaults, ...env }, logDestination: logs })],
     controllers: extra.controllers ?? [],
-  }).compile();
+  });
+  for (const [token, value] of extra.overrides ?? []) builder = builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configureApp(app);
   await app.init();

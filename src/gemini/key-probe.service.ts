@@ -1,0 +1,57 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { classifyFailure } from '../key-rotation/core/error-classifier';
+import { KeyRotationService } from '../key-rotation/key-rotation.service';
+import { GeminiSdkTransport } from './gemini-sdk.transport';
+import { TransportError } from './gemini.types';
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * Re-enables keys that were disabled automatically (invalid, suspended, leaked…) once a zero-quota call
+ * (`GET /v1beta/models`) succeeds with them again. Runs every KEY_PROBE_INTERVAL_SECONDS, also when every
+ * key is disabled. Keys disabled by an operator are left alone.
+ */
+@Injectable()
+export class KeyProbeService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('KeyProbe');
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly rotation: KeyRotationService,
+    private readonly transport: GeminiSdkTransport,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.probeDisabledKeys().catch(() => undefined), this.config.rotation.probeIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One round of probes; returns the key ids re-enabled. */
+  async probeDisabledKeys(): Promise<string[]> {
+    if (this.running) return [];
+    this.running = true;
+    const enabled: string[] = [];
+    try {
+      for (const { keyId, secret, reason } of await this.rotation.disabledForProbe()) {
+        try {
+          await this.transport.listModels(secret, PROBE_TIMEOUT_MS);
+          await this.rotation.enableKey(keyId, `probe_ok (was ${reason})`);
+          enabled.push(keyId);
+        } catch (e) {
+          const why = e instanceof TransportError ? classifyFailure(e.failure).reason : 'probe_error';
+          this.logger.log(`key ${keyId} still unusable: ${why}`);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+    return enabled;
+  }
+}

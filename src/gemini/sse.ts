@@ -1,0 +1,34 @@
+import type { Request, Response } from 'express';
+import { DomainError } from '../common/domain-error';
+
+export type SendEvent = (event: string, data: unknown) => void;
+
+/**
+ * Writes a Server-Sent Events response: headers first, then whatever `produce` sends. An error after the
+ * stream started becomes an `error` event (the status line is already gone); a client that disconnects
+ * stops the producer at its next send.
+ */
+export async function sendSse(res: Response, req: Request, produce: (send: SendEvent) => Promise<void>): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('Connection', 'keep-alive');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  let closed = false;
+  req.on('close', () => (closed = true));
+  const send: SendEvent = (event, data) => {
+    if (closed) throw new Error('client disconnected');
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  try {
+    await produce(send);
+  } catch (e) {
+    if (!closed) {
+      const body = e instanceof DomainError ? { error: e.message, details: e.details } : { error: 'Internal server error' };
+      res.write(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
+    }
+  } finally {
+    res.end();
+  }
+}

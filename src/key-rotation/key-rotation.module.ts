@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SecretsModule } from '../secrets/secrets.module';
+import { Clock, SystemClock } from './core/clock';
+import { KeyAdminController } from './key-admin.controller';
+import { KeyHealthService } from './key-health.service';
+import { KeyRotationService } from './key-rotation.service';
+import { KeyStateRepository } from './key-state.repository';
+
+@Module({
+  imports: [SecretsModule],
+  controllers: [KeyAdminController],
+  providers: [{ provide: Clock, useClass: SystemClock }, KeyStateRepository, KeyRotationService, KeyHealthService],
+  exports: [KeyRotationService, Clock],
+})
+export class KeyRotationModule {}

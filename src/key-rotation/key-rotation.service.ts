@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.module';
+import { keyEvents } from '../database/schema';
+import { MetricsService } from '../metrics/metrics.service';
+import { SecretsService } from '../secrets/secrets.service';
+import { Clock } from './core/clock';
+import { backoffMs } from './core/cooldown-policy';
+import { classifyFailure, FailureAction, UpstreamFailure } from './core/error-classifier';
+import { coolingEnd, selectCandidates } from './core/key-selector';
+import { synthesizeKeysConfig } from './core/keys-file';
+import { KeyPool } from './key-pool';
+import { NoUsableKeysError } from './key-rotation.errors';
+import { KeyStateRepository, Lease, StateView } from './key-state.repository';
+import { keysConfigFor, readKeysFile } from './keys-file.loader';
+
+/** Who is calling and for what: every Gemini call carries one. */
+export interface CallContext {
+  userId: string;
+  model: string;
+  workload?: string | null;
+  /** May a key of a `model_compatibility` model serve the call? Default true. */
+  allowCompatible?: boolean;
+}
+
+export type Acquired =
+  | { kind: 'lease'; lease: Lease; secret: string; pinned: boolean }
+  /** No key can take the call now; `untilMs` is when the earliest frees (null: none will within this call). */
+  | { kind: 'busy'; untilMs: number | null; why: string; allDisabled?: boolean };
+
+const VIEW_MAX_AGE_MS = 1000;
+
+/**
+ * The key pool and its shared state: picks a key for each attempt (sticky per user, least loaded,
+ * reserving quota atomically), and applies what a failure means (cooldown, exhaustion, disable).
+ */
+@Injectable()
+export class KeyRotationService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('KeyRotation');
+  private pool: KeyPool = new KeyPool(synthesizeKeysConfig([], 'gemini-2.5-flash'), new Map());
+  private viewCache: StateView | null = null;
+  private roundRobin = 0;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private fileProblem: string | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly secrets: SecretsService,
+    private readonly state: KeyStateRepository,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    private readonly database: Database,
+  ) {
+    metrics.onScrape(() => this.exportGauges());
+  }
+
+  /** Loads keys.json and secrets before the app serves; a broken keys.json stops the boot. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reload({ failOnBadFile: true });
+    this.refreshTimer = setInterval(() => void this.reload({ failOnBadFile: false }).catch(() => undefined), this.secrets.refreshIntervalMs);
+    this.refreshTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+  }
+
+  get keyPool(): KeyPool {
+    return this.pool;
+  }
+
+  /**
+   * Re-reads keys.json and the secret store and swaps the pool. Counters, cooldowns and pins live in the
+   * state store under key ids, so unchanged keys keep them. A failed secret fetch keeps the last good set.
+   */
+  async reload(opts: { failOnBadFile: boolean }): Promise<{ keys: number; usable: number; warnings: string[] }> {
+    const rotation = this.config.rotation;
+    let file: ReturnType<typeof readKeysFile> = { config: null, warnings: [] };
+    if (rotation.enabled) {
+      try {
+        file = readKeysFile(rotation.keysFile);
+        this.fileProblem = null;
+      } catch (e) {
+        if (opts.failOnBadFile) throw e;
+        this.fileProblem = (e as Error).message;
+        this.logger.error(`keys file not reloaded, keeping the current pool: ${this.fileProblem}`);
+        return { keys: this.pool.keys.length, usable: this.pool.usableIds().length, warnings: [this.fileProblem] };
+      }
+    }
+    for (const w of file.warnings) this.logger.warn(`keys file: ${w}`);
+    const wanted = file.config?.keys.map((k) => k.keyId) ?? [];
+    const ok = await this.secrets.refresh(wanted, this.clock.now());
+    if (!ok) this.metrics.secretRefreshFailures.inc({ store: this.secrets.store });
+    const secrets = this.secrets.current();
+    const keysConfig = rotation.enabled
+      ? keysConfigFor(file, [...secrets.keys()], this.config.gemini.defaultModel)
+      : synthesizeKeysConfig(secrets.has('default') ? ['default'] : [], this.config.gemini.defaultModel);
+    this.pool = new KeyPool(keysConfig, secrets);
+    this.viewCache = null;
+    const usable = this.pool.usableIds().length;
+    const missing = keysConfig.keys.filter((k) => !secrets.has(k.keyId)).map((k) => k.keyId);
+    if (missing.length) this.logger.warn(`keys without a secret (never selected): ${missing.join(', ')}`);
+    this.logger.log(`key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`);
+    return { keys: keysConfig.keys.length, usable, warnings: file.warnings };
+  }
+
+  /** Finds a key for one attempt and reserves its quota. `tried` keys are skipped. */
+  async acquire(ctx: CallContext, estimatedTokens: number, tried: ReadonlySet<string>): Promise<Acquired> {
+    const started = process.hrtime.bigint();
+    try {
+      return await this.acquireInner(ctx, estimatedTokens, tried);
+    } finally {
+      this.metrics.reservationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async acquireInner(ctx: CallContext, estimatedTokens: number, tried: ReadonlySet<string>): Promise<Acquired> {
+    const pool = this.pool;
+    if (pool.usableIds().length === 0) throw this.noKeysError();
+    const now = this.clock.now();
+    const [view, pinned] = await Promise.all([this.currentView(now), this.state.pinOf(ctx.userId)]);
+    const snapshots = KeyStateRepository.snapshots(pool, view);
+    const selection = selectCandidates({
+      keys: pool.keys,
+      fallbackOrder: pool.config.fallbackOrder,
+      modelCompatibility: pool.config.modelCompatibility,
+      state: snapshots,
+      request: {
+        model: ctx.model,
+        userId: ctx.userId,
+        pinnedKeyId: pinned,
+        excludeKeyIds: tried,
+        workload: ctx.workload ?? null,
+        allowCompatible: ctx.allowCompatible ?? true,
+      },
+      now,
+      strategy: pool.config.rotationStrategy,
+      roundRobinCursor: this.roundRobin++,
+      random: Math.random,
+    });
+    if (selection.empty) {
+      const empty = selection.empty;
+      switch (empty.kind) {
+        case 'no_keys_for_model':
+          throw new NoUsableKeysError(`No Gemini key serves model ${ctx.model}`, { model: ctx.model });
+        case 'all_disabled':
+          if (tried.size === 0) throw new NoUsableKeysError('Every Gemini key is disabled', { keys: empty.disabled });
+          return { kind: 'busy', untilMs: null, why: 'every remaining key is disabled', allDisabled: true };
+        case 'all_cooling':
+          return { kind: 'busy', untilMs: empty.earliestFreeAt, why: `all keys cooling (${empty.cooling.length})` };
+        case 'all_tried':
+          return { kind: 'busy', untilMs: empty.earliestFreeAt, why: 'every usable key was tried' };
+      }
+    }
+    let earliest: number | null = null;
+    for (const candidate of selection.candidates) {
+      const meta = pool.byId.get(candidate.keyId)!;
+      const limits = snapshots[candidate.keyId].limits!;
+      const result = await this.state.reserve(meta, candidate.model, limits, estimatedTokens, randomUUID(), now);
+      if ('lease' in result) {
+        return { kind: 'lease', lease: result.lease, secret: pool.secretOf(candidate.keyId)!, pinned: candidate.keyId === pinned };
+      }
+      this.viewCache = null; // our picture was stale; read afresh next time
+      const wait = result.refused.retryAfterMs;
+      if (wait !== null) earliest = Math.min(earliest ?? Infinity, now + wait);
+    }
+    return { kind: 'busy', untilMs: earliest, why: 'no key had quota left' };
+  }
+
+  /** The attempt succeeded: reconcile tokens, reset the failure streak, (re)pin the user. */
+  async succeed(lease: Lease, ctx: CallContext, promptTokens: number | undefined, wasPinned: boolean): Promise<void> {
+    const now = this.clock.now();
+    this.metrics.geminiRequests.inc({ key_id: lease.keyId, model: lease.model, outcome: 'ok' });
+    if (promptTokens !== undefined && promptTokens !== lease.estimatedTokens) await this.state.reconcileTokens(lease, promptTokens, now);
+    await this.state.recordSuccess(lease.keyId, now);
+    if (!wasPinned) {
+      const previous = await this.state.pinOf(ctx.userId);
+      await this.state.pin(ctx.userId, lease.keyId, previous, this.config.rotation.stickyTtlMs, now);
+    }
+  }
+
+  /** The attempt failed: classify, apply the effect to the key / project, and say what the loop should do. */
+  async fail(lease: Lease, failure: UpstreamFailure): Promise<FailureAction> {
+    const now = this.clock.now();
+    const action = classifyFailure(failure);
+    this.metrics.geminiRequests.inc({ key_id: lease.keyId, model: lease.model, outcome: action.reason });
+    if (action.refund) await this.state.refund(lease);
+    let until: number | null = null;
+    const effect = action.effect;
+    switch (effect.kind) {
+      case 'cooldown':
+        until = action.scope === 'key' ? await this.state.coolKey(lease.keyId, now + effect.ms, now) : await this.state.coolProject(lease.pm, now + effect.ms, now);
+        break;
+      case 'exhausted_until_pacific_midnight':
+        until = await this.state.exhaustProject(lease.pm, now);
+        break;
+      case 'disable':
+        await this.disableKey(lease.keyId, effect.reason, { status: failure.kind === 'http' ? failure.status : failure.kind });
+        break;
+      case 'backoff': {
+        const n = await this.state.countFailure(lease.keyId);
+        const { cooldownBaseMs: baseMs, cooldownCapMs: capMs } = this.config.rotation;
+        until = await this.state.coolKey(lease.keyId, now + backoffMs(n, Math.random, { baseMs, capMs }), now);
+        break;
+      }
+      case 'none':
+        break;
+    }
+    if (action.learnedLimit) {
+      const declared = this.pool.projectModels.get(lease.pm);
+      const kind = action.learnedLimit.kind;
+      if (declared && action.learnedLimit.value < declared[kind]) await this.state.learn(lease.pm, kind, action.learnedLimit.value);
+    }
+    if (effect.kind !== 'disable') await this.state.recordError(lease.keyId, action.reason, now);
+    if (action.rotate) this.metrics.rotations.inc({ reason: action.reason });
+    this.viewCache = null;
+    const cooldown = until ? ` until ${new Date(until).toISOString()}` : '';
+    this.logger.warn(`key ${lease.keyId} (${lease.model}): ${action.reason} → ${effect.kind}${cooldown}${action.rotate ? ', rotating' : ''}`);
+    return action;
+  }
+
+  async disableKey(keyId: string, reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+    await this.state.disable(keyId, reason);
+    await this.audit(keyId, 'disabled', reason, detail);
+    this.viewCache = null;
+    this.logger.warn(`key ${keyId} disabled: ${reason}`);
+  }
+
+  async enableKey(keyId: string, reason: string): Promise<void> {
+    await this.state.enable(keyId);
+    await this.audit(keyId, 'enabled', reason);
+    this.viewCache = null;
+    this.logger.log(`key ${keyId} enabled: ${reason}`);
+  }
+
+  /** Keys disabled automatically (not by an operator), with their secrets, for the probe job. */
+  async disabledForProbe(): Promise<Array<{ keyId: string; secret: string; reason: string }>> {
+    const view = await this.currentView(this.clock.now(), true);
+    const out: Array<{ keyId: string; secret: string; reason: string }> = [];
+    for (const [keyId, s] of view.keys) {
+      const secret = this.pool.secretOf(keyId);
+      if (s.disabledReason && s.disabledReason !== 'manual' && secret) out.push({ keyId, secret, reason: s.disabledReason });
+    }
+    return out;
+  }
+
+  /** A fresh (≤ 1 s old) picture of every key's state. */
+  async currentView(now = this.clock.now(), fresh = false): Promise<StateView> {
+    if (fresh || !this.viewCache || now - this.viewCache.at > VIEW_MAX_AGE_MS || now < this.viewCache.at) {
+      this.viewCache = await this.state.view(this.pool, now);
+    }
+    return this.viewCache;
+  }
+
+  /** Number of keys that could take a call for `model` now (for readiness and metrics). */
+  async usableCount(now = this.clock.now()): Promise<number> {
+    const view = await this.currentView(now);
+    const snaps = KeyStateRepository.snapshots(this.pool, view);
+    return this.pool.keys.filter((k) => snaps[k.keyId].hasSecret && !snaps[k.keyId].disabledReason && k.active && coolingEnd(snaps[k.keyId], now) === null).length;
+  }
+
+  /** Keys that cannot serve until someone acts (disabled, inactive, or without a secret), with why. */
+  async unusableKeys(now = this.clock.now()): Promise<Array<{ keyId: string; reason: string }>> {
+    const view = await this.currentView(now);
+    return this.pool.keys.flatMap((k) => {
+      const disabled = view.keys.get(k.keyId)?.disabledReason;
+      const reason = !this.pool.hasSecret(k.keyId) ? 'missing_secret' : !k.active ? 'inactive' : disabled;
+      return reason ? [{ keyId: k.keyId, reason }] : [];
+    });
+  }
+
+  async disabledOrMissingCount(now = this.clock.now()): Promise<number> {
+    return (await this.unusableKeys(now)).length;
+  }
+
+  get keysFileProblem(): string | null {
+    return this.fileProblem;
+  }
+
+  private noKeysError(): NoUsableKeysError {
+    const status = this.secrets.status();
+    const why = status.lastError ? `secret store problem: ${status.lastError}` : 'set GEMINI_API_KEY, GEMINI_API_KEYS or GEMINI_KEY_<key_id>, or configure a secret store';
+    return new NoUsableKeysError('No Gemini keys are configured', why);
+  }
+
+  private async audit(keyId: string, event: string, reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+    try {
+      await this.database.connection.db.insert(keyEvents).values({ keyId, event, reason, detail });
+    } catch (e) {
+      this.logger.warn(`could not record key event for ${keyId}: ${(e as Error).message}`);
+    }
+  }
+
+  private async exportGauges(): Promise<void> {
+    const now = this.clock.now();
+    let view: StateView;
+    try {
+      view = await this.currentView(now);
+    } catch {
+      return;
+    }
+    const snaps = KeyStateRepository.snapshots(this.pool, view);
+    this.metrics.keyState.reset();
+    this.metrics.keysAvailable.reset();
+    const available = new Map<string, number>();
+    for (const k of this.pool.keys) {
+      const s = snaps[k.keyId];
+      const state = !s.hasSecret ? 'missing_secret' : s.disabledReason ? 'disabled' : s.projectExhaustedUntil ? 'exhausted' : coolingEnd(s, now) ? 'cooling' : 'ok';
+      this.metrics.keyState.set({ key_id: k.keyId, state }, 1);
+      available.set(k.modelName, (available.get(k.modelName) ?? 0) + (state === 'ok' && k.active ? 1 : 0));
+    }
+    for (const [model, n] of available) this.metrics.keysAvailable.set({ model }, n);
+    const status = this.secrets.status(now);
+    if (status.ageMs !== null) this.metrics.secretAge.set({ store: status.store }, status.ageMs / 1000);
+  }
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { ReserveResult, StateStore } from '../state-store/state-store';
+import type { KeyRuntimeSnapshot } from './core/key-selector';
+import type { KeyMeta } from './core/keys-file';
+import { nextPacificMidnight, pacificDay } from './core/pacific-day';
+import { Limits, projectModelKey, Usage } from './core/project-limits';
+import { KeyPool } from './key-pool';
+import { MINUTE_MS, storeKeys as K } from './store-keys';
+
+/** One reservation of quota on one key for one attempt. */
+export interface Lease {
+  keyId: string;
+  model: string;
+  pm: string;
+  reservationId: string;
+  estimatedTokens: number;
+  day: string;
+}
+
+export interface PmState {
+  limits: Limits;
+  learned: Partial<Limits>;
+  usage: Usage;
+  coolingUntil: number | null;
+  exhaustedUntil: number | null;
+}
+
+export interface KeyState {
+  disabledReason: string | null;
+  coolingUntil: number | null;
+}
+
+export interface StateView {
+  at: number;
+  keys: Map<string, KeyState>;
+  pms: Map<string, PmState>;
+}
+
+function untilOrNull(value: string | null, now: number): number | null {
+  const n = value === null ? NaN : Number(value);
+  return Number.isFinite(n) && n > now ? n : null;
+}
+
+/**
+ * Everything the key rotation reads and writes in the state store, as named operations. The reservation
+ * is one atomic store call that checks the key's disabled and cooldown flags and its project's cooldown,
+ * exhaustion, RPM window, TPM window and day counter together.
+ */
+@Injectable()
+export class KeyStateRepository {
+  constructor(private readonly store: StateStore) {}
+
+  /** Effective limits: the declared ones, lowered by what Gemini told us (learned). */
+  static effective(limits: Limits, learned: Partial<Limits>): Limits {
+    return {
+      rpm: Math.min(limits.rpm, learned.rpm ?? Infinity),
+      tpm: Math.min(limits.tpm, learned.tpm ?? Infinity),
+      rpd: Math.min(limits.rpd, learned.rpd ?? Infinity),
+    };
+  }
+
+  async reserve(meta: KeyMeta, model: string, limits: Limits, estimatedTokens: number, reservationId: string, now: number): Promise<{ lease: Lease } | { refused: ReserveResult & { ok: false } }> {
+    const pm = projectModelKey(meta, model);
+    const day = pacificDay(now);
+    const result = await this.store.reserve({
+      id: reservationId,
+      nowMs: now,
+      blockers: [K.keyDisabled(meta.keyId), K.keyCooling(meta.keyId), K.pmCooling(pm), K.pmExhausted(pm)],
+      windows: [
+        { key: K.rpm(pm), limit: limits.rpm, windowMs: MINUTE_MS },
+        { key: K.tpm(pm), limit: limits.tpm, windowMs: MINUTE_MS, cost: estimatedTokens },
+      ],
+      counters: [{ key: K.rpd(pm, day), limit: limits.rpd, amount: 1, expireAtMs: nextPacificMidnight(now) + 3_600_000 }],
+    });
+    if (!result.ok) return { refused: result };
+    return { lease: { keyId: meta.keyId, model, pm, reservationId, estimatedTokens, day } };
+  }
+
+  /** The request never reached Gemini: give its quota back. */
+  refund(lease: Lease): Promise<void> {
+    return this.store.release({
+      id: lease.reservationId,
+      windows: [{ key: K.rpm(lease.pm) }, { key: K.tpm(lease.pm) }],
+      counters: [{ key: K.rpd(lease.pm, lease.day), amount: 1 }],
+    });
+  }
+
+  /** Replace the token estimate with the real prompt token count. */
+  reconcileTokens(lease: Lease, promptTokens: number, now: number): Promise<void> {
+    return this.store.adjustWindow(K.tpm(lease.pm), lease.reservationId, promptTokens, now);
+  }
+
+  /** Extend-only: returns the end in force. */
+  coolKey(keyId: string, until: number, now: number): Promise<number> {
+    return this.store.extendUntil(K.keyCooling(keyId), until, now);
+  }
+
+  coolProject(pm: string, until: number, now: number): Promise<number> {
+    return this.store.extendUntil(K.pmCooling(pm), until, now);
+  }
+
+  exhaustProject(pm: string, now: number): Promise<number> {
+    const until = nextPacificMidnight(now);
+    return this.store.extendUntil(K.pmExhausted(pm), until, now);
+  }
+
+  /** Consecutive failures since the last success (kept for a day at most). */
+  countFailure(keyId: string): Promise<number> {
+    return this.store.increment(K.keyFailures(keyId), 1, 86_400_000);
+  }
+
+  async disable(keyId: string, reason: string): Promise<void> {
+    await this.store.set(K.keyDisabled(keyId), reason);
+  }
+
+  /** Re-enable and forget the key's own cooldown and failure streak. */
+  async enable(keyId: string): Promise<void> {
+    await this.store.delete(K.keyDisabled(keyId), K.keyCooling(keyId), K.keyFailures(keyId));
+  }
+
+  learn(pm: string, kind: keyof Limits, value: number): Promise<void> {
+    return this.store.hashSet(K.pmLearned(pm), { [kind]: String(value) });
+  }
+
+  async recordSuccess(keyId: string, now: number): Promise<void> {
+    await this.store.delete(K.keyFailures(keyId));
+    await this.store.hashIncrement(K.keyStats(keyId), 'success_count', 1);
+    await this.store.hashSet(K.keyStats(keyId), { last_used: String(now) });
+  }
+
+  async recordError(keyId: string, reason: string, now: number): Promise<void> {
+    await this.store.hashIncrement(K.keyStats(keyId), 'error_count', 1);
+    await this.store.hashSet(K.keyStats(keyId), { last_used: String(now), last_error: reason });
+  }
+
+  stats(keyId: string): Promise<Record<string, string>> {
+    return this.store.hashGetAll(K.keyStats(keyId));
+  }
+
+  pinOf(userId: string): Promise<string | null> {
+    return this.store.get(K.userPin(userId));
+  }
+
+  async pin(userId: string, keyId: string, previous: string | null, ttlMs: number, now: number): Promise<void> {
+    await this.store.set(K.userPin(userId), keyId, ttlMs);
+    await this.store.hashSet(K.keyPins(keyId), { [userId]: String(now + ttlMs) });
+    if (previous && previous !== keyId) await this.store.hashDelete(K.keyPins(previous), userId);
+  }
+
+  /** Users pinned to the key right now (expired entries are pruned on the way). */
+  async pinnedUsers(keyId: string, now: number): Promise<number> {
+    const pins = await this.store.hashGetAll(K.keyPins(keyId));
+    const expired = Object.entries(pins).filter(([, until]) => Number(until) <= now).map(([u]) => u);
+    if (expired.length) await this.store.hashDelete(K.keyPins(keyId), ...expired);
+    return Object.keys(pins).length - expired.length;
+  }
+
+  /** Reads every key's flags and every project's usage: a few round trips whatever the pool size. */
+  async view(pool: KeyPool, now: number): Promise<StateView> {
+    const keys = pool.keys;
+    const pms = [...pool.projectModels.keys()];
+    const day = pacificDay(now);
+    const [keyFlags, pmFlags, rpm, tpm, learned] = await Promise.all([
+      this.store.getMany(keys.flatMap((k) => [K.keyDisabled(k.keyId), K.keyCooling(k.keyId)])),
+      this.store.getMany(pms.flatMap((pm) => [K.pmCooling(pm), K.pmExhausted(pm), K.rpd(pm, day)])),
+      this.store.windowUsageMany(pms.map(K.rpm), MINUTE_MS, now),
+      this.store.windowUsageMany(pms.map(K.tpm), MINUTE_MS, now),
+      Promise.all(pms.map((pm) => this.store.hashGetAll(K.pmLearned(pm)))),
+    ]);
+    const view: StateView = { at: now, keys: new Map(), pms: new Map() };
+    keys.forEach((k, i) => {
+      view.keys.set(k.keyId, { disabledReason: keyFlags[2 * i], coolingUntil: untilOrNull(keyFlags[2 * i + 1], now) });
+    });
+    pms.forEach((pm, i) => {
+      const l = learned[i];
+      view.pms.set(pm, {
+        limits: pool.projectModels.get(pm)!,
+        learned: { ...(l.rpm ? { rpm: Number(l.rpm) } : {}), ...(l.tpm ? { tpm: Number(l.tpm) } : {}), ...(l.rpd ? { rpd: Number(l.rpd) } : {}) },
+        usage: { rpmUsed: rpm[i], tpmUsed: tpm[i], rpdUsed: Number(pmFlags[3 * i + 2] ?? 0) },
+        coolingUntil: untilOrNull(pmFlags[3 * i], now),
+        exhaustedUntil: untilOrNull(pmFlags[3 * i + 1], now),
+      });
+    });
+    return view;
+  }
+
+  /** The selector's per-key snapshot, from a view. */
+  static snapshots(pool: KeyPool, view: StateView): Record<string, KeyRuntimeSnapshot> {
+    const out: Record<string, KeyRuntimeSnapshot> = {};
+    for (const k of pool.keys) {
+      const ks = view.keys.get(k.keyId);
+      const pm = view.pms.get(projectModelKey(k));
+      out[k.keyId] = {
+        hasSecret: pool.hasSecret(k.keyId),
+        disabledReason: ks?.disabledReason ?? null,
+        coolingUntil: ks?.coolingUntil ?? null,
+        projectCoolingUntil: pm?.coolingUntil ?? null,
+        projectExhaustedUntil: pm?.exhaustedUntil ?? null,
+        usage: pm?.usage,
+        limits: pm ? KeyStateRepository.effective(pm.limits, pm.learned) : undefined,
+      };
+    }
+    return out;
+  }
+}

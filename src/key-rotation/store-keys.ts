@@ -1,0 +1,27 @@
+/**
+ * Names of everything the key rotation keeps in the state store. Project × model (`pm`) entries are
+ * shared by every key of one Google Cloud project serving one model.
+ */
+export const storeKeys = {
+  rpm: (pm: string) => `kr:pm:${pm}:rpm`,
+  tpm: (pm: string) => `kr:pm:${pm}:tpm`,
+  /** Requests per day, one counter per Pacific day. */
+  rpd: (pm: string, pacificDay: string) => `kr:pm:${pm}:rpd:${pacificDay}`,
+  /** Per-minute / token 429: value is the end time (epoch ms). */
+  pmCooling: (pm: string) => `kr:pm:${pm}:cool`,
+  /** Per-day 429: value is the end time (next Pacific midnight). */
+  pmExhausted: (pm: string) => `kr:pm:${pm}:exhausted`,
+  /** Limits learned from 429 `quotaValue`s: hash rpm/tpm/rpd. */
+  pmLearned: (pm: string) => `kr:pm:${pm}:learned`,
+  keyCooling: (keyId: string) => `kr:key:${keyId}:cool`,
+  keyFailures: (keyId: string) => `kr:key:${keyId}:fails`,
+  /** Value: the disable reason. No expiry: probes or an operator re-enable. */
+  keyDisabled: (keyId: string) => `kr:key:${keyId}:disabled`,
+  /** Hash: success_count, error_count, last_used, last_error. */
+  keyStats: (keyId: string) => `kr:key:${keyId}:stats`,
+  /** Hash: userId → pin expiry (epoch ms), for the "pinned users" count. */
+  keyPins: (keyId: string) => `kr:key:${keyId}:pins`,
+  userPin: (userId: string) => `kr:pin:${userId}`,
+};
+
+export const MINUTE_MS = 60_000;

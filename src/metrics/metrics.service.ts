@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The Prometheus registry and every metric the service exports. Labels carry key ids, models, reasons and
+ * outcomes — never a secret.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly geminiRequests = new Counter({
+    name: 'gemini_requests_total',
+    help: 'Gemini attempts by key, model and outcome (ok or a failure reason)',
+    labelNames: ['key_id', 'model', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly keyState = new Gauge({
+    name: 'gemini_key_state',
+    help: '1 for the state each key is in (ok, cooling, exhausted, disabled, missing_secret)',
+    labelNames: ['key_id', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rotations = new Counter({
+    name: 'gemini_rotations_total',
+    help: 'Times a call moved on to another key, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly keysAvailable = new Gauge({
+    name: 'gemini_keys_available',
+    help: 'Keys able to take a call right now, by model',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reservationSeconds = new Histogram({
+    name: 'gemini_reservation_seconds',
+    help: 'Time to select a key and reserve its quota',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [this.registry],
+  });
+
+  readonly upstreamSeconds = new Histogram({
+    name: 'gemini_upstream_seconds',
+    help: 'Duration of Gemini HTTP attempts',
+    labelNames: ['model'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly secretRefreshFailures = new Counter({
+    name: 'secret_refresh_failures_total',
+    help: 'Secret store refreshes that failed (the last good set stayed in use)',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+
+  readonly secretAge = new Gauge({
+    name: 'secret_set_age_seconds',
+    help: 'Age of the key secrets in use (time since the last successful fetch)',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Hooks that refresh gauges right before a scrape. */
+  private readonly beforeScrape: Array<() => Promise<void> | void> = [];
+
+  onScrape(hook: () => Promise<void> | void): void {
+    this.beforeScrape.push(hook);
+  }
+
+  async render(): Promise<string> {
+    for (const hook of this.beforeScrape) await hook();
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AwsSecretProvider } from './providers/aws.provider';
+import { AzureSecretProvider } from './providers/azure.provider';
+import { EnvSecretProvider } from './providers/env.provider';
+import { VaultSecretProvider } from './providers/vault.provider';
+import { SecretProvider } from './secret-provider';
+import { SecretsService } from './secrets.service';
+
+/** Picks the provider named by `SECRET_STORE_TYPE` (validated with its settings in `src/config`). */
+export function createSecretProvider(config: AppConfig): SecretProvider {
+  const s = config.secrets;
+  const opts = { timeoutMs: s.timeoutMs, bundleName: s.bundleName };
+  switch (s.type) {
+    case 'env':
+      return new EnvSecretProvider(s.env, !config.rotation.enabled);
+    case 'vault':
+      return new VaultSecretProvider(s.vault!, opts);
+    case 'aws':
+      return new AwsSecretProvider(s.aws!, opts);
+    case 'azure':
+      return new AzureSecretProvider(s.azure!, opts);
+    default: {
+      const unknown: never = s.type;
+      throw new Error(`Unknown secret store ${String(unknown)}`);
+    }
+  }
+}
+
+@Module({
+  providers: [{ provide: SecretProvider, inject: [AppConfig], useFactory: createSecretProvider }, SecretsService],
+  exports: [SecretsService],
+})
+export class SecretsModule {}
