@@ -249,6 +249,28 @@ describe('key rotation without keys', () => {
   });
 });
 
+describe('single-key mode (ENABLE_KEY_ROTATION=false)', () => {
+  it('serves through the same client path with GEMINI_API_KEY as key "default", ignoring other keys', async () => {
+    const { FakeGemini } = await import('./fakes/fake-gemini');
+    const { createTestApp } = await import('./support/app');
+    const fake = new FakeGemini();
+    fake.addKey({ key: secretFor('default'), id: 'default', project: 'p' });
+    await fake.start();
+    const t = await createTestApp({
+      ENABLE_KEY_ROTATION: 'false',
+      GEMINI_API_KEY: secretFor('default'),
+      GEMINI_KEY_other: secretFor('other'),
+      GEMINI_BASE_URL: fake.url,
+    });
+    const res = await request(t.app.getHttpServer()).post('/api/ai/generate').send({ prompt: 'one key' }).expect(200);
+    expect(res.body).toMatchObject({ key_id: 'default', attempts: 1 });
+    allLogs.push(t.logs.text);
+    allSecrets.add(secretFor('default'));
+    await t.close();
+    await fake.stop();
+  });
+});
+
 describe('two replicas on one Redis', () => {
   it('never together exceed a key’s RPM', async () => {
     const { FakeGemini } = await import('./fakes/fake-gemini');

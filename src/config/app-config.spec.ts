@@ -70,3 +70,56 @@ describe(loadAppConfig.name, () => {
     expect(message).not.toContain('hunter2');
   });
 });
+
+describe('loadAppConfig: keys and secret stores', () => {
+  it('collects GEMINI_KEY_<id>, GEMINI_API_KEYS and GEMINI_API_KEY', () => {
+    const c = loadAppConfig({ GEMINI_KEY_flash_01: 'a-secret', GEMINI_API_KEYS: 'one, two', GEMINI_API_KEY: 'solo' });
+    expect(c.secrets.env).toEqual({ perKey: { flash_01: 'a-secret' }, list: ['one', 'two'], single: 'solo' });
+    expect(c.secrets.type).toBe('env');
+    expect(c.rotation.enabled).toBe(true);
+  });
+
+  it('rejects an empty key variable and an empty entry in the key list, naming them', () => {
+    const problems = problemsOf({ GEMINI_KEY_x: ' ', GEMINI_API_KEYS: 'a,,b' });
+    expect(problems).toEqual(['GEMINI_KEY_x: is set but empty', 'GEMINI_API_KEYS: must be a comma-separated list with no empty entries']);
+  });
+
+  it('requires each store’s settings when it is chosen', () => {
+    expect(problemsOf({ SECRET_STORE_TYPE: 'vault' })).toEqual([
+      'VAULT_ADDR: is required when SECRET_STORE_TYPE=vault',
+      'VAULT_TOKEN: is required when SECRET_STORE_TYPE=vault (or set VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole)',
+    ]);
+    expect(problemsOf({ SECRET_STORE_TYPE: 'vault', VAULT_ADDR: 'http://v:8200', VAULT_ROLE_ID: 'r' })).toEqual([
+      'VAULT_SECRET_ID: is required with VAULT_ROLE_ID (AppRole login)',
+    ]);
+    expect(problemsOf({ SECRET_STORE_TYPE: 'aws' })).toEqual(['AWS_REGION: is required when SECRET_STORE_TYPE=aws']);
+    expect(problemsOf({ SECRET_STORE_TYPE: 'aws', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID' })[0]).toMatch(/^AWS_ACCESS_KEY_ID: and AWS_SECRET_ACCESS_KEY/);
+    expect(problemsOf({ SECRET_STORE_TYPE: 'azure', AZURE_VAULT_URL: 'https://v.vault.azure.net', AZURE_CLIENT_ID: 'c' })[0]).toMatch(/^AZURE_CLIENT_SECRET: /);
+    expect(problemsOf({ SECRET_STORE_TYPE: 'gcp' })[0]).toMatch(/^SECRET_STORE_TYPE: /);
+  });
+
+  it('builds each store’s settings with defaults', () => {
+    const vault = loadAppConfig({ SECRET_STORE_TYPE: 'vault', VAULT_ADDR: 'http://vault:8200/', VAULT_TOKEN: 't' }).secrets.vault;
+    expect(vault).toEqual({ addr: 'http://vault:8200', token: 't', roleId: null, secretId: null, namespace: null, mount: 'secret', path: 'secret/algoagent' });
+    const aws = loadAppConfig({ SECRET_STORE_TYPE: 'aws', AWS_REGION: 'us-east-1' }).secrets.aws;
+    expect(aws).toEqual({ region: 'us-east-1', prefix: 'algoagent/', endpoint: null, credentials: null });
+    const s = loadAppConfig({ SECRET_REFRESH_INTERVAL: '60' }).secrets;
+    expect(s.refreshIntervalMs).toBe(60_000);
+  });
+
+  it('checks the rotation tunables', () => {
+    expect(problemsOf({ COOLDOWN_BASE_MS: '60000', COOLDOWN_CAP_MS: '1000' })).toEqual(['COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS']);
+    expect(problemsOf({ ADMIN_API_TOKEN: 'short' })[0]).toMatch(/^ADMIN_API_TOKEN: must be at least 16 characters/);
+    expect(problemsOf({ GEMINI_MAX_ATTEMPTS: '9' })[0]).toMatch(/^GEMINI_MAX_ATTEMPTS: /);
+    expect(problemsOf({ ENABLE_KEY_ROTATION: 'maybe' })[0]).toMatch(/^ENABLE_KEY_ROTATION: /);
+    expect(loadAppConfig({ ENABLE_KEY_ROTATION: 'false' }).rotation.enabled).toBe(false);
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or a list', () => {
+    expect(loadAppConfig({}).http.trustProxy).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadAppConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadAppConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).http.trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(problemsOf({ TRUST_PROXY: 'everyone' })[0]).toMatch(/^TRUST_PROXY: /);
+  });
+});
