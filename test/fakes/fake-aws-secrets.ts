@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBody, Sleeper } from './fake-gemini-http';
+import { closeServer, listenOnLoopback } from './loopback-server';
 
 export interface FakeAwsSecretsOptions {
   /** Access key id the client must sign with (default `AKIDFAKE`); others get `UnrecognizedClientException`. */
@@ -58,12 +58,8 @@ export class FakeAwsSecrets {
         if (!res.headersSent && !res.destroyed) this.error(res, 500, 'InternalServiceError', 'An error occurred on the server side.');
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    this.baseUrl = await listenOnLoopback(server, 0);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.baseUrl;
   }
 
@@ -71,10 +67,7 @@ export class FakeAwsSecrets {
     this.sleeper.clear();
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
   }
 
   /** Creates the secret or puts a new current version (a string → `SecretString`, a Buffer → `SecretBinary`). */

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Sleeper, writeJson } from './fake-gemini-http';
+import { closeServer, listenOnLoopback } from './loopback-server';
 
 export interface FakeAzureKeyVaultOptions {
   tenantId?: string;
@@ -55,12 +55,8 @@ export class FakeAzureKeyVault {
         if (!res.headersSent && !res.destroyed) writeJson(res, 500, { error: { code: 'InternalServerError', message: 'fake failure' } });
       }
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    this.baseUrl = await listenOnLoopback(server, 0);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.baseUrl;
   }
 
@@ -68,10 +64,7 @@ export class FakeAzureKeyVault {
     this.sleeper.clear();
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
   }
 
   /** Creates the secret or adds a new current version. */

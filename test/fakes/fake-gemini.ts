@@ -9,7 +9,6 @@
  * - The key value is kept in memory only (request log, stats) and never written to stdout.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GeminiContent, GeminiErrorBody } from './fake-gemini-bodies';
 import {
   asContent,
@@ -39,6 +38,7 @@ import type { QuotaLimits, QuotaUsage } from './fake-gemini-quota';
 import { KeyScripts, isKeyState } from './fake-gemini-script';
 import type { Behaviour, FakeReply, LeafBehaviour, RequestKind } from './fake-gemini-script';
 import { DEFAULT_MODELS } from './fake-gemini-types';
+import { closeServer, listenOnLoopback } from './loopback-server';
 import type {
   Endpoint,
   FakeGeminiOptions,
@@ -87,12 +87,8 @@ export class FakeGemini {
         if (!res.headersSent && !res.destroyed) writeJson(res, 500, serverErrorBody(500));
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    this.baseUrl = await listenOnLoopback(server, port);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.baseUrl;
   }
 
@@ -101,10 +97,7 @@ export class FakeGemini {
     this.sleeper.clear();
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
   }
 
   get url(): string {

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBody, Sleeper, writeJson } from './fake-gemini-http';
+import { closeServer, listenOnLoopback } from './loopback-server';
 
 export interface FakeVaultOptions {
   /** KV v2 mount (default `secret`). */
@@ -64,12 +64,8 @@ export class FakeVault {
         if (!res.headersSent && !res.destroyed) writeJson(res, 500, { errors: ['internal error'] });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    this.baseUrl = await listenOnLoopback(server, 0);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.baseUrl;
   }
 
@@ -77,10 +73,7 @@ export class FakeVault {
     this.sleeper.clear();
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
   }
 
   /**
