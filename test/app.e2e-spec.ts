@@ -150,8 +150,18 @@ describe('the app against the real PostgreSQL and Redis', () => {
     await redis.cleanup();
   });
 
-  it('still boots when Redis is down, and readiness names the state store with 503', async () => {
+  it('still boots when Redis is down and, failing open, serves degraded from local memory', async () => {
     const t = await createTestApp({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_COMMAND_TIMEOUT_MS: '200' });
+    const res = await request(t.app.getHttpServer()).get('/health/ready').expect(200);
+    expect(res.body.status).toBe('degraded');
+    expect(res.body.details.state_store).toMatchObject({ status: 'degraded', kind: 'redis' });
+    await t.app.get(StateStore).set('works', 'locally');
+    expect(await t.app.get(StateStore).get('works')).toBe('locally');
+    await t.close();
+  });
+
+  it('with STATE_STORE_FAIL_MODE=closed, readiness names the state store with 503', async () => {
+    const t = await createTestApp({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_COMMAND_TIMEOUT_MS: '200', STATE_STORE_FAIL_MODE: 'closed' });
     const res = await request(t.app.getHttpServer()).get('/health/ready').expect(503);
     expect(res.body.error).toBe('Not ready: state_store');
     expect(res.body.details.details.database.status).toBe('up');

@@ -233,6 +233,7 @@ describe('key rotation: playground, admin and limits', () => {
     expect(res.text).toMatch(/gemini_key_state\{key_id="k1",state="ok"\} 1/);
     expect(res.text).toMatch(/gemini_keys_available\{model="gemini-2.5-flash"\} 2/);
     expect(res.text).toContain('gemini_reservation_seconds_bucket');
+    expect(res.text).toMatch(/gemini_upstream_seconds_count\{model="gemini-2.5-flash"\} [1-9]/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FallbackStateStore } from '../src/state-store/fallback-state-store';
 import { MemoryStateStore } from '../src/state-store/memory-state-store';
 import { RedisStateStore } from '../src/state-store/redis-state-store';
 import { StateStore } from '../src/state-store/state-store';
@@ -325,7 +326,7 @@ describe('RedisStateStore when Redis is unavailable', () => {
     });
   });
 
-  it('recovers by itself when Redis comes back (reconnects in the background)', async () => {
+  it('recovers by itself when Redis comes back (reconnects in the background); failing open it never stops serving', async () => {
     const { url, prefix, cleanup } = await freshRedisPrefix();
     // A TCP relay in front of the real Redis that we can cut and restore.
     const target = new URL(url);
@@ -348,13 +349,22 @@ describe('RedisStateStore when Redis is unavailable', () => {
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
     const port = (relay.address() as { port: number }).port;
     const store = new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 });
+    const failOpen = new FallbackStateStore(new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 }));
     await store.connect();
+    await failOpen.connect();
     await store.set('k', 'v');
+    expect(await failOpen.get('k')).toBe('v');
 
     const closed = new Promise((r) => relay.close(r));
     live.forEach((s) => s.destroy());
     await closed;
     await expect(store.get('k')).rejects.toBeInstanceOf(StateStoreUnavailableError);
+    // Fail-open: the same calls succeed from local memory, marked degraded.
+    await failOpen.set('local', 'only');
+    expect(failOpen.degraded).toBe(true);
+    expect(await failOpen.get('local')).toBe('only');
+    expect(await failOpen.reserve({ id: 'x', nowMs: Date.now(), windows: [{ key: 'w', limit: 1, windowMs: 1000 }] })).toEqual({ ok: true });
+    await expect(failOpen.ping()).resolves.toBeUndefined();
 
     relay = createRelay();
     await new Promise<void>((r) => relay.listen(port, '127.0.0.1', r));
@@ -364,6 +374,12 @@ describe('RedisStateStore when Redis is unavailable', () => {
       value = await store.get('k').catch(() => null);
     }
     expect(value).toBe('v');
+    // The fail-open store moves back to Redis by itself: the shared value is visible again.
+    for (let i = 0; i < 40 && failOpen.degraded; i++) await sleep(100);
+    expect(failOpen.degraded).toBe(false);
+    expect(await failOpen.get('k')).toBe('v');
+    expect(await failOpen.get('local')).toBeNull();
+    await failOpen.close();
     await store.close();
     const closedAgain = new Promise((r) => relay.close(r));
     live.forEach((s) => s.destroy());

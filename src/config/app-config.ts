@@ -18,7 +18,7 @@ export class AppConfig {
   readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string };
   readonly log!: { level: LogLevel; pretty: boolean };
   readonly database!: { target: DatabaseTarget; schema: string };
-  readonly redis!: { url: string | null; keyPrefix: string; commandTimeoutMs: number };
+  readonly redis!: { url: string | null; keyPrefix: string; commandTimeoutMs: number; failOpen: boolean };
   readonly gemini!: {
     baseUrl: string | null;
     defaultModel: string;
@@ -202,6 +202,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       url: vars.REDIS_URL ?? null,
       keyPrefix: vars.REDIS_KEY_PREFIX ?? 'algoagent:',
       commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
+      failOpen: (vars.STATE_STORE_FAIL_MODE ?? 'open') === 'open',
     },
     gemini: {
       baseUrl: vars.GEMINI_BASE_URL?.replace(/\/+$/, '') ?? null,

@@ -81,6 +81,10 @@ export class EnvironmentVariables {
   @IsInt() @Min(50) @Max(60000)
   REDIS_COMMAND_TIMEOUT_MS?: number;
 
+  /** open: keep serving from local memory while Redis is down (degraded); closed: answer 503. */
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['open', 'closed'])
+  STATE_STORE_FAIL_MODE?: 'open' | 'closed';
+
   @IsOptional() @Transform(toNumber)
   @IsInt() @Min(100) @Max(120000)
   SHUTDOWN_TIMEOUT_MS?: number;

@@ -7,6 +7,7 @@ import { FailureAction } from '../key-rotation/core/error-classifier';
 import { KeysExhaustedError, NoUsableKeysError } from '../key-rotation/key-rotation.errors';
 import { CallContext, KeyRotationService } from '../key-rotation/key-rotation.service';
 import type { Lease } from '../key-rotation/key-state.repository';
+import { MetricsService } from '../metrics/metrics.service';
 import { GeminiSdkTransport } from './gemini-sdk.transport';
 import { CallOptions, CallReport, GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn, Usage } from './gemini.types';
 
@@ -39,6 +40,7 @@ export class GeminiClientService {
     private readonly transport: GeminiSdkTransport,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   generate(opts: CallOptions, req: GenerateRequest): Promise<GenerateResult & CallReport> {
@@ -145,8 +147,9 @@ export class GeminiClientService {
       }
       attempts++;
       const { lease, secret } = got;
+      const stopTimer = this.metrics.upstreamSeconds.startTimer({ model: lease.model });
       try {
-        const result = await attempt(secret, lease.model, Math.min(remaining, g.timeoutMs));
+        const result = await attempt(secret, lease.model, Math.min(remaining, g.timeoutMs)).finally(() => stopTimer());
         if (deferSuccess) deferSuccess(lease, got.pinned);
         else await this.rotation.succeed(lease, ctx, result.usage?.promptTokens, got.pinned);
         return { value: result.value, report: { keyId: lease.keyId, model: lease.model, attempts } };

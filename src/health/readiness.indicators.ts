@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Database } from '../database/database.module';
 import { KeyRotationService } from '../key-rotation/key-rotation.service';
+import { FallbackStateStore } from '../state-store/fallback-state-store';
 import { StateStore } from '../state-store/state-store';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -54,6 +55,13 @@ export class ReadinessIndicators {
 
   stateStoreCheck(): PromiseLike<HealthIndicatorResult<'state_store'>> {
     const store = this.store;
+    if (store instanceof FallbackStateStore) {
+      return store.ping().then(() =>
+        store.degraded
+          ? this.health.check('state_store').degraded({ kind: 'redis', message: 'Redis unreachable: serving from local memory (quotas per replica)' })
+          : this.health.check('state_store').up({ kind: 'redis' }),
+      );
+    }
     return this.health
       .check('state_store')
       .attempt(async () => {

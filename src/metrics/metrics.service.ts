@@ -66,6 +66,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly stateStoreDegraded = new Gauge({
+    name: 'state_store_degraded',
+    help: '1 while Redis is unreachable and state is kept in local memory (fail-open)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,12 +1,15 @@
 import { Global, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { FallbackStateStore } from './fallback-state-store';
 import { MemoryStateStore } from './memory-state-store';
 import { RedisStateStore } from './redis-state-store';
 import { StateStore } from './state-store';
 
 /**
  * `REDIS_URL` set → Redis (shared by all replicas); unset → in memory (one replica). A Redis that is down
- * at boot does not stop the service: readiness reports it and the client keeps reconnecting.
+ * at boot does not stop the service and the client keeps reconnecting. With STATE_STORE_FAIL_MODE=open
+ * (default) the service serves from local memory meanwhile, degraded; with `closed` it answers 503.
  */
 @Global()
 @Module({
@@ -20,11 +23,12 @@ import { StateStore } from './state-store';
           logger.log('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
           return new MemoryStateStore();
         }
-        const store = new RedisStateStore({
+        const redis = new RedisStateStore({
           url: config.redis.url,
           keyPrefix: config.redis.keyPrefix,
           commandTimeoutMs: config.redis.commandTimeoutMs,
         });
+        const store = config.redis.failOpen ? new FallbackStateStore(redis) : redis;
         try {
           await store.connect();
           logger.log('redis state store connected');
@@ -38,7 +42,12 @@ import { StateStore } from './state-store';
   exports: [StateStore],
 })
 export class StateStoreModule implements OnApplicationShutdown {
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    metrics: MetricsService,
+  ) {
+    metrics.onScrape(() => metrics.stateStoreDegraded.set(store instanceof FallbackStateStore && store.degraded ? 1 : 0));
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
