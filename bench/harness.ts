@@ -134,9 +134,10 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
   const clock = new SystemClock();
   const secrets = new SecretsService(new EnvSecretProvider(config.secrets.env), new SecretScrubber(), config);
   const repo = new KeyStateRepository(store);
-  const rotation = new KeyRotationService(config, secrets, repo, clock, new MetricsService(), database);
+  const metrics = new MetricsService();
+  const rotation = new KeyRotationService(config, secrets, repo, clock, metrics, database);
   await rotation.reload({ failOnBadFile: true });
-  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock);
+  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics);
 
   return {
     config,

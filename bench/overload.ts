@@ -167,7 +167,7 @@ export async function benchOverload(): Promise<{ section: Section; result: Overl
     ],
     notes: [
       `${KEYS_PER_PROJECT * PROJECTS} keys in ${PROJECTS} projects, ${RPM_PER_PROJECT} RPM per project (fake enforces per project); ${count} requests, one every ${periodMs.toFixed(0)} ms, each its own user, real clock.`,
-      `capacity = ${TOTAL_RPM} RPM × ${SECONDS} s / 60 = ${capacity.toFixed(1)}; schedule max = ${max}, the most this schedule can get admitted (sliding windows let a run longer than 60 s reuse the first seconds' slots).`,
+      `capacity = ${TOTAL_RPM} RPM × ${SECONDS} s / 60 = ${capacity.toFixed(1)}; schedule max = ${max}, the most this exact schedule could get admitted (a run longer than 60 s reuses the first seconds' slots; ±1 at the 60 s edge, where arrival jitter decides).`,
       `Target (≥ 97 % of capacity, 0 upstream 429 from our admission, 0 user 5xx): ${verdict(pass)} (served ${fmtPct(served)}, upstream 429 ${service.upstream429}, user 5xx ${user5xx(service)}); key disables during the run: ${disables}.`,
       `Upstream 429s of the service at: ${when(service)}.`,
       `Naive failures per key: ${[...naiveClient.failures].map(([id, n]) => `${id}=${n}`).join(', ') || 'none'}.`,

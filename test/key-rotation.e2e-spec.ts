@@ -145,6 +145,15 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
     await finish(t);
   });
 
+  it('times out a key that does not answer, backs it off and rotates (the app clock is frozen, so the call deadline has room)', async () => {
+    const t = await createGeminiTestApp([{ id: 'slow', project: 'p1', priority: 1 }, { id: 'fast', project: 'p2', priority: 2 }], { store, env: { GEMINI_TIMEOUT_MS: '1000' } });
+    t.fake.script(secretFor('slow'), 'hang');
+    expect((await generate(t, 'are you there', '10.5.0.1')).body).toMatchObject({ key_id: 'fast', attempts: 2 });
+    expect(keyOf(await keysHealth(t), 'slow')).toMatchObject({ state: 'cooling', last_error: 'timeout', in_cooldown: true });
+    expect((await generate(t, 'again', '10.5.0.2')).body).toMatchObject({ key_id: 'fast', attempts: 1 });
+    await finish(t);
+  });
+
   it('answers 503 with reasons when every key is disabled', async () => {
     const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store });
     t.fake.script(secretFor('a'), 'leaked');

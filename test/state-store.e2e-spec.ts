@@ -180,6 +180,28 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       expect(await store.windowUsage(w, 60000, t0 + 2000)).toBe(90);
     });
 
+    it('keeps an exact running total while entries expire one by one', async () => {
+      const w = key('total');
+      const t0 = Date.now();
+      for (let i = 1; i <= 50; i++) {
+        expect(await store.reserve({ id: `e${i}`, nowMs: t0 + i, windows: [{ key: w, limit: 1_000_000, windowMs: 100, cost: i }] })).toEqual({ ok: true });
+      }
+      // At t0+120 entries taken at t0+1..t0+20 have left (ts <= now - 100): 21+…+50 remain.
+      expect(await store.windowUsage(w, 100, t0 + 120)).toBe(((21 + 50) * 30) / 2);
+      await store.adjustWindow(w, 'e50', 50, 5, t0 + 120);
+      await store.release({ id: 'e49', windows: [{ key: w, cost: 49 }] });
+      expect(await store.windowUsage(w, 100, t0 + 120)).toBe(((21 + 50) * 30) / 2 - 45 - 49);
+      expect(await store.windowUsage(w, 100, t0 + 151)).toBe(0);
+      // Refused when the total would pass the limit, and told when the oldest entry leaves.
+      await store.reserve({ id: 'n1', nowMs: t0 + 200, windows: [{ key: w, limit: 10, windowMs: 100, cost: 6 }] });
+      expect(await store.reserve({ id: 'n2', nowMs: t0 + 210, windows: [{ key: w, limit: 10, windowMs: 100, cost: 6 }] })).toEqual({
+        ok: false,
+        reason: 'window',
+        key: w,
+        retryAfterMs: 90,
+      });
+    });
+
     it('reports the usage of many windows in one call', async () => {
       const [w1, w2] = [key('u1'), key('u2')];
       const now = Date.now();
@@ -197,7 +219,7 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const w = key('adjust');
       const t0 = Date.now();
       await store.reserve({ id: 'a', nowMs: t0, windows: [{ key: w, limit: 100, windowMs: 60000, cost: 50 }] });
-      await store.adjustWindow(w, 'a', 20, t0 + 5);
+      await store.adjustWindow(w, 'a', 50, 20, t0 + 5);
       expect(await store.windowUsage(w, 60000, t0 + 5)).toBe(20);
       expect(await store.windowUsage(w, 60000, t0 + 60000)).toBe(0);
     });
@@ -259,7 +281,7 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const now = Date.now();
       await store.reserve({ id: 'keep', nowMs: now, ...parts(p, now) });
       await store.reserve({ id: 'undo', nowMs: now, ...parts(p, now) });
-      await store.release({ id: 'undo', windows: [{ key: `${p}:rpm` }, { key: `${p}:tpm` }], counters: [{ key: `${p}:rpd`, amount: 1 }] });
+      await store.release({ id: 'undo', windows: [{ key: `${p}:rpm`, cost: 1 }, { key: `${p}:tpm`, cost: 400 }], counters: [{ key: `${p}:rpd`, amount: 1 }] });
       expect(await store.windowUsage(`${p}:rpm`, 60000, now)).toBe(1);
       expect(await store.windowUsage(`${p}:tpm`, 60000, now)).toBe(400);
       expect(await store.get(`${p}:rpd`)).toBe('1');

@@ -20,7 +20,7 @@ export class GeminiSdkTransport {
   constructor(private readonly baseUrl: string | null) {}
 
   async generate(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
-    const response = await this.call(() => this.model(secret, model, req, timeoutMs).generateContent({ contents: contents(req.contents) }));
+    const response = await this.call(() => this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, signal(timeoutMs)));
     return resultOf(response.response);
   }
 
@@ -28,8 +28,8 @@ export class GeminiSdkTransport {
   async chat(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
     const history = req.contents.slice(0, -1);
     const last = req.contents[req.contents.length - 1];
-    const session = this.model(secret, model, req, timeoutMs).startChat({ history: contents(history) });
-    const response = await this.call(() => session.sendMessage(last.text));
+    const session = this.model(secret, model, req).startChat({ history: contents(history) });
+    const response = await this.call(() => session.sendMessage(last.text, signal(timeoutMs)));
     return resultOf(response.response);
   }
 
@@ -38,7 +38,7 @@ export class GeminiSdkTransport {
    * another key. The rest of the chunks come from the returned iterator.
    */
   async stream(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<AsyncGenerator<StreamChunk>> {
-    const result = await this.call(() => this.model(secret, model, req, timeoutMs).generateContentStream({ contents: contents(req.contents) }));
+    const result = await this.call(() => this.model(secret, model, req).generateContentStream({ contents: contents(req.contents) }, signal(timeoutMs)));
     const iterator = result.stream[Symbol.asyncIterator]();
     const first = await this.call(() => iterator.next());
     const call = this.call.bind(this);
@@ -53,7 +53,7 @@ export class GeminiSdkTransport {
   }
 
   async countTokens(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<number> {
-    const response = await this.call(() => this.model(secret, model, req, timeoutMs).countTokens({ contents: contents(req.contents) }));
+    const response = await this.call(() => this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, signal(timeoutMs)));
     return response.totalTokens;
   }
 
@@ -76,7 +76,7 @@ export class GeminiSdkTransport {
     }
   }
 
-  private model(secret: string, model: string, req: GenerateRequest, timeoutMs: number): GenerativeModel {
+  private model(secret: string, model: string, req: GenerateRequest): GenerativeModel {
     const s = req.settings ?? {};
     return new GoogleGenerativeAI(secret).getGenerativeModel(
       {
@@ -92,7 +92,7 @@ export class GeminiSdkTransport {
           responseSchema: s.responseSchema as never,
         },
       },
-      { timeout: Math.max(1, Math.floor(timeoutMs)), ...(this.baseUrl ? { baseUrl: this.baseUrl } : {}) },
+      this.baseUrl ? { baseUrl: this.baseUrl } : {},
     );
   }
 
@@ -104,6 +104,14 @@ export class GeminiSdkTransport {
       throw translate(e);
     }
   }
+}
+
+/**
+ * The deadline as a per-call abort signal. (The SDK's own `timeout` option leaves a timer behind on every
+ * call, which keeps thousands alive under load and holds the process open.)
+ */
+function signal(timeoutMs: number): { signal: AbortSignal } {
+  return { signal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))) };
 }
 
 function contents(turns: Turn[]): Content[] {
@@ -139,7 +147,7 @@ function translate(e: unknown): unknown {
     const status = e.status ?? 0;
     return new TransportError({ kind: 'http', status, message: e.message, details: (e.errorDetails as unknown[] | undefined) ?? [] }, `Gemini answered ${status}`);
   }
-  if (e instanceof GoogleGenerativeAIAbortError) {
+  if (e instanceof GoogleGenerativeAIAbortError || (e instanceof GoogleGenerativeAIError && /aborted due to timeout|TimeoutError/.test(e.message))) {
     return new TransportError({ kind: 'timeout', reachedUpstream: true }, 'Gemini did not answer in time');
   }
   if (e instanceof GoogleGenerativeAIResponseError) {

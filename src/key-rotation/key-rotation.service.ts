@@ -159,6 +159,13 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
       const limits = snapshots[candidate.keyId].limits!;
       const result = await this.state.reserve(meta, candidate.model, limits, estimatedTokens, randomUUID(), now);
       if ('lease' in result) {
+        // Count it in the cached view too, so least_loaded spreads calls within the view's lifetime.
+        const usage = view.pms.get(result.lease.pm)?.usage;
+        if (usage) {
+          usage.rpmUsed += 1;
+          usage.tpmUsed += estimatedTokens;
+          usage.rpdUsed += 1;
+        }
         return { kind: 'lease', lease: result.lease, secret: pool.secretOf(candidate.keyId)!, pinned: candidate.keyId === pinned };
       }
       this.viewCache = null; // our picture was stale; read afresh next time

@@ -80,14 +80,17 @@ export class KeyStateRepository {
   refund(lease: Lease): Promise<void> {
     return this.store.release({
       id: lease.reservationId,
-      windows: [{ key: K.rpm(lease.pm) }, { key: K.tpm(lease.pm) }],
+      windows: [
+        { key: K.rpm(lease.pm), cost: 1 },
+        { key: K.tpm(lease.pm), cost: lease.estimatedTokens },
+      ],
       counters: [{ key: K.rpd(lease.pm, lease.day), amount: 1 }],
     });
   }
 
   /** Replace the token estimate with the real prompt token count. */
   reconcileTokens(lease: Lease, promptTokens: number, now: number): Promise<void> {
-    return this.store.adjustWindow(K.tpm(lease.pm), lease.reservationId, promptTokens, now);
+    return this.store.adjustWindow(K.tpm(lease.pm), lease.reservationId, lease.estimatedTokens, promptTokens, now);
   }
 
   /** Extend-only: returns the end in force. */

@@ -50,8 +50,8 @@ export class FallbackStateStore extends StateStore {
   release(req: ReleaseRequest): Promise<void> {
     return this.use((s) => s.release(req));
   }
-  adjustWindow(key: string, id: string, cost: number, nowMs: number): Promise<void> {
-    return this.use((s) => s.adjustWindow(key, id, cost, nowMs));
+  adjustWindow(key: string, id: string, oldCost: number, newCost: number, nowMs: number): Promise<void> {
+    return this.use((s) => s.adjustWindow(key, id, oldCost, newCost, nowMs));
   }
   windowUsage(key: string, windowMs: number, nowMs: number): Promise<number> {
     return this.use((s) => s.windowUsage(key, windowMs, nowMs));

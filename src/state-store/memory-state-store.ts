@@ -1,10 +1,10 @@
 import { ReleaseRequest, ReserveRequest, ReserveResult, StateStore } from './state-store';
-import { liveEntries, WindowEntry, windowRetryAfter } from './window-math';
+import { SlidingWindow } from './window-math';
 
 type Entry =
   | { type: 'string'; value: string; expireAt: number }
   | { type: 'hash'; fields: Map<string, string>; expireAt: number }
-  | { type: 'window'; entries: WindowEntry[]; expireAt: number };
+  | { type: 'window'; window: SlidingWindow; expireAt: number };
 
 const NEVER = Number.POSITIVE_INFINITY;
 const SWEEP_EVERY_WRITES = 1000;
@@ -34,12 +34,9 @@ export class MemoryStateStore extends StateStore {
       }
       if (until > now) return { ok: false, reason: 'blocked', key, retryAfterMs: until - now };
     }
-    const windows = (req.windows ?? []).map((w) => {
-      const entries = liveEntries(this.windowOf(w.key), w.windowMs, now);
-      return { spec: w, entries, cost: w.cost ?? 1 };
-    });
+    const windows = (req.windows ?? []).map((w) => ({ spec: w, window: this.windowOf(w.key, true)!, cost: w.cost ?? 1 }));
     for (const w of windows) {
-      const wait = windowRetryAfter(w.entries, w.spec.limit, w.spec.windowMs, w.cost, now);
+      const wait = w.window.retryAfter(w.spec.limit, w.spec.windowMs, w.cost, now);
       if (wait !== 0) return { ok: false, reason: 'window', key: w.spec.key, retryAfterMs: wait };
     }
     for (const c of req.counters ?? []) {
@@ -51,8 +48,8 @@ export class MemoryStateStore extends StateStore {
       }
     }
     for (const w of windows) {
-      w.entries.push({ id: req.id, ts: now, cost: w.cost });
-      this.write(w.spec.key, { type: 'window', entries: w.entries, expireAt: this.now() + w.spec.windowMs });
+      w.window.add({ id: req.id, ts: now, cost: w.cost });
+      this.write(w.spec.key, { type: 'window', window: w.window, expireAt: this.now() + w.spec.windowMs });
     }
     for (const c of req.counters ?? []) {
       const e = this.read(c.key);
@@ -64,24 +61,22 @@ export class MemoryStateStore extends StateStore {
   }
 
   async release(req: ReleaseRequest): Promise<void> {
-    for (const w of req.windows ?? []) {
-      const e = this.read(w.key);
-      if (e?.type === 'window') e.entries = e.entries.filter((x) => x.id !== req.id);
-    }
+    for (const w of req.windows ?? []) this.windowOf(w.key)?.remove(req.id);
     for (const c of req.counters ?? []) {
       const e = this.read(c.key);
       if (e?.type === 'string') e.value = String(Math.max(0, Number(e.value) - c.amount));
     }
   }
 
-  async adjustWindow(key: string, id: string, cost: number): Promise<void> {
-    const e = this.read(key);
-    const entry = e?.type === 'window' ? e.entries.find((x) => x.id === id) : undefined;
-    if (entry) entry.cost = cost;
+  async adjustWindow(key: string, id: string, _oldCost: number, newCost: number): Promise<void> {
+    this.windowOf(key)?.adjust(id, newCost);
   }
 
   async windowUsage(key: string, windowMs: number, nowMs: number): Promise<number> {
-    return liveEntries(this.windowOf(key), windowMs, nowMs).reduce((s, e) => s + e.cost, 0);
+    const window = this.windowOf(key);
+    if (!window) return 0;
+    window.evict(windowMs, nowMs);
+    return window.total;
   }
 
   async windowUsageMany(keys: string[], windowMs: number, nowMs: number): Promise<number[]> {
@@ -169,9 +164,10 @@ export class MemoryStateStore extends StateStore {
     if (++this.writes % SWEEP_EVERY_WRITES === 0) this.sweep();
   }
 
-  private windowOf(key: string): WindowEntry[] {
+  private windowOf(key: string, create = false): SlidingWindow | undefined {
     const e = this.read(key);
-    return e?.type === 'window' ? e.entries : [];
+    if (e?.type === 'window') return e.window;
+    return create ? new SlidingWindow() : undefined;
   }
 
   private hashOf(key: string): Map<string, string> {

@@ -1,16 +1,44 @@
 /**
  * Lua scripts for the Redis state store, registered with ioredis `defineCommand` (EVALSHA, one round trip,
- * atomic on the server). Window entries are sorted-set members `"<id>|<cost>"` scored by their time; the
- * arithmetic mirrors `window-math.ts`.
+ * atomic on the server). Window entries are sorted-set members `"<id>|<cost>"` scored by their time, with a
+ * running total in `<window key>:sum` so a check costs the same however full the window is; the arithmetic
+ * mirrors `window-math.ts`. (The `:sum` companion is derived inside the scripts, which is fine on a single
+ * Redis; a Redis Cluster would need it passed in KEYS with a hash tag.)
  */
 
 const WINDOW_HELPERS = `
 local function cost_of(member)
-  return tonumber(string.match(member, '|([%d%.]+)$')) or 1
+  return tonumber(string.match(member, '|(%d+)$')) or 1
 end
-local function live(key, window_ms, now)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window_ms)
-  return redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+-- Drops expired entries, keeping the running total in <key>:sum in step; returns the live total.
+local function evict(key, window_ms, now)
+  local cutoff = now - window_ms
+  local old = redis.call('ZRANGEBYSCORE', key, '-inf', cutoff)
+  local sum_key = key .. ':sum'
+  if #old > 0 then
+    local freed = 0
+    for _, m in ipairs(old) do freed = freed + cost_of(m) end
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+    redis.call('DECRBY', sum_key, freed)
+  end
+  if redis.call('ZCARD', key) == 0 then
+    redis.call('DEL', sum_key)
+    return 0
+  end
+  return tonumber(redis.call('GET', sum_key) or '0')
+end
+-- When enough of the oldest entries have left for excess units to fit (reads only as many as needed).
+local function wait_for(key, excess, window_ms, now)
+  local freed, start = 0, 0
+  while true do
+    local batch = redis.call('ZRANGE', key, start, start + 63, 'WITHSCORES')
+    if #batch == 0 then return window_ms end
+    for j = 1, #batch, 2 do
+      freed = freed + cost_of(batch[j])
+      if freed >= excess then return math.max(1, tonumber(batch[j + 1]) + window_ms - now) end
+    end
+    start = start + 64
+  end
 end
 `;
 
@@ -42,18 +70,8 @@ for i = 1, nw do
   local limit, window_ms, cost = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   a = a + 3
   if cost > limit then return {0, 'window', nb + i, -1} end
-  local entries = live(k, window_ms, now)
-  local total = 0
-  for j = 1, #entries, 2 do total = total + cost_of(entries[j]) end
-  local excess = total + cost - limit
-  if excess > 0 then
-    local freed, wait = 0, window_ms
-    for j = 1, #entries, 2 do
-      freed = freed + cost_of(entries[j])
-      if freed >= excess then wait = math.max(1, tonumber(entries[j + 1]) + window_ms - now) break end
-    end
-    return {0, 'window', nb + i, wait}
-  end
+  local excess = evict(k, window_ms, now) + cost - limit
+  if excess > 0 then return {0, 'window', nb + i, wait_for(k, excess, window_ms, now)} end
 end
 
 for i = 1, nc do
@@ -74,7 +92,9 @@ for i = 1, nw do
   local window_ms, cost = tonumber(ARGV[a + 1]), ARGV[a + 2]
   a = a + 3
   redis.call('ZADD', k, now, id .. '|' .. cost)
+  redis.call('INCRBY', k .. ':sum', cost)
   redis.call('PEXPIRE', k, window_ms)
+  redis.call('PEXPIRE', k .. ':sum', window_ms)
 end
 for i = 1, nc do
   local k = KEYS[nb + nw + i]
@@ -86,47 +106,38 @@ end
 return {1}
 `;
 
-/** KEYS: windows…, counters… ARGV: id, #windows, then per counter amount. */
+/** KEYS: windows…, counters… ARGV: id, #windows, then per window its cost, then per counter its amount. */
 export const RELEASE = `
 local id = ARGV[1]
 local nw = tonumber(ARGV[2])
 for i = 1, nw do
-  local members = redis.call('ZRANGE', KEYS[i], 0, -1)
-  for _, m in ipairs(members) do
-    if string.sub(m, 1, #id + 1) == id .. '|' then redis.call('ZREM', KEYS[i], m) end
-  end
+  local cost = ARGV[2 + i]
+  if redis.call('ZREM', KEYS[i], id .. '|' .. cost) == 1 then redis.call('DECRBY', KEYS[i] .. ':sum', cost) end
 end
 for i = nw + 1, #KEYS do
-  local amount = tonumber(ARGV[i - nw + 2])
+  local amount = tonumber(ARGV[2 + i])
   local current = tonumber(redis.call('GET', KEYS[i]) or '0')
   if current > 0 then redis.call('DECRBY', KEYS[i], math.min(current, amount)) end
 end
 return 1
 `;
 
-/** KEYS[1] window. ARGV: id, new cost. */
+/** KEYS[1] window. ARGV: id, old cost, new cost. O(log n): the member is known exactly. */
 export const ADJUST_WINDOW = `
-local id, cost = ARGV[1], ARGV[2]
-local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-for j = 1, #members, 2 do
-  local m = members[j]
-  if string.sub(m, 1, #id + 1) == id .. '|' then
-    redis.call('ZREM', KEYS[1], m)
-    redis.call('ZADD', KEYS[1], members[j + 1], id .. '|' .. cost)
-    return 1
-  end
-end
-return 0
+local old_member = ARGV[1] .. '|' .. ARGV[2]
+local ts = redis.call('ZSCORE', KEYS[1], old_member)
+if not ts then return 0 end
+redis.call('ZREM', KEYS[1], old_member)
+redis.call('ZADD', KEYS[1], ts, ARGV[1] .. '|' .. ARGV[3])
+redis.call('INCRBY', KEYS[1] .. ':sum', tonumber(ARGV[3]) - tonumber(ARGV[2]))
+return 1
 `;
 
 /** KEYS: windows… ARGV: windowMs, now. Returns the live total cost of each window. */
 export const WINDOW_USAGE = `${WINDOW_HELPERS}
 local out = {}
 for i = 1, #KEYS do
-  local entries = live(KEYS[i], tonumber(ARGV[1]), tonumber(ARGV[2]))
-  local total = 0
-  for j = 1, #entries, 2 do total = total + cost_of(entries[j]) end
-  out[i] = tostring(total)
+  out[i] = tostring(evict(KEYS[i], tonumber(ARGV[1]), tonumber(ARGV[2])))
 end
 return out
 `;

@@ -13,7 +13,7 @@ export interface RedisStateStoreOptions {
 type ScriptCommands = {
   ssReserve(...args: Array<string | number>): Promise<[number, string?, number?, number?]>;
   ssRelease(...args: Array<string | number>): Promise<number>;
-  ssAdjustWindow(key: string, id: string, cost: number): Promise<number>;
+  ssAdjustWindow(key: string, id: string, oldCost: number, newCost: number): Promise<number>;
   ssWindowUsage(...args: Array<string | number>): Promise<string[]>;
   ssIncrement(key: string, by: number, ttlMs: number): Promise<number>;
   ssExtendUntil(key: string, expireAtMs: number, nowMs: number): Promise<string>;
@@ -66,7 +66,7 @@ export class RedisStateStore extends StateStore {
     const counters = req.counters ?? [];
     const keys = [...blockers, ...windows.map((w) => w.key), ...counters.map((c) => c.key)];
     const args: Array<string | number> = [req.nowMs, req.id, blockers.length, windows.length, counters.length];
-    for (const w of windows) args.push(w.limit, w.windowMs, w.cost ?? 1);
+    for (const w of windows) args.push(w.limit, w.windowMs, Math.ceil(w.cost ?? 1));
     for (const c of counters) args.push(c.limit, c.amount, c.expireAtMs);
     const reply = await this.run(() => this.redis.ssReserve(keys.length, ...keys.map((k) => this.k(k)), ...args));
     if (reply[0] === 1) return { ok: true };
@@ -84,11 +84,13 @@ export class RedisStateStore extends StateStore {
     const counters = req.counters ?? [];
     const keys = [...windows.map((w) => this.k(w.key)), ...counters.map((c) => this.k(c.key))];
     if (keys.length === 0) return;
-    await this.run(() => this.redis.ssRelease(keys.length, ...keys, req.id, windows.length, ...counters.map((c) => c.amount)));
+    await this.run(() =>
+      this.redis.ssRelease(keys.length, ...keys, req.id, windows.length, ...windows.map((w) => Math.ceil(w.cost)), ...counters.map((c) => c.amount)),
+    );
   }
 
-  async adjustWindow(key: string, id: string, cost: number): Promise<void> {
-    await this.run(() => this.redis.ssAdjustWindow(this.k(key), id, cost));
+  async adjustWindow(key: string, id: string, oldCost: number, newCost: number): Promise<void> {
+    await this.run(() => this.redis.ssAdjustWindow(this.k(key), id, Math.ceil(oldCost), Math.ceil(newCost)));
   }
 
   async windowUsage(key: string, windowMs: number, nowMs: number): Promise<number> {

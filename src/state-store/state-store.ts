@@ -12,7 +12,7 @@ export interface WindowSpec {
   key: string;
   limit: number;
   windowMs: number;
-  /** Units this reservation takes (1 for a request, N for tokens). Default 1. */
+  /** Whole units this reservation takes (1 for a request, N for tokens). Default 1. */
   cost?: number;
 }
 
@@ -50,7 +50,8 @@ export type ReserveResult =
 
 export interface ReleaseRequest {
   id: string;
-  windows?: Array<{ key: string }>;
+  /** Each window the reservation took, with the cost it took there. */
+  windows?: Array<{ key: string; cost: number }>;
   counters?: Array<{ key: string; amount: number }>;
 }
 
@@ -65,8 +66,11 @@ export abstract class StateStore {
   abstract reserve(req: ReserveRequest): Promise<ReserveResult>;
   /** Gives a reservation back (the request never reached upstream). Unknown ids are ignored. */
   abstract release(req: ReleaseRequest): Promise<void>;
-  /** Changes the cost of one window entry, keeping its time (reconcile estimated tokens with real usage). */
-  abstract adjustWindow(key: string, id: string, cost: number, nowMs: number): Promise<void>;
+  /**
+   * Changes the cost of one window entry from `oldCost` to `newCost`, keeping its time (reconcile estimated
+   * tokens with real usage). Unknown entries are ignored.
+   */
+  abstract adjustWindow(key: string, id: string, oldCost: number, newCost: number, nowMs: number): Promise<void>;
   /** Units used in a window right now. */
   abstract windowUsage(key: string, windowMs: number, nowMs: number): Promise<number>;
   /** `windowUsage` for many windows of one length, in one round trip. */
