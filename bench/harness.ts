@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 /**
  * Builds the key-rotation stack by hand (tsx emits no decorator metadata, so no Nest DI): config from a
  * synthetic env, env secrets, a memory or Redis state store, and the services the app would inject.
@@ -135,7 +136,7 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
   const secrets = new SecretsService(new EnvSecretProvider(config.secrets.env), new SecretScrubber(), config);
   const repo = new KeyStateRepository(store);
   const metrics = new MetricsService();
-  const rotation = new KeyRotationService(config, secrets, repo, clock, metrics, database);
+  const rotation = new KeyRotationService(config, secrets, repo, clock, metrics, database, new SchedulerRegistry());
   await rotation.reload({ failOnBadFile: true });
   const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics);
 

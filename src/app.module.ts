@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -23,6 +24,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot({ env: options.env }),
         LoggingModule.forRoot({ destination: options.logDestination }),
+        ScheduleModule.forRoot(),
         DatabaseModule,
         MetricsModule,
         StateStoreModule,

@@ -55,11 +55,11 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
     const stats = t.fake.stats();
     expect(Object.values(stats).map((s) => s.ok).sort()).toEqual([3, 3, 3]);
     expect(Object.values(stats).reduce((n, s) => n + s.rateLimited, 0)).toBe(0);
-    // The tenth call finds every key full: 429 with a Retry-After of about a minute.
+    // The tenth call finds every key full: 429 with a Retry-After of a minute (plus the 1 s admission margin).
     const tenth = await generate(t, 'one too many');
     expect(tenth.status).toBe(429);
-    expect(tenth.body).toMatchObject({ error: 'All Gemini keys are busy', retry_after: 60 });
-    expect(tenth.headers['retry-after']).toBe('60');
+    expect(tenth.body).toMatchObject({ error: 'All Gemini keys are busy', retry_after: 61 });
+    expect(tenth.headers['retry-after']).toBe('61');
     expect(Object.values(t.fake.stats()).reduce((n, s) => n + s.requests, 0)).toBe(9);
     await finish(t);
   });
@@ -193,6 +193,26 @@ describe('key rotation: playground, admin and limits', () => {
       .map((d) => d.text)
       .join('');
     expect(text).toBe('echo: stream please');
+  });
+
+  it('chats with real multi-turn history and counts tokens, through the same rotation', async () => {
+    const { GeminiClientService } = await import('../src/gemini/gemini-client.service');
+    const seen: Array<Array<{ role?: string }>> = [];
+    t.fake.respondWith((req) => {
+      seen.push(req.contents as Array<{ role?: string }>);
+      return undefined;
+    });
+    const gemini = t.app.get(GeminiClientService);
+    const history = [
+      { role: 'user' as const, text: 'My strategy buys on RSI < 30.' },
+      { role: 'model' as const, text: 'Noted: an RSI oversold entry.' },
+    ];
+    const reply = await gemini.chat({ userId: 'user:42' }, history, 'And the exit?', { system: 'Be brief.', settings: { temperature: 0.2 } });
+    expect(reply).toMatchObject({ text: 'echo: And the exit?', attempts: 1 });
+    expect(seen[0].map((c) => c.role)).toEqual(['user', 'model', 'user']);
+    const counted = await gemini.countTokens({ userId: 'user:42' }, { contents: [{ role: 'user', text: 'twelve chars' }] });
+    expect(counted.totalTokens).toBeGreaterThan(0);
+    t.fake.respondWith(undefined);
   });
 
   it('rejects a prompt over PROMPT_MAX_CHARS and bad fields, naming them', async () => {

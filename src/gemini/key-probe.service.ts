@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { classifyFailure } from '../key-rotation/core/error-classifier';
 import { KeyRotationService } from '../key-rotation/key-rotation.service';
@@ -6,6 +7,7 @@ import { GeminiSdkTransport } from './gemini-sdk.transport';
 import { TransportError } from './gemini.types';
 
 const PROBE_TIMEOUT_MS = 10_000;
+const PROBE_JOB = 'key-probe';
 
 /**
  * Re-enables keys that were disabled automatically (invalid, suspended, leaked…) once a zero-quota call
@@ -15,22 +17,23 @@ const PROBE_TIMEOUT_MS = 10_000;
 @Injectable()
 export class KeyProbeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('KeyProbe');
-  private timer: NodeJS.Timeout | null = null;
   private running = false;
 
   constructor(
     private readonly rotation: KeyRotationService,
     private readonly transport: GeminiSdkTransport,
     private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.probeDisabledKeys().catch(() => undefined), this.config.rotation.probeIntervalMs);
-    this.timer.unref();
+    const timer = setInterval(() => void this.probeDisabledKeys().catch(() => undefined), this.config.rotation.probeIntervalMs);
+    timer.unref();
+    this.scheduler.addInterval(PROBE_JOB, timer);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.scheduler.doesExist('interval', PROBE_JOB)) this.scheduler.deleteInterval(PROBE_JOB);
   }
 
   /** One round of probes; returns the key ids re-enabled. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.module';
 import { keyEvents } from '../database/schema';
@@ -30,6 +31,7 @@ export type Acquired =
   | { kind: 'busy'; untilMs: number | null; why: string; allDisabled?: boolean };
 
 const VIEW_MAX_AGE_MS = 1000;
+const REFRESH_JOB = 'secret-refresh';
 
 /**
  * The key pool and its shared state: picks a key for each attempt (sticky per user, least loaded,
@@ -41,7 +43,6 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   private pool: KeyPool = new KeyPool(synthesizeKeysConfig([], 'gemini-2.5-flash'), new Map());
   private viewCache: StateView | null = null;
   private roundRobin = 0;
-  private refreshTimer: NodeJS.Timeout | null = null;
   private fileProblem: string | null = null;
 
   constructor(
@@ -51,6 +52,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly database: Database,
+    private readonly scheduler: SchedulerRegistry,
   ) {
     metrics.onScrape(() => this.exportGauges());
   }
@@ -58,12 +60,13 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   /** Loads keys.json and secrets before the app serves; a broken keys.json stops the boot. */
   async onApplicationBootstrap(): Promise<void> {
     await this.reload({ failOnBadFile: true });
-    this.refreshTimer = setInterval(() => void this.reload({ failOnBadFile: false }).catch(() => undefined), this.secrets.refreshIntervalMs);
-    this.refreshTimer.unref();
+    const refresh = setInterval(() => void this.reload({ failOnBadFile: false }).catch(() => undefined), this.secrets.refreshIntervalMs);
+    refresh.unref();
+    this.scheduler.addInterval(REFRESH_JOB, refresh);
   }
 
   onApplicationShutdown(): void {
-    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.scheduler.doesExist('interval', REFRESH_JOB)) this.scheduler.deleteInterval(REFRESH_JOB);
   }
 
   get keyPool(): KeyPool {

@@ -5,7 +5,7 @@ import type { KeyMeta } from './core/keys-file';
 import { nextPacificMidnight, pacificDay } from './core/pacific-day';
 import { Limits, projectModelKey, Usage } from './core/project-limits';
 import { KeyPool } from './key-pool';
-import { MINUTE_MS, storeKeys as K } from './store-keys';
+import { MINUTE_WINDOW_MS, storeKeys as K } from './store-keys';
 
 /** One reservation of quota on one key for one attempt. */
 export interface Lease {
@@ -67,8 +67,8 @@ export class KeyStateRepository {
       nowMs: now,
       blockers: [K.keyDisabled(meta.keyId), K.keyCooling(meta.keyId), K.pmCooling(pm), K.pmExhausted(pm)],
       windows: [
-        { key: K.rpm(pm), limit: limits.rpm, windowMs: MINUTE_MS },
-        { key: K.tpm(pm), limit: limits.tpm, windowMs: MINUTE_MS, cost: estimatedTokens },
+        { key: K.rpm(pm), limit: limits.rpm, windowMs: MINUTE_WINDOW_MS },
+        { key: K.tpm(pm), limit: limits.tpm, windowMs: MINUTE_WINDOW_MS, cost: estimatedTokens },
       ],
       counters: [{ key: K.rpd(pm, day), limit: limits.rpd, amount: 1, expireAtMs: nextPacificMidnight(now) + 3_600_000 }],
     });
@@ -166,8 +166,8 @@ export class KeyStateRepository {
     const [keyFlags, pmFlags, rpm, tpm, learned] = await Promise.all([
       this.store.getMany(keys.flatMap((k) => [K.keyDisabled(k.keyId), K.keyCooling(k.keyId)])),
       this.store.getMany(pms.flatMap((pm) => [K.pmCooling(pm), K.pmExhausted(pm), K.rpd(pm, day)])),
-      this.store.windowUsageMany(pms.map(K.rpm), MINUTE_MS, now),
-      this.store.windowUsageMany(pms.map(K.tpm), MINUTE_MS, now),
+      this.store.windowUsageMany(pms.map(K.rpm), MINUTE_WINDOW_MS, now),
+      this.store.windowUsageMany(pms.map(K.tpm), MINUTE_WINDOW_MS, now),
       Promise.all(pms.map((pm) => this.store.hashGetAll(K.pmLearned(pm)))),
     ]);
     const view: StateView = { at: now, keys: new Map(), pms: new Map() };
