@@ -42,6 +42,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('KeyRotation');
   private pool: KeyPool = new KeyPool(synthesizeKeysConfig([], 'gemini-2.5-flash'), new Map());
   private viewCache: StateView | null = null;
+  private viewReading: Promise<StateView> | null = null;
   private roundRobin = 0;
   private fileProblem: string | null = null;
 
@@ -255,12 +256,21 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     return out;
   }
 
-  /** A fresh (≤ 1 s old) picture of every key's state. */
+  /** A fresh (≤ 1 s old) picture of every key's state. Concurrent callers share one read. */
   async currentView(now = this.clock.now(), fresh = false): Promise<StateView> {
-    if (fresh || !this.viewCache || now - this.viewCache.at > VIEW_MAX_AGE_MS || now < this.viewCache.at) {
-      this.viewCache = await this.state.view(this.pool, now);
+    const cached = this.viewCache;
+    if (!fresh && cached && now - cached.at <= VIEW_MAX_AGE_MS && now >= cached.at) return cached;
+    if (!this.viewReading) {
+      const pool = this.pool;
+      this.viewReading = this.state
+        .view(pool, now)
+        .then((view) => {
+          if (pool === this.pool) this.viewCache = view;
+          return view;
+        })
+        .finally(() => (this.viewReading = null));
     }
-    return this.viewCache;
+    return this.viewReading;
   }
 
   /** Number of keys that could take a call for `model` now (for readiness and metrics). */
