@@ -142,6 +142,15 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
     const health = await keysHealth(t);
     expect(health.keys.map((k) => k.state)).toEqual(['ok', 'ok']);
     expect(health.keys.map((k) => k.in_cooldown)).toEqual([false, false]);
+    // Five model-side failures in a row open the model's breaker: calls fail fast, Gemini is spared.
+    await generate(t);
+    await generate(t);
+    const sent = t.fake.requests.length;
+    const paused = await generate(t);
+    expect(paused.status).toBe(503);
+    expect(paused.body.error).toBe('Gemini model gemini-2.5-flash is failing; calls are paused');
+    expect(paused.headers['retry-after']).toBe('30');
+    expect(t.fake.requests.length).toBe(sent);
     await finish(t);
   });
 

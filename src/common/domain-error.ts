@@ -14,6 +14,7 @@ export enum ErrorCode {
   KeysExhausted = 'keys_exhausted',
   NoUsableKeys = 'no_usable_keys',
   UpstreamFailed = 'upstream_failed',
+  UpstreamUnavailable = 'upstream_unavailable',
   StateStoreUnavailable = 'state_store_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   NotReady = 'not_ready',

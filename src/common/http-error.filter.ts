@@ -29,6 +29,7 @@ export function statusFor(code: ErrorCode): number {
       return HttpStatus.TOO_MANY_REQUESTS;
     case ErrorCode.UpstreamFailed:
       return HttpStatus.BAD_GATEWAY;
+    case ErrorCode.UpstreamUnavailable:
     case ErrorCode.NoUsableKeys:
     case ErrorCode.StateStoreUnavailable:
     case ErrorCode.DatabaseUnavailable:

@@ -8,6 +8,7 @@ import { KeysExhaustedError, NoUsableKeysError } from '../key-rotation/key-rotat
 import { CallContext, KeyRotationService } from '../key-rotation/key-rotation.service';
 import type { Lease } from '../key-rotation/key-state.repository';
 import { MetricsService } from '../metrics/metrics.service';
+import { CircuitBreaker } from './circuit-breaker';
 import { GeminiSdkTransport } from './gemini-sdk.transport';
 import { CallOptions, CallReport, GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn, Usage } from './gemini.types';
 
@@ -34,6 +35,7 @@ interface Attempted<T> {
 @Injectable()
 export class GeminiClientService {
   private readonly logger = new Logger('GeminiClient');
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     private readonly rotation: KeyRotationService,
@@ -41,7 +43,9 @@ export class GeminiClientService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.breaker = new CircuitBreaker(() => clock.now());
+  }
 
   generate(opts: CallOptions, req: GenerateRequest): Promise<GenerateResult & CallReport> {
     return this.run(opts, req, async (secret, model, timeoutMs) => {
@@ -125,6 +129,10 @@ export class GeminiClientService {
       const now = this.clock.now();
       const remaining = deadline - now;
       if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini did not answer before the deadline', { attempts });
+      const blockedMs = this.breaker.blockedFor(ctx.model);
+      if (blockedMs > 0) {
+        throw new DomainError(ErrorCode.UpstreamUnavailable, `Gemini model ${ctx.model} is failing; calls are paused`, { attempts }, Math.ceil(blockedMs / 1000));
+      }
       // At the attempt cap, ask with every key excluded: the answer says when the earliest frees up.
       const capReached = attempts >= maxAttempts;
       const got = await this.rotation.acquire(ctx, estimate, capReached ? new Set(this.rotation.keyPool.byId.keys()) : tried);
@@ -150,6 +158,7 @@ export class GeminiClientService {
       const stopTimer = this.metrics.upstreamSeconds.startTimer({ model: lease.model });
       try {
         const result = await attempt(secret, lease.model, Math.min(remaining, g.timeoutMs)).finally(() => stopTimer());
+        this.breaker.success(ctx.model);
         if (deferSuccess) deferSuccess(lease, got.pinned);
         else await this.rotation.succeed(lease, ctx, result.usage?.promptTokens, got.pinned);
         return { value: result.value, report: { keyId: lease.keyId, model: lease.model, attempts } };
@@ -157,6 +166,7 @@ export class GeminiClientService {
         if (!(e instanceof TransportError)) throw e;
         const action = await this.rotation.fail(lease, e.failure);
         last = { action, error: e };
+        if (action.countsTowardBreaker) this.breaker.failure(ctx.model);
         if (!action.retry) throw upstreamError(last);
         if (action.rotate) tried.add(lease.keyId);
         // At the cap, quota and disable failures go round once more so the answer is 429 or 503, not 502.
