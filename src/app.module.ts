@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
+import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { GeminiModule } from './gemini/gemini.module';
@@ -28,6 +29,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         StateStoreModule,
+        AuthModule,
         GeminiModule,
         HealthModule,
       ],

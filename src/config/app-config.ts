@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvironmentVariables } from './env.schema';
@@ -39,6 +40,20 @@ export class AppConfig {
     adminToken: string | null;
   };
   readonly secrets!: SecretsConfig;
+  readonly auth!: AuthConfig;
+}
+
+export interface AuthConfig {
+  jwtSecret: string;
+  /** JWT_SECRET was unset: a random secret was made at boot, so tokens do not survive a restart. */
+  jwtSecretGenerated: boolean;
+  issuer: string;
+  accessTtlSec: number;
+  refreshTtlSec: number;
+  allowAnonymous: boolean;
+  /** Failed logins allowed per username inside `loginWindowMs`; per client address four times as many. */
+  loginMaxAttempts: number;
+  loginWindowMs: number;
 }
 
 /** Key secrets as found in the environment (the `env` provider's source). */
@@ -181,9 +196,10 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const cooldownBaseMs = vars.COOLDOWN_BASE_MS ?? 30000;
   const cooldownCapMs = vars.COOLDOWN_CAP_MS ?? 300000;
   if (cooldownBaseMs > cooldownCapMs) problems.push('COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS');
+  const env = vars.NODE_ENV ?? 'development';
+  if (env === 'production' && !vars.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
-  const env = vars.NODE_ENV ?? 'development';
   return Object.freeze({
     env,
     http: {
@@ -222,5 +238,15 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       adminToken: vars.ADMIN_API_TOKEN ?? null,
     },
     secrets,
+    auth: {
+      jwtSecret: vars.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+      jwtSecretGenerated: !vars.JWT_SECRET,
+      issuer: 'algoagent-api',
+      accessTtlSec: 3600,
+      refreshTtlSec: 7 * 24 * 3600,
+      allowAnonymous: vars.ALLOW_ANONYMOUS ?? false,
+      loginMaxAttempts: vars.AUTH_LOGIN_MAX_ATTEMPTS ?? 5,
+      loginWindowMs: 15 * 60 * 1000,
+    },
   }) as AppConfig;
 }

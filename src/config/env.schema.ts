@@ -130,6 +130,20 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
   ADMIN_API_TOKEN?: string;
 
+  // --- Auth ----------------------------------------------------------------------------------------
+
+  /** HS256 signing secret of the JWTs. Required in production; generated at boot (with a warning) otherwise. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** true: requests without a token act as one anonymous user (local demos); the auth endpoints still need a token. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  ALLOW_ANONYMOUS?: boolean;
+
+  /** Failed logins allowed per username in 15 minutes (per client address: four times as many). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(1000)
+  AUTH_LOGIN_MAX_ATTEMPTS?: number;
+
   // --- Secret store --------------------------------------------------------------------------------
 
   @IsOptional() @Transform(emptyToUndefined) @IsIn(SECRET_STORES)

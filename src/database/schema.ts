@@ -39,3 +39,43 @@ export const keyEvents = pgTable(
   },
   (t) => [index('key_events_key_id_idx').on(t.keyId, t.createdAt)],
 );
+
+/**
+ * Trading preferences, one row per user (Django's `UserProfile`), created together with the user. The
+ * frontend reads and writes these fields by their snake_case names.
+ *
+ * No foreign-key constraints in this schema: drizzle-kit writes them as `REFERENCES "public"."users"`,
+ * which would point outside the schema chosen by DATABASE_SCHEMA. The auth repositories keep the links.
+ */
+export const userProfiles = pgTable(
+  'user_profiles',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id').notNull(),
+    defaultRiskTolerance: varchar('default_risk_tolerance', { length: 20 }).notNull().default('moderate'),
+    defaultTimeframe: varchar('default_timeframe', { length: 10 }).notNull().default('1d'),
+    preferredSymbols: jsonb('preferred_symbols').$type<string[]>().notNull().default([]),
+    tradingGoals: text('trading_goals').notNull().default(''),
+    strategyPreferences: text('strategy_preferences').notNull().default(''),
+    riskParameters: jsonb('risk_parameters').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastActive: timestamp('last_active', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('user_profiles_user_id_key').on(t.userId)],
+);
+
+/**
+ * JWTs revoked before their expiry (refresh tokens after rotation or logout, access tokens at logout), by
+ * their `jti`. A row is useless once `expires_at` has passed and is purged.
+ */
+export const tokenBlacklist = pgTable(
+  'token_blacklist',
+  {
+    jti: varchar('jti', { length: 64 }).primaryKey(),
+    userId: integer('user_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    blacklistedAt: timestamp('blacklisted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('token_blacklist_expires_at_idx').on(t.expiresAt)],
+);

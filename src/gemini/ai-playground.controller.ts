@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -9,6 +10,8 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AuthUser, CurrentUser, userKey } from '../auth/current-user.decorator';
+import { OptionalJwtAuthGuard } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AppConfig } from '../config/app-config';
@@ -18,8 +21,10 @@ import { GeminiClientService } from './gemini-client.service';
 import { GenerateRequest } from './gemini.types';
 import { sendSse } from './sse';
 
-/** Try Gemini (through the key rotation) from Swagger UI. */
+/** Try Gemini (through the key rotation) from Swagger UI. A valid access token pins keys per user. */
 @ApiTags('ai')
+@ApiBearerAuth()
+@UseGuards(OptionalJwtAuthGuard)
 @Controller('api/ai')
 export class AiPlaygroundController {
   constructor(
@@ -34,8 +39,8 @@ export class AiPlaygroundController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key (none configured or all disabled)' })
-  async generate(@Body() body: GenerateDto, @Req() req: Request): Promise<GenerateResponseDto> {
-    const r = await this.gemini.generate({ userId: anonymousUserId(req), model: body.model }, this.request(body));
+  async generate(@Body() body: GenerateDto, @Req() req: Request, @CurrentUser() user?: AuthUser): Promise<GenerateResponseDto> {
+    const r = await this.gemini.generate({ userId: userKey(user) ?? anonymousUserId(req), model: body.model }, this.request(body));
     return {
       text: r.text,
       model: r.model,
@@ -53,8 +58,9 @@ export class AiPlaygroundController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string', example: 'event: chunk\ndata: {"text":"Hello"}\n\n' } })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
-  async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { chunks, report } = await this.gemini.generateStream({ userId: anonymousUserId(req), model: body.model }, this.request(body));
+  async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response, @CurrentUser() user?: AuthUser): Promise<void> {
+    const userId = userKey(user) ?? anonymousUserId(req);
+    const { chunks, report } = await this.gemini.generateStream({ userId, model: body.model }, this.request(body));
     await sendSse(res, req, async (send) => {
       send('meta', { key_id: report.keyId, model: report.model, attempts: report.attempts });
       let last: { usage?: unknown; finishReason?: string | null } = {};

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { Authenticator } from '../auth/authenticator';
 import { AppConfig } from '../config/app-config';
 
 function sameText(a: string, b: string): boolean {
@@ -11,20 +12,28 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
- * Key administration needs `Authorization: Bearer <ADMIN_API_TOKEN>`. With no token configured the admin
+ * Key administration needs `Authorization: Bearer <ADMIN_API_TOKEN>` or the access token (JWT) of an
+ * active `is_staff` user. With neither an admin token configured nor a staff token sent, the admin
  * endpoints are switched off (403), never open.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly authenticator: Authenticator,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const token = this.config.rotation.adminToken;
-    if (!token) throw new DomainError(ErrorCode.Forbidden, 'Key administration is disabled', 'Set ADMIN_API_TOKEN to enable it');
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'Send Authorization: Bearer <admin token>');
-    if (!sameText(match[1].trim(), token)) throw new DomainError(ErrorCode.Forbidden, 'Invalid admin token');
-    return true;
+    const sent = match?.[1].trim() ?? null;
+    if (sent && token && sameText(sent, token)) return true;
+    const staff = sent ? await this.authenticator.authenticate(sent) : null;
+    if (staff?.ok && staff.user.isStaff) return true;
+    if (staff?.ok) throw new DomainError(ErrorCode.Forbidden, 'Staff access required', 'Key administration needs an is_staff user or the admin token');
+    if (!token) throw new DomainError(ErrorCode.Forbidden, 'Key administration is disabled', 'Set ADMIN_API_TOKEN or sign in as a staff user to enable it');
+    if (!sent) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'Send Authorization: Bearer <admin token>');
+    throw new DomainError(ErrorCode.Forbidden, 'Invalid admin token');
   }
 }

@@ -1,0 +1,78 @@
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, SetMetadata, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { ErrorBodyDto } from '../common/error-body.dto';
+import { AppConfig } from '../config/app-config';
+import { Authenticator, bearerToken } from './authenticator';
+import { ANONYMOUS_USER, RequestWithUser } from './current-user.decorator';
+
+const ALLOW_ANONYMOUS = 'auth:allowAnonymous';
+const HOW_TO = 'Send Authorization: Bearer <access token> (from POST /api/auth/login/)';
+
+/**
+ * Requires a valid access token. A missing token is let through as the anonymous user only when
+ * ALLOW_ANONYMOUS=true and the endpoint does not opt out; an invalid token is always a 401.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly config: AppConfig,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RequestWithUser>();
+    const token = bearerToken(req.headers.authorization);
+    if (token) {
+      const result = await this.authenticator.authenticate(token);
+      if (!result.ok) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', result.reason);
+      req.user = result.user;
+      return true;
+    }
+    const endpointAllows = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_ANONYMOUS, [context.getHandler(), context.getClass()]) ?? true;
+    if (this.config.auth.allowAnonymous && endpointAllows) {
+      req.user = ANONYMOUS_USER;
+      return true;
+    }
+    throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', HOW_TO);
+  }
+}
+
+/**
+ * Sets the user when a valid access token comes along; otherwise (no token, a bad one, or the database
+ * unable to say) lets the call through without one.
+ */
+@Injectable()
+export class OptionalJwtAuthGuard implements CanActivate {
+  private readonly logger = new Logger('Auth');
+
+  constructor(private readonly authenticator: Authenticator) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RequestWithUser>();
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return true;
+    try {
+      const result = await this.authenticator.authenticate(token);
+      if (result.ok) req.user = result.user;
+    } catch (e) {
+      this.logger.warn(`could not check an access token, serving the call as anonymous: ${(e as Error).message}`);
+    }
+    return true;
+  }
+}
+
+/**
+ * `JwtAuthGuard` + its Swagger description. `{ allowAnonymous: false }`: a real user even when
+ * ALLOW_ANONYMOUS=true (endpoints about the account itself).
+ */
+export function Authenticated(options: { allowAnonymous?: boolean } = {}): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ALLOW_ANONYMOUS, options.allowAnonymous ?? true),
+    UseGuards(JwtAuthGuard),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing, invalid, expired or revoked access token' }),
+  );
+}

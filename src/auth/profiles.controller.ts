@@ -1,0 +1,69 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { ErrorBodyDto } from '../common/error-body.dto';
+import { AuthUser, CurrentUser } from './current-user.decorator';
+import { Authenticated } from './jwt-auth.guard';
+import { ProfileDto, ProfilePageDto, UpdateProfileDto } from './profile.dto';
+import { ProfilesService } from './profiles.service';
+
+const ProfileId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are integers') });
+
+/** Django's `UserProfileViewSet` (own profile only; it is created with the account, never deleted alone). */
+@ApiTags('auth')
+@Authenticated({ allowAnonymous: false })
+@Controller('api/auth/profiles')
+export class ProfilesController {
+  constructor(private readonly profiles: ProfilesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your profile as a one-item page' })
+  @ApiOkResponse({ type: ProfilePageDto })
+  list(@CurrentUser() user: AuthUser): Promise<ProfilePageDto> {
+    return this.profiles.list(user);
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'Your trading profile' })
+  @ApiOkResponse({ type: ProfileDto })
+  me(@CurrentUser() user: AuthUser): Promise<ProfileDto> {
+    return this.profiles.me(user);
+  }
+
+  @Patch('update_me')
+  @ApiOperation({ summary: 'Change some fields of your profile' })
+  @ApiOkResponse({ type: ProfileDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named' })
+  updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
+    return this.profiles.updateMe(user, body);
+  }
+
+  @Get(':id')
+  @ApiParam({ name: 'id', example: 1 })
+  @ApiOperation({ summary: 'A profile by id (only your own)' })
+  @ApiOkResponse({ type: ProfileDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such profile, or not yours' })
+  get(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number): Promise<ProfileDto> {
+    return this.profiles.get(user, id);
+  }
+
+  @Patch(':id')
+  @ApiParam({ name: 'id', example: 1 })
+  @ApiOperation({ summary: 'Change some fields of a profile (only your own)' })
+  @ApiOkResponse({ type: ProfileDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  patch(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
+    return this.profiles.update(user, id, body);
+  }
+
+  @Put(':id')
+  @ApiParam({ name: 'id', example: 1 })
+  @ApiOperation({ summary: 'Replace the writable fields of a profile (only your own); omitted fields are kept' })
+  @ApiOkResponse({ type: ProfileDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  put(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
+    return this.profiles.update(user, id, body);
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Interval } from '@nestjs/schedule';
+import { AppConfig } from '../config/app-config';
+import { Clock } from '../key-rotation/core/clock';
+import { TokenBlacklistRepository } from './token-blacklist.repository';
+
+export type TokenType = 'access' | 'refresh';
+
+/** The claims of our JWTs, named as djangorestframework-simplejwt names them (plus `iss`). */
+export interface TokenClaims {
+  token_type: TokenType;
+  user_id: number;
+  jti: string;
+  iat: number;
+  exp: number;
+  iss?: string;
+}
+
+export interface TokenPair {
+  refresh: string;
+  access: string;
+}
+
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string };
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+function wellFormed(c: Partial<TokenClaims>, type: TokenType): c is TokenClaims {
+  return (
+    c.token_type === type &&
+    Number.isSafeInteger(c.user_id) &&
+    typeof c.jti === 'string' &&
+    c.jti.length > 0 &&
+    c.jti.length <= 64 &&
+    typeof c.exp === 'number'
+  );
+}
+
+/**
+ * Issues and checks the HS256 access/refresh pair (access 1 h, refresh 7 d, issuer `algoagent-api`), and
+ * revokes tokens by `jti`. Time comes from the injected clock, for issuing and for checking expiry.
+ */
+@Injectable()
+export class TokensService {
+  private readonly logger = new Logger('Tokens');
+
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly blacklist: TokenBlacklistRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  issuePair(userId: number): TokenPair {
+    return {
+      refresh: this.sign(userId, 'refresh', this.config.auth.refreshTtlSec),
+      access: this.sign(userId, 'access', this.config.auth.accessTtlSec),
+    };
+  }
+
+  issueAccess(userId: number): string {
+    return this.sign(userId, 'access', this.config.auth.accessTtlSec);
+  }
+
+  /** Signature, issuer, expiry, type and the blacklist; the reason is safe to show the client. */
+  async check(token: string, type: TokenType): Promise<TokenCheck> {
+    let claims: Partial<TokenClaims>;
+    try {
+      claims = this.jwt.verify<Partial<TokenClaims>>(token, { clockTimestamp: this.nowSec() });
+    } catch {
+      return { ok: false, reason: 'Token is invalid or expired' };
+    }
+    if (!wellFormed(claims, type)) return { ok: false, reason: `Token is not a valid ${type} token` };
+    if (await this.blacklist.has(claims.jti)) return { ok: false, reason: 'Token is blacklisted' };
+    return { ok: true, claims };
+  }
+
+  /** Blacklists a token id until the token's expiry; `false` when it was already blacklisted. */
+  revoke(jti: string, userId: number, expiresAt: Date): Promise<boolean> {
+    return this.blacklist.add(jti, userId, expiresAt);
+  }
+
+  @Interval('auth-token-blacklist-purge', PURGE_EVERY_MS)
+  async purgeExpired(): Promise<void> {
+    try {
+      const removed = await this.blacklist.purgeExpired(new Date(this.clock.now()));
+      if (removed > 0) this.logger.log(`purged ${removed} expired blacklisted tokens`);
+    } catch (e) {
+      this.logger.warn(`could not purge expired blacklisted tokens: ${(e as Error).message}`);
+    }
+  }
+
+  private sign(userId: number, type: TokenType, ttlSec: number): string {
+    const iat = this.nowSec();
+    const claims: TokenClaims = { token_type: type, user_id: userId, jti: randomUUID().replaceAll('-', ''), iat, exp: iat + ttlSec };
+    return this.jwt.sign(claims);
+  }
+
+  private nowSec(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+}
