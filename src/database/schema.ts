@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * The relational schema, one definition for PostgreSQL and PGlite. Change it here, then run
@@ -78,4 +78,43 @@ export const tokenBlacklist = pgTable(
     blacklistedAt: timestamp('blacklisted_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('token_blacklist_expires_at_idx').on(t.expiresAt)],
+);
+
+/**
+ * AI chat sessions (Django's `StrategyChat`), one conversation each, addressed by `session_id`
+ * (`chat_` + 16 hex). `user_id` and `strategy_id` are plain columns (no `.references()`, see above).
+ */
+export const chatSessions = pgTable(
+  'chat_sessions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    sessionId: varchar('session_id', { length: 100 }).notNull(),
+    userId: integer('user_id'),
+    title: varchar('title', { length: 200 }).notNull().default(''),
+    strategyId: integer('strategy_id'),
+    isActive: boolean('is_active').notNull().default(true),
+    summary: text('summary'),
+    messageCount: integer('message_count').notNull().default(0),
+    modelName: varchar('model_name', { length: 50 }).notNull().default('gemini-2.5-flash'),
+    temperature: doublePrecision('temperature').notNull().default(0.7),
+    maxTokens: integer('max_tokens').notNull().default(2048),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('chat_sessions_session_id_key').on(t.sessionId), index('chat_sessions_user_updated_idx').on(t.userId, t.updatedAt)],
+);
+
+/** The messages of a chat session, linked by `chat_sessions.session_id` (kept by the repository). */
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    sessionId: varchar('session_id', { length: 100 }).notNull(),
+    role: varchar('role', { length: 16 }).notNull(),
+    content: text('content').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    tokensUsed: integer('tokens_used'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('chat_messages_session_id_idx').on(t.sessionId, t.id)],
 );

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, count, desc, eq, isNull, SQL, sql } from 'drizzle-orm';
+import { Database } from '../database/database.module';
+import type { Db } from '../database/database';
+import { chatMessages, chatSessions } from '../database/schema';
+
+export type ChatSessionRow = typeof chatSessions.$inferSelect;
+export type ChatMessageRow = typeof chatMessages.$inferSelect;
+export type ChatRole = 'user' | 'assistant' | 'system';
+
+export interface SessionFilter {
+  /** `undefined`: every owner (staff); `null`: the anonymous user's sessions. */
+  userId?: number | null;
+  isActive?: boolean;
+  strategyId?: number;
+}
+
+export interface NewSession {
+  sessionId: string;
+  userId: number | null;
+  title: string;
+  strategyId: number | null;
+}
+
+/**
+ * Chat sessions and their messages. Messages point at `chat_sessions.session_id` by value (no foreign
+ * keys in this schema, see schema.ts), so this repository keeps the link: it deletes a session's
+ * messages with it and keeps `message_count` in step with the rows.
+ */
+@Injectable()
+export class ChatSessionsRepository {
+  constructor(private readonly database: Database) {}
+
+  private get db(): Db {
+    return this.database.connection.db;
+  }
+
+  async create(s: NewSession, now: Date): Promise<ChatSessionRow> {
+    const [row] = await this.db.insert(chatSessions).values({ ...s, createdAt: now, updatedAt: now }).returning();
+    return row;
+  }
+
+  async bySessionId(sessionId: string): Promise<ChatSessionRow | null> {
+    const [row] = await this.db.select().from(chatSessions).where(eq(chatSessions.sessionId, sessionId));
+    return row ?? null;
+  }
+
+  async list(filter: SessionFilter, limit: number, offset: number): Promise<{ count: number; rows: ChatSessionRow[] }> {
+    const conds: SQL[] = [];
+    if (filter.userId === null) conds.push(isNull(chatSessions.userId));
+    else if (filter.userId !== undefined) conds.push(eq(chatSessions.userId, filter.userId));
+    if (filter.isActive !== undefined) conds.push(eq(chatSessions.isActive, filter.isActive));
+    if (filter.strategyId !== undefined) conds.push(eq(chatSessions.strategyId, filter.strategyId));
+    const where = conds.length ? and(...conds) : undefined;
+    const [{ n }] = await this.db.select({ n: count() }).from(chatSessions).where(where);
+    const rows = await this.db.select().from(chatSessions).where(where).orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id)).limit(limit).offset(offset);
+    return { count: Number(n), rows };
+  }
+
+  async update(sessionId: string, changes: Partial<Pick<ChatSessionRow, 'title' | 'strategyId' | 'isActive' | 'summary'>>, now: Date): Promise<ChatSessionRow> {
+    const [row] = await this.db.update(chatSessions).set({ ...changes, updatedAt: now }).where(eq(chatSessions.sessionId, sessionId)).returning();
+    return row;
+  }
+
+  /** Stores a message and bumps the session's count and `updated_at`. */
+  async addMessage(sessionId: string, role: ChatRole, content: string, metadata: Record<string, unknown>, tokensUsed: number | null, now: Date): Promise<ChatMessageRow> {
+    const [row] = await this.db.insert(chatMessages).values({ sessionId, role, content, metadata, tokensUsed, createdAt: now }).returning();
+    await this.db
+      .update(chatSessions)
+      .set({ messageCount: sql`${chatSessions.messageCount} + 1`, updatedAt: now })
+      .where(eq(chatSessions.sessionId, sessionId));
+    return row;
+  }
+
+  /** All messages, oldest first. */
+  messages(sessionId: string): Promise<ChatMessageRow[]> {
+    return this.db.select().from(chatMessages).where(eq(chatMessages.sessionId, sessionId)).orderBy(asc(chatMessages.id));
+  }
+
+  /** The last `n` messages, oldest first. */
+  async lastMessages(sessionId: string, n: number): Promise<ChatMessageRow[]> {
+    const rows = await this.db.select().from(chatMessages).where(eq(chatMessages.sessionId, sessionId)).orderBy(desc(chatMessages.id)).limit(n);
+    return rows.reverse();
+  }
+
+  async clear(sessionId: string, now: Date): Promise<ChatSessionRow> {
+    await this.db.delete(chatMessages).where(eq(chatMessages.sessionId, sessionId));
+    const [row] = await this.db.update(chatSessions).set({ messageCount: 0, updatedAt: now }).where(eq(chatSessions.sessionId, sessionId)).returning();
+    return row;
+  }
+}

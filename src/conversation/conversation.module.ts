@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { GeminiModule } from '../gemini/gemini.module';
+import { AuthChatController } from './auth-chat.controller';
+import { ChatSessionsRepository } from './chat-sessions.repository';
+import { ConversationService } from './conversation.service';
+import { StrategyChatController } from './strategy-chat.controller';
+
+/** Persistent AI chat (issue 7): sessions and messages in the database, replies through GeminiClientService. */
+@Module({
+  imports: [GeminiModule],
+  controllers: [StrategyChatController, AuthChatController],
+  providers: [ChatSessionsRepository, ConversationService],
+  exports: [ConversationService],
+})
+export class ConversationModule {}

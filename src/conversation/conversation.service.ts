@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../auth/current-user.decorator';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { GeminiClientService } from '../gemini/gemini-client.service';
+import { CallReport, GenerateRequest, Turn, Usage } from '../gemini/gemini.types';
+import { ChatMessageRow, ChatSessionsRepository, ChatSessionRow } from './chat-sessions.repository';
+import { ChatListQueryDto, ChatMessageDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPageDto, SummaryResponseDto } from './conversation.dto';
+
+/** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
+export const CONTEXT_WINDOW = 20;
+export const PAGE_SIZE = 20;
+
+const SYSTEM_PROMPT =
+  'You are an expert trading strategy assistant. You help traders design, understand, test and improve ' +
+  'algorithmic trading strategies: indicators, entry and exit rules, position sizing, risk management and ' +
+  'backtesting. Be conversational, precise and practical; say when something is risky or uncertain, and ' +
+  'never promise returns.';
+
+/** A chat turn ready to send: the session, the stored user message, and the request for Gemini. */
+export interface PreparedChat {
+  session: ChatSessionRow;
+  userMessage: ChatMessageRow;
+  contextUsed: boolean;
+  request: GenerateRequest;
+}
+
+export function newSessionId(): string {
+  return `chat_${randomBytes(8).toString('hex')}`;
+}
+
+export function toSessionDto(s: ChatSessionRow): ChatSessionDto {
+  return {
+    id: s.id,
+    session_id: s.sessionId,
+    user: s.userId,
+    title: s.title,
+    strategy: s.strategyId,
+    is_active: s.isActive,
+    context_summary: s.summary,
+    message_count: s.messageCount,
+    model_name: s.modelName,
+    temperature: s.temperature,
+    max_tokens: s.maxTokens,
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+  };
+}
+
+export function toMessageDto(m: ChatMessageRow): ChatMessageDto {
+  return { id: m.id, session_id: m.sessionId, role: m.role, content: m.content, metadata: m.metadata, tokens_used: m.tokensUsed, created_at: m.createdAt.toISOString() };
+}
+
+/** Stored messages → Gemini turns (system notes are not turns; they are left out). */
+export function toTurns(rows: ChatMessageRow[]): Turn[] {
+  return rows.filter((m) => m.role === 'user' || m.role === 'assistant').map((m) => ({ role: m.role === 'user' ? 'user' : 'model', text: m.content }));
+}
+
+/**
+ * Persistent AI chat (Django's ConversationManager + GeminiStrategyIntegrator.chat): sessions owned by one
+ * user (staff see all), messages stored as they happen, Gemini called with the recent history as turns.
+ */
+@Injectable()
+export class ConversationService {
+  constructor(
+    private readonly repo: ChatSessionsRepository,
+    private readonly gemini: GeminiClientService,
+  ) {}
+
+  async list(user: AuthUser, q: ChatListQueryDto): Promise<ChatSessionPageDto> {
+    const page = Number(q.page ?? '1');
+    const own = !user.isStaff || q.my_sessions !== 'false';
+    const { count, rows } = await this.repo.list(
+      {
+        userId: own ? user.id : undefined,
+        isActive: q.is_active === undefined ? undefined : q.is_active === 'true',
+        strategyId: q.strategy_id === undefined ? undefined : Number(q.strategy_id),
+      },
+      PAGE_SIZE,
+      (page - 1) * PAGE_SIZE,
+    );
+    const link = (p: number) => `?page=${p}`;
+    return { count, next: page * PAGE_SIZE < count ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: rows.map(toSessionDto) };
+  }
+
+  /** The caller's session; someone else's is "not found", exactly like a missing one. */
+  async session(user: AuthUser, sessionId: string): Promise<ChatSessionRow> {
+    const row = await this.repo.bySessionId(sessionId);
+    if (!row || (!user.isStaff && row.userId !== user.id)) {
+      throw new DomainError(ErrorCode.NotFound, 'Not found', 'No chat session with that session_id belongs to you');
+    }
+    return row;
+  }
+
+  async createSession(user: AuthUser, title: string, strategyId: number | null): Promise<ChatSessionRow> {
+    return this.repo.create({ sessionId: newSessionId(), userId: user.id, title: title.slice(0, 200), strategyId }, new Date());
+  }
+
+  addUserMessage(s: ChatSessionRow, content: string, metadata: Record<string, unknown> = {}): Promise<ChatMessageRow> {
+    return this.repo.addMessage(s.sessionId, 'user', content, metadata, null, new Date());
+  }
+
+  addAssistantMessage(s: ChatSessionRow, content: string, metadata: Record<string, unknown> = {}, tokensUsed: number | null = null): Promise<ChatMessageRow> {
+    return this.repo.addMessage(s.sessionId, 'assistant', content, metadata, tokensUsed, new Date());
+  }
+
+  addSystemMessage(s: ChatSessionRow, content: string, metadata: Record<string, unknown> = {}): Promise<ChatMessageRow> {
+    return this.repo.addMessage(s.sessionId, 'system', content, metadata, null, new Date());
+  }
+
+  async history(user: AuthUser, sessionId: string): Promise<ChatMessageDto[]> {
+    const s = await this.session(user, sessionId);
+    return (await this.repo.messages(s.sessionId)).map(toMessageDto);
+  }
+
+  /** The last `n` messages as Gemini turns. */
+  async contextWindow(s: ChatSessionRow, n = CONTEXT_WINDOW): Promise<Turn[]> {
+    return toTurns(await this.repo.lastMessages(s.sessionId, n));
+  }
+
+  /**
+   * Finds or creates the session, stores the user message FIRST (it stays even if Gemini then fails), and
+   * builds the request: recent history + the new user turn, the system prompt, the session's settings.
+   */
+  async prepareChat(user: AuthUser, dto: ChatRequestDto, title?: string): Promise<PreparedChat> {
+    let session = dto.session_id
+      ? await this.session(user, dto.session_id)
+      : await this.createSession(user, title ?? (dto.message.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New chat'), dto.strategy_id ?? null);
+    if (dto.session_id && dto.strategy_id !== undefined && dto.strategy_id !== session.strategyId) {
+      session = await this.repo.update(session.sessionId, { strategyId: dto.strategy_id }, new Date());
+    }
+    const contextUsed = dto.use_context ?? true;
+    const history = contextUsed ? await this.contextWindow(session) : [];
+    const userMessage = await this.addUserMessage(session, dto.message, { action: 'chat' });
+    const system = session.strategyId != null ? `${SYSTEM_PROMPT}\n\nLINKED STRATEGY: this conversation is about strategy #${session.strategyId}.` : SYSTEM_PROMPT;
+    return {
+      session,
+      userMessage,
+      contextUsed,
+      request: {
+        contents: [...history, { role: 'user', text: dto.message }],
+        system,
+        settings: { temperature: session.temperature, maxOutputTokens: session.maxTokens },
+      },
+    };
+  }
+
+  /** Stores a completed reply with how it was produced. */
+  async storeReply(p: PreparedChat, text: string, report: CallReport, usage: Usage | null): Promise<ChatMessageRow> {
+    const metadata = {
+      action: 'chat',
+      key_id: report.keyId,
+      model: report.model,
+      attempts: report.attempts,
+      usage: usage ? { prompt_tokens: usage.promptTokens, candidates_tokens: usage.candidatesTokens, total_tokens: usage.totalTokens } : null,
+      reply_to: p.userMessage.id,
+    };
+    return this.addAssistantMessage(p.session, text, metadata, usage?.totalTokens ?? null);
+  }
+
+  /** One chat turn. Gemini errors (429 with Retry-After, 502, 503) propagate unchanged. */
+  async chat(user: AuthUser, callerKey: string, dto: ChatRequestDto, title?: string): Promise<ChatResponseDto & { title: string }> {
+    const p = await this.prepareChat(user, dto, title);
+    const history = p.request.contents.slice(0, -1);
+    const r = await this.gemini.chat({ userId: callerKey, model: p.session.modelName }, history, dto.message, { system: p.request.system, settings: p.request.settings });
+    const reply = await this.storeReply(p, r.text, r, r.usage);
+    const session = await this.session(user, p.session.sessionId);
+    return {
+      session_id: session.sessionId,
+      title: session.title,
+      message: r.text,
+      ai_response: r.text,
+      message_count: session.messageCount,
+      context_used: p.contextUsed,
+      message_id: reply.id,
+      user_message_id: p.userMessage.id,
+      model: r.model,
+      key_id: r.keyId,
+      attempts: r.attempts,
+      tokens_used: reply.tokensUsed,
+    };
+  }
+
+  /** Asks Gemini for a summary of the transcript and keeps it on the session. */
+  async summarize(user: AuthUser, callerKey: string, sessionId: string): Promise<SummaryResponseDto> {
+    const s = await this.session(user, sessionId);
+    const rows = await this.repo.messages(s.sessionId);
+    if (rows.length === 0) return { session_id: s.sessionId, summary: 'No conversation to summarize yet.', message_count: 0 };
+    const transcript = rows.map((m) => `${m.role.toUpperCase()}: ${m.content}`).join('\n\n');
+    const prompt =
+      'Summarize the following conversation between a trader and a trading strategy assistant in a short ' +
+      'paragraph: the goals, the strategies discussed, decisions made and open questions.\n\nCONVERSATION:\n' +
+      transcript;
+    const r = await this.gemini.generate({ userId: callerKey, model: s.modelName }, { contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.3, maxOutputTokens: 1024 } });
+    const updated = await this.repo.update(s.sessionId, { summary: r.text }, new Date());
+    return { session_id: updated.sessionId, summary: r.text, message_count: updated.messageCount };
+  }
+
+  async clear(user: AuthUser, sessionId: string): Promise<{ success: boolean; message: string; session_id: string }> {
+    const s = await this.session(user, sessionId);
+    await this.repo.clear(s.sessionId, new Date());
+    return { success: true, message: 'Conversation cleared', session_id: s.sessionId };
+  }
+
+  async deactivate(user: AuthUser, sessionId: string): Promise<ChatSessionDto> {
+    const s = await this.session(user, sessionId);
+    return toSessionDto(await this.repo.update(s.sessionId, { isActive: false }, new Date()));
+  }
+}

@@ -1,0 +1,133 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthUser, CurrentUser, userKey } from '../auth/current-user.decorator';
+import { Authenticated } from '../auth/jwt-auth.guard';
+import { ErrorBodyDto } from '../common/error-body.dto';
+import { anonymousUserId } from '../gemini/client-identity';
+import { GeminiClientService } from '../gemini/gemini-client.service';
+import { sendSse } from '../gemini/sse';
+import { Usage } from '../gemini/gemini.types';
+import {
+  ChatListQueryDto,
+  ChatMessageDto,
+  ChatRequestDto,
+  ChatResponseDto,
+  ChatSessionDto,
+  ChatSessionPageDto,
+  ClearResponseDto,
+  SummaryResponseDto,
+} from './conversation.dto';
+import { ConversationService } from './conversation.service';
+
+const SESSION = { name: 'session_id', example: 'chat_3f2a9c1d4b5e6f70' };
+
+/** Django's `StrategyChatViewSet`: persistent AI chat sessions, looked up by `session_id`. */
+@ApiTags('strategy-chat')
+@Authenticated()
+@Controller('api/strategies/chat')
+export class StrategyChatController {
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly gemini: GeminiClientService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your chat sessions, most recently updated first' })
+  @ApiOkResponse({ type: ChatSessionPageDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  list(@CurrentUser() user: AuthUser, @Query() query: ChatListQueryDto): Promise<ChatSessionPageDto> {
+    return this.conversations.list(user, query);
+  }
+
+  @Post('chat')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send a message and get the AI reply (new session when no session_id)',
+    description:
+      'With `Accept: text/event-stream` the reply streams as Server-Sent Events: `meta` {session_id, user_message_id, key_id, model, attempts}, ' +
+      '`chunk` {text}…, then `done` {message_id, message_count, usage, finish_reason}, or `error` {error, details}.',
+  })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: ChatResponseDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown session_id, or not yours' })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After. Your message is kept.' })
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
+  async chat(@CurrentUser() user: AuthUser, @Body() body: ChatRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const caller = userKey(user) ?? anonymousUserId(req);
+    if (!(req.headers.accept ?? '').includes('text/event-stream')) {
+      res.status(200).json(await this.conversations.chat(user, caller, body));
+      return;
+    }
+    const p = await this.conversations.prepareChat(user, body);
+    const { chunks, report } = await this.gemini.generateStream({ userId: caller, model: p.session.modelName }, p.request);
+    await sendSse(res, req, async (send) => {
+      send('meta', { session_id: p.session.sessionId, user_message_id: p.userMessage.id, context_used: p.contextUsed, key_id: report.keyId, model: report.model, attempts: report.attempts });
+      let text = '';
+      let usage: Usage | null = null;
+      let finishReason: string | null = null;
+      for await (const chunk of chunks) {
+        if (chunk.text) {
+          text += chunk.text;
+          send('chunk', { text: chunk.text });
+        }
+        if (chunk.usage) usage = chunk.usage;
+        if (chunk.finishReason) finishReason = chunk.finishReason;
+      }
+      const reply = await this.conversations.storeReply(p, text, report, usage);
+      const session = await this.conversations.session(user, p.session.sessionId);
+      send('done', { session_id: session.sessionId, message_id: reply.id, message_count: session.messageCount, usage: reply.metadata.usage ?? null, finish_reason: finishReason });
+    });
+  }
+
+  @Get(':session_id/messages')
+  @ApiParam(SESSION)
+  @ApiOperation({ summary: 'The messages of a session, oldest first' })
+  @ApiOkResponse({ type: [ChatMessageDto] })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  messages(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string): Promise<ChatMessageDto[]> {
+    return this.conversations.history(user, sessionId);
+  }
+
+  @Post(':session_id/summarize')
+  @HttpCode(200)
+  @ApiParam(SESSION)
+  @ApiOperation({ summary: 'Summarize the conversation with Gemini and keep the summary on the session' })
+  @ApiOkResponse({ type: SummaryResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
+  summarize(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string, @Req() req: Request): Promise<SummaryResponseDto> {
+    return this.conversations.summarize(user, userKey(user) ?? anonymousUserId(req), sessionId);
+  }
+
+  @Post(':session_id/clear')
+  @HttpCode(200)
+  @ApiParam(SESSION)
+  @ApiOperation({ summary: 'Delete every message of the session' })
+  @ApiOkResponse({ type: ClearResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  clear(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string): Promise<ClearResponseDto> {
+    return this.conversations.clear(user, sessionId);
+  }
+
+  @Post(':session_id/deactivate')
+  @HttpCode(200)
+  @ApiParam(SESSION)
+  @ApiOperation({ summary: 'Mark the session inactive; returns the session' })
+  @ApiOkResponse({ type: ChatSessionDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  deactivate(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string): Promise<ChatSessionDto> {
+    return this.conversations.deactivate(user, sessionId);
+  }
+}
