@@ -1,14 +1,5 @@
-import { AppConfig, ConfigValidationError, loadAppConfig } from './app-config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadAppConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { AppConfig, loadAppConfig } from './app-config';
+import { configProblems as problemsOf } from '../../test/support/config';
 
 describe(loadAppConfig.name, () => {
   it('boots with nothing set: port 8000, embedded PGlite under ./data, in-memory state store', () => {

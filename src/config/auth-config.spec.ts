@@ -1,14 +1,5 @@
-import { ConfigValidationError, loadAppConfig } from './app-config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadAppConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { loadAppConfig } from './app-config';
+import { configProblems as problemsOf } from '../../test/support/config';
 
 const SECRET = 'a-jwt-secret-of-at-least-32-characters!!';
 
