@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { readBody, Sleeper } from './fake-gemini-http';
-import { closeServer, listenOnLoopback } from './loopback-server';
+import { LoopbackServer } from './loopback-server';
 
 export interface FakeAwsSecretsOptions {
   /** Access key id the client must sign with (default `AKIDFAKE`); others get `UnrecognizedClientException`. */
@@ -42,8 +42,10 @@ export class FakeAwsSecrets {
   private readonly accountId: string;
   private readonly secrets = new Map<string, StoredSecret>();
   private readonly sleeper = new Sleeper();
-  private server?: http.Server;
-  private baseUrl = '';
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res) => this.error(res, 500, 'InternalServiceError', 'An error occurred on the server side.'),
+  );
 
   constructor(options: FakeAwsSecretsOptions = {}) {
     this.accessKeyId = options.accessKeyId ?? 'AKIDFAKE';
@@ -52,23 +54,15 @@ export class FakeAwsSecrets {
   }
 
   async start(): Promise<string> {
-    if (this.server) return this.baseUrl;
-    const server = http.createServer((req, res) => {
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent && !res.destroyed) this.error(res, 500, 'InternalServiceError', 'An error occurred on the server side.');
-      });
-    });
-    this.baseUrl = await listenOnLoopback(server, 0);
-    this.server = server;
-    return this.baseUrl;
+    return this.server.start();
   }
 
+  /** Stops the server, dropping hanging and delayed requests. */
   async stop(): Promise<void> {
     this.sleeper.clear();
-    const server = this.server;
-    this.server = undefined;
-    await closeServer(server);
+    await this.server.stop();
   }
+
 
   /** Creates the secret or puts a new current version (a string → `SecretString`, a Buffer → `SecretBinary`). */
   setSecret(name: string, value: string | Buffer): void {

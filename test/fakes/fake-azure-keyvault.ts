@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Sleeper, writeJson } from './fake-gemini-http';
-import { closeServer, listenOnLoopback } from './loopback-server';
+import { LoopbackServer } from './loopback-server';
 
 export interface FakeAzureKeyVaultOptions {
   tenantId?: string;
@@ -39,33 +39,25 @@ export class FakeAzureKeyVault {
   private readonly tenantId: string;
   private readonly secrets = new Map<string, StoredSecret>();
   private readonly sleeper = new Sleeper();
-  private server?: http.Server;
-  private baseUrl = '';
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res) => writeJson(res, 500, { error: { code: 'InternalServerError', message: 'fake failure' } }),
+  );
 
   constructor(private readonly options: FakeAzureKeyVaultOptions = {}) {
     this.tenantId = options.tenantId ?? 'fake-tenant';
   }
 
   async start(): Promise<string> {
-    if (this.server) return this.baseUrl;
-    const server = http.createServer((req, res) => {
-      try {
-        this.handle(req, res);
-      } catch {
-        if (!res.headersSent && !res.destroyed) writeJson(res, 500, { error: { code: 'InternalServerError', message: 'fake failure' } });
-      }
-    });
-    this.baseUrl = await listenOnLoopback(server, 0);
-    this.server = server;
-    return this.baseUrl;
+    return this.server.start();
   }
 
+  /** Stops the server, dropping hanging and delayed requests. */
   async stop(): Promise<void> {
     this.sleeper.clear();
-    const server = this.server;
-    this.server = undefined;
-    await closeServer(server);
+    await this.server.stop();
   }
+
 
   /** Creates the secret or adds a new current version. */
   setSecret(name: string, value: string): void {
@@ -77,7 +69,7 @@ export class FakeAzureKeyVault {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? '/', this.baseUrl);
+    const url = new URL(req.url ?? '/', this.server.url);
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : null;
     this.requests.push({ method: req.method ?? '', path: url.pathname, apiVersion: url.searchParams.get('api-version'), bearer });
@@ -115,7 +107,7 @@ export class FakeAzureKeyVault {
     }
     writeJson(res, 200, {
       value: secret.value,
-      id: `${this.baseUrl}/secrets/${name}/${secret.version}`,
+      id: `${this.server.url}/secrets/${name}/${secret.version}`,
       attributes: { enabled: true, created: 1700000000, updated: 1700000000, recoveryLevel: 'Recoverable+Purgeable' },
       tags: {},
     });

@@ -38,7 +38,7 @@ import type { QuotaLimits, QuotaUsage } from './fake-gemini-quota';
 import { KeyScripts, isKeyState } from './fake-gemini-script';
 import type { Behaviour, FakeReply, LeafBehaviour, RequestKind } from './fake-gemini-script';
 import { DEFAULT_MODELS } from './fake-gemini-types';
-import { closeServer, listenOnLoopback } from './loopback-server';
+import { LoopbackServer } from './loopback-server';
 import type {
   Endpoint,
   FakeGeminiOptions,
@@ -68,8 +68,10 @@ export class FakeGemini {
   private readonly now: () => number;
   private readonly sleeper = new Sleeper();
   private hook: RespondWith | undefined;
-  private server: http.Server | undefined;
-  private baseUrl = '';
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res) => writeJson(res, 500, serverErrorBody(500)),
+  );
   private seq = 0;
 
   constructor(private readonly options: FakeGeminiOptions = {}) {
@@ -81,27 +83,17 @@ export class FakeGemini {
 
   /** Starts listening on 127.0.0.1 (port 0 = random) and returns the base URL, e.g. `http://127.0.0.1:40123`. */
   async start(port = 0): Promise<string> {
-    if (this.server) return this.baseUrl;
-    const server = http.createServer((req, res) => {
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent && !res.destroyed) writeJson(res, 500, serverErrorBody(500));
-      });
-    });
-    this.baseUrl = await listenOnLoopback(server, port);
-    this.server = server;
-    return this.baseUrl;
+    return this.server.start(port);
   }
 
   /** Stops the server, dropping hanging and delayed requests. */
   async stop(): Promise<void> {
     this.sleeper.clear();
-    const server = this.server;
-    this.server = undefined;
-    await closeServer(server);
+    await this.server.stop();
   }
 
   get url(): string {
-    return this.baseUrl;
+    return this.server.url;
   }
 
   addKey(options: FakeKeyOptions): this {

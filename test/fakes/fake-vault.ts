@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { readBody, Sleeper, writeJson } from './fake-gemini-http';
-import { closeServer, listenOnLoopback } from './loopback-server';
+import { LoopbackServer } from './loopback-server';
 
 export interface FakeVaultOptions {
   /** KV v2 mount (default `secret`). */
@@ -46,8 +46,10 @@ export class FakeVault {
   private readonly tokens = new Map<string, number | null>();
   private readonly sleeper = new Sleeper();
   private sealed = false;
-  private server?: http.Server;
-  private baseUrl = '';
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res) => writeJson(res, 500, { errors: ['internal error'] }),
+  );
 
   constructor(private readonly options: FakeVaultOptions = {}) {
     this.mount = options.mount ?? 'secret';
@@ -58,23 +60,15 @@ export class FakeVault {
   }
 
   async start(): Promise<string> {
-    if (this.server) return this.baseUrl;
-    const server = http.createServer((req, res) => {
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent && !res.destroyed) writeJson(res, 500, { errors: ['internal error'] });
-      });
-    });
-    this.baseUrl = await listenOnLoopback(server, 0);
-    this.server = server;
-    return this.baseUrl;
+    return this.server.start();
   }
 
+  /** Stops the server, dropping hanging and delayed requests. */
   async stop(): Promise<void> {
     this.sleeper.clear();
-    const server = this.server;
-    this.server = undefined;
-    await closeServer(server);
+    await this.server.stop();
   }
+
 
   /**
    * Writes a KV v2 secret at `path` (relative to the mount, e.g. `algoagent/key_01`). A string is stored as
@@ -107,7 +101,7 @@ export class FakeVault {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.baseUrl);
+    const url = new URL(req.url ?? '/', this.server.url);
     const token = this.tokenOf(req);
     const namespace = (req.headers['x-vault-namespace'] as string | undefined) ?? null;
     this.requests.push({ method: req.method ?? '', path: url.pathname, token, namespace });
