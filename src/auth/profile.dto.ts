@@ -1,5 +1,6 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { JsonMaxBytes } from '../common/json-max-bytes';
 
 export const RISK_TOLERANCES = ['conservative', 'moderate', 'aggressive'] as const;
 export type RiskTolerance = (typeof RISK_TOLERANCES)[number];
@@ -9,23 +10,6 @@ export const MAX_TEXT = 5000;
 export const MAX_RISK_PARAMETERS_BYTES = 8192;
 const SYMBOL = /^[A-Za-z0-9.^=/:_-]{1,20}$/;
 const TIMEFRAME = /^[0-9]{1,4}[a-zA-Z]{1,3}$/;
-
-/** A JSON value whose serialized form stays under `maxBytes`. */
-function JsonMaxBytes(maxBytes: number) {
-  return ValidateBy({
-    name: 'jsonMaxBytes',
-    validator: {
-      validate: (value: unknown) => {
-        try {
-          return Buffer.byteLength(JSON.stringify(value) ?? '') <= maxBytes;
-        } catch {
-          return false;
-        }
-      },
-      defaultMessage: (args) => `${args?.property} must be at most ${maxBytes} bytes of JSON`,
-    },
-  });
-}
 
 /** The profile as Django's `UserProfileSerializer` shows it. */
 export class ProfileDto {

@@ -4,6 +4,7 @@ import { AuthUser, CurrentUser, requireUserId, userKey } from '../auth/current-u
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthChatRequestDto, AuthChatResponseDto } from './conversation.dto';
+import { AiContextsService } from './ai-contexts.service';
 import { ConversationService } from './conversation.service';
 
 export const DEFAULT_AUTH_CHAT_TITLE = 'Strategy Development Session';
@@ -13,19 +14,23 @@ export const DEFAULT_AUTH_CHAT_TITLE = 'Strategy Development Session';
 @Authenticated({ allowAnonymous: false })
 @Controller('api/auth/chat')
 export class AuthChatController {
-  constructor(private readonly conversations: ConversationService) {}
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly contexts: AiContextsService,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Chat with the strategy assistant (sessions shared with /api/strategies/chat/)' })
   @ApiOkResponse({ type: AuthChatResponseDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown session_id, or not yours' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown session_id or ai_context_id, or not yours' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After. Your message is kept.' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
   async chat(@CurrentUser() user: AuthUser, @Body() body: AuthChatRequestDto): Promise<AuthChatResponseDto> {
     requireUserId(user);
-    const r = await this.conversations.chat(user, userKey(user)!, { message: body.message, session_id: body.session_id }, body.title ?? DEFAULT_AUTH_CHAT_TITLE);
+    const instructions = body.ai_context_id !== undefined ? await this.contexts.instructionsForChat(user, body.ai_context_id) : undefined;
+    const r = await this.conversations.chat(user, userKey(user)!, { message: body.message, session_id: body.session_id }, body.title ?? DEFAULT_AUTH_CHAT_TITLE, instructions);
     return { session_id: r.session_id, title: r.title, user_message: body.message, ai_response: r.ai_response, tokens_used: r.tokens_used, generated_strategy_id: null };
   }
 }

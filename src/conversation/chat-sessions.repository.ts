@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, count, desc, eq, isNull, SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, SQL, sql } from 'drizzle-orm';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
-import { chatMessages, chatSessions } from '../database/schema';
+import { chatMessages, chatSessions, users } from '../database/schema';
 
 export type ChatSessionRow = typeof chatSessions.$inferSelect;
 export type ChatMessageRow = typeof chatMessages.$inferSelect;
@@ -43,6 +43,24 @@ export class ChatSessionsRepository {
   async bySessionId(sessionId: string): Promise<ChatSessionRow | null> {
     const [row] = await this.db.select().from(chatSessions).where(eq(chatSessions.sessionId, sessionId));
     return row ?? null;
+  }
+
+  async byId(id: number): Promise<ChatSessionRow | null> {
+    const [row] = await this.db.select().from(chatSessions).where(eq(chatSessions.id, id));
+    return row ?? null;
+  }
+
+  /** Deletes a session and its messages. */
+  async delete(sessionId: string): Promise<void> {
+    await this.db.delete(chatMessages).where(eq(chatMessages.sessionId, sessionId));
+    await this.db.delete(chatSessions).where(eq(chatSessions.sessionId, sessionId));
+  }
+
+  /** Usernames of the given user ids (for serializers that show `username`). */
+  async usernames(userIds: number[]): Promise<Map<number, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, userIds));
+    return new Map(rows.map((r) => [r.id, r.username]));
   }
 
   async list(filter: SessionFilter, limit: number, offset: number): Promise<{ count: number; rows: ChatSessionRow[] }> {

@@ -109,7 +109,7 @@ export class AuthChatRequestDto {
   @IsOptional() @IsString() @MaxLength(100)
   session_id?: string;
 
-  @ApiPropertyOptional({ example: 3, description: 'Accepted for compatibility; AI contexts are not stored by this service' })
+  @ApiPropertyOptional({ example: 3, description: 'One of your active AI contexts: its instructions lead the system prompt' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_INT32)
   ai_context_id?: number;
 

@@ -122,7 +122,7 @@ export class ConversationService {
    * Finds or creates the session, stores the user message FIRST (it stays even if Gemini then fails), and
    * builds the request: recent history + the new user turn, the system prompt, the session's settings.
    */
-  async prepareChat(user: AuthUser, dto: ChatRequestDto, title?: string): Promise<PreparedChat> {
+  async prepareChat(user: AuthUser, dto: ChatRequestDto, title?: string, instructions?: string): Promise<PreparedChat> {
     let session = dto.session_id
       ? await this.session(user, dto.session_id)
       : await this.createSession(user, title ?? (dto.message.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New chat'), dto.strategy_id ?? null);
@@ -132,7 +132,8 @@ export class ConversationService {
     const contextUsed = dto.use_context ?? true;
     const history = contextUsed ? await this.contextWindow(session) : [];
     const userMessage = await this.addUserMessage(session, dto.message, { action: 'chat' });
-    const system = session.strategyId != null ? `${SYSTEM_PROMPT}\n\nLINKED STRATEGY: this conversation is about strategy #${session.strategyId}.` : SYSTEM_PROMPT;
+    const base = session.strategyId != null ? `${SYSTEM_PROMPT}\n\nLINKED STRATEGY: this conversation is about strategy #${session.strategyId}.` : SYSTEM_PROMPT;
+    const system = instructions ? `USER INSTRUCTIONS (AI context):\n${instructions}\n\n${base}` : base;
     return {
       session,
       userMessage,
@@ -159,8 +160,8 @@ export class ConversationService {
   }
 
   /** One chat turn. Gemini errors (429 with Retry-After, 502, 503) propagate unchanged. */
-  async chat(user: AuthUser, callerKey: string, dto: ChatRequestDto, title?: string): Promise<ChatResponseDto & { title: string }> {
-    const p = await this.prepareChat(user, dto, title);
+  async chat(user: AuthUser, callerKey: string, dto: ChatRequestDto, title?: string, instructions?: string): Promise<ChatResponseDto & { title: string }> {
+    const p = await this.prepareChat(user, dto, title, instructions);
     const history = p.request.contents.slice(0, -1);
     const r = await this.gemini.chat({ userId: callerKey, model: p.session.modelName }, history, dto.message, { system: p.request.system, settings: p.request.settings });
     const reply = await this.storeReply(p, r.text, r, r.usage);
@@ -200,6 +201,34 @@ export class ConversationService {
     const s = await this.session(user, sessionId);
     await this.repo.clear(s.sessionId, new Date());
     return { success: true, message: 'Conversation cleared', session_id: s.sessionId };
+  }
+
+  /** A session by its numeric id (the `/api/auth/chat-sessions/` routes); someone else's is "not found". */
+  async sessionById(user: AuthUser, id: number): Promise<ChatSessionRow> {
+    const row = await this.repo.byId(id);
+    if (!row || (!user.isStaff && row.userId !== user.id)) throw new DomainError(ErrorCode.NotFound, 'Not found', 'No chat session with that id belongs to you');
+    return row;
+  }
+
+  async updateSession(s: ChatSessionRow, changes: { title?: string; isActive?: boolean }): Promise<ChatSessionRow> {
+    return this.repo.update(s.sessionId, changes, new Date());
+  }
+
+  deleteSession(s: ChatSessionRow): Promise<void> {
+    return this.repo.delete(s.sessionId);
+  }
+
+  messagesOf(s: ChatSessionRow): Promise<ChatMessageRow[]> {
+    return this.repo.messages(s.sessionId);
+  }
+
+  /** Sessions of one owner (`undefined`: all, for staff), newest first. */
+  listRows(userId: number | undefined, page: number): Promise<{ count: number; rows: ChatSessionRow[] }> {
+    return this.repo.list({ userId }, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+  }
+
+  usernames(userIds: number[]): Promise<Map<number, string>> {
+    return this.repo.usernames(userIds);
   }
 
   async deactivate(user: AuthUser, sessionId: string): Promise<ChatSessionDto> {

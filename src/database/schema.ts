@@ -118,3 +118,24 @@ export const chatMessages = pgTable(
   },
   (t) => [index('chat_messages_session_id_idx').on(t.sessionId, t.id)],
 );
+
+/**
+ * Saved instructions and context for the AI assistant (Django's `AIContext`), owned by one user. The
+ * user's active context can be named in `POST /api/auth/chat/` (`ai_context_id`). `user_id` is a plain
+ * column (no `.references()`, see above).
+ */
+export const aiContexts = pgTable(
+  'ai_contexts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id').notNull(),
+    sessionName: varchar('session_name', { length: 200 }).notNull(),
+    instructions: text('instructions').notNull().default(''),
+    contextData: jsonb('context_data').$type<Record<string, unknown>>().notNull().default({}),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsed: timestamp('last_used', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ai_contexts_user_last_used_idx').on(t.userId, t.lastUsed)],
+);
