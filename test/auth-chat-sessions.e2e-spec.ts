@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { Database } from '../src/database/database.module';
 import { users } from '../src/database/schema';
-import { bearer, register, Registered } from './support/auth';
+import { bearer, DATABASES, OpenedDatabase, register, Registered } from './support/auth';
 import { createGeminiTestApp, GeminiTestApp, TestKey } from './support/gemini-app';
-import { freshPostgresSchema } from './support/services';
+import { appWithTwoUsers } from './support/two-users';
 
 const KEYS: TestKey[] = [{ id: 'k1', project: 'p1', rpm: 1000, tpm: 10_000_000, rpd: 10_000 }];
 const CONTEXT_FIELDS = ['id', 'username', 'session_name', 'instructions', 'context_data', 'is_active', 'created_at', 'updated_at', 'last_used'];
@@ -17,10 +17,10 @@ function lastSystem(t: GeminiTestApp): string {
 }
 
 /** AI contexts and auth chat sessions, on whichever database `env` selects. */
-function coreFlow(name: string, env: () => Promise<{ env: Record<string, string>; drop: () => Promise<void> }>) {
+function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
   describe(`/api/auth/ai-contexts and /api/auth/chat-sessions on ${name}`, () => {
     let t: GeminiTestApp;
-    let drop: () => Promise<void> = async () => undefined;
+    let close: () => Promise<void> = async () => undefined;
     let alice: Registered;
     let bob: Registered;
     let contextId = 0;
@@ -28,16 +28,9 @@ function coreFlow(name: string, env: () => Promise<{ env: Record<string, string>
     const http = () => request(t.app.getHttpServer());
 
     beforeAll(async () => {
-      const db = await env();
-      drop = db.drop;
-      t = await createGeminiTestApp(KEYS, { store: 'memory', env: db.env });
-      alice = await register(t.app, 'alice');
-      bob = await register(t.app, 'bob');
+      ({ t, alice, bob, close } = await appWithTwoUsers(open, KEYS));
     });
-    afterAll(async () => {
-      await t?.shutdown();
-      await drop();
-    });
+    afterAll(() => close());
 
     it('creates, lists, retrieves and updates an AI context', async () => {
       const created = await http()
@@ -167,11 +160,7 @@ function coreFlow(name: string, env: () => Promise<{ env: Record<string, string>
   });
 }
 
-coreFlow('PGlite', async () => ({ env: { DATABASE_URL: 'pglite://memory' }, drop: async () => undefined }));
-coreFlow('PostgreSQL', async () => {
-  const pg = await freshPostgresSchema();
-  return { env: { DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema }, drop: pg.drop };
-});
+for (const [name, open] of DATABASES) coreFlow(name, open);
 
 describe('/api/auth/ai-contexts and /api/auth/chat-sessions: auth and validation (PGlite, ALLOW_ANONYMOUS=true)', () => {
   let t: GeminiTestApp;

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { bearer, register, Registered } from './support/auth';
+import { bearer, DATABASES, OpenedDatabase, register, Registered } from './support/auth';
 import { createGeminiTestApp, GeminiTestApp, TestKey } from './support/gemini-app';
-import { freshPostgresSchema } from './support/services';
+import { appWithTwoUsers } from './support/two-users';
 
 const KEYS: TestKey[] = [
   { id: 'k1', project: 'p1', rpm: 1000, tpm: 10_000_000, rpd: 10_000 },
@@ -35,26 +35,19 @@ function lastSent(t: GeminiTestApp): { contents: Array<{ role: string; parts: Ar
 const roles = (contents: unknown) => (contents as Array<{ role?: string }>).map((c) => c.role);
 
 /** The core flow, on whichever database `env` selects. */
-function coreFlow(name: string, env: () => Promise<{ env: Record<string, string>; drop: () => Promise<void> }>) {
+function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
   describe(`strategy chat on ${name}`, () => {
     let t: GeminiTestApp;
-    let drop: () => Promise<void> = async () => undefined;
+    let close: () => Promise<void> = async () => undefined;
     let alice: Registered;
     let bob: Registered;
     let sessionId = '';
     const http = () => request(t.app.getHttpServer());
 
     beforeAll(async () => {
-      const db = await env();
-      drop = db.drop;
-      t = await createGeminiTestApp(KEYS, { store: 'memory', env: db.env });
-      alice = await register(t.app, 'alice');
-      bob = await register(t.app, 'bob');
+      ({ t, alice, bob, close } = await appWithTwoUsers(open, KEYS));
     });
-    afterAll(async () => {
-      await t?.shutdown();
-      await drop();
-    });
+    afterAll(() => close());
 
     it('logs in with the registered password', async () => {
       const res = await http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }).expect(200);
@@ -186,11 +179,7 @@ function coreFlow(name: string, env: () => Promise<{ env: Record<string, string>
   });
 }
 
-coreFlow('PGlite', async () => ({ env: { DATABASE_URL: 'pglite://memory' }, drop: async () => undefined }));
-coreFlow('PostgreSQL', async () => {
-  const pg = await freshPostgresSchema();
-  return { env: { DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema }, drop: pg.drop };
-});
+for (const [name, open] of DATABASES) coreFlow(name, open);
 
 describe('strategy chat: auth, validation and Gemini failures (PGlite)', () => {
   let t: GeminiTestApp;

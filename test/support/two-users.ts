@@ -1,0 +1,26 @@
+import { OpenedDatabase, register, Registered } from './auth';
+import { createGeminiTestApp, GeminiTestApp, TestKey } from './gemini-app';
+
+export interface TwoUsers {
+  t: GeminiTestApp;
+  alice: Registered;
+  bob: Registered;
+  close: () => Promise<void>;
+}
+
+/** The app on the fake Gemini (memory store) over one of `DATABASES`, with users alice and bob registered. */
+export async function appWithTwoUsers(open: () => Promise<OpenedDatabase>, keys: TestKey[]): Promise<TwoUsers> {
+  const db = await open();
+  const t = await createGeminiTestApp(keys, { store: 'memory', env: db.env });
+  const alice = await register(t.app, 'alice');
+  const bob = await register(t.app, 'bob');
+  return {
+    t,
+    alice,
+    bob,
+    close: async () => {
+      await t.shutdown();
+      await db.drop();
+    },
+  };
+}
