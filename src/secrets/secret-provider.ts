@@ -34,6 +34,40 @@ export class SecretStoreError extends Error {
   }
 }
 
+/** The bundle secret as a store names it, how to read its text (null when missing), and what to say then. */
+export interface BundleSource {
+  name: string;
+  read: () => Promise<string | null>;
+  notFound: string;
+}
+
+const PER_KEY_CONCURRENCY = 8;
+
+/**
+ * The fetch every store shares: the bundle first (when configured; missing → `not_found`), then each
+ * requested id the bundle did not cover, read one by one (8 at a time). `readKey` returns null for a key
+ * the store does not have.
+ */
+export async function fetchBundleThenKeys(
+  store: SecretProvider['type'],
+  keyIds: string[],
+  bundle: BundleSource | null,
+  readKey: (keyId: string) => Promise<string | null>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (bundle) {
+    const text = await bundle.read();
+    if (text === null) throw new SecretStoreError(store, 'not_found', bundle.notFound);
+    for (const [keyId, secret] of parseBundle(store, bundle.name, text)) out.set(keyId, secret);
+  }
+  const rest = keyIds.filter((id) => !out.has(id));
+  await eachLimited(rest, PER_KEY_CONCURRENCY, async (keyId) => {
+    const value = await readKey(keyId);
+    if (value !== null) out.set(keyId, value);
+  });
+  return out;
+}
+
 /** Parses a bundle secret `{ "<key_id>": "<secret>" }`; anything else is an `invalid` store error. */
 export function parseBundle(store: SecretProvider['type'], name: string, text: string): Map<string, string> {
   let parsed: unknown;

@@ -1,7 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretsConfig } from '../../config/app-config';
-import { parseBundle, SecretProvider, SecretStoreError } from '../secret-provider';
-import { eachLimited } from '../secret-provider';
+import { fetchBundleThenKeys, SecretProvider, SecretStoreError } from '../secret-provider';
 
 type AwsConfig = NonNullable<SecretsConfig['aws']>;
 
@@ -10,7 +9,6 @@ export interface AwsProviderOptions {
   bundleName: string | null;
 }
 
-const CONCURRENCY = 8;
 
 /** Service error names that mean "these credentials are not valid" rather than "not allowed". */
 const AUTH_ERRORS = new Set([
@@ -56,23 +54,20 @@ export class AwsSecretProvider extends SecretProvider {
   }
 
   async fetch(keyIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
     const bundleName = this.opts.bundleName;
-    if (bundleName) {
-      const id = bundleName.startsWith(this.config.prefix) ? bundleName : `${this.config.prefix}${bundleName}`;
-      const text = await this.get(id);
-      if (text === null) {
-        throw new SecretStoreError('aws', 'not_found', `bundle secret "${id}" not found in Secrets Manager (${this.where}): create it or fix SECRET_BUNDLE_NAME / AWS_SECRET_PREFIX / AWS_REGION`);
-      }
-      for (const [keyId, secret] of parseBundle('aws', id, text)) out.set(keyId, secret);
-    }
-    const rest = keyIds.filter((id) => !out.has(id));
-    await eachLimited(rest, CONCURRENCY, async (keyId) => {
-      const id = `${this.config.prefix}${keyId}`;
-      const text = await this.get(id);
-      if (text !== null) out.set(keyId, valueOf(id, text));
+    const id = bundleName && (bundleName.startsWith(this.config.prefix) ? bundleName : `${this.config.prefix}${bundleName}`);
+    const bundle = id
+      ? {
+          name: id,
+          notFound: `bundle secret "${id}" not found in Secrets Manager (${this.where}): create it or fix SECRET_BUNDLE_NAME / AWS_SECRET_PREFIX / AWS_REGION`,
+          read: () => this.get(id),
+        }
+      : null;
+    return fetchBundleThenKeys('aws', keyIds, bundle, async (keyId) => {
+      const secretId = `${this.config.prefix}${keyId}`;
+      const text = await this.get(secretId);
+      return text === null ? null : valueOf(secretId, text);
     });
-    return out;
   }
 
   override async close(): Promise<void> {

@@ -1,8 +1,7 @@
 import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import type { SecretsConfig } from '../../config/app-config';
-import { parseBundle, SecretProvider, SecretStoreError } from '../secret-provider';
-import { eachLimited } from '../secret-provider';
+import { fetchBundleThenKeys, SecretProvider, SecretStoreError } from '../secret-provider';
 
 type AzureConfig = NonNullable<SecretsConfig['azure']>;
 
@@ -15,7 +14,6 @@ export interface AzureProviderOptions {
   clientOptions?: SecretClientOptions;
 }
 
-const CONCURRENCY = 8;
 const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'REQUEST_SEND_ERROR']);
 
@@ -43,25 +41,22 @@ export class AzureSecretProvider extends SecretProvider {
   }
 
   async fetch(keyIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
     const bundleName = this.opts.bundleName;
-    if (bundleName) {
-      const name = secretName(bundleName);
-      const text = await this.get(name);
-      if (text === null) {
-        throw new SecretStoreError('azure', 'not_found', `bundle secret "${name}" not found in Key Vault ${this.host}: create it or fix SECRET_BUNDLE_NAME / AZURE_VAULT_URL`);
-      }
-      for (const [keyId, secret] of parseBundle('azure', name, text)) out.set(keyId, secret);
-    }
-    const rest = keyIds.filter((id) => !out.has(id));
-    await eachLimited(rest, CONCURRENCY, async (keyId) => {
-      const name = secretName(keyId);
-      const text = await this.get(name);
-      if (text === null) return;
-      if (!text.trim()) throw new SecretStoreError('azure', 'invalid', `secret "${name}" in Key Vault ${this.host} is empty`);
-      out.set(keyId, text.trim());
+    const name = bundleName ? secretName(bundleName) : '';
+    const bundle = bundleName
+      ? {
+          name,
+          notFound: `bundle secret "${name}" not found in Key Vault ${this.host}: create it or fix SECRET_BUNDLE_NAME / AZURE_VAULT_URL`,
+          read: () => this.get(name),
+        }
+      : null;
+    return fetchBundleThenKeys('azure', keyIds, bundle, async (keyId) => {
+      const keyName = secretName(keyId);
+      const text = await this.get(keyName);
+      if (text === null) return null;
+      if (!text.trim()) throw new SecretStoreError('azure', 'invalid', `secret "${keyName}" in Key Vault ${this.host} is empty`);
+      return text.trim();
     });
-    return out;
   }
 
   /** The secret's current value; null when it does not exist. */

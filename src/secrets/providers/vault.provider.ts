@@ -1,5 +1,5 @@
 import type { SecretsConfig } from '../../config/app-config';
-import { eachLimited, parseBundle, SecretProvider, SecretStoreError } from '../secret-provider';
+import { fetchBundleThenKeys, SecretProvider, SecretStoreError } from '../secret-provider';
 
 type VaultConfig = NonNullable<SecretsConfig['vault']>;
 
@@ -24,7 +24,6 @@ interface Reply {
 
 /** Renew or re-login once this share of the lease has passed. */
 const RENEW_AT = 2 / 3;
-const CONCURRENCY = 8;
 
 /**
  * HashiCorp Vault KV v2 over `fetch`. Secret `{key_id}` is read at `{mount}/data/{path}/{key_id}`, field `value`.
@@ -63,26 +62,26 @@ export class VaultSecretProvider extends SecretProvider {
   }
 
   async fetch(keyIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
     const bundleName = this.opts.bundleName;
-    if (bundleName) {
-      const data = await this.read(bundleName);
-      const where = this.displayPath(bundleName);
-      if (!data) {
-        throw new SecretStoreError('vault', 'not_found', `bundle secret ${where} not found (404): create it or fix SECRET_BUNDLE_NAME, VAULT_SECRET_PATH or VAULT_MOUNT`);
-      }
-      const text = Object.keys(data).length === 1 && typeof data.value === 'string' ? data.value : JSON.stringify(data);
-      for (const [id, secret] of parseBundle('vault', where, text)) out.set(id, secret);
-    }
-    const rest = keyIds.filter((id) => !out.has(id));
-    await eachLimited(rest, CONCURRENCY, async (id) => {
+    const where = bundleName ? this.displayPath(bundleName) : '';
+    const bundle = bundleName
+      ? {
+          name: where,
+          notFound: `bundle secret ${where} not found (404): create it or fix SECRET_BUNDLE_NAME, VAULT_SECRET_PATH or VAULT_MOUNT`,
+          read: async () => {
+            const data = await this.read(bundleName);
+            if (!data) return null;
+            return Object.keys(data).length === 1 && typeof data.value === 'string' ? data.value : JSON.stringify(data);
+          },
+        }
+      : null;
+    return fetchBundleThenKeys('vault', keyIds, bundle, async (id) => {
       const data = await this.read(id);
-      if (!data) return;
+      if (!data) return null;
       const value = typeof data.value === 'string' ? data.value.trim() : '';
       if (!value) throw new SecretStoreError('vault', 'invalid', `secret ${this.displayPath(id)} has no non-empty string field "value"`);
-      out.set(id, value);
+      return value;
     });
-    return out;
   }
 
   override async close(): Promise<void> {
