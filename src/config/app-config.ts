@@ -41,6 +41,18 @@ export class AppConfig {
   };
   readonly secrets!: SecretsConfig;
   readonly auth!: AuthConfig;
+  readonly marketData!: { source: 'synthetic' | 'csv' | 'yahoo'; csvDir: string | null; timeoutMs: number };
+  readonly bots!: BotsConfig;
+}
+
+export interface BotsConfig {
+  /** Generated bots are also written here as `<name>.js`. */
+  dir: string;
+  timeoutMs: number;
+  memoryMb: number;
+  maxConcurrent: number;
+  queueMax: number;
+  outputCapBytes: number;
 }
 
 export interface AuthConfig {
@@ -198,6 +210,8 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   if (cooldownBaseMs > cooldownCapMs) problems.push('COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS');
   const env = vars.NODE_ENV ?? 'development';
   if (env === 'production' && !vars.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
+  const dataSource = vars.DATA_SOURCE ?? 'synthetic';
+  if (dataSource === 'csv' && !vars.MARKET_DATA_CSV_DIR) problems.push('MARKET_DATA_CSV_DIR: is required when DATA_SOURCE=csv');
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return Object.freeze({
@@ -247,6 +261,15 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       allowAnonymous: vars.ALLOW_ANONYMOUS ?? false,
       loginMaxAttempts: vars.AUTH_LOGIN_MAX_ATTEMPTS ?? 5,
       loginWindowMs: 15 * 60 * 1000,
+    },
+    marketData: { source: dataSource, csvDir: vars.MARKET_DATA_CSV_DIR ?? null, timeoutMs: vars.MARKET_DATA_TIMEOUT_MS ?? 15000 },
+    bots: {
+      dir: vars.BOTS_DIR ?? './data/bots',
+      timeoutMs: vars.BOT_TIMEOUT_MS ?? 60000,
+      memoryMb: vars.BOT_MEMORY_MB ?? 256,
+      maxConcurrent: vars.BOT_MAX_CONCURRENT ?? 2,
+      queueMax: vars.BOT_QUEUE_MAX ?? 50,
+      outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
     },
   }) as AppConfig;
 }

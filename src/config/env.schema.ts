@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const SECRET_STORES = ['env', 'vault', 'aws', 'azure'] as const;
+export const DATA_SOURCES = ['synthetic', 'csv', 'yahoo'] as const;
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" → boolean; anything else stays as given so validation names it. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -209,4 +210,39 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(emptyToUndefined) @IsString()
   AZURE_CLIENT_SECRET?: string;
+
+  /** Where market data comes from: seeded synthetic bars (default), a folder of SYMBOL.csv files, or Yahoo Finance. */
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(DATA_SOURCES, { message: `must be one of ${DATA_SOURCES.join(', ')}` })
+  DATA_SOURCE?: (typeof DATA_SOURCES)[number];
+
+  /** Folder of `SYMBOL.csv` files (date,open,high,low,close,volume); required when DATA_SOURCE=csv. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(1024)
+  MARKET_DATA_CSV_DIR?: string;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(120000)
+  MARKET_DATA_TIMEOUT_MS?: number;
+
+  /** Folder where generated bots are also written as files. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(1024)
+  BOTS_DIR?: string;
+
+  /** Wall-clock limit of one sandboxed bot run. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(600000)
+  BOT_TIMEOUT_MS?: number;
+
+  /** Heap limit (--max-old-space-size) of one sandboxed bot run, in MB. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(32) @Max(4096)
+  BOT_MEMORY_MB?: number;
+
+  /** Sandboxed runs executing at once; more wait in a queue. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
+  BOT_MAX_CONCURRENT?: number;
+
+  /** Runs allowed to wait in the queue before new ones are refused with 429. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(10000)
+  BOT_QUEUE_MAX?: number;
+
+  /** Bytes of output (stdout + stderr + ctx.log) one run may produce before it is stopped. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1024) @Max(104857600)
+  BOT_OUTPUT_CAP_BYTES?: number;
 }
