@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: key-rotation benchmarks, each figure beside a baseline measured in the same run.
+ * `npm run bench`: key-rotation and bot-run benchmarks, each figure beside a baseline measured in the same run.
  * `npm run bench -- select client overload` picks some; BENCH_OVERLOAD_SECONDS shortens the overload run.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
 import { benchOverload } from './overload';
 import { benchSelectReserve } from './select-reserve';
@@ -12,6 +13,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'select', run: benchSelectReserve },
   { name: 'client', run: benchClientOverhead },
   { name: 'overload', run: benchOverload },
+  { name: 'bots', run: benchBotRuns },
 ];
 
 function machine(): string {
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
   if (chosen.length === 0) throw new Error(`unknown bench; choose from ${BENCHES.map((b) => b.name).join(', ')}`);
   const started = new Date();
   const host = machine();
-  console.log(`Key rotation benchmarks — ${started.toISOString()}\n${host}`);
+  console.log(`Benchmarks — ${started.toISOString()}\n${host}`);
   const sections: Section[] = [];
   for (const b of chosen) {
     const t = Date.now();
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     sections.push(section);
   }
   const md = [
-    '### Key rotation benchmarks',
+    '### Benchmarks',
     '',
     `Measured ${started.toISOString().slice(0, 10)} with \`npm run bench\` on ${host}.`,
     ...sections.flatMap((s) => ['', `**${s.title}**`, '', mdTable(s.headers, s.rows), '', ...s.notes.map((n) => `- ${n}`)]),

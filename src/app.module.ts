@@ -1,12 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
+import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { AuthModule } from './auth/auth.module';
+import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
 import { ConversationModule } from './conversation/conversation.module';
 import { DatabaseModule } from './database/database.module';
 import { GeminiModule } from './gemini/gemini.module';
+import { MarketDataModule } from './market-data/market-data.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { StateStoreModule } from './state-store/state-store.module';
@@ -33,6 +37,10 @@ export class AppModule {
         AuthModule,
         GeminiModule,
         ConversationModule,
+        MarketDataModule,
+        BotsModule,
+        ErrorFixerModule,
+        AiDeveloperModule,
         HealthModule,
       ],
     };

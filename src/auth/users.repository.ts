@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, eq, SQL } from 'drizzle-orm';
 import { Database } from '../database/database.module';
-import type { Db } from '../database/database';
+import { isUniqueViolation, type Db } from '../database/database';
 import { userProfiles, users } from '../database/schema';
 
 export type UserRow = typeof users.$inferSelect;
@@ -20,12 +20,6 @@ export interface NewUser {
 export type ProfileChanges = Partial<
   Pick<ProfileRow, 'defaultRiskTolerance' | 'defaultTimeframe' | 'preferredSymbols' | 'tradingGoals' | 'strategyPreferences' | 'riskParameters'>
 >;
-
-/** PostgreSQL's unique_violation, as raised by node-postgres and PGlite (Drizzle keeps it as `cause`). */
-function isUniqueViolation(e: unknown): boolean {
-  const code = (x: unknown) => (x as { code?: unknown } | undefined)?.code;
-  return code(e) === '23505' || code((e as { cause?: unknown })?.cause) === '23505';
-}
 
 /**
  * Drizzle's query errors carry the query parameters in their message (a password hash here); keep only the

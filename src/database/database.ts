@@ -25,6 +25,12 @@ export async function selectRows<T extends Record<string, unknown>>(db: Db, quer
 }
 
 /** An open database: the handle plus its lifecycle. */
+/** PostgreSQL's unique_violation, as raised by node-postgres and PGlite (Drizzle keeps it as `cause`). */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (x: unknown) => (x as { code?: unknown } | undefined)?.code;
+  return code(e) === '23505' || code((e as { cause?: unknown })?.cause) === '23505';
+}
+
 export interface DatabaseConnection {
   readonly kind: 'postgres' | 'pglite';
   readonly db: Db;

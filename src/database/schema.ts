@@ -139,3 +139,100 @@ export const aiContexts = pgTable(
   },
   (t) => [index('ai_contexts_user_last_used_idx').on(t.userId, t.lastUsed)],
 );
+
+/**
+ * Generated trading bots (JavaScript modules for the bot SDK). `file_name` is also the file written in
+ * BOTS_DIR, unique across users. `status`: generated (not run yet) | passed | failed.
+ */
+export const bots = pgTable(
+  'bots',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id'),
+    name: varchar('name', { length: 200 }).notNull(),
+    fileName: varchar('file_name', { length: 80 }).notNull(),
+    description: text('description').notNull().default(''),
+    code: text('code').notNull(),
+    status: varchar('status', { length: 16 }).notNull().default('generated'),
+    lastError: text('last_error'),
+    lastMetrics: jsonb('last_metrics').$type<Record<string, number>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('bots_file_name_key').on(t.fileName), index('bots_user_id_idx').on(t.userId, t.createdAt)],
+);
+
+/** One row per fix attempt of the error fixer: `{attempt, error_type, error_message, success, timestamp}`. */
+export const botFixAttempts = pgTable(
+  'bot_fix_attempts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    botId: integer('bot_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    errorType: varchar('error_type', { length: 32 }).notNull(),
+    errorMessage: text('error_message').notNull(),
+    success: boolean('success').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('bot_fix_attempts_bot_id_idx').on(t.botId, t.attempt)],
+);
+
+/**
+ * What the error fixer learned: an error (type + normalised signature) and the change that fixed it. The
+ * most relevant past fix is shown to Gemini in the next fix prompt for a similar error.
+ */
+export const botErrorFixes = pgTable(
+  'bot_error_fixes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    errorType: varchar('error_type', { length: 32 }).notNull(),
+    signature: text('signature').notNull(),
+    errorMessage: text('error_message').notNull(),
+    fixExcerpt: text('fix_excerpt').notNull(),
+    timesSeen: integer('times_seen').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('bot_error_fixes_type_signature_key').on(t.errorType, t.signature)],
+);
+
+/**
+ * AI developer runs (generate → test → fix), owned by one user. `status`: queued | running | waiting |
+ * succeeded | failed. Progress events are in `ai_dev_run_events`.
+ */
+export const aiDevRuns = pgTable(
+  'ai_dev_runs',
+  {
+    id: varchar('id', { length: 40 }).primaryKey(),
+    userId: integer('user_id').notNull(),
+    description: text('description').notNull(),
+    strategyName: varchar('strategy_name', { length: 200 }).notNull(),
+    autoFix: boolean('auto_fix').notNull(),
+    maxIterations: integer('max_iterations').notNull(),
+    status: varchar('status', { length: 16 }).notNull(),
+    step: varchar('step', { length: 16 }).notNull(),
+    progress: integer('progress').notNull().default(0),
+    iterations: integer('iterations').notNull().default(0),
+    botId: integer('bot_id'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ai_dev_runs_user_id_idx').on(t.userId, t.createdAt)],
+);
+
+/** The progress events of an AI developer run, in order (`seq` from 1), replayed to late SSE readers. */
+export const aiDevRunEvents = pgTable(
+  'ai_dev_run_events',
+  {
+    runId: varchar('run_id', { length: 40 }).notNull(),
+    seq: integer('seq').notNull(),
+    step: varchar('step', { length: 16 }).notNull(),
+    progress: integer('progress').notNull(),
+    message: text('message').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ai_dev_run_events_run_seq_key').on(t.runId, t.seq)],
+);

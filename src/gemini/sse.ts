@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
 
-export type SendEvent = (event: string, data: unknown) => void;
+/** Sends one event; `id` becomes the SSE `id:` line (what a reconnecting client sends back as Last-Event-ID). */
+export type SendEvent = (event: string, data: unknown, id?: number | string) => void;
 
 /**
  * Writes a Server-Sent Events response: headers first, then whatever `produce` sends. An error after the
@@ -17,9 +18,9 @@ export async function sendSse(res: Response, req: Request, produce: (send: SendE
   res.flushHeaders();
   let closed = false;
   req.on('close', () => (closed = true));
-  const send: SendEvent = (event, data) => {
+  const send: SendEvent = (event, data, id) => {
     if (closed) throw new Error('client disconnected');
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   try {
     await produce(send);

@@ -66,6 +66,26 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly botRuns = new Counter({
+    name: 'bot_runs_total',
+    help: 'Sandboxed bot runs by outcome (ok or an error type such as timeout, memory, syntax)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly botRunSeconds = new Histogram({
+    name: 'bot_run_seconds',
+    help: 'Wall-clock duration of sandboxed bot runs, process start to result',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly botQueue = new Gauge({
+    name: 'bot_runs_queued',
+    help: 'Bot runs waiting for a sandbox slot',
+    registers: [this.registry],
+  });
+
   readonly stateStoreDegraded = new Gauge({
     name: 'state_store_degraded',
     help: '1 while Redis is unreachable and state is kept in local memory (fail-open)',

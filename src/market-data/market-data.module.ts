@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { CachedMarketDataProvider } from './cached.provider';
+import { CsvMarketDataProvider } from './csv.provider';
+import { MARKET_DATA, MarketDataProvider } from './market-data.port';
+import { SyntheticMarketDataProvider } from './synthetic.provider';
+import { YahooMarketDataProvider } from './yahoo.provider';
+
+/**
+ * Picks the provider named by `DATA_SOURCE` (validated with its settings in `src/config`). Yahoo answers are
+ * cached (32 entries); synthetic data is cheap and CSV files may change on disk, so those are not.
+ */
+export function createMarketDataProvider(config: AppConfig): MarketDataProvider {
+  const m = config.marketData;
+  switch (m.source) {
+    case 'synthetic':
+      return new SyntheticMarketDataProvider();
+    case 'csv':
+      if (!m.csvDir) throw new Error('MARKET_DATA_CSV_DIR is required when DATA_SOURCE=csv');
+      return new CsvMarketDataProvider(m.csvDir);
+    case 'yahoo':
+      return new CachedMarketDataProvider(new YahooMarketDataProvider({ timeoutMs: m.timeoutMs }));
+    default: {
+      const unknown: never = m.source;
+      throw new Error(`Unknown market data source ${String(unknown)}`);
+    }
+  }
+}
+
+/** Provides `MARKET_DATA` (inject with `@Inject(MARKET_DATA) data: MarketDataProvider`). */
+@Module({
+  providers: [{ provide: MARKET_DATA, inject: [AppConfig], useFactory: createMarketDataProvider }],
+  exports: [MARKET_DATA],
+})
+export class MarketDataModule {}
