@@ -13,6 +13,7 @@ import { AiDeveloperService } from '../../src/ai-developer/ai-developer.service'
 import { Database } from '../../src/database/database.module';
 import { botErrorFixes, botFixAttempts, bots } from '../../src/database/schema';
 import { bearer, DATABASES } from '../support/auth';
+import { secretFor } from '../support/gemini-app';
 import { appWithTwoUsers, TwoUsers } from '../support/two-users';
 import type { FakeRequest } from '../fakes/fake-gemini';
 import { SMA_CROSS_BOT } from './bot-fixtures';
@@ -60,7 +61,7 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
 
   beforeAll(async () => {
     botsDir = mkdtempSync(join(tmpdir(), 'bots-'));
-    s = await appWithTwoUsers(open, [{ id: 'k1', project: 'p1', rpm: 100 }], { BOTS_DIR: botsDir, BOT_TIMEOUT_MS: '5000' });
+    s = await appWithTwoUsers(open, [{ id: 'k1', project: 'p1', rpm: 100 }], { BOTS_DIR: botsDir, BOT_TIMEOUT_MS: '2000' });
     await s.t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(s.t.app.getHttpServer().address() as AddressInfo).port}`;
     service = s.t.app.get(AiDeveloperService);
@@ -197,6 +198,30 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
     expect(system).toContain('ctx.indicators.sma');
   });
 
+  it('a generated bot that reaches for require is caught by the static check, then fixed', async () => {
+    s.t.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : `const fs = require('fs');\n${SMA_CROSS_BOT}`));
+    const res = await startRun({ description: 'A crossover bot that the model first writes with require.', strategy_name: 'Static Check' });
+    await service.settled(res.body.id);
+    const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+    expect(run.body.result).toMatchObject({ success: true, final_status: 'fixed' });
+    expect(run.body.result.attempts[0]).toMatchObject({ error_type: 'sandbox_violation', error_message: expect.stringMatching(/require/) });
+  });
+
+  it('a bot that never ends is stopped by the timeout while the server keeps answering', async () => {
+    s.t.fake.respondWith(() => fenced('module.exports = { onBar(bar, ctx) { while (true) {} } };'));
+    const res = await startRun({ description: 'A bot that loops forever, to test the timeout.', strategy_name: 'Forever', auto_fix: false });
+    // wait until the bot is in the sandbox, then ask the server for its health
+    for (let i = 0; i < 100 && !(await service.eventsAfter(res.body.id, 0)).some((e) => e.message.startsWith('Running the bot')); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const started = Date.now();
+    await request(s.t.app.getHttpServer()).get('/health/live').expect(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await service.settled(res.body.id);
+    const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+    expect(run.body.result).toMatchObject({ success: false, error: { type: 'timeout', message: expect.stringMatching(/did not finish within 2 s/) } });
+  });
+
   it('rejects bad bodies with the fields named', async () => {
     const res = await startRun({ description: 'short', strategy_name: '', max_iterations: 50, test_config: { period: '7y', symbol: '../../etc' } });
     expect(res.status).toBe(400);
@@ -204,5 +229,60 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
     const intraday = await startRun({ description: 'A strategy on one-minute bars for five years.', strategy_name: 'Too Much', test_config: { interval: '1m', period: '5y' } });
     expect(intraday.status).toBe(400);
     expect(JSON.stringify(intraday.body)).toMatch(/interval/);
+  });
+});
+
+describe('AI developer runs when every Gemini key is busy', () => {
+  let s: TwoUsers;
+  let service: AiDeveloperService;
+
+  beforeAll(async () => {
+    // one key, one request per minute: the fix after the generation finds no free key
+    s = await appWithTwoUsers(DATABASES[1][1], [{ id: 'k1', project: 'p1', rpm: 1 }], { BOTS_DIR: mkdtempSync(join(tmpdir(), 'bots-')), BOT_TIMEOUT_MS: '2000' });
+    service = s.t.app.get(AiDeveloperService);
+    s.t.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
+  });
+  afterAll(async () => {
+    service.sleepForKeys = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    await s.close();
+  });
+
+  it('pauses, says so in its events, and resumes when the key frees up', async () => {
+    const waits: number[] = [];
+    // time passes on the fake clock shared by the app and the fake Gemini
+    service.sleepForKeys = async (ms) => {
+      waits.push(ms);
+      s.t.clock.advance(ms);
+    };
+    const res = await request(s.t.app.getHttpServer()).post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Buy the fast/slow SMA cross, test the key pause.', strategy_name: 'Busy Keys' });
+    await service.settled(res.body.id);
+    const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+    expect(run.body).toMatchObject({ status: 'succeeded', result: { success: true, final_status: 'fixed' } });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(1000);
+    const events = await service.eventsAfter(res.body.id, 0);
+    const paused = events.findIndex((e) => e.data?.status === 'waiting');
+    expect(paused).toBeGreaterThan(0);
+    expect(events[paused]).toMatchObject({ step: 'fix', message: expect.stringMatching(/All Gemini keys are busy; the run pauses and resumes in \d+ s/), data: { wait_ms: waits[0] } });
+    expect(events[paused + 1]).toMatchObject({ message: 'Resuming: trying Gemini again', data: { status: 'running' } });
+    // nothing reached Gemini while the key was busy: one generation + one fix
+    expect(s.t.fake.count(secretFor('k1'))).toBe(2);
+    expect(Object.values(s.t.fake.stats()).reduce((n, k) => n + k.rateLimited, 0)).toBe(0);
+  });
+
+  it('gives up with a clear failure when the pause would exceed the bound', async () => {
+    service.maxKeyWaitMs = 10_000;
+    service.sleepForKeys = async () => {
+      throw new Error('must not sleep');
+    };
+    try {
+      s.t.clock.advance(61_000); // a fresh minute for the generation
+      const res = await request(s.t.app.getHttpServer()).post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Same again with a short bound on the wait.', strategy_name: 'Busy Keys Bounded' });
+      await service.settled(res.body.id);
+      const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+      expect(run.body).toMatchObject({ status: 'failed', step: 'done', result: { success: false, error: 'All Gemini keys are busy' } });
+    } finally {
+      service.maxKeyWaitMs = 5 * 60_000;
+    }
   });
 });
