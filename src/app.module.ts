@@ -13,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { StrategyModule } from './strategy/strategy.module';
 import { StateStoreModule } from './state-store/state-store.module';
 
 export interface AppOptions {
@@ -41,6 +42,7 @@ export class AppModule {
         BotsModule,
         ErrorFixerModule,
         AiDeveloperModule,
+        StrategyModule,
         HealthModule,
       ],
     };

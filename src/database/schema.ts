@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * The relational schema, one definition for PostgreSQL and PGlite. Change it here, then run
@@ -235,4 +235,193 @@ export const aiDevRunEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('ai_dev_run_events_run_seq_key').on(t.runId, t.seq)],
+);
+
+/**
+ * Strategy templates (Django's `StrategyTemplate`). `linked_strategy_id` and `created_by` are plain columns
+ * (no `.references()`, see above). Decimal columns are `numeric` and come back as strings, as DRF sends them.
+ */
+export const strategyTemplates = pgTable(
+  'strategy_templates',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar('name', { length: 200 }).notNull(),
+    description: text('description').notNull().default(''),
+    category: varchar('category', { length: 100 }).notNull().default(''),
+    templateCode: text('template_code').notNull().default(''),
+    parametersSchema: jsonb('parameters_schema').$type<Record<string, unknown>>().notNull().default({}),
+    isActive: boolean('is_active').notNull().default(true),
+    linkedStrategyId: integer('linked_strategy_id'),
+    isSystemTemplate: boolean('is_system_template').notNull().default(false),
+    latestStrategyCode: text('latest_strategy_code').notNull().default(''),
+    latestParameters: jsonb('latest_parameters').$type<Record<string, unknown>>().notNull().default({}),
+    chatHistory: jsonb('chat_history').$type<Array<Record<string, unknown>>>().notNull().default([]),
+    createdBy: integer('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('strategy_templates_name_key').on(t.name), index('strategy_templates_category_idx').on(t.category, t.name)],
+);
+
+/**
+ * Strategies (Django's `Strategy`). `status`: draft | validating | valid | invalid | active | inactive, and the
+ * values the views really write: generated | executed | failed | working. `file_path` / `bot_id` point at the
+ * generated bot (a column here; the original wrote it to a field that did not exist).
+ */
+export const strategies = pgTable(
+  'strategies',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar('name', { length: 200 }).notNull(),
+    description: text('description').notNull().default(''),
+    templateId: integer('template_id'),
+    strategyCode: text('strategy_code').notNull().default(''),
+    parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull().default({}),
+    status: varchar('status', { length: 20 }).notNull().default('draft'),
+    version: varchar('version', { length: 20 }).notNull().default('1.0.0'),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    timeframe: varchar('timeframe', { length: 20 }).notNull().default(''),
+    riskLevel: varchar('risk_level', { length: 20 }).notNull().default(''),
+    expectedReturn: numeric('expected_return', { precision: 10, scale: 4 }),
+    maxDrawdown: numeric('max_drawdown', { precision: 10, scale: 4 }),
+    filePath: text('file_path'),
+    botId: integer('bot_id'),
+    createdBy: integer('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastValidated: timestamp('last_validated', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('strategies_name_version_key').on(t.name, t.version), index('strategies_created_by_idx').on(t.createdBy, t.createdAt)],
+);
+
+/** Validation runs of a strategy (Django's `StrategyValidation`); status pending|running|passed|failed|error|completed. */
+export const strategyValidations = pgTable(
+  'strategy_validations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    validationType: varchar('validation_type', { length: 50 }).notNull(),
+    status: varchar('status', { length: 20 }).notNull().default('pending'),
+    score: numeric('score', { precision: 5, scale: 2 }),
+    passedChecks: jsonb('passed_checks').$type<unknown[]>().notNull().default([]),
+    failedChecks: jsonb('failed_checks').$type<unknown[]>().notNull().default([]),
+    warnings: jsonb('warnings').$type<unknown[]>().notNull().default([]),
+    recommendations: jsonb('recommendations').$type<unknown[]>().notNull().default([]),
+    validatorVersion: varchar('validator_version', { length: 20 }).notNull().default(''),
+    validationConfig: jsonb('validation_config').$type<Record<string, unknown>>().notNull().default({}),
+    executionTime: numeric('execution_time', { precision: 10, scale: 3 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [index('strategy_validations_strategy_idx').on(t.strategyId, t.createdAt)],
+);
+
+/** Backtest performance records of a strategy (Django's `StrategyPerformance`). */
+export const strategyPerformance = pgTable(
+  'strategy_performance',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    backtestId: varchar('backtest_id', { length: 100 }).notNull().default(''),
+    totalReturn: numeric('total_return', { precision: 15, scale: 6 }),
+    annualizedReturn: numeric('annualized_return', { precision: 15, scale: 6 }),
+    volatility: numeric('volatility', { precision: 15, scale: 6 }),
+    sharpeRatio: numeric('sharpe_ratio', { precision: 15, scale: 6 }),
+    maxDrawdown: numeric('max_drawdown', { precision: 15, scale: 6 }),
+    profitFactor: numeric('profit_factor', { precision: 15, scale: 6 }),
+    avgTradeReturn: numeric('avg_trade_return', { precision: 15, scale: 6 }),
+    winRate: numeric('win_rate', { precision: 5, scale: 2 }),
+    totalTrades: integer('total_trades').notNull().default(0),
+    winningTrades: integer('winning_trades').notNull().default(0),
+    losingTrades: integer('losing_trades').notNull().default(0),
+    startDate: date('start_date'),
+    endDate: date('end_date'),
+    initialCapital: numeric('initial_capital', { precision: 20, scale: 2 }),
+    finalCapital: numeric('final_capital', { precision: 20, scale: 2 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('strategy_performance_strategy_idx').on(t.strategyId, t.createdAt)],
+);
+
+/** Comments and reviews on strategies (Django's `StrategyComment`). */
+export const strategyComments = pgTable(
+  'strategy_comments',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    authorId: integer('author_id').notNull(),
+    content: text('content').notNull(),
+    rating: integer('rating'),
+    isReview: boolean('is_review').notNull().default(false),
+    parentId: integer('parent_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('strategy_comments_strategy_idx').on(t.strategyId, t.createdAt)],
+);
+
+/** Tags (Django's `StrategyTag`); the many-to-many link to strategies is `strategy_tag_links`. */
+export const strategyTags = pgTable(
+  'strategy_tags',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar('name', { length: 50 }).notNull(),
+    description: text('description').notNull().default(''),
+    color: varchar('color', { length: 7 }).notNull().default('#000000'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('strategy_tags_name_key').on(t.name)],
+);
+
+export const strategyTagLinks = pgTable(
+  'strategy_tag_links',
+  {
+    tagId: integer('tag_id').notNull(),
+    strategyId: integer('strategy_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tagId, t.strategyId] }), index('strategy_tag_links_strategy_idx').on(t.strategyId)],
+);
+
+/** The latest backtest of each strategy (Django's `LatestBacktestResult`), replaced by `save_result/`. */
+export const latestBacktestResults = pgTable('latest_backtest_results', {
+  strategyId: integer('strategy_id').primaryKey(),
+  symbol: varchar('symbol', { length: 20 }).notNull().default('AAPL'),
+  timeframe: varchar('timeframe', { length: 10 }).notNull().default('1d'),
+  period: varchar('period', { length: 10 }).notNull().default('1y'),
+  initialBalance: numeric('initial_balance', { precision: 20, scale: 2 }).notNull().default('10000'),
+  commission: numeric('commission', { precision: 10, scale: 6 }).notNull().default('0.001'),
+  totalTrades: integer('total_trades').notNull().default(0),
+  winningTrades: integer('winning_trades').notNull().default(0),
+  losingTrades: integer('losing_trades').notNull().default(0),
+  winRate: numeric('win_rate', { precision: 5, scale: 2 }).notNull().default('0'),
+  netProfit: numeric('net_profit', { precision: 20, scale: 2 }).notNull().default('0'),
+  totalReturnPct: numeric('total_return_pct', { precision: 15, scale: 6 }).notNull().default('0'),
+  finalEquity: numeric('final_equity', { precision: 20, scale: 2 }),
+  maxDrawdown: numeric('max_drawdown', { precision: 15, scale: 6 }).notNull().default('0'),
+  sharpeRatio: numeric('sharpe_ratio', { precision: 15, scale: 6 }),
+  trades: jsonb('trades').$type<unknown[]>().notNull().default([]),
+  equityCurve: jsonb('equity_curve').$type<unknown[]>().notNull().default([]),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Each sandboxed execution of a strategy's bot (`execute/`, the generate paths), for `execution_history/`. */
+export const strategyExecutions = pgTable(
+  'strategy_executions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    success: boolean('success').notNull(),
+    symbol: varchar('symbol', { length: 20 }).notNull(),
+    returnPct: doublePrecision('return_pct'),
+    numTrades: integer('num_trades'),
+    winRate: doublePrecision('win_rate'),
+    sharpeRatio: doublePrecision('sharpe_ratio'),
+    maxDrawdown: doublePrecision('max_drawdown'),
+    executionTime: doublePrecision('execution_time'),
+    errorType: varchar('error_type', { length: 32 }),
+    errorMessage: text('error_message'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('strategy_executions_strategy_idx').on(t.strategyId, t.createdAt)],
 );

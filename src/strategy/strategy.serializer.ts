@@ -1,0 +1,62 @@
+/**
+ * The JSON shapes of strategies and templates, field for field as the Django serializers sent them
+ * (snake_case, decimals as strings, ISO timestamps, foreign keys as ids).
+ */
+import type { StrategyRow } from './strategies.repository';
+import type { TemplateRow } from './templates.repository';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function strategyJson(s: StrategyRow, extra: { createdByUsername?: string | null; templateName?: string | null } = {}) {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    template: s.templateId,
+    template_name: extra.templateName ?? null,
+    strategy_code: s.strategyCode,
+    parameters: s.parameters,
+    status: s.status,
+    version: s.version,
+    tags: s.tags,
+    timeframe: s.timeframe,
+    risk_level: s.riskLevel,
+    expected_return: s.expectedReturn,
+    max_drawdown: s.maxDrawdown,
+    file_path: s.filePath,
+    bot_id: s.botId,
+    created_by: s.createdBy,
+    created_by_username: extra.createdByUsername ?? null,
+    created_at: iso(s.createdAt),
+    updated_at: iso(s.updatedAt),
+    last_validated: iso(s.lastValidated),
+  };
+}
+export type StrategyJson = ReturnType<typeof strategyJson>;
+
+/** The list serializer: no code, no parameters. */
+export function strategyListJson(s: StrategyRow, extra: { createdByUsername?: string | null; templateName?: string | null } = {}) {
+  const { strategy_code: _code, parameters: _params, ...rest } = strategyJson(s, extra);
+  return rest;
+}
+
+export function templateJson(t: TemplateRow) {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    category: t.category,
+    template_code: t.templateCode,
+    parameters_schema: t.parametersSchema,
+    is_active: t.isActive,
+    linked_strategy: t.linkedStrategyId,
+    is_system_template: t.isSystemTemplate,
+    latest_strategy_code: t.latestStrategyCode,
+    latest_parameters: t.latestParameters,
+    chat_history: t.chatHistory,
+    created_by: t.createdBy,
+    created_at: iso(t.createdAt),
+    updated_at: iso(t.updatedAt),
+  };
+}
+export type TemplateJson = ReturnType<typeof templateJson>;
