@@ -43,6 +43,8 @@ export class AppConfig {
   readonly auth!: AuthConfig;
   readonly marketData!: { source: 'synthetic' | 'csv' | 'yahoo'; csvDir: string | null; timeoutMs: number };
   readonly bots!: BotsConfig;
+  /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
+  readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
 }
 
 export interface BotsConfig {
@@ -270,6 +272,11 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       maxConcurrent: vars.BOT_MAX_CONCURRENT ?? 2,
       queueMax: vars.BOT_QUEUE_MAX ?? 50,
       outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
+    },
+    urlFetch: {
+      timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,
+      maxBytes: vars.URL_FETCH_MAX_BYTES ?? 1024 * 1024,
+      allowHosts: (vars.URL_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     },
   }) as AppConfig;
 }

@@ -245,4 +245,16 @@ export class EnvironmentVariables {
   /** Bytes of output (stdout + stderr + ctx.log) one run may produce before it is stopped. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1024) @Max(104857600)
   BOT_OUTPUT_CAP_BYTES?: number;
+
+  /** Timeout of fetching a strategy page for `input_type: url`. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(60000)
+  URL_FETCH_TIMEOUT_MS?: number;
+
+  /** Largest page fetched for `input_type: url`, in bytes. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1024) @Max(10485760)
+  URL_FETCH_MAX_BYTES?: number;
+
+  /** Comma list of host:port allowed even though they resolve to private/loopback addresses (an internal docs server). */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9.\-\[\]:]+(,[A-Za-z0-9.\-\[\]:]+)*$/, { message: 'must be a comma-separated list of host:port' })
+  URL_FETCH_ALLOW_HOSTS?: string;
 }
