@@ -38,7 +38,8 @@ export class AiDeveloperController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateRunDto): Promise<RunDto> {
     const id = requireUserId(user);
-    const testConfig = parseMarketDataRequest({ ...DEFAULT_MARKET_DATA_REQUEST, ...(body.test_config ?? {}) });
+    const given = Object.fromEntries(Object.entries(body.test_config ?? {}).filter(([, v]) => v !== undefined));
+    const testConfig = parseMarketDataRequest({ ...DEFAULT_MARKET_DATA_REQUEST, ...given });
     const run = await this.service.start({ ...user, id }, {
       description: body.description,
       strategyName: body.strategy_name,

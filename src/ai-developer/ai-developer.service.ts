@@ -138,7 +138,7 @@ export class AiDeveloperService implements OnApplicationBootstrap, OnModuleDestr
       };
       const sandboxHooks = { onQueued: (position: number) => emit(step, `Waiting for a sandbox slot (position ${position} in line)`, { queue_position: position }) };
       const fresh = (await this.bots.byId(bot.id))!;
-      const outcome = await this.fixer.fixLoop(fresh, { bars: market.bars, maxAttempts: input.maxIterations, autoFix: input.autoFix, work, onEvent, sandboxHooks });
+      const outcome = await this.fixer.fixLoop(fresh, { sink: this.fixer.persistentSink(fresh), bars: market.bars, maxAttempts: input.maxIterations, autoFix: input.autoFix, work, onEvent, sandboxHooks });
       const result = this.summarise(outcome, bot.id, bot.fileName);
       await chain;
       await this.runs.update(run.id, { status: outcome.success ? 'succeeded' : 'failed', iterations: outcome.attempts.length, result });

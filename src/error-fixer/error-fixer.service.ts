@@ -30,8 +30,17 @@ export type FixLoopEvent =
   | { step: 'analyze'; attempt: number; message: string; errorType: BotErrorType }
   | { step: 'fix'; attempt: number; message: string };
 
+/** Where the loop's changes go: straight to the bot's row and file, or collected for one final transaction. */
+export interface FixSink {
+  saveCode(code: string): Promise<void>;
+  recordAttempt(attempt: FixAttempt): Promise<void>;
+  finish(passed: boolean, last: BotTestOutcome): Promise<void>;
+}
+
 export interface FixLoopOptions {
   bars: Bar[];
+  /** Default: nothing is stored (the caller persists the result). */
+  sink?: FixSink;
   maxAttempts: number;
   work: GeminiWork;
   /** Whether to ask Gemini for fixes at all (false: test once and report). */
@@ -67,15 +76,30 @@ export class ErrorFixerService {
     return this.runner.run({ code, bars }, hooks);
   }
 
-  async fixLoop(bot: BotRow, opts: FixLoopOptions): Promise<FixLoopResult> {
+  /** A sink writing every change to the bot's row and file as it happens. */
+  persistentSink(bot: BotRow): FixSink {
+    return {
+      saveCode: (code) => this.generator.saveCode(bot, code),
+      recordAttempt: async (a) => {
+        await this.repo.recordAttempt({ botId: bot.id, attempt: a.attempt, errorType: a.error_type, errorMessage: a.error_message, success: a.success, description: a.description }, new Date(a.timestamp));
+      },
+      finish: async (passed, last) => {
+        if (passed) await this.repo.update(bot.id, { status: 'passed', lastError: null, lastMetrics: metricsOf(last) });
+        else if (!last.ok) await this.repo.update(bot.id, { status: 'failed', lastError: `${last.errorType}: ${last.message}`.slice(0, 4000) });
+      },
+    };
+  }
+
+  async fixLoop(bot: { name: string; code: string }, opts: FixLoopOptions): Promise<FixLoopResult> {
     const emit = opts.onEvent ?? (() => undefined);
+    const sink: FixSink = opts.sink ?? { saveCode: async () => undefined, recordAttempt: async () => undefined, finish: async () => undefined };
     const attempts: FixAttempt[] = [];
     let code = bot.code;
     emit({ step: 'test', attempt: 0, message: 'Running the bot in the sandbox' });
     let last = await this.test(code, opts.bars, opts.sandboxHooks);
     emit({ step: 'test', attempt: 0, message: describeOutcome(last), outcome: last });
     if (last.ok) {
-      await this.repo.update(bot.id, { status: 'passed', lastError: null, lastMetrics: metricsOf(last) });
+      await sink.finish(true, last);
       return { success: true, final_status: 'not_needed', attempts, last, code };
     }
 
@@ -97,7 +121,7 @@ export class ErrorFixerService {
       const fixed = await this.generator.ask(prompt, opts.work);
       const changed = fixed.trim() !== '' && fixed.trim() !== code.trim();
       if (changed) {
-        await this.generator.saveCode(bot, fixed);
+        await sink.saveCode(fixed);
         emit({ step: 'test', attempt, message: 'Re-running the fixed bot' });
         last = await this.test(fixed, opts.bars, opts.sandboxHooks);
         emit({ step: 'test', attempt, message: describeOutcome(last), outcome: last });
@@ -111,16 +135,15 @@ export class ErrorFixerService {
         timestamp: new Date().toISOString(),
       };
       attempts.push(record);
-      await this.repo.recordAttempt({ botId: bot.id, attempt, errorType, errorMessage: record.error_message, success: record.success, description: record.description }, new Date(record.timestamp));
+      await sink.recordAttempt(record);
       if (changed && last.ok) {
         await this.repo.learnFix({ errorType, signature: errorSignature(failure.message), errorMessage: failure.message.slice(0, 1000), fixExcerpt: fixExcerpt(code, fixed) });
-        await this.repo.update(bot.id, { status: 'passed', lastError: null, lastMetrics: metricsOf(last) });
+        await sink.finish(true, last);
         return { success: true, final_status: 'fixed', attempts, last, code: fixed };
       }
       if (changed) code = fixed;
     }
-    const failure = last as Extract<BotTestOutcome, { ok: false }>;
-    await this.repo.update(bot.id, { status: 'failed', lastError: `${failure.errorType}: ${failure.message}`.slice(0, 4000) });
+    await sink.finish(false, last);
     return { success: false, final_status: 'failed', attempts, last, code };
   }
 }

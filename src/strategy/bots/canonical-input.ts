@@ -1,0 +1,69 @@
+/**
+ * The `canonical_json` of the generate endpoints: an object or its JSON string, at most 100 KB, with at
+ * least a title or description and some rules. The text description for Gemini comes from it.
+ */
+import { DomainError, ErrorCode } from '../../common/domain-error';
+
+export const MAX_CANONICAL_BYTES = 100 * 1024;
+
+export type Canonical = Record<string, unknown>;
+
+export function parseCanonicalInput(raw: unknown): Canonical {
+  let value = raw;
+  if (typeof raw === 'string') {
+    if (Buffer.byteLength(raw) > MAX_CANONICAL_BYTES) throw bad(`canonical_json is larger than ${MAX_CANONICAL_BYTES} bytes`);
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw bad(`canonical_json is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('canonical_json must be a JSON object (or its JSON string)');
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_CANONICAL_BYTES) throw bad(`canonical_json is larger than ${MAX_CANONICAL_BYTES} bytes`);
+  const c = value as Canonical;
+  const problems: Record<string, string[]> = {};
+  const text = (k: string) => typeof c[k] === 'string' && (c[k] as string).trim() !== '';
+  if (!text('title') && !text('description')) problems['canonical_json.title'] = ['a title or a description is required'];
+  for (const k of ['entry_rules', 'exit_rules', 'indicators']) {
+    if (c[k] !== undefined && !Array.isArray(c[k])) problems[`canonical_json.${k}`] = [`${k} must be an array`];
+  }
+  if (!Array.isArray(c.entry_rules) || c.entry_rules.length === 0) problems['canonical_json.entry_rules'] ??= ['at least one entry rule is required'];
+  if (Object.keys(problems).length > 0) throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${Object.keys(problems).join(', ')}`, problems);
+  return c;
+}
+
+function bad(message: string): DomainError {
+  return new DomainError(ErrorCode.ValidationFailed, `Invalid request: canonical_json`, { canonical_json: [message] });
+}
+
+const rule = (r: unknown, i: number): string => {
+  if (typeof r === 'string') return `${i + 1}. ${r}`;
+  const o = (r ?? {}) as Record<string, unknown>;
+  return `${i + 1}. ${String(o.description ?? o.condition ?? JSON.stringify(o))}`;
+};
+
+/** The plain-text description Gemini gets for a canonical strategy (the Django generate_executable_code step 1). */
+export function canonicalDescription(c: Canonical, name: string): string {
+  const lines = [`Strategy: ${String(c.title ?? name)}`];
+  if (c.description) lines.push(`Description: ${String(c.description)}`);
+  const list = (title: string, items: unknown) => {
+    if (Array.isArray(items) && items.length > 0) lines.push('', `${title}:`, ...items.map(rule));
+  };
+  list('Entry Rules', c.entry_rules);
+  list('Exit Rules', c.exit_rules);
+  const risk = (c.risk_management ?? {}) as Record<string, unknown>;
+  const riskLines = ['stop_loss', 'take_profit', 'position_sizing'].filter((k) => risk[k] !== undefined).map((k) => `- ${k}: ${typeof risk[k] === 'string' ? risk[k] : JSON.stringify(risk[k])}`);
+  if (riskLines.length > 0) lines.push('', 'Risk Management:', ...riskLines);
+  if (Array.isArray(c.indicators) && c.indicators.length > 0) {
+    lines.push('', 'Indicators:', ...c.indicators.map((ind) => `- ${typeof ind === 'string' ? ind : JSON.stringify(ind)}`));
+  }
+  const meta = (c.metadata ?? {}) as Record<string, unknown>;
+  lines.push(
+    '',
+    'IMPORTANT INSTRUCTIONS:',
+    '- The bot must work for any symbol; it only sees bars through onBar and ctx.',
+    `- Timeframe: ${String(meta.timeframe ?? '1d')} bars.`,
+    '- Put tunable numbers (periods, thresholds, stop distances) in params.',
+  );
+  return lines.join('\n');
+}
