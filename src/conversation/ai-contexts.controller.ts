@@ -10,7 +10,7 @@ import { AiContextsService } from './ai-contexts.service';
 const ContextId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'AI context ids are integers') });
 
 /** `?page=N` → N, or a 400 naming `page`. */
-export function pageOf(raw: string | undefined): number {
+export function pageNumber(raw: string | undefined): number {
   if (raw === undefined) return 1;
   if (!/^[1-9][0-9]{0,5}$/.test(raw)) throw new DomainError(ErrorCode.ValidationFailed, 'Validation failed', { page: ['page must be a positive integer'] });
   return Number(raw);
@@ -29,7 +29,7 @@ export class AiContextsController {
   @ApiQuery({ name: 'page', required: false, example: 1 })
   @ApiOkResponse({ type: AiContextPageDto })
   list(@CurrentUser() user: AuthUser, @Query('page') page?: string): Promise<AiContextPageDto> {
-    return this.contexts.list(user, pageOf(page));
+    return this.contexts.list(user, pageNumber(page));
   }
 
   @Post()

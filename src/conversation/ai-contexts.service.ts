@@ -4,6 +4,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AiContextDto, AiContextPageDto, CreateAiContextDto, UpdateAiContextDto } from './ai-context.dto';
 import { AiContextChanges, AiContextRow, AiContextsRepository } from './ai-contexts.repository';
 import { PAGE_SIZE } from './conversation.service';
+import { pageOf } from '../common/page';
 
 export function toAiContextDto(r: AiContextRow): AiContextDto {
   return {
@@ -36,8 +37,7 @@ export class AiContextsService {
   async list(user: AuthUser, page: number): Promise<AiContextPageDto> {
     requireUserId(user);
     const { count, rows } = await this.repo.list(user.isStaff ? undefined : user.id!, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    const link = (p: number) => `?page=${p}`;
-    return { count, next: page * PAGE_SIZE < count ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: rows.map(toAiContextDto) };
+    return pageOf(count, page, PAGE_SIZE, rows.map(toAiContextDto));
   }
 
   /** The caller's context; someone else's is "not found", exactly like a missing one. */

@@ -5,9 +5,10 @@ import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthChatSessionBodyDto, AuthChatSessionDetailDto, AuthChatSessionDto, AuthChatSessionPageDto, EndSessionResponseDto } from './ai-context.dto';
-import { pageOf } from './ai-contexts.controller';
+import { pageNumber } from './ai-contexts.controller';
 import { ChatSessionRow } from './chat-sessions.repository';
 import { ConversationService, PAGE_SIZE } from './conversation.service';
+import { pageOf } from '../common/page';
 
 const SessionId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are integers') });
 export const DEFAULT_SESSION_TITLE = 'New Strategy Session';
@@ -48,11 +49,10 @@ export class AuthChatSessionsController {
   @ApiOkResponse({ type: AuthChatSessionPageDto })
   async list(@CurrentUser() user: AuthUser, @Query('page') rawPage?: string): Promise<AuthChatSessionPageDto> {
     const userId = requireUserId(user);
-    const page = pageOf(rawPage);
+    const page = pageNumber(rawPage);
     const { count, rows } = await this.conversations.listRows(user.isStaff ? undefined : userId, page);
     const names = await this.conversations.usernames([...new Set(rows.map((r) => r.userId).filter((id): id is number => id != null))]);
-    const link = (p: number) => `?page=${p}`;
-    return { count, next: page * PAGE_SIZE < count ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: rows.map((r) => toDto(r, (r.userId != null && names.get(r.userId)) || '')) };
+    return pageOf(count, page, PAGE_SIZE, rows.map((r) => toDto(r, (r.userId != null && names.get(r.userId)) || '')));
   }
 
   @Post()

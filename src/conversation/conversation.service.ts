@@ -6,6 +6,7 @@ import { GeminiClientService } from '../gemini/gemini-client.service';
 import { CallReport, GenerateRequest, Turn, Usage } from '../gemini/gemini.types';
 import { ChatMessageRow, ChatSessionsRepository, ChatSessionRow } from './chat-sessions.repository';
 import { ChatListQueryDto, ChatMessageDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPageDto, SummaryResponseDto } from './conversation.dto';
+import { pageOf } from '../common/page';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
 export const CONTEXT_WINDOW = 20;
@@ -79,8 +80,7 @@ export class ConversationService {
       PAGE_SIZE,
       (page - 1) * PAGE_SIZE,
     );
-    const link = (p: number) => `?page=${p}`;
-    return { count, next: page * PAGE_SIZE < count ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: rows.map(toSessionDto) };
+    return pageOf(count, page, PAGE_SIZE, rows.map(toSessionDto));
   }
 
   /** The caller's session; someone else's is "not found", exactly like a missing one. */
