@@ -27,8 +27,8 @@ export function strategyJson(s: StrategyRow, extra: { createdByUsername?: string
     bot_id: s.botId,
     created_by: s.createdBy,
     created_by_username: extra.createdByUsername ?? null,
-    created_at: iso(s.createdAt),
-    updated_at: iso(s.updatedAt),
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
     last_validated: iso(s.lastValidated),
   };
 }
@@ -55,8 +55,8 @@ export function templateJson(t: TemplateRow) {
     latest_parameters: t.latestParameters,
     chat_history: t.chatHistory,
     created_by: t.createdBy,
-    created_at: iso(t.createdAt),
-    updated_at: iso(t.updatedAt),
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
   };
 }
 export type TemplateJson = ReturnType<typeof templateJson>;
