@@ -28,6 +28,8 @@ export class DomainError extends Error {
     readonly details?: unknown,
     /** Seconds the client should wait before retrying (sent as `Retry-After`). */
     readonly retryAfterSec?: number,
+    /** More top-level keys for the error body, where the Django view sent them (never `error`/`details`). */
+    readonly extraBody?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;

@@ -93,7 +93,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const raw = exception instanceof HttpException && exception.cause ? exception.cause : exception;
     const domain = exception instanceof DomainError ? exception : fromBodyParser(raw);
     if (domain) {
-      const body: ErrorBody = { error: domain.message, details: domain.details };
+      const body: ErrorBody = { ...(domain.extraBody ?? {}), error: domain.message, details: domain.details };
       if (domain.retryAfterSec !== undefined) {
         body.retry_after = domain.retryAfterSec;
         res.setHeader('Retry-After', String(domain.retryAfterSec));

@@ -3,6 +3,7 @@
  * least a title or description and some rules. The text description for Gemini comes from it.
  */
 import { DomainError, ErrorCode } from '../../common/domain-error';
+import { describeCanonical } from '../ai/canonical-strategy';
 
 export const MAX_CANONICAL_BYTES = 100 * 1024;
 
@@ -36,34 +37,15 @@ function bad(message: string): DomainError {
   return new DomainError(ErrorCode.ValidationFailed, `Invalid request: canonical_json`, { canonical_json: [message] });
 }
 
-const rule = (r: unknown, i: number): string => {
-  if (typeof r === 'string') return `${i + 1}. ${r}`;
-  const o = (r ?? {}) as Record<string, unknown>;
-  return `${i + 1}. ${String(o.description ?? o.condition ?? JSON.stringify(o))}`;
-};
-
 /** The plain-text description Gemini gets for a canonical strategy (the Django generate_executable_code step 1). */
 export function canonicalDescription(c: Canonical, name: string): string {
-  const lines = [`Strategy: ${String(c.title ?? name)}`];
-  if (c.description) lines.push(`Description: ${String(c.description)}`);
-  const list = (title: string, items: unknown) => {
-    if (Array.isArray(items) && items.length > 0) lines.push('', `${title}:`, ...items.map(rule));
-  };
-  list('Entry Rules', c.entry_rules);
-  list('Exit Rules', c.exit_rules);
-  const risk = (c.risk_management ?? {}) as Record<string, unknown>;
-  const riskLines = ['stop_loss', 'take_profit', 'position_sizing'].filter((k) => risk[k] !== undefined).map((k) => `- ${k}: ${typeof risk[k] === 'string' ? risk[k] : JSON.stringify(risk[k])}`);
-  if (riskLines.length > 0) lines.push('', 'Risk Management:', ...riskLines);
-  if (Array.isArray(c.indicators) && c.indicators.length > 0) {
-    lines.push('', 'Indicators:', ...c.indicators.map((ind) => `- ${typeof ind === 'string' ? ind : JSON.stringify(ind)}`));
-  }
   const meta = (c.metadata ?? {}) as Record<string, unknown>;
-  lines.push(
+  return [
+    describeCanonical({ title: name, ...c }),
     '',
     'IMPORTANT INSTRUCTIONS:',
     '- The bot must work for any symbol; it only sees bars through onBar and ctx.',
     `- Timeframe: ${String(meta.timeframe ?? '1d')} bars.`,
     '- Put tunable numbers (periods, thresholds, stop distances) in params.',
-  );
-  return lines.join('\n');
+  ].join('\n');
 }

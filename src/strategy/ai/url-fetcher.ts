@@ -1,0 +1,320 @@
+/**
+ * Fetches a strategy page for `input_type: url` without letting the server be used against its own network
+ * (SSRF): http/https only, no credentials in the URL, every address the host resolves to must be public
+ * (unless `host:port` is allow-listed), the connection goes to the vetted address (no second lookup, so
+ * no DNS rebinding), redirects are followed by hand and re-checked, with a deadline and a size cap.
+ * Failures are 400s that name what was wrong, never an internal address the user did not send.
+ */
+import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP } from 'node:net';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { AppConfig } from '../../config/app-config';
+
+export const MAX_REDIRECTS = 3;
+const USER_AGENT = 'AlgoAgent-StrategyFetcher/1.0';
+
+export interface FetchedPage {
+  /** The final URL (after redirects). */
+  url: string;
+  contentType: string;
+  /** Readable text (tags, scripts and styles stripped). */
+  text: string;
+}
+
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  /** `host:port`, lowercased; IPv6 hosts with or without brackets. */
+  allowHosts: string[];
+}
+
+export type Resolver = (host: string) => Promise<LookupAddress[]>;
+
+const defaultResolver: Resolver = (host) =>
+  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+
+const refused = (why: string, details?: unknown) => new DomainError(ErrorCode.ValidationFailed, `url refused: ${why}`, details);
+const timedOut = (timeoutMs: number) => new DomainError(ErrorCode.ValidationFailed, 'url fetch timed out', { timeout_ms: timeoutMs });
+const TIMED_OUT = Symbol('timed out');
+
+/** `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms) has passed. */
+function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+}
+
+// ------------------------------------------------------------------ address classification (pure)
+
+function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+const V4_BLOCKS: Array<[cidr: string, label: string]> = [
+  ['0.0.0.0/8', 'unspecified'],
+  ['10.0.0.0/8', 'private'],
+  ['100.64.0.0/10', 'carrier-grade NAT'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local'],
+  ['172.16.0.0/12', 'private'],
+  ['192.0.0.0/24', 'reserved'],
+  ['192.0.2.0/24', 'reserved'],
+  ['192.168.0.0/16', 'private'],
+  ['198.18.0.0/15', 'reserved'],
+  ['198.51.100.0/24', 'reserved'],
+  ['203.0.113.0/24', 'reserved'],
+  ['224.0.0.0/4', 'multicast'],
+  ['240.0.0.0/4', 'reserved'],
+];
+
+function classifyV4(ip: string): string | null {
+  const n = ipv4ToInt(ip);
+  if (n === 0xffffffff) return 'broadcast';
+  for (const [cidr, label] of V4_BLOCKS) {
+    const [base, bits] = cidr.split('/');
+    const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+    if (((n & mask) >>> 0) === ((ipv4ToInt(base) & mask) >>> 0)) return label;
+  }
+  return null;
+}
+
+/** The eight 16-bit groups of an IPv6 address (embedded dotted IPv4 and `::` expanded); null if malformed. */
+export function ipv6Groups(ip: string): number[] | null {
+  let s = ip.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
+  if (dotted) {
+    const n = ipv4ToInt(dotted[1]);
+    s = s.slice(0, -dotted[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const fill = 8 - head.length - tail.length;
+  if (fill < 0 || (halves.length === 1 && fill !== 0)) return null;
+  const groups = [...head, ...Array(fill).fill(0), ...tail];
+  return groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff) ? null : groups;
+}
+
+function classifyV6(ip: string): string | null {
+  const g = ipv6Groups(ip);
+  if (!g) return 'malformed';
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 8)) return 'unspecified';
+  if (zeros(0, 7) && g[7] === 1) return 'loopback';
+  if (zeros(0, 5) && g[5] === 0xffff) return classifyV4(v4(g[6], g[7])); // ::ffff:a.b.c.d (mapped)
+  if (zeros(0, 6)) return classifyV4(v4(g[6], g[7])) ?? 'reserved'; // ::a.b.c.d (deprecated compatible)
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return classifyV4(v4(g[6], g[7])); // NAT64
+  if ((g[0] & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
+  if ((g[0] & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
+  if ((g[0] & 0xffc0) === 0xfec0) return 'private'; // fec0::/10 site-local (deprecated)
+  if ((g[0] & 0xff00) === 0xff00) return 'multicast';
+  if (g[0] === 0x2001 && g[1] === 0x0db8) return 'reserved'; // documentation
+  return null;
+}
+
+/** Why an address must not be fetched ('loopback', 'private', 'link-local', …), or null when it is public. */
+export function forbiddenAddressKind(ip: string): string | null {
+  const v = isIP(ip.replace(/%.*$/, ''));
+  if (v === 4) return classifyV4(ip);
+  if (v === 6) return classifyV6(ip);
+  return 'malformed';
+}
+
+// ------------------------------------------------------------------ HTML → text (pure)
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8}|#39);/gi, (m, e: string) => {
+    const lower = e.toLowerCase();
+    if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16)) ?? m;
+    if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10)) ?? m;
+    return ENTITIES[lower] ?? m;
+  });
+}
+
+function safeCodePoint(n: number): string | null {
+  return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : null;
+}
+
+/** Readable text of an HTML page: scripts, styles, comments and tags removed, block ends as line breaks. */
+export function htmlToText(html: string): string {
+  return decodeEntities(
+    html
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<(script|style|noscript|template|svg|iframe|object)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<(script|style|noscript|template|svg|iframe|object)\b[\s\S]*$/gi, ' ')
+      .replace(/<(br|hr)\b[^>]*>/gi, '\n')
+      .replace(/<\/(p|div|tr|h[1-6]|section|article|ul|ol|table|pre|blockquote|header|footer)\s*>/gi, '\n')
+      .replace(/<li\b[^>]*>/gi, '\n- ')
+      .replace(/<[^>]*>/g, ' '),
+  )
+    .replace(/[ \t\f\v\u00a0]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+// ------------------------------------------------------------------ the fetcher
+
+interface Target {
+  url: URL;
+  host: string;
+  port: number;
+  address: LookupAddress;
+}
+
+/** The one way strategy pages are fetched (an injectable port, so tests can swap the network). */
+@Injectable()
+export class UrlFetcher {
+  private readonly limits: FetchLimits;
+
+  constructor(config: AppConfig, private readonly resolve: Resolver = defaultResolver) {
+    this.limits = config.urlFetch;
+  }
+
+  async fetchText(raw: string): Promise<FetchedPage> {
+    const deadline = Date.now() + this.limits.timeoutMs;
+    let url = this.parse(raw.trim());
+    for (let hop = 0; ; hop++) {
+      const target = await this.vet(url, hop > 0, deadline);
+      const res = await this.request(target, deadline);
+      if (res.status >= 300 && res.status < 400 && res.location !== null) {
+        if (hop >= MAX_REDIRECTS) throw refused(`more than ${MAX_REDIRECTS} redirects`);
+        url = this.parse(res.location, url, true);
+        continue;
+      }
+      if (res.status < 200 || res.status >= 300) throw new DomainError(ErrorCode.ValidationFailed, `url fetch failed: the page answered HTTP ${res.status}`, { url: raw });
+      const type = res.contentType.split(';')[0].trim().toLowerCase();
+      const text = type === 'text/html' ? htmlToText(res.body) : res.body.replace(/\r\n/g, '\n').trim();
+      if (!text) throw new DomainError(ErrorCode.ValidationFailed, 'url fetch failed: the page has no readable text', { url: raw });
+      return { url: url.toString(), contentType: type, text };
+    }
+  }
+
+  private parse(raw: string, base?: URL, redirect = false): URL {
+    const what = redirect ? 'redirect target' : 'url';
+    let url: URL;
+    try {
+      url = base ? new URL(raw, base) : new URL(raw);
+    } catch {
+      throw refused(`${what} is not a valid URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(`only http and https URLs are allowed (${what} uses ${url.protocol.replace(/:$/, '')})`);
+    if (url.username || url.password) throw refused(`credentials in the ${what} are not allowed`);
+    if (!url.hostname) throw refused(`${what} has no host`);
+    return url;
+  }
+
+  private allowListed(host: string, port: number): boolean {
+    const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+    return this.limits.allowHosts.includes(`${bare}:${port}`) || this.limits.allowHosts.includes(`[${bare}]:${port}`);
+  }
+
+  /** Resolves once and checks every address; the first one is what the connection will use. */
+  private async vet(url: URL, redirect: boolean, deadline: number): Promise<Target> {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    let addresses: LookupAddress[];
+    if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+    else {
+      try {
+        addresses = await withDeadline(this.resolve(host), deadline);
+      } catch (e) {
+        if (e === TIMED_OUT) throw timedOut(this.limits.timeoutMs);
+        throw refused(`${redirect ? 'redirect target host' : 'host'} could not be resolved`);
+      }
+    }
+    if (addresses.length === 0) throw refused('host could not be resolved');
+    if (!this.allowListed(host, port)) {
+      const kind = addresses.map((a) => forbiddenAddressKind(a.address)).find((k) => k !== null);
+      if (kind) throw refused(`${redirect ? 'redirect target ' : ''}resolves to a private address`, { reason: kind });
+    }
+    return { url, host, port, address: addresses[0] };
+  }
+
+  private request(t: Target, deadline: number): Promise<{ status: number; location: string | null; contentType: string; body: string }> {
+    const max = this.limits.maxBytes;
+    const { address, family } = t.address;
+    // The connection goes to the vetted address: a second lookup (DNS rebinding) never happens.
+    const lookup = (_h: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
+      opts?.all ? cb(null, [{ address, family }]) : cb(null, address, family);
+    const client = t.url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (e: DomainError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(e);
+      };
+      const timer = setTimeout(() => fail(timedOut(this.limits.timeoutMs)), Math.max(0, deadline - Date.now()));
+      const req = client.request(
+        {
+          protocol: t.url.protocol,
+          hostname: t.host,
+          port: t.port,
+          path: `${t.url.pathname}${t.url.search}`,
+          method: 'GET',
+          headers: { 'User-Agent': USER_AGENT, Accept: 'text/html, text/plain;q=0.9', 'Accept-Encoding': 'identity' },
+          lookup: lookup as never,
+          agent: false,
+          ...(isIP(t.host) ? {} : { servername: t.host }),
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const location = typeof res.headers.location === 'string' ? res.headers.location : null;
+          if (status >= 300 && status < 400 && location !== null) {
+            res.resume();
+            settled = true;
+            clearTimeout(timer);
+            req.destroy();
+            resolve({ status, location, contentType: '', body: '' });
+            return;
+          }
+          const contentType = String(res.headers['content-type'] ?? '');
+          const type = contentType.split(';')[0].trim().toLowerCase();
+          if (status >= 200 && status < 300 && type !== 'text/html' && type !== 'text/plain') {
+            return fail(refused(`the page is ${type || 'of unknown type'}, not text/html or text/plain`));
+          }
+          const tooLarge = () => new DomainError(ErrorCode.ValidationFailed, `page larger than ${max} bytes`, { max_bytes: max });
+          if (Number(res.headers['content-length'] ?? 0) > max) return fail(tooLarge());
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > max) return fail(tooLarge());
+            chunks.push(c);
+          });
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ status, location, contentType, body: decode(Buffer.concat(chunks), contentType) });
+          });
+          res.on('error', () => fail(new DomainError(ErrorCode.ValidationFailed, 'url fetch failed: the connection broke off')));
+        },
+      );
+      req.on('error', () => fail(new DomainError(ErrorCode.ValidationFailed, 'url fetch failed: could not connect to the host')));
+      req.end();
+    });
+  }
+}
+
+function decode(body: Buffer, contentType: string): string {
+  const charset = /charset\s*=\s*"?([\w-]+)/i.exec(contentType)?.[1]?.toLowerCase();
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(body);
+  } catch {
+    return new TextDecoder('utf-8').decode(body);
+  }
+}
