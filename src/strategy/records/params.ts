@@ -1,0 +1,122 @@
+/**
+ * Path/query parsing and the small validators the record endpoints share. Ids are PostgreSQL `integer`s, so
+ * anything that is not 1..2^31-1 is a 400 naming the field (never a 500 from the database).
+ */
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+
+export const PAGE_SIZE = 50;
+export const MAX_ID = 2_147_483_647;
+export const MAX_INT = 2_147_483_647;
+
+export function invalid(field: string, message: string): DomainError {
+  return new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [message] });
+}
+
+/** A positive integer id from a path or query string, or a 400 naming `field`. */
+export function positiveId(raw: string | undefined, field: string): number {
+  if (raw === undefined || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > MAX_ID) throw invalid(field, `${field} must be a positive integer`);
+  return Number(raw);
+}
+
+/** The same for an optional query filter: absent or empty → undefined. */
+export function optionalId(raw: string | undefined, field: string): number | undefined {
+  return raw === undefined || raw === '' ? undefined : positiveId(raw, field);
+}
+
+/** `?page=N` → N (default 1), or a 400 naming `page`. */
+export function pageNumber(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  if (!/^[1-9][0-9]{0,5}$/.test(raw)) throw invalid('page', 'page must be a positive integer');
+  return Number(raw);
+}
+
+/** django-filter's boolean values: true/false/1/0 (any case); absent or empty → undefined. */
+export function optionalBool(raw: string | undefined, field: string): boolean | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const v = raw.toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw invalid(field, `${field} must be true or false`);
+}
+
+/** The integer part of a decimal fits `precision - scale` digits. */
+function decimalFits(value: unknown, precision: number, scale: number): boolean {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n)) return false;
+  // Compare after rounding to `scale` places, as PostgreSQL stores it (999.999 in numeric(5,2) is 1000.00).
+  return Math.abs(n) < 1e21 && Math.abs(Number(n.toFixed(scale))) < 10 ** (precision - scale);
+}
+
+/**
+ * A DRF `DecimalField(max_digits=precision, decimal_places=scale)`: a finite number or numeric string whose
+ * integer part fits (extra decimals are rounded by PostgreSQL, as Django rounds on save).
+ */
+export function IsDecimal(precision: number, scale: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDecimal',
+      validator: {
+        validate: (value: unknown) => decimalFits(value, precision, scale),
+        defaultMessage: (args) => `${args?.property} must be a finite number with at most ${precision - scale} digits before the decimal point`,
+      },
+    },
+    options,
+  );
+}
+
+/** No `Infinity`/`NaN` anywhere inside a JSON value (`1e400` parses to Infinity). */
+function allFinite(value: unknown, depth = 0): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (depth > 64) return false;
+  if (Array.isArray(value)) return value.every((v) => allFinite(v, depth + 1));
+  if (value && typeof value === 'object') return Object.values(value).every((v) => allFinite(v, depth + 1));
+  return true;
+}
+
+export function AllFinite(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    { name: 'allFinite', validator: { validate: (value: unknown) => allFinite(value), defaultMessage: (args) => `${args?.property} must not contain non-finite numbers` } },
+    options,
+  );
+}
+
+/** A decimal body value as the string PostgreSQL `numeric` takes; null/undefined pass through. */
+export function decimalString(v: number | string | null | undefined): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  return typeof v === 'number' ? String(v) : v.trim();
+}
+
+export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+/**
+ * `@PathId('id')`: the path parameter as a positive integer, or a 400 naming it. A custom decorator, not a
+ * pipe on `@Param`, so it sees the raw text: the global ValidationPipe would already have turned "1e3" into 1000.
+ */
+export const PathId = createParamDecorator((name: string, ctx: ExecutionContext): number =>
+  positiveId(ctx.switchToHttp().getRequest<{ params: Record<string, string | undefined> }>().params[name], name),
+);
+
+/** A real calendar date `YYYY-MM-DD` (2025-02-31 is not). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          const d = new Date(`${value}T00:00:00Z`);
+          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && d.getUTCFullYear() >= 1;
+        },
+        defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD`,
+      },
+    },
+    options,
+  );
+}
+
+/** `{ strategy: ['Invalid pk "9" - object does not exist.'] }`, DRF's words for a missing (or not yours) strategy. */
+export function noSuchStrategy(field: string, id: number): DomainError {
+  return invalid(field, `Invalid pk "${id}" - object does not exist.`);
+}

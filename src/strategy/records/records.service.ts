@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../auth/current-user.decorator';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { pageOf } from '../../common/page';
+import { StrategiesRepository } from '../strategies.repository';
+import { canSee } from '../strategy-access';
+import { decimalString, iso, noSuchStrategy, PAGE_SIZE } from './params';
+import { CreatePerformanceDto, PerformanceDto, PerformancePageDto, UpdatePerformanceDto, ValidationDto, ValidationPageDto } from './records.dto';
+import { NewPerformance, Owned, PerformanceRow, RecordsRepository, ValidationRow } from './records.repository';
+
+export function validationJson(v: ValidationRow): ValidationDto {
+  return {
+    id: v.id,
+    strategy: v.strategyId,
+    validation_type: v.validationType,
+    status: v.status,
+    score: v.score,
+    passed_checks: v.passedChecks,
+    failed_checks: v.failedChecks,
+    warnings: v.warnings,
+    recommendations: v.recommendations,
+    validator_version: v.validatorVersion,
+    validation_config: v.validationConfig,
+    execution_time: v.executionTime,
+    created_at: iso(v.createdAt)!,
+    completed_at: iso(v.completedAt),
+  };
+}
+
+export function performanceJson(p: PerformanceRow): PerformanceDto {
+  return {
+    id: p.id,
+    strategy: p.strategyId,
+    backtest_id: p.backtestId,
+    total_return: p.totalReturn,
+    annualized_return: p.annualizedReturn,
+    volatility: p.volatility,
+    sharpe_ratio: p.sharpeRatio,
+    max_drawdown: p.maxDrawdown,
+    profit_factor: p.profitFactor,
+    avg_trade_return: p.avgTradeReturn,
+    win_rate: p.winRate,
+    total_trades: p.totalTrades,
+    winning_trades: p.winningTrades,
+    losing_trades: p.losingTrades,
+    start_date: p.startDate,
+    end_date: p.endDate,
+    initial_capital: p.initialCapital,
+    final_capital: p.finalCapital,
+    created_at: iso(p.createdAt)!,
+  };
+}
+
+/**
+ * Django's `StrategyValidationViewSet` (read-only) and `StrategyPerformanceViewSet`: records of the
+ * strategies you own (staff: all); anyone else's are "not found".
+ */
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly strategies: StrategiesRepository,
+  ) {}
+
+  async listValidations(user: AuthUser, page: number, strategyId: number | undefined): Promise<ValidationPageDto> {
+    const { count, rows } = await this.records.validations(user, strategyId, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    return pageOf(count, page, PAGE_SIZE, rows.map(validationJson));
+  }
+
+  async getValidation(user: AuthUser, id: number): Promise<ValidationDto> {
+    return validationJson(this.mine(user, await this.records.validation(id), 'Validation', id));
+  }
+
+  async listPerformance(user: AuthUser, page: number, strategyId: number | undefined): Promise<PerformancePageDto> {
+    const { count, rows } = await this.records.performances(user, strategyId, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    return pageOf(count, page, PAGE_SIZE, rows.map(performanceJson));
+  }
+
+  async getPerformance(user: AuthUser, id: number): Promise<PerformanceDto> {
+    return performanceJson(this.mine(user, await this.records.performance(id), 'Performance record', id));
+  }
+
+  async createPerformance(user: AuthUser, b: CreatePerformanceDto): Promise<PerformanceDto> {
+    await this.ownStrategy(user, b.strategy);
+    return performanceJson(await this.records.createPerformance({ ...changesOf(b), strategyId: b.strategy }));
+  }
+
+  async updatePerformance(user: AuthUser, id: number, b: UpdatePerformanceDto): Promise<PerformanceDto> {
+    const row = this.mine(user, await this.records.performance(id), 'Performance record', id);
+    if (b.strategy !== undefined && b.strategy !== row.strategyId) await this.ownStrategy(user, b.strategy);
+    return performanceJson(await this.records.updatePerformance(row.id, { ...changesOf(b), ...(b.strategy !== undefined ? { strategyId: b.strategy } : {}) }));
+  }
+
+  async deletePerformance(user: AuthUser, id: number): Promise<void> {
+    const row = this.mine(user, await this.records.performance(id), 'Performance record', id);
+    await this.records.deletePerformance(row.id);
+  }
+
+  private mine<T>(user: AuthUser, row: Owned<T> | null, what: string, id: number): T {
+    if (!row || !canSee(user, row.ownerId)) throw new DomainError(ErrorCode.NotFound, `${what} not found`, { id });
+    const { ownerId: _owner, ...rest } = row;
+    return rest as T;
+  }
+
+  /** 400 naming `strategy` unless it is a strategy `user` can see. */
+  private async ownStrategy(user: AuthUser, id: number): Promise<void> {
+    const s = await this.strategies.byId(id);
+    if (!s || !canSee(user, s.createdBy)) throw noSuchStrategy('strategy', id);
+  }
+}
+
+function changesOf(b: UpdatePerformanceDto): Partial<NewPerformance> {
+  const c: Partial<NewPerformance> = {};
+  if (b.backtest_id !== undefined) c.backtestId = b.backtest_id;
+  if (b.total_return !== undefined) c.totalReturn = decimalString(b.total_return);
+  if (b.annualized_return !== undefined) c.annualizedReturn = decimalString(b.annualized_return);
+  if (b.volatility !== undefined) c.volatility = decimalString(b.volatility);
+  if (b.sharpe_ratio !== undefined) c.sharpeRatio = decimalString(b.sharpe_ratio);
+  if (b.max_drawdown !== undefined) c.maxDrawdown = decimalString(b.max_drawdown);
+  if (b.profit_factor !== undefined) c.profitFactor = decimalString(b.profit_factor);
+  if (b.avg_trade_return !== undefined) c.avgTradeReturn = decimalString(b.avg_trade_return);
+  if (b.win_rate !== undefined) c.winRate = decimalString(b.win_rate);
+  if (b.total_trades !== undefined) c.totalTrades = b.total_trades;
+  if (b.winning_trades !== undefined) c.winningTrades = b.winning_trades;
+  if (b.losing_trades !== undefined) c.losingTrades = b.losing_trades;
+  if (b.start_date !== undefined) c.startDate = b.start_date;
+  if (b.end_date !== undefined) c.endDate = b.end_date;
+  if (b.initial_capital !== undefined) c.initialCapital = decimalString(b.initial_capital);
+  if (b.final_capital !== undefined) c.finalCapital = decimalString(b.final_capital);
+  return c;
+}
