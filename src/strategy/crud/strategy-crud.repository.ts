@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { Database } from '../../database/database.module';
+import type { Db } from '../../database/database';
+import {
+  chatSessions,
+  latestBacktestResults,
+  strategies,
+  strategyComments,
+  strategyExecutions,
+  strategyPerformance,
+  strategyTagLinks,
+  strategyTemplates,
+  strategyValidations,
+  users,
+} from '../../database/schema';
+import type { StrategyRow } from '../strategies.repository';
+
+export type ValidationRow = typeof strategyValidations.$inferSelect;
+export type NewValidation = Omit<typeof strategyValidations.$inferInsert, 'id' | 'createdAt'>;
+export type PerformanceRow = typeof strategyPerformance.$inferSelect;
+
+/** What a strategy's JSON shows besides its own columns. */
+export interface StrategyLabels {
+  createdByUsername: string | null;
+  templateName: string | null;
+}
+
+/** The queries the strategy CRUD endpoints need beyond the shared `StrategiesRepository`. */
+@Injectable()
+export class StrategyCrudRepository {
+  constructor(private readonly database: Database) {}
+
+  get db(): Db {
+    return this.database.connection.db;
+  }
+
+  /** Creator usernames and template names of `rows`, by strategy id (two queries, whatever the count). */
+  async labels(rows: StrategyRow[], tx: Db = this.db): Promise<Map<number, StrategyLabels>> {
+    const userIds = [...new Set(rows.map((r) => r.createdBy).filter((id): id is number => id != null))];
+    const templateIds = [...new Set(rows.map((r) => r.templateId).filter((id): id is number => id != null))];
+    const names = new Map<number, string>();
+    const templates = new Map<number, string>();
+    if (userIds.length) {
+      for (const u of await tx.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, userIds))) names.set(u.id, u.username);
+    }
+    if (templateIds.length) {
+      for (const t of await tx.select({ id: strategyTemplates.id, name: strategyTemplates.name }).from(strategyTemplates).where(inArray(strategyTemplates.id, templateIds))) {
+        templates.set(t.id, t.name);
+      }
+    }
+    return new Map(
+      rows.map((r) => [r.id, { createdByUsername: r.createdBy != null ? (names.get(r.createdBy) ?? null) : null, templateName: r.templateId != null ? (templates.get(r.templateId) ?? null) : null }]),
+    );
+  }
+
+  /** Whether another strategy than `exceptId` holds (name, version). */
+  async nameVersionTakenByOther(name: string, version: string, exceptId: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: strategies.id })
+      .from(strategies)
+      .where(and(eq(strategies.name, name), eq(strategies.version, version), ne(strategies.id, exceptId)));
+    return Boolean(row);
+  }
+
+  async insertValidations(values: NewValidation[], tx: Db = this.db): Promise<ValidationRow[]> {
+    if (values.length === 0) return [];
+    return tx.insert(strategyValidations).values(values).returning();
+  }
+
+  /** Newest first, at most `limit`. */
+  async validations(strategyId: number, limit: number): Promise<ValidationRow[]> {
+    return this.db
+      .select()
+      .from(strategyValidations)
+      .where(eq(strategyValidations.strategyId, strategyId))
+      .orderBy(desc(strategyValidations.createdAt), desc(strategyValidations.id))
+      .limit(limit);
+  }
+
+  /** Newest first, at most `limit`. */
+  async performance(strategyId: number, limit: number): Promise<PerformanceRow[]> {
+    return this.db
+      .select()
+      .from(strategyPerformance)
+      .where(eq(strategyPerformance.strategyId, strategyId))
+      .orderBy(desc(strategyPerformance.createdAt), desc(strategyPerformance.id))
+      .limit(limit);
+  }
+
+  /**
+   * Deletes a strategy the way Django's foreign keys did, in one transaction: its validations, performance
+   * records, comments, tag links, latest backtest and executions go with it (CASCADE); templates and chat
+   * sessions pointing at it are unlinked (SET_NULL).
+   */
+  async deleteStrategy(id: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.update(strategyTemplates).set({ linkedStrategyId: null, updatedAt: new Date() }).where(eq(strategyTemplates.linkedStrategyId, id));
+      await tx.update(chatSessions).set({ strategyId: null }).where(eq(chatSessions.strategyId, id));
+      await tx.delete(strategyValidations).where(eq(strategyValidations.strategyId, id));
+      await tx.delete(strategyPerformance).where(eq(strategyPerformance.strategyId, id));
+      await tx.delete(strategyComments).where(eq(strategyComments.strategyId, id));
+      await tx.delete(strategyTagLinks).where(eq(strategyTagLinks.strategyId, id));
+      await tx.delete(latestBacktestResults).where(eq(latestBacktestResults.strategyId, id));
+      await tx.delete(strategyExecutions).where(eq(strategyExecutions.strategyId, id));
+      await tx.delete(strategies).where(eq(strategies.id, id));
+    });
+  }
+}
