@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Req } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Patch, Post, Put, Req } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -11,6 +11,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import { PathId } from '../../common/path-id';
 import type { Request } from 'express';
 import { AuthUser, CurrentUser, userKey } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
@@ -74,7 +75,7 @@ export class StrategyAiController {
   @ApiBadRequestResponse({ type: ValidationRejectedDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Strategy (or session) unknown or not yours' })
   @GeminiErrors()
-  update(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number, @Body() body: UpdateStrategyWithAiDto, @Req() req: Request): Promise<UpdateStrategyWithAiResponseDto> {
+  update(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateStrategyWithAiDto, @Req() req: Request): Promise<UpdateStrategyWithAiResponseDto> {
     return this.ai.update(user, caller(user, req), id, body);
   }
 
@@ -85,7 +86,7 @@ export class StrategyAiController {
   @ApiBadRequestResponse({ type: ValidationRejectedDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @GeminiErrors()
-  patch(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number, @Body() body: UpdateStrategyWithAiDto, @Req() req: Request): Promise<UpdateStrategyWithAiResponseDto> {
+  patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateStrategyWithAiDto, @Req() req: Request): Promise<UpdateStrategyWithAiResponseDto> {
     return this.ai.update(user, caller(user, req), id, body);
   }
 }

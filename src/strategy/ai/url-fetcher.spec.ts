@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../../config/app-config';
-import { forbiddenAddressKind, htmlToText, ipv6Groups, Resolver, UrlFetcher } from './url-fetcher';
+import { forbiddenAddressKind, htmlToText, Resolver, UrlFetcher } from './url-fetcher';
 
 describe('forbiddenAddressKind', () => {
   it.each([
@@ -34,9 +34,12 @@ describe('forbiddenAddressKind', () => {
     expect(forbiddenAddressKind(ip)).toBeNull();
   });
 
-  it('expands IPv6 groups', () => {
-    expect(ipv6Groups('::ffff:1.2.3.4')).toEqual([0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304]);
-    expect(ipv6Groups('1::2::3')).toBeNull();
+  it('refuses IPv4-compatible (deprecated) forms, documentation ranges and malformed input', () => {
+    expect(forbiddenAddressKind('::7f00:1')).toBe('loopback');
+    expect(forbiddenAddressKind('::808:808')).toBe('reserved');
+    expect(forbiddenAddressKind('2001:db8::1')).toBe('reserved');
+    expect(forbiddenAddressKind('192.0.2.1')).toBe('reserved');
+    expect(forbiddenAddressKind('1::2::3')).toBe('malformed');
   });
 });
 

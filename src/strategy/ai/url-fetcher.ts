@@ -9,6 +9,7 @@ import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
+import * as ipaddr from 'ipaddr.js';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
@@ -51,81 +52,40 @@ function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
 
 // ------------------------------------------------------------------ address classification (pure)
 
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-const V4_BLOCKS: Array<[cidr: string, label: string]> = [
-  ['0.0.0.0/8', 'unspecified'],
-  ['10.0.0.0/8', 'private'],
-  ['100.64.0.0/10', 'carrier-grade NAT'],
-  ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local'],
-  ['172.16.0.0/12', 'private'],
-  ['192.0.0.0/24', 'reserved'],
-  ['192.0.2.0/24', 'reserved'],
-  ['192.168.0.0/16', 'private'],
-  ['198.18.0.0/15', 'reserved'],
-  ['198.51.100.0/24', 'reserved'],
-  ['203.0.113.0/24', 'reserved'],
-  ['224.0.0.0/4', 'multicast'],
-  ['240.0.0.0/4', 'reserved'],
-];
-
-function classifyV4(ip: string): string | null {
-  const n = ipv4ToInt(ip);
-  if (n === 0xffffffff) return 'broadcast';
-  for (const [cidr, label] of V4_BLOCKS) {
-    const [base, bits] = cidr.split('/');
-    const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-    if (((n & mask) >>> 0) === ((ipv4ToInt(base) & mask) >>> 0)) return label;
-  }
-  return null;
-}
-
-/** The eight 16-bit groups of an IPv6 address (embedded dotted IPv4 and `::` expanded); null if malformed. */
-export function ipv6Groups(ip: string): number[] | null {
-  let s = ip.toLowerCase().replace(/%.*$/, '');
-  const dotted = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
-  if (dotted) {
-    const n = ipv4ToInt(dotted[1]);
-    s = s.slice(0, -dotted[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return null;
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  const fill = 8 - head.length - tail.length;
-  if (fill < 0 || (halves.length === 1 && fill !== 0)) return null;
-  const groups = [...head, ...Array(fill).fill(0), ...tail];
-  return groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff) ? null : groups;
-}
-
-function classifyV6(ip: string): string | null {
-  const g = ipv6Groups(ip);
-  if (!g) return 'malformed';
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
-  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  if (zeros(0, 8)) return 'unspecified';
-  if (zeros(0, 7) && g[7] === 1) return 'loopback';
-  if (zeros(0, 5) && g[5] === 0xffff) return classifyV4(v4(g[6], g[7])); // ::ffff:a.b.c.d (mapped)
-  if (zeros(0, 6)) return classifyV4(v4(g[6], g[7])) ?? 'reserved'; // ::a.b.c.d (deprecated compatible)
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return classifyV4(v4(g[6], g[7])); // NAT64
-  if ((g[0] & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
-  if ((g[0] & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
-  if ((g[0] & 0xffc0) === 0xfec0) return 'private'; // fec0::/10 site-local (deprecated)
-  if ((g[0] & 0xff00) === 0xff00) return 'multicast';
-  if (g[0] === 0x2001 && g[1] === 0x0db8) return 'reserved'; // documentation
-  return null;
-}
+/** How ipaddr.js names the ranges that must not be fetched, in the words of our error messages. */
+const RANGE_LABELS: Record<string, string> = {
+  loopback: 'loopback',
+  private: 'private',
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  linkLocal: 'link-local',
+  carrierGradeNat: 'carrier-grade NAT',
+  unspecified: 'unspecified',
+  multicast: 'multicast',
+  broadcast: 'broadcast',
+};
 
 /** Why an address must not be fetched ('loopback', 'private', 'link-local', …), or null when it is public. */
 export function forbiddenAddressKind(ip: string): string | null {
-  const v = isIP(ip.replace(/%.*$/, ''));
-  if (v === 4) return classifyV4(ip);
-  if (v === 6) return classifyV6(ip);
-  return 'malformed';
+  const bare = ip.replace(/%.*$/, '');
+  if (!isIP(bare) || !ipaddr.isValid(bare)) return 'malformed';
+  let addr = ipaddr.parse(bare);
+  if (addr.kind() === 'ipv6') {
+    const v6 = addr as ipaddr.IPv6;
+    const parts = v6.parts;
+    const embedsV4 =
+      v6.isIPv4MappedAddress() || // ::ffff:a.b.c.d
+      v6.range() === 'rfc6052' || // 64:ff9b::a.b.c.d (NAT64)
+      (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7] > 1)); // ::a.b.c.d (deprecated)
+    if (embedsV4) {
+      const bytes = v6.toByteArray().slice(12);
+      addr = new ipaddr.IPv4(bytes);
+      if (RANGE_LABELS[addr.range()] === undefined && !v6.isIPv4MappedAddress() && v6.range() !== 'rfc6052') return 'reserved';
+    }
+  }
+  const range = addr.range();
+  if (range === 'unicast') return null;
+  return RANGE_LABELS[range] ?? 'reserved';
 }
 
 // ------------------------------------------------------------------ HTML → text (pure)

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { PathId } from '../../common/path-id';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
@@ -35,7 +36,7 @@ export class StrategyBotsController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No generated bot' })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
-  async fixErrors(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number, @Body() body: FixErrorsDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async fixErrors(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: FixErrorsDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     await respondJsonOrSse(req, res, 200, (p) => this.service.fixErrors(user, id, body, p));
   }
 
@@ -45,7 +46,7 @@ export class StrategyBotsController {
   @ApiOkResponse({ schema: { example: { success: true, metrics: { return_pct: 8.2, num_trades: 12, win_rate: 50, sharpe_ratio: 0.8, max_drawdown: 7.5, execution_time: 0.004 }, results_file: null, error_message: null, error_type: null, symbol: 'GOOG' } } })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async execute(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number, @Body() body: ExecuteDto) {
+  async execute(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: ExecuteDto) {
     return this.service.execute(user, id, body);
   }
 
@@ -53,7 +54,7 @@ export class StrategyBotsController {
   @ApiOperation({ summary: 'The last 20 executions of the strategy' })
   @ApiOkResponse({ schema: { example: { strategy_id: 7, strategy_name: 'rsi_mean_reversion', total_executions: 1, executions: [{ timestamp: '2026-11-25T09:31:00.000Z', success: true, symbol: 'GOOG', return_pct: 8.2, num_trades: 12, win_rate: 50, sharpe_ratio: 0.8, max_drawdown: 7.5, execution_time: 0.004, error_message: null }] } } })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async executionHistory(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number) {
+  async executionHistory(@CurrentUser() user: AuthUser, @PathId('id') id: number) {
     return this.service.executionHistory(user, id);
   }
 }

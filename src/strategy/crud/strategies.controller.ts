@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { PathId } from '../../common/path-id';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -14,7 +15,6 @@ import {
 } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
-import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { StrategiesService } from './strategies.service';
 import {
@@ -27,17 +27,8 @@ import {
   UpdateStrategyDto,
   ValidateStrategyBodyDto,
   ValidateStrategyResultDto,
-  MAX_ID,
 } from './strategy.dto';
 
-/** `:id` → a positive integer, or a 400 naming `id`. */
-export const StrategyId = new ParseIntPipe({
-  exceptionFactory: () => new DomainError(ErrorCode.ValidationFailed, 'Invalid request: id', { id: ['id must be a positive integer'] }),
-});
-const positive = (id: number): number => {
-  if (id < 1 || id > MAX_ID) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: id', { id: ['id must be a positive integer'] });
-  return id;
-};
 const ID = { name: 'id', example: 12, description: 'Strategy id' };
 
 /**
@@ -74,8 +65,8 @@ export class StrategiesController {
   @ApiOkResponse({ type: StrategyDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'id is not a positive integer' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such strategy, or not yours' })
-  get(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number): Promise<StrategyDto> {
-    return this.strategies.get(user, positive(id));
+  get(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<StrategyDto> {
+    return this.strategies.get(user, id);
   }
 
   @Put(':id')
@@ -84,8 +75,8 @@ export class StrategiesController {
   @ApiOkResponse({ type: StrategyDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  put(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number, @Body() body: CreateStrategyDto): Promise<StrategyDto> {
-    return this.strategies.update(user, positive(id), body);
+  put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreateStrategyDto): Promise<StrategyDto> {
+    return this.strategies.update(user, id, body);
   }
 
   @Patch(':id')
@@ -94,8 +85,8 @@ export class StrategiesController {
   @ApiOkResponse({ type: StrategyDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  patch(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number, @Body() body: UpdateStrategyDto): Promise<StrategyDto> {
-    return this.strategies.update(user, positive(id), body);
+  patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateStrategyDto): Promise<StrategyDto> {
+    return this.strategies.update(user, id, body);
   }
 
   @Delete(':id')
@@ -104,8 +95,8 @@ export class StrategiesController {
   @ApiOperation({ summary: 'Delete a strategy with its validations, performance records, comments and executions (templates are unlinked)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async remove(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number): Promise<void> {
-    await this.strategies.delete(user, positive(id));
+  async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
+    await this.strategies.delete(user, id);
   }
 
   @Get(':id/validation_history')
@@ -113,8 +104,8 @@ export class StrategiesController {
   @ApiOperation({ summary: 'Validation runs of a strategy, newest first (at most 100)' })
   @ApiOkResponse({ type: [StrategyValidationDto] })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  validationHistory(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number): Promise<StrategyValidationDto[]> {
-    return this.strategies.validationHistory(user, positive(id));
+  validationHistory(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<StrategyValidationDto[]> {
+    return this.strategies.validationHistory(user, id);
   }
 
   @Get(':id/performance_history')
@@ -122,8 +113,8 @@ export class StrategiesController {
   @ApiOperation({ summary: 'Performance records of a strategy, newest first (at most 100)' })
   @ApiOkResponse({ type: [StrategyPerformanceDto] })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  performanceHistory(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number): Promise<StrategyPerformanceDto[]> {
-    return this.strategies.performanceHistory(user, positive(id));
+  performanceHistory(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<StrategyPerformanceDto[]> {
+    return this.strategies.performanceHistory(user, id);
   }
 
   @Post(':id/validate_strategy')
@@ -139,7 +130,7 @@ export class StrategiesController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Too many bot runs waiting' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable' })
-  validate(@CurrentUser() user: AuthUser, @Param('id', StrategyId) id: number, @Body() body: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
-    return this.strategies.validate(user, positive(id), body);
+  validate(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
+    return this.strategies.validate(user, id, body);
   }
 }

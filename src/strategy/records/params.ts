@@ -2,23 +2,14 @@
  * Path/query parsing and the small validators the record endpoints share. Ids are PostgreSQL `integer`s, so
  * anything that is not 1..2^31-1 is a 400 naming the field (never a 500 from the database).
  */
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ValidateBy, ValidationOptions } from 'class-validator';
-import { DomainError, ErrorCode } from '../../common/domain-error';
+import { DomainError } from '../../common/domain-error';
+import { invalid, positiveId } from '../../common/path-id';
+
+export { invalid, MAX_ID, PathId, positiveId } from '../../common/path-id';
 
 export const PAGE_SIZE = 50;
-export const MAX_ID = 2_147_483_647;
 export const MAX_INT = 2_147_483_647;
-
-export function invalid(field: string, message: string): DomainError {
-  return new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [message] });
-}
-
-/** A positive integer id from a path or query string, or a 400 naming `field`. */
-export function positiveId(raw: string | undefined, field: string): number {
-  if (raw === undefined || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > MAX_ID) throw invalid(field, `${field} must be a positive integer`);
-  return Number(raw);
-}
 
 /** The same for an optional query filter: absent or empty → undefined. */
 export function optionalId(raw: string | undefined, field: string): number | undefined {
@@ -89,14 +80,6 @@ export function decimalString(v: number | string | null | undefined): string | n
 }
 
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
-
-/**
- * `@PathId('id')`: the path parameter as a positive integer, or a 400 naming it. A custom decorator, not a
- * pipe on `@Param`, so it sees the raw text: the global ValidationPipe would already have turned "1e3" into 1000.
- */
-export const PathId = createParamDecorator((name: string, ctx: ExecutionContext): number =>
-  positiveId(ctx.switchToHttp().getRequest<{ params: Record<string, string | undefined> }>().params[name], name),
-);
 
 /** A real calendar date `YYYY-MM-DD` (2025-02-31 is not). */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
