@@ -7,7 +7,7 @@ import { isUniqueViolation, StrategiesRepository, type StrategyChanges, type Str
 import { canSee, visibleOr404 } from '../strategy-access';
 import { strategyJson, strategyListJson } from '../strategy.serializer';
 import { TemplatesRepository, type TemplateRow } from '../templates.repository';
-import { performanceJson, validationJson } from './crud.serializer';
+import { performanceJson, validationJson } from '../strategy.serializer';
 import { StrategyCrudRepository } from './strategy-crud.repository';
 import {
   CreateStrategyDto,

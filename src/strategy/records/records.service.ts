@@ -3,53 +3,11 @@ import type { AuthUser } from '../../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { StrategiesRepository } from '../strategies.repository';
+import { performanceJson, validationJson } from '../strategy.serializer';
 import { canSee } from '../strategy-access';
-import { decimalString, iso, noSuchStrategy, PAGE_SIZE } from './params';
+import { decimalString, noSuchStrategy, PAGE_SIZE } from './params';
 import { CreatePerformanceDto, PerformanceDto, PerformancePageDto, UpdatePerformanceDto, ValidationDto, ValidationPageDto } from './records.dto';
-import { NewPerformance, Owned, PerformanceRow, RecordsRepository, ValidationRow } from './records.repository';
-
-export function validationJson(v: ValidationRow): ValidationDto {
-  return {
-    id: v.id,
-    strategy: v.strategyId,
-    validation_type: v.validationType,
-    status: v.status,
-    score: v.score,
-    passed_checks: v.passedChecks,
-    failed_checks: v.failedChecks,
-    warnings: v.warnings,
-    recommendations: v.recommendations,
-    validator_version: v.validatorVersion,
-    validation_config: v.validationConfig,
-    execution_time: v.executionTime,
-    created_at: iso(v.createdAt)!,
-    completed_at: iso(v.completedAt),
-  };
-}
-
-export function performanceJson(p: PerformanceRow): PerformanceDto {
-  return {
-    id: p.id,
-    strategy: p.strategyId,
-    backtest_id: p.backtestId,
-    total_return: p.totalReturn,
-    annualized_return: p.annualizedReturn,
-    volatility: p.volatility,
-    sharpe_ratio: p.sharpeRatio,
-    max_drawdown: p.maxDrawdown,
-    profit_factor: p.profitFactor,
-    avg_trade_return: p.avgTradeReturn,
-    win_rate: p.winRate,
-    total_trades: p.totalTrades,
-    winning_trades: p.winningTrades,
-    losing_trades: p.losingTrades,
-    start_date: p.startDate,
-    end_date: p.endDate,
-    initial_capital: p.initialCapital,
-    final_capital: p.finalCapital,
-    created_at: iso(p.createdAt)!,
-  };
-}
+import { NewPerformance, Owned, RecordsRepository } from './records.repository';
 
 /**
  * Django's `StrategyValidationViewSet` (read-only) and `StrategyPerformanceViewSet`: records of the
