@@ -53,6 +53,8 @@ export interface BotsConfig {
   timeoutMs: number;
   memoryMb: number;
   maxConcurrent: number;
+  /** Idle bot processes kept ready (each is used for exactly one run). */
+  warmProcesses: number;
   queueMax: number;
   outputCapBytes: number;
 }
@@ -270,6 +272,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       timeoutMs: vars.BOT_TIMEOUT_MS ?? 60000,
       memoryMb: vars.BOT_MEMORY_MB ?? 256,
       maxConcurrent: vars.BOT_MAX_CONCURRENT ?? 2,
+      warmProcesses: vars.BOT_WARM_PROCESSES ?? 1,
       queueMax: vars.BOT_QUEUE_MAX ?? 50,
       outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
     },

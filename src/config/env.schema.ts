@@ -238,6 +238,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
   BOT_MAX_CONCURRENT?: number;
 
+  /** Bot processes started ahead of time, idle until a run takes one (hides the ~40 ms process start). 0 = off. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(8)
+  BOT_WARM_PROCESSES?: number;
+
   /** Runs allowed to wait in the queue before new ones are refused with 429. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(10000)
   BOT_QUEUE_MAX?: number;

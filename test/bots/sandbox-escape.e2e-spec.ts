@@ -74,7 +74,15 @@ describe('sandbox escape attempts', () => {
     const outcome = await sandbox.run({ code: SMA_CROSS_BOT, bars });
     expect(outcome.ok).toBe(true);
     if (outcome.ok) expect(outcome.result.metrics.num_trades).toBeGreaterThan(0);
-    expect(sandbox.stats).toEqual({ running: 0, waiting: 0 });
+    expect(sandbox.stats).toEqual({ running: 0, waiting: 0, warm: 1 });
+  });
+
+  it('every process serves one run: what a bot leaves behind is gone in the next run', async () => {
+    const first = await sandbox.run({ code: inInit(`Object.prototype.leaked = 'yes'; globalThis.leftover = 42;`), bars });
+    expect(first.ok).toBe(true);
+    const second = await sandbox.run({ code: inInit(`ctx.log(String(({}).leaked) + ' ' + typeof globalThis.leftover);`), bars });
+    expect(second.ok && second.result.logs[0]).toBe('undefined undefined');
+    expect(sandbox.stats.warm).toBe(1);
   });
 });
 

@@ -36,6 +36,8 @@ const STDERR_TAIL_BYTES = 16 * 1024;
 export class SandboxRunner implements OnModuleDestroy {
   private readonly queue: RunQueue;
   private readonly children = new Set<ChildProcess>();
+  private readonly spares: ChildProcess[] = [];
+  private destroyed = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -44,8 +46,8 @@ export class SandboxRunner implements OnModuleDestroy {
     this.queue = new RunQueue(config.bots.maxConcurrent, config.bots.queueMax);
   }
 
-  get stats(): { running: number; waiting: number } {
-    return { running: this.queue.running, waiting: this.queue.waiting };
+  get stats(): { running: number; waiting: number; warm: number } {
+    return { running: this.queue.running, waiting: this.queue.waiting, warm: this.spares.length };
   }
 
   async run(job: SandboxJob, hooks: SandboxHooks = {}): Promise<SandboxOutcome> {
@@ -75,24 +77,60 @@ export class SandboxRunner implements OnModuleDestroy {
     }
   }
 
+  /** A fresh bot process: forked now, or a warm one forked earlier and never used. */
+  private takeChild(bundle: string): ChildProcess {
+    let child: ChildProcess | undefined;
+    while (!child && this.spares.length > 0) {
+      const spare = this.spares.shift()!;
+      if (spare.exitCode === null && spare.signalCode === null && spare.connected) child = spare;
+    }
+    child ??= this.forkChild(bundle);
+    this.refillSpares(bundle);
+    return child;
+  }
+
+  private refillSpares(bundle: string): void {
+    while (!this.destroyed && this.spares.length < this.config.bots.warmProcesses) {
+      const spare = this.forkChild(bundle);
+      spare.once('exit', () => {
+        const i = this.spares.indexOf(spare);
+        if (i >= 0) this.spares.splice(i, 1);
+        this.children.delete(spare);
+      });
+      this.spares.push(spare);
+    }
+  }
+
+  private forkChild(bundle: string): ChildProcess {
+    const { memoryMb } = this.config.bots;
+    const child = fork(bundle, [], {
+      env: {},
+      cwd: dirname(bundle),
+      execArgv: [
+        '--experimental-permission',
+        `--allow-fs-read=${bundle}`,
+        '--disallow-code-generation-from-strings',
+        `--max-old-space-size=${memoryMb}`,
+        `--max-semi-space-size=${Math.max(1, Math.min(16, Math.floor(memoryMb / 16)))}`,
+        '--disable-warning=ExperimentalWarning',
+        '--stack-size=984',
+      ],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    child.on('error', () => undefined); // a failed send or spawn still ends in 'exit'
+    this.children.add(child);
+    return child;
+  }
+
   private runInChild(bundle: string, job: SandboxJob): Promise<BotRunOutcome> {
     const { timeoutMs, memoryMb, outputCapBytes } = this.config.bots;
     return new Promise((resolve) => {
-      const child = fork(bundle, [], {
-        env: {},
-        cwd: dirname(bundle),
-        execArgv: [
-          '--experimental-permission',
-          `--allow-fs-read=${bundle}`,
-          '--disallow-code-generation-from-strings',
-          `--max-old-space-size=${memoryMb}`,
-          `--max-semi-space-size=${Math.max(1, Math.min(16, Math.floor(memoryMb / 16)))}`,
-          '--disable-warning=ExperimentalWarning',
-          '--stack-size=984',
-        ],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        serialization: 'json',
-      });
+      const child = this.takeChild(bundle);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve({ ok: false, errorType: 'unknown', message: 'the sandbox process could not start', logs: [] });
+        return;
+      }
       this.children.add(child);
       let settled = false;
       let stopReason: 'timeout' | 'output' | null = null;
@@ -122,7 +160,6 @@ export class SandboxRunner implements OnModuleDestroy {
         if (reply?.type === 'done') finish({ ok: true, result: reply.result });
         else if (reply?.type === 'failed') finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] });
       });
-      child.on('error', () => undefined); // a failed send or spawn still ends in 'exit'
       child.on('exit', (code, signal) => finish(exitOutcome(stopReason, code, signal, stderrTail, { timeoutMs, memoryMb, outputCapBytes })));
       const request: RunRequest = { type: 'run', code: job.code, bars: job.bars, options: job.options, params: job.params, outputCapBytes };
       child.send(request, () => undefined); // if the process already died, 'exit' reports why
@@ -130,8 +167,10 @@ export class SandboxRunner implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.destroyed = true;
     for (const child of this.children) child.kill('SIGKILL');
     this.children.clear();
+    this.spares.length = 0;
   }
 }
 
