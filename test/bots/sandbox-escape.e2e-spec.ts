@@ -122,6 +122,7 @@ describe('sandbox limits and queue', () => {
       expect(outcome.result.logs[0]).toMatch(/^undefined /);
       expect(JSON.stringify(outcome)).not.toContain('canary-secret-value');
       expect(outcome.result.logs[0]).not.toMatch(/\b(require|process|Buffer|fetch|setTimeout)\b/);
+      sandbox.onModuleDestroy();
     } finally {
       delete process.env.SANDBOX_CANARY;
     }

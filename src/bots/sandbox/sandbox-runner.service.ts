@@ -84,6 +84,10 @@ export class SandboxRunner implements OnModuleDestroy {
       const spare = this.spares.shift()!;
       if (spare.exitCode === null && spare.signalCode === null && spare.connected) child = spare;
     }
+    if (child) {
+      child.ref();
+      child.channel?.ref();
+    }
     child ??= this.forkChild(bundle);
     this.refillSpares(bundle);
     return child;
@@ -92,6 +96,9 @@ export class SandboxRunner implements OnModuleDestroy {
   private refillSpares(bundle: string): void {
     while (!this.destroyed && this.spares.length < this.config.bots.warmProcesses) {
       const spare = this.forkChild(bundle);
+      // An idle spare must never keep the server process alive; it is ref'ed again when a run takes it.
+      spare.unref();
+      spare.channel?.unref();
       spare.once('exit', () => {
         const i = this.spares.indexOf(spare);
         if (i >= 0) this.spares.splice(i, 1);
@@ -160,7 +167,8 @@ export class SandboxRunner implements OnModuleDestroy {
         if (reply?.type === 'done') finish({ ok: true, result: reply.result });
         else if (reply?.type === 'failed') finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] });
       });
-      child.on('exit', (code, signal) => finish(exitOutcome(stopReason, code, signal, stderrTail, { timeoutMs, memoryMb, outputCapBytes })));
+      // 'close', not 'exit': 'exit' can come before the last IPC message and the end of stderr are read.
+      child.on('close', (code, signal) => finish(exitOutcome(stopReason, code, signal, stderrTail, { timeoutMs, memoryMb, outputCapBytes })));
       const request: RunRequest = { type: 'run', code: job.code, bars: job.bars, options: job.options, params: job.params, outputCapBytes };
       child.send(request, () => undefined); // if the process already died, 'exit' reports why
     });
