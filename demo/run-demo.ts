@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { FakeGemini } from '../test/fakes/fake-gemini';
+import { demoAnswer } from './demo-answers';
 
 const PORT = process.env.PORT ?? '8000';
 const ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const fake = new FakeGemini({ streamChunkDelayMs: 150 });
   for (const k of keys) fake.addKey({ key: secret(k.id), id: k.id, project: k.project, rpm: k.rpm, rpd: 200 });
   fake.script(secret('beta_2'), 'leaked');
+  fake.respondWith(demoAnswer);
   const fakeUrl = await fake.start(Number(process.env.FAKE_GEMINI_PORT ?? 0));
 
   const env: NodeJS.ProcessEnv = {
@@ -48,6 +50,10 @@ AlgoAgent demo — fake Gemini at ${fakeUrl}, service at ${base}
   Watch rotation: run the generate line ~10 times in a row; alpha's 5 RPM fills, calls move to beta,
   beta_2 gets disabled as leaked, and after ~8 calls in a minute you get 429 with Retry-After.
   Metrics:      curl -s ${base}/metrics | grep gemini_
+  Bots:         register (POST /api/auth/register/), Authorize with the access token, then try
+                POST /api/ai-developer/runs, /api/strategies/api/validate_strategy_with_ai/ or
+                generate_executable_code/ — the fake answers a canned strategy and a working SMA-cross bot,
+                tested on synthetic market data.
 Ctrl-C stops both.
 `);
   const stop = () => {

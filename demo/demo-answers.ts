@@ -1,0 +1,43 @@
+/**
+ * What the demo's fake Gemini answers besides its echo, so the bot and strategy endpoints can be tried by
+ * hand: a canonical strategy for structured-JSON requests (AI validation) and a working SMA-cross bot for
+ * bot generation and fix prompts. Everything else is echoed.
+ */
+import type { FakeRequest } from '../test/fakes/fake-gemini';
+
+const SMA_CROSS_BOT = `module.exports = {
+  name: 'SMA cross (demo)',
+  params: { fast: 10, slow: 30 },
+  onBar(bar, ctx) {
+    const fast = ctx.indicators.sma({ period: ctx.params.fast });
+    const slow = ctx.indicators.sma({ period: ctx.params.slow });
+    const fastBefore = ctx.indicators.sma({ period: ctx.params.fast, ago: 1 });
+    const slowBefore = ctx.indicators.sma({ period: ctx.params.slow, ago: 1 });
+    if (fast === null || slow === null || fastBefore === null || slowBefore === null) return;
+    if (fastBefore <= slowBefore && fast > slow && ctx.position.qty === 0) ctx.buy();
+    else if (fastBefore >= slowBefore && fast < slow && ctx.position.qty > 0) ctx.close();
+  },
+};`;
+
+const CANONICAL_ANSWER = {
+  is_strategy: true,
+  title: 'SMA Crossover (demo)',
+  description: 'Buy when the 10-day SMA crosses above the 30-day SMA; sell on the cross back. (A canned demo answer.)',
+  classification: { type: 'trend_following', risk_tier: 'medium', primary_instruments: ['AAPL'] },
+  entry_rules: [{ id: 'entry_1', description: 'Buy when SMA 10 crosses above SMA 30', condition: 'sma_10 > sma_30' }],
+  exit_rules: [{ id: 'exit_1', description: 'Sell when SMA 10 crosses below SMA 30', condition: 'sma_10 < sma_30' }],
+  risk_management: { stop_loss: '5% below entry', take_profit: null, position_sizing: 'all-in' },
+  indicators: [
+    { name: 'SMA', params: 'period=10' },
+    { name: 'SMA', params: 'period=30' },
+  ],
+  metadata: { timeframe: '1d', expected_return: 10, max_drawdown: 15 },
+  confidence: 'medium',
+  warnings: ['Demo answer: the fake Gemini returns the same strategy for any text'],
+};
+
+export function demoAnswer(req: FakeRequest): string | undefined {
+  if (req.generationConfig?.responseMimeType === 'application/json') return JSON.stringify(CANONICAL_ANSWER);
+  if (JSON.stringify(req.systemInstruction ?? '').includes('BOT SDK CONTRACT')) return `\`\`\`javascript\n${SMA_CROSS_BOT}\n\`\`\``;
+  return undefined;
+}
