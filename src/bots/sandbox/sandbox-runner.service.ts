@@ -95,7 +95,7 @@ export class SandboxRunner implements OnModuleDestroy {
 
   private refillSpares(bundle: string): void {
     while (!this.destroyed && this.spares.length < this.config.bots.warmProcesses) {
-      const spare = this.forkChild(bundle);
+      const spare = this.forkChild(bundle, true);
       // An idle spare must never keep the server process alive; it is ref'ed again when a run takes it.
       spare.unref();
       spare.channel?.unref();
@@ -108,9 +108,9 @@ export class SandboxRunner implements OnModuleDestroy {
     }
   }
 
-  private forkChild(bundle: string): ChildProcess {
+  private forkChild(bundle: string, warmUp = false): ChildProcess {
     const { memoryMb } = this.config.bots;
-    const child = fork(bundle, [], {
+    const child = fork(bundle, warmUp ? ['--warm-up'] : [], {
       env: {},
       cwd: dirname(bundle),
       execArgv: [
