@@ -425,3 +425,52 @@ export const strategyExecutions = pgTable(
   },
   (t) => [index('strategy_executions_strategy_idx').on(t.strategyId, t.createdAt)],
 );
+
+/**
+ * The verification state of each strategy's bot (Django's `BotPerformance`, one row per strategy), written by
+ * `/api/strategies/bot-performance/verify_bot/`. status: untested | testing | verified | failed; the figures
+ * are those of the last test run (null when it failed).
+ */
+export const botPerformance = pgTable(
+  'bot_performance',
+  {
+    strategyId: integer('strategy_id').primaryKey(),
+    isVerified: boolean('is_verified').notNull().default(false),
+    status: varchar('status', { length: 20 }).notNull().default('untested'),
+    totalReturn: numeric('total_return', { precision: 15, scale: 6 }),
+    winRate: numeric('win_rate', { precision: 5, scale: 2 }),
+    sharpeRatio: numeric('sharpe_ratio', { precision: 15, scale: 6 }),
+    maxDrawdown: numeric('max_drawdown', { precision: 15, scale: 6 }),
+    totalTrades: integer('total_trades').notNull().default(0),
+    symbol: varchar('symbol', { length: 20 }).notNull().default('AAPL'),
+    timeframe: varchar('timeframe', { length: 10 }).notNull().default('1d'),
+    initialBalance: numeric('initial_balance', { precision: 20, scale: 2 }).notNull().default('10000'),
+    commission: numeric('commission', { precision: 10, scale: 6 }).notNull().default('0.002'),
+    verificationNotes: text('verification_notes').notNull().default(''),
+    lastTestedAt: timestamp('last_tested_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('bot_performance_verified_idx').on(t.isVerified, t.totalReturn)],
+);
+
+/** Every verification run of a strategy's bot (Django's `BotTestRun`), for `{id}/test_history/`. */
+export const botTestRuns = pgTable(
+  'bot_test_runs',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    symbol: varchar('symbol', { length: 20 }).notNull(),
+    timeframe: varchar('timeframe', { length: 10 }).notNull(),
+    period: varchar('period', { length: 10 }).notNull(),
+    initialBalance: numeric('initial_balance', { precision: 20, scale: 2 }).notNull(),
+    commission: numeric('commission', { precision: 10, scale: 6 }).notNull(),
+    success: boolean('success').notNull(),
+    errorType: varchar('error_type', { length: 32 }),
+    errorMessage: text('error_message'),
+    metrics: jsonb('metrics').$type<Record<string, number>>(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('bot_test_runs_strategy_idx').on(t.strategyId, t.startedAt)],
+);

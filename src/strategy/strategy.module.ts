@@ -3,6 +3,7 @@ import { StrategyAiModule } from './ai/strategy-ai.module';
 import { StrategyCrudModule } from './crud/strategy-crud.module';
 import { StrategyBotsModule } from './bots/strategy-bots.module';
 import { StrategyCoreModule } from './strategy-core.module';
+import { BotPerformanceModule } from './performance/bot-performance.module';
 import { StrategyRecordsModule } from './records/strategy-records.module';
 
 /**
@@ -11,6 +12,6 @@ import { StrategyRecordsModule } from './records/strategy-records.module';
  * Route order matters: static actions (`available_indicators/`, `generate_with_ai/`) are registered before `:id`.
  */
 @Module({
-  imports: [StrategyCoreModule, StrategyBotsModule, StrategyAiModule, StrategyRecordsModule, StrategyCrudModule],
+  imports: [StrategyCoreModule, StrategyBotsModule, StrategyAiModule, StrategyRecordsModule, BotPerformanceModule, StrategyCrudModule],
 })
 export class StrategyModule {}

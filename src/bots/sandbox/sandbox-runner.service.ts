@@ -4,7 +4,7 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { dirname } from 'node:path';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Bar, EngineOptions } from '../../backtest/engine/types';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
@@ -33,7 +33,7 @@ export type SandboxOutcome = BotRunOutcome & { durationMs: number };
 const STDERR_TAIL_BYTES = 16 * 1024;
 
 @Injectable()
-export class SandboxRunner implements OnModuleDestroy {
+export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
   private readonly queue: RunQueue;
   private readonly children = new Set<ChildProcess>();
   private readonly spares: ChildProcess[] = [];
@@ -44,6 +44,11 @@ export class SandboxRunner implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.queue = new RunQueue(config.bots.maxConcurrent, config.bots.queueMax);
+  }
+
+  /** Builds the sandbox bundle in the background at boot, so the first run does not wait for esbuild. */
+  onModuleInit(): void {
+    sandboxBundlePath().catch((error) => new Logger('Sandbox').error({ err: error }, 'could not build the bot sandbox bundle; bot runs will retry'));
   }
 
   get stats(): { running: number; waiting: number; warm: number } {

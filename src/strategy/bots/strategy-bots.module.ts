@@ -13,6 +13,6 @@ import { StrategyCodegenController } from './strategy-codegen.controller';
   imports: [StrategyCoreModule, BotsModule, ErrorFixerModule, MarketDataModule],
   controllers: [StrategyBotsController, StrategyCodegenController],
   providers: [StrategyBotsService, StrategyBotPipeline],
-  exports: [StrategyBotPipeline],
+  exports: [StrategyBotPipeline, StrategyBotsService],
 })
 export class StrategyBotsModule {}

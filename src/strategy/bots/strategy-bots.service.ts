@@ -108,7 +108,7 @@ export class StrategyBotsService {
   }
 
   /** The code to run for a strategy: its generated bot, or its own code when that is a bot module. */
-  private async codeOf(strategy: StrategyRow): Promise<string> {
+  async codeOf(strategy: StrategyRow): Promise<string> {
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
     if (bot) return bot.code;
     if (/module\.exports|exports\.onBar/.test(strategy.strategyCode)) return strategy.strategyCode;

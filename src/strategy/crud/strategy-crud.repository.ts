@@ -4,6 +4,8 @@ import { Database } from '../../database/database.module';
 import type { Db } from '../../database/database';
 import {
   chatSessions,
+  botPerformance,
+  botTestRuns,
   latestBacktestResults,
   strategies,
   strategyComments,
@@ -103,6 +105,8 @@ export class StrategyCrudRepository {
       await tx.delete(strategyTagLinks).where(eq(strategyTagLinks.strategyId, id));
       await tx.delete(latestBacktestResults).where(eq(latestBacktestResults.strategyId, id));
       await tx.delete(strategyExecutions).where(eq(strategyExecutions.strategyId, id));
+      await tx.delete(botPerformance).where(eq(botPerformance.strategyId, id));
+      await tx.delete(botTestRuns).where(eq(botTestRuns.strategyId, id));
       await tx.delete(strategies).where(eq(strategies.id, id));
     });
   }

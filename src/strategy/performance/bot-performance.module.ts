@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { BotsModule } from '../../bots/bots.module';
+import { ErrorFixerModule } from '../../error-fixer/error-fixer.module';
+import { Clock, SystemClock } from '../../key-rotation/core/clock';
+import { MarketDataModule } from '../../market-data/market-data.module';
+import { StrategyBotsModule } from '../bots/strategy-bots.module';
+import { StrategyCoreModule } from '../strategy-core.module';
+import { BotPerformanceController } from './bot-performance.controller';
+import { BotPerformanceRepository } from './bot-performance.repository';
+import { BotPerformanceService } from './bot-performance.service';
+import { BotTestRunner } from './bot-test-runner';
+
+/** `/api/strategies/bot-performance/`: bot verification (Django's BotPerformanceViewSet). */
+@Module({
+  imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, ErrorFixerModule, MarketDataModule],
+  controllers: [BotPerformanceController],
+  providers: [{ provide: Clock, useClass: SystemClock }, BotPerformanceRepository, BotPerformanceService, BotTestRunner],
+})
+export class BotPerformanceModule {}
