@@ -4,20 +4,7 @@
  * bot generation and fix prompts. Everything else is echoed.
  */
 import type { FakeRequest } from '../test/fakes/fake-gemini';
-
-const SMA_CROSS_BOT = `module.exports = {
-  name: 'SMA cross (demo)',
-  params: { fast: 10, slow: 30 },
-  onBar(bar, ctx) {
-    const fast = ctx.indicators.sma({ period: ctx.params.fast });
-    const slow = ctx.indicators.sma({ period: ctx.params.slow });
-    const fastBefore = ctx.indicators.sma({ period: ctx.params.fast, ago: 1 });
-    const slowBefore = ctx.indicators.sma({ period: ctx.params.slow, ago: 1 });
-    if (fast === null || slow === null || fastBefore === null || slowBefore === null) return;
-    if (fastBefore <= slowBefore && fast > slow && ctx.position.qty === 0) ctx.buy();
-    else if (fastBefore >= slowBefore && fast < slow && ctx.position.qty > 0) ctx.close();
-  },
-};`;
+import { SMA_CROSS_BOT } from '../test/bots/bot-fixtures';
 
 const CANONICAL_ANSWER = {
   is_strategy: true,
