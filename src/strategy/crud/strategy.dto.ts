@@ -3,7 +3,7 @@
  * actions of `/api/strategies/api/` (StrategyAPIViewSet). Field names stay snake_case as the frontend sends
  * and reads them; decimals travel as strings (DRF's DecimalField) and are accepted as numbers or strings.
  */
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -216,47 +216,21 @@ export class ValidateStrategyBodyDto {
   config?: StrategyValidationConfigDto;
 }
 
-/** `create_strategy/` body (Django's StrategyCreateRequestSerializer). */
-export class CreateStrategyRequestDto {
-  @ApiProperty({ example: 'SMA crossover', maxLength: MAX_NAME })
-  @IsString() @IsNotEmpty() @MaxLength(MAX_NAME)
-  name!: string;
-
-  @ApiProperty({ example: "module.exports = { name: 'SMA cross', onBar(bar, ctx) { /* … */ } };", description: `At most ${MAX_CODE_BYTES / 1024} KB` })
-  @IsString() @IsNotEmpty() @MaxBytes(MAX_CODE_BYTES)
-  strategy_code!: string;
-
-  @ApiPropertyOptional({ example: 'Buys when the 5-day SMA crosses above the 20-day SMA', maxLength: MAX_DESCRIPTION })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_DESCRIPTION)
-  description?: string;
-
+/** `create_strategy/` body (Django's StrategyCreateRequestSerializer): the strategy fields, `template_id`, `skip_template_creation`. */
+export class CreateStrategyRequestDto extends PickType(CreateStrategyDto, [
+  'name',
+  'strategy_code',
+  'description',
+  'parameters',
+  'tags',
+  'timeframe',
+  'risk_level',
+  'expected_return',
+  'max_drawdown',
+] as const) {
   @ApiPropertyOptional({ type: Number, nullable: true, example: 3, description: 'A template you own (or a system template); its category is used for the auto-created template' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   template_id?: number | null;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { fast: 5, slow: 20 } })
-  @OptionalNotNull() @IsObject() @JsonMaxBytes(MAX_PARAMETERS_BYTES)
-  parameters?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ type: [String], example: ['momentum'], maxItems: MAX_TAGS })
-  @OptionalNotNull() @IsArray() @ArrayMaxSize(MAX_TAGS) @IsString({ each: true }) @MaxLength(MAX_TAG, { each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ example: '1d', maxLength: MAX_SHORT })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_SHORT)
-  timeframe?: string;
-
-  @ApiPropertyOptional({ example: 'medium', maxLength: MAX_SHORT })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_SHORT)
-  risk_level?: string;
-
-  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, example: 12.5 })
-  @IsOptional() @IsDecimalField(10, 4)
-  expected_return?: number | string | null;
-
-  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, example: '8.25' })
-  @IsOptional() @IsDecimalField(10, 4)
-  max_drawdown?: number | string | null;
 
   @ApiPropertyOptional({ example: false, default: false, description: 'Do not create the "Template: {name}" template' })
   @OptionalNotNull() @IsBoolean()
