@@ -16,7 +16,7 @@ import { AuthUser, CurrentUser, requireUserId } from '../auth/current-user.decor
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { sendSse } from '../gemini/sse';
-import { DEFAULT_MARKET_DATA_REQUEST, parseMarketDataRequest } from '../market-data/market-data.port';
+import { marketDataRequestOrDefaults } from '../market-data/market-data.port';
 import { CreateRunDto, DeveloperChatDto, DeveloperChatResponseDto, RunDto } from './ai-developer.dto';
 import { AiDeveloperService } from './ai-developer.service';
 import { RunEvent } from './run-events';
@@ -38,8 +38,7 @@ export class AiDeveloperController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateRunDto): Promise<RunDto> {
     const id = requireUserId(user);
-    const given = Object.fromEntries(Object.entries(body.test_config ?? {}).filter(([, v]) => v !== undefined));
-    const testConfig = parseMarketDataRequest({ ...DEFAULT_MARKET_DATA_REQUEST, ...given });
+    const testConfig = marketDataRequestOrDefaults(body.test_config);
     const run = await this.service.start({ ...user, id }, {
       description: body.description,
       strategyName: body.strategy_name,

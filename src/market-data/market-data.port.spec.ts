@@ -118,3 +118,12 @@ describe(parseMarketDataRequest.name, () => {
     expect(details.period[0].length).toBeLessThan(150);
   });
 });
+
+describe('marketDataRequestOrDefaults', () => {
+  it('keeps the defaults for absent or undefined fields and validates the rest', async () => {
+    const { marketDataRequestOrDefaults } = await import('./market-data.port');
+    expect(marketDataRequestOrDefaults(undefined)).toEqual({ symbol: 'AAPL', period: '1y', interval: '1d' });
+    expect(marketDataRequestOrDefaults({ symbol: 'msft', period: undefined, interval: undefined })).toEqual({ symbol: 'MSFT', period: '1y', interval: '1d' });
+    expect(() => marketDataRequestOrDefaults({ period: '9y' })).toThrow(/period/);
+  });
+});

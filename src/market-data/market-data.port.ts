@@ -115,6 +115,15 @@ function describe(value: unknown): string {
 }
 
 /**
+ * `parseMarketDataRequest` of `given` over the defaults (AAPL, 1y, 1d): fields that are absent or undefined
+ * (as in DTO instances) keep their default.
+ */
+export function marketDataRequestOrDefaults(given: { symbol?: unknown; period?: unknown; interval?: unknown } | undefined): MarketDataRequest {
+  const set = Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined));
+  return parseMarketDataRequest({ ...DEFAULT_MARKET_DATA_REQUEST, ...set });
+}
+
+/**
  * Validates an untrusted `{ symbol, period, interval }` (for instance the API's `test_config` merged over
  * `DEFAULT_MARKET_DATA_REQUEST`). Symbols are trimmed and upper-cased. Throws `validation_failed` whose
  * details map each bad field to its messages; an interval too fine for the period (Yahoo's limits: 1m ≤ 7

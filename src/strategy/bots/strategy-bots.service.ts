@@ -9,7 +9,7 @@ import { BotsRepository } from '../../bots/bots.repository';
 import { BotFiles } from '../../bots/bot-files';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService, metricsOf } from '../../error-fixer/error-fixer.service';
-import { DEFAULT_MARKET_DATA_REQUEST, MarketDataRequest, parseMarketDataRequest } from '../../market-data/market-data.port';
+import { DEFAULT_MARKET_DATA_REQUEST, marketDataRequestOrDefaults } from '../../market-data/market-data.port';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
 import { visibleOr404 } from '../strategy-access';
 import { canonicalDescription, parseCanonicalInput } from './canonical-input';
@@ -19,12 +19,6 @@ import { ExecuteDto, FixErrorsDto, GenerateCodeDto, GenerateExecutableDto, Gener
 type OnProgress = (p: Progress) => void;
 
 const METRIC_KEYS = ['return_pct', 'num_trades', 'win_rate', 'sharpe_ratio', 'max_drawdown'] as const;
-
-function testConfig(raw: { symbol?: string; period?: string; interval?: string } | undefined, defaults: MarketDataRequest = DEFAULT_MARKET_DATA_REQUEST): MarketDataRequest {
-  // DTO instances carry absent optional fields as undefined: those must not hide the defaults
-  const given = Object.fromEntries(Object.entries(raw ?? {}).filter(([, v]) => v !== undefined));
-  return parseMarketDataRequest({ ...defaults, ...given });
-}
 
 /** "Buy when RSI drops…" → "Buy When Rsi Drops" (first 6 words), for strategies generated without a name. */
 function nameFrom(description: string): string {
@@ -51,7 +45,7 @@ export class StrategyBotsService {
     const name = dto.name ?? nameFrom(dto.description);
     const autoFix = dto.auto_fix ?? true;
     const execute = (dto.execute_after_generation ?? false) || autoFix;
-    const result = await this.pipeline.run({ user, description: dto.description, name, maxAttempts: dto.max_fix_attempts ?? 3, autoFix, execute, testConfig: testConfig(dto.test_config), onProgress });
+    const result = await this.pipeline.run({ user, description: dto.description, name, maxAttempts: dto.max_fix_attempts ?? 3, autoFix, execute, testConfig: marketDataRequestOrDefaults(dto.test_config), onProgress });
     const status = result.loop === null ? 'generated' : result.loop.success ? 'executed' : 'failed';
     const { strategy, saved } = await this.strategies.transaction(async (tx) => {
       const saved = await this.pipeline.persist(tx, user.id, result);
@@ -82,7 +76,7 @@ export class StrategyBotsService {
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
     if (!bot) throw new DomainError(ErrorCode.ValidationFailed, 'Strategy has no generated bot to fix (file_path is empty); generate one first', { file_path: ['no generated bot'] });
     const maxAttempts = dto.max_attempts ?? 3;
-    const bars = await this.pipeline.bars(testConfig(dto.test_config));
+    const bars = await this.pipeline.bars(marketDataRequestOrDefaults(dto.test_config));
     const loop = await this.fixer.fixLoop(bot, {
       bars,
       maxAttempts,
@@ -119,7 +113,7 @@ export class StrategyBotsService {
   async execute(user: AuthUser, id: number, dto: ExecuteDto) {
     const strategy = await this.owned(user, id);
     const code = await this.codeOf(strategy);
-    const cfg = testConfig({ symbol: dto.test_symbol ?? 'GOOG', period: dto.period, interval: dto.interval });
+    const cfg = marketDataRequestOrDefaults({ symbol: dto.test_symbol ?? 'GOOG', period: dto.period, interval: dto.interval });
     const outcome = await this.pipeline.execute(code, cfg);
     const m = outcome.ok ? outcome.result.metrics : null;
     await this.strategies.recordExecution({
@@ -191,7 +185,7 @@ export class StrategyBotsService {
     const canonical = parseCanonicalInput(dto.canonical_json);
     const linked = await this.linkStrategy(user, dto.strategy_id);
     const name = dto.strategy_name ?? 'GeneratedStrategy';
-    const result = await this.pipeline.run({ user, description: canonicalDescription(canonical, name), name, maxAttempts, autoFix: true, execute: true, testConfig: testConfig(dto.test_config), onProgress });
+    const result = await this.pipeline.run({ user, description: canonicalDescription(canonical, name), name, maxAttempts, autoFix: true, execute: true, testConfig: marketDataRequestOrDefaults(dto.test_config), onProgress });
     return { canonical, linked, result };
   }
 
