@@ -4,17 +4,11 @@ import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
+import { pageNumber } from '../common/page';
 import { AiContextDto, AiContextPageDto, CreateAiContextDto, UpdateAiContextDto } from './ai-context.dto';
 import { AiContextsService } from './ai-contexts.service';
 
 const ContextId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'AI context ids are integers') });
-
-/** `?page=N` → N, or a 400 naming `page`. */
-export function pageNumber(raw: string | undefined): number {
-  if (raw === undefined) return 1;
-  if (!/^[1-9][0-9]{0,5}$/.test(raw)) throw new DomainError(ErrorCode.ValidationFailed, 'Validation failed', { page: ['page must be a positive integer'] });
-  return Number(raw);
-}
 
 /** Django's `AIContextViewSet` (`/api/auth/ai-contexts/`): your own saved assistant instructions. */
 @ApiTags('auth')

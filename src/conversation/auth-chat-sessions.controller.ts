@@ -5,10 +5,9 @@ import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthChatSessionBodyDto, AuthChatSessionDetailDto, AuthChatSessionDto, AuthChatSessionPageDto, EndSessionResponseDto } from './ai-context.dto';
-import { pageNumber } from './ai-contexts.controller';
 import { ChatSessionRow } from './chat-sessions.repository';
 import { ConversationService, PAGE_SIZE } from './conversation.service';
-import { pageOf } from '../common/page';
+import { pageNumber, pageOf } from '../common/page';
 
 const SessionId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are integers') });
 export const DEFAULT_SESSION_TITLE = 'New Strategy Session';

@@ -7,6 +7,7 @@ import { DomainError } from '../../common/domain-error';
 import { invalid, positiveId } from '../../common/path-id';
 
 export { invalid, MAX_ID, PathId, positiveId } from '../../common/path-id';
+export { pageNumber } from '../../common/page';
 
 export const PAGE_SIZE = 50;
 export const MAX_INT = 2_147_483_647;
@@ -14,13 +15,6 @@ export const MAX_INT = 2_147_483_647;
 /** The same for an optional query filter: absent or empty → undefined. */
 export function optionalId(raw: string | undefined, field: string): number | undefined {
   return raw === undefined || raw === '' ? undefined : positiveId(raw, field);
-}
-
-/** `?page=N` → N (default 1), or a 400 naming `page`. */
-export function pageNumber(raw: string | undefined): number {
-  if (raw === undefined) return 1;
-  if (!/^[1-9][0-9]{0,5}$/.test(raw)) throw invalid('page', 'page must be a positive integer');
-  return Number(raw);
 }
 
 /** django-filter's boolean values: true/false/1/0 (any case); absent or empty → undefined. */
