@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthUser, userKey } from '../../auth/current-user.decorator';
 import { BotsRepository } from '../../bots/bots.repository';
 import { BotFiles } from '../../bots/bot-files';
+import { looksLikeBot } from '../../bots/core/looks-like-bot';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService, metricsOf } from '../../error-fixer/error-fixer.service';
 import { DEFAULT_MARKET_DATA_REQUEST, marketDataRequestOrDefaults } from '../../market-data/market-data.port';
@@ -105,7 +106,7 @@ export class StrategyBotsService {
   async codeOf(strategy: StrategyRow): Promise<string> {
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
     if (bot) return bot.code;
-    if (/module\.exports|exports\.onBar/.test(strategy.strategyCode)) return strategy.strategyCode;
+    if (looksLikeBot(strategy.strategyCode)) return strategy.strategyCode;
     throw new DomainError(ErrorCode.ValidationFailed, 'Strategy has no runnable bot: generate one (generate_executable_code) first', { strategy_code: ['not a bot module'] });
   }
 

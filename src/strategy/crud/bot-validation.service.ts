@@ -6,7 +6,8 @@ import { DEFAULT_MARKET_DATA_REQUEST, MARKET_DATA, type MarketDataProvider } fro
 import { StrategiesRepository, type StrategyRow } from '../strategies.repository';
 import { StrategyCrudRepository, type ValidationRow } from './strategy-crud.repository';
 import type { ValidationType } from './strategy.dto';
-import { BotTest, cannotRun, judge, looksLikeBot, NOT_A_BOT, VALIDATOR_VERSION, type Verdict } from './validation-report';
+import { looksLikeBot } from '../../bots/core/looks-like-bot';
+import { BotTest, cannotRun, judge, NOT_A_BOT, VALIDATOR_VERSION, type Verdict } from './validation-report';
 
 export interface ValidationSettings {
   types: readonly ValidationType[];

@@ -1,6 +1,7 @@
 import type { BotTestOutcome } from '../../error-fixer/error-fixer.service';
 import { decimalText } from './strategy.dto';
-import { BotTest, cannotRun, judge, looksLikeBot, scoreOf } from './validation-report';
+import { looksLikeBot } from '../../bots/core/looks-like-bot';
+import { BotTest, cannotRun, judge, scoreOf } from './validation-report';
 
 const metrics = { return_pct: 3.5, num_trades: 4, win_rate: 50, sharpe_ratio: 0.9, max_drawdown: 2.25, execution_time: 0.01 };
 const passed = (numTrades = 4): BotTest => ({

@@ -15,7 +15,7 @@ export type NewBotTestRun = Omit<typeof botTestRuns.$inferInsert, 'id'>;
 /** Everything a finished verification writes (created_at stays, updated_at is `at`). */
 export type PerformanceResult = Omit<typeof botPerformance.$inferInsert, 'strategyId' | 'createdAt' | 'updatedAt'>;
 
-/** PostgreSQL regex for code that looks like a bot module (the test `StrategyBotsService.codeOf` makes). */
+/** A coarse SQL pre-filter for bot modules; `looksLikeBot` (src/bots/core) through `StrategyBotsService.codeOf` decides. */
 const BOT_MODULE_PATTERN = 'module\\.exports|exports\\.onBar';
 
 const named = { ...getTableColumns(botPerformance), strategyName: strategies.name };
