@@ -10,7 +10,8 @@ import { pageOf } from '../common/page';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
 export const CONTEXT_WINDOW = 20;
-export const PAGE_SIZE = 20;
+/** DRF's PAGE_SIZE in the Django settings (API_CONTRACT.md §4). */
+export const PAGE_SIZE = 50;
 
 const SYSTEM_PROMPT =
   'You are an expert trading strategy assistant. You help traders design, understand, test and improve ' +
