@@ -34,6 +34,8 @@ export class AppConfig {
     enabled: boolean;
     keysFile: string;
     stickyTtlMs: number;
+    /** How long a slot handed out with a 429's Retry-After waits for its caller; 0 = no slots. */
+    slotHoldMs: number;
     probeIntervalMs: number;
     cooldownBaseMs: number;
     cooldownCapMs: number;
@@ -250,6 +252,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       enabled: vars.ENABLE_KEY_ROTATION ?? true,
       keysFile: vars.KEYS_FILE ?? './keys.json',
       stickyTtlMs: (vars.STICKY_TTL_SECONDS ?? 3600) * 1000,
+      slotHoldMs: vars.RETRY_SLOT_HOLD_MS ?? 2000,
       probeIntervalMs: (vars.KEY_PROBE_INTERVAL_SECONDS ?? 600) * 1000,
       cooldownBaseMs,
       cooldownCapMs,

@@ -119,6 +119,9 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(604800)
   STICKY_TTL_SECONDS?: number;
 
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(60000)
+  RETRY_SLOT_HOLD_MS?: number;
+
   @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(86400)
   KEY_PROBE_INTERVAL_SECONDS?: number;
 

@@ -13,6 +13,7 @@ export interface RedisStateStoreOptions {
 type ScriptCommands = {
   ssReserve(...args: Array<string | number>): Promise<[number, string?, number?, number?]>;
   ssRelease(...args: Array<string | number>): Promise<number>;
+  ssClaimHold(key: string, id: string): Promise<number>;
   ssAdjustWindow(key: string, id: string, oldCost: number, newCost: number): Promise<number>;
   ssWindowUsage(...args: Array<string | number>): Promise<string[]>;
   ssIncrement(key: string, by: number, ttlMs: number): Promise<number>;
@@ -44,6 +45,7 @@ export class RedisStateStore extends StateStore {
     redis.on('error', () => undefined);
     redis.defineCommand('ssReserve', { lua: scripts.RESERVE });
     redis.defineCommand('ssRelease', { lua: scripts.RELEASE });
+    redis.defineCommand('ssClaimHold', { lua: scripts.CLAIM_HOLD, numberOfKeys: 1 });
     redis.defineCommand('ssAdjustWindow', { lua: scripts.ADJUST_WINDOW, numberOfKeys: 1 });
     redis.defineCommand('ssWindowUsage', { lua: scripts.WINDOW_USAGE });
     redis.defineCommand('ssIncrement', { lua: scripts.INCREMENT, numberOfKeys: 1 });
@@ -64,8 +66,10 @@ export class RedisStateStore extends StateStore {
     const blockers = req.blockers ?? [];
     const windows = req.windows ?? [];
     const counters = req.counters ?? [];
-    const keys = [...blockers, ...windows.map((w) => w.key), ...counters.map((c) => c.key)];
-    const args: Array<string | number> = [req.nowMs, req.id, blockers.length, windows.length, counters.length];
+    const keys = [...blockers, ...windows.map((w) => w.key), ...counters.map((c) => c.key), ...(req.holds ? [req.holds.key] : [])];
+    const at = Math.max(req.nowMs, req.atMs ?? req.nowMs);
+    const holdUntil = req.holds?.untilMs ?? -1;
+    const args: Array<string | number> = [req.nowMs, req.id, blockers.length, windows.length, counters.length, at, req.holds ? 1 : 0, holdUntil];
     for (const w of windows) args.push(w.limit, w.windowMs, Math.ceil(w.cost ?? 1));
     for (const c of counters) args.push(c.limit, c.amount, c.expireAtMs);
     const reply = await this.run(() => this.redis.ssReserve(keys.length, ...keys.map((k) => this.k(k)), ...args));
@@ -77,6 +81,10 @@ export class RedisStateStore extends StateStore {
       key: keys[(index as number) - 1],
       retryAfterMs: wait === undefined || wait < 0 ? null : wait,
     };
+  }
+
+  async claimHold(key: string, id: string): Promise<boolean> {
+    return (await this.run(() => this.redis.ssClaimHold(this.k(key), id))) === 1;
   }
 
   async release(req: ReleaseRequest): Promise<void> {
