@@ -5,6 +5,7 @@ import { MemoryStateStore } from '../src/state-store/memory-state-store';
 import { RedisStateStore } from '../src/state-store/redis-state-store';
 import { StateStore } from '../src/state-store/state-store';
 import { StateStoreUnavailableError } from '../src/state-store/state-store.errors';
+import { startRedisCluster } from './support/redis-cluster';
 import { freshRedisPrefix } from './support/services';
 
 /**
@@ -47,6 +48,31 @@ const stores: Factory[] = [
       };
     },
   },
+  {
+    name: 'redis cluster (3 local nodes)',
+    make: async () => {
+      const cluster = await startRedisCluster();
+      const open = async () => {
+        const s = new RedisStateStore({ clusterNodes: cluster.nodes, keyPrefix: 'contract:', commandTimeoutMs: 2000 });
+        await s.connect();
+        return s;
+      };
+      const store = await open();
+      const others: StateStore[] = [];
+      return {
+        store,
+        second: async () => {
+          const s = await open();
+          others.push(s);
+          return s;
+        },
+        cleanup: async () => {
+          await Promise.all(others.map((o) => o.close()));
+          await cluster.stop();
+        },
+      };
+    },
+  },
 ];
 
 describe.each(stores)('StateStore contract: $name', ({ make }) => {
@@ -54,7 +80,8 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
   let second: () => Promise<StateStore>;
   let cleanup: () => Promise<void>;
   let n = 0;
-  const key = (name: string) => `${name}:${++n}`;
+  // A hash tag per test key: on a Redis Cluster a script's keys must share a slot, as the app's keys do.
+  const key = (name: string) => `{${name}:${++n}}`;
 
   beforeAll(async () => {
     ({ store, second, cleanup } = await make());
@@ -203,7 +230,8 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
     });
 
     it('reports the usage of many windows in one call', async () => {
-      const [w1, w2] = [key('u1'), key('u2')];
+      const base = key('u');
+      const [w1, w2] = [`${base}:1`, `${base}:2`];
       const now = Date.now();
       await store.reserve({ id: 'a', nowMs: now, windows: [{ key: w1, limit: 100, windowMs: 60000, cost: 7 }, { key: w2, limit: 100, windowMs: 60000, cost: 2 }] });
       expect(await store.windowUsageMany([w1, w2, key('u3')], 60000, now)).toEqual([7, 2, 0]);
@@ -334,7 +362,7 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
 
     it('releases a slot whose caller did not come back in time, windows and counters both', async () => {
       const w = key('lapse');
-      const c = key('lapse-day');
+      const c = `${w}:day`;
       const holds = { key: `${w}:holds` };
       const base = Date.now();
       const counters = [{ key: c, limit: 100, amount: 1, expireAtMs: base + 3_600_000 }];
@@ -366,7 +394,7 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
   describe('concurrency', () => {
     it('never admits more than the limit when 200 reservations race from two clients', async () => {
       const w = key('race');
-      const c = key('race-day');
+      const c = `${w}:day`;
       const other = await second();
       const now = Date.now();
       const results = await Promise.all(

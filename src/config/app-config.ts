@@ -19,7 +19,14 @@ export class AppConfig {
   readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string };
   readonly log!: { level: LogLevel; pretty: boolean };
   readonly database!: { target: DatabaseTarget; schema: string };
-  readonly redis!: { url: string | null; keyPrefix: string; commandTimeoutMs: number; failOpen: boolean };
+  readonly redis!: {
+    url: string | null;
+    /** Redis Cluster seed nodes for the state store (REDIS_CLUSTER_NODES); null = a single Redis at `url`. */
+    clusterNodes: Array<{ host: string; port: number }> | null;
+    keyPrefix: string;
+    commandTimeoutMs: number;
+    failOpen: boolean;
+  };
   readonly gemini!: {
     baseUrl: string | null;
     defaultModel: string;
@@ -236,6 +243,12 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
     },
     redis: {
       url: vars.REDIS_URL ?? null,
+      clusterNodes: vars.REDIS_CLUSTER_NODES
+        ? vars.REDIS_CLUSTER_NODES.split(',').map((n) => {
+            const cut = n.lastIndexOf(':');
+            return { host: n.slice(0, cut), port: Number(n.slice(cut + 1)) };
+          })
+        : null,
       keyPrefix: vars.REDIS_KEY_PREFIX ?? 'algoagent:',
       commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
       failOpen: (vars.STATE_STORE_FAIL_MODE ?? 'open') === 'open',
