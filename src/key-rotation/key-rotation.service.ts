@@ -53,6 +53,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   private plans: { view: StateView | null; byShape: Map<string, SelectionPlan> } = { view: null, byShape: new Map() };
   private snapshotCache: { view: StateView; snapshots: Record<string, KeyRuntimeSnapshot> } | null = null;
   private fileProblem: string | null = null;
+  private lastPoolSummary = '';
 
   constructor(
     private readonly config: AppConfig,
@@ -114,7 +115,11 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const usable = this.pool.usableIds().length;
     const missing = keysConfig.keys.filter((k) => !secrets.has(k.keyId)).map((k) => k.keyId);
     if (missing.length) this.logger.warn(`keys without a secret (never selected): ${missing.join(', ')}`);
-    this.logger.log(`key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`);
+    // Once at boot and whenever the pool changes; the periodic secret refresh is otherwise silent.
+    const summary = `key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`;
+    if (summary !== this.lastPoolSummary) this.logger.log(summary);
+    else this.logger.debug(summary);
+    this.lastPoolSummary = summary;
     return { keys: keysConfig.keys.length, usable, warnings: file.warnings };
   }
 
@@ -141,6 +146,8 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     if (slots.length > 0) {
       const claimed = await this.claimHeldSlot(pool, ctx.userId, slots, pinned, now);
       if (claimed) return claimed;
+      // Back before their slot: a held slot would only stand in their own way now.
+      await this.state.giveBackSlots(ctx.userId, slots, now);
     }
     const plan = this.planFor(pool, view, ctx, now);
     const candidates = plan.candidates({

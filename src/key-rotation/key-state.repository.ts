@@ -156,6 +156,17 @@ export class KeyStateRepository {
     return claimed;
   }
 
+  /**
+   * The user came back before their slots were due: give those places back (they are served now if there
+   * is room, or handed a new slot like anyone else).
+   */
+  async giveBackSlots(userId: string, slots: HeldSlot[], now: number): Promise<void> {
+    for (const slot of slots) {
+      if (slot.untilMs > now && (await this.store.claimHold(K.pmHolds(slot.pm), slot.reservationId))) await this.refund(slot);
+    }
+    await this.store.delete(K.userSlots(userId));
+  }
+
   /** The request never reached Gemini: give its quota back. */
   refund(lease: Lease): Promise<void> {
     return this.store.release({
