@@ -7,8 +7,13 @@ import { createGeminiTestApp, GeminiTestApp } from './support/gemini-app';
  * to wait). Through HTTP, each client its own address (anonymous users), on both state stores.
  */
 function generate(t: GeminiTestApp, ip: string) {
-  return request(t.app.getHttpServer()).post('/api/ai/generate').set('X-Forwarded-For', ip).send({ prompt: `hello from ${ip}` });
+  return request(t.app.getHttpServer())
+    .post('/api/ai/generate')
+    .set('X-Forwarded-For', ip)
+    .send({ prompt: `hello from ${ip}` });
 }
+
+const HOLD = { RETRY_SLOT_HOLD_MS: '2000' };
 
 // Each test boots the whole app (PGlite, migrations): slow on a busy machine.
 jest.setTimeout(180_000);
@@ -18,7 +23,7 @@ describe.each(['memory', 'redis'] as const)('Retry-After from held slots (%s sto
   afterEach(async () => t.shutdown());
 
   it('tells each refused caller its own slot, keeps it for them, and they get in exactly then', async () => {
-    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 2 }], { store });
+    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 2 }], { store, env: HOLD });
     expect((await generate(t, '10.0.0.1')).status).toBe(200);
     t.clock.advance(10_000);
     expect((await generate(t, '10.0.0.2')).status).toBe(200);
@@ -39,7 +44,6 @@ describe.each(['memory', 'redis'] as const)('Retry-After from held slots (%s sto
     expect((await generate(t, '10.0.0.4')).status).toBe(200);
     expect(Object.values(t.fake.stats()).reduce((n, s) => n + s.rateLimited, 0)).toBe(0);
   });
-
 });
 
 describe('Retry-After from held slots: holds and the switch (memory store)', () => {
@@ -47,7 +51,7 @@ describe('Retry-After from held slots: holds and the switch (memory store)', () 
   let t: GeminiTestApp;
   afterEach(async () => t.shutdown());
 
-  it('with RETRY_SLOT_HOLD_MS=0 tells everyone the earliest window edge, as before', async () => {
+  it('with RETRY_SLOT_HOLD_MS=0 (the default) tells everyone the earliest window edge, as before', async () => {
     t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 2 }], { store, env: { RETRY_SLOT_HOLD_MS: '0' } });
     await generate(t, '10.0.0.1');
     t.clock.advance(10_000);
@@ -57,7 +61,7 @@ describe('Retry-After from held slots: holds and the switch (memory store)', () 
   });
 
   it('gives an unclaimed slot to others once its hold has passed; a caller back early gives theirs up', async () => {
-    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 1 }], { store });
+    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 1 }], { store, env: HOLD });
     await generate(t, '10.0.0.1');
     expect((await generate(t, '10.0.0.2')).headers['retry-after']).toBe('61');
     t.clock.advance(61_000);

@@ -268,7 +268,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       enabled: vars.ENABLE_KEY_ROTATION ?? true,
       keysFile: vars.KEYS_FILE ?? './keys.json',
       stickyTtlMs: (vars.STICKY_TTL_SECONDS ?? 3600) * 1000,
-      slotHoldMs: vars.RETRY_SLOT_HOLD_MS ?? 2000,
+      slotHoldMs: vars.RETRY_SLOT_HOLD_MS ?? 0,
       probeIntervalMs: (vars.KEY_PROBE_INTERVAL_SECONDS ?? 600) * 1000,
       cooldownBaseMs,
       cooldownCapMs,

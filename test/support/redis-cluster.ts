@@ -57,8 +57,24 @@ export async function startRedisCluster(): Promise<LocalRedisCluster> {
     for (const port of ports) {
       const child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir,
-          '--save', '', '--appendonly', 'no', '--logfile', join(dir, `${port}.log`)],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--logfile',
+          join(dir, `${port}.log`),
+        ],
         { stdio: 'ignore' },
       );
       children.push(child);
@@ -74,7 +90,10 @@ export async function startRedisCluster(): Promise<LocalRedisCluster> {
       throw new Error(`redis-cli --cluster create failed: ${e.message}`);
     });
     for (const port of ports) {
-      await waitFor(async () => String(await ask(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'), `node ${port} to join the cluster`);
+      await waitFor(
+        async () => String(await ask(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        `node ${port} to join the cluster`,
+      );
     }
     return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
   } catch (e) {

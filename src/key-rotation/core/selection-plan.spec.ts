@@ -96,7 +96,9 @@ function both(s: Scenario, strategy: RotationStrategy, allowCompatible: boolean,
     now: NOW,
     strategy,
   });
-  const got = [...plan.candidates({ pinnedKeyId: s.pinned, excludeKeyIds: s.tried, allowCompatible, roundRobinCursor: cursor, random: rng(7) })];
+  const got = [
+    ...plan.candidates({ pinnedKeyId: s.pinned, excludeKeyIds: s.tried, allowCompatible, roundRobinCursor: cursor, random: rng(7) }),
+  ];
   return { expected: expected.candidates, got, plan };
 }
 
@@ -131,7 +133,9 @@ describe(SelectionPlan.name, () => {
     const state = Object.fromEntries(keys.map((k) => [k.keyId, { hasSecret: true }]));
     const plan = new SelectionPlan({ keys, state, modelCompatibility: { [FLASH]: [PRO] }, request: { model: FLASH }, now: NOW });
     const call = (tried: string[]) =>
-      [...plan.candidates({ excludeKeyIds: new Set(tried), allowCompatible: true, roundRobinCursor: 0, random: Math.random })].map((c) => c.keyId);
+      [...plan.candidates({ excludeKeyIds: new Set(tried), allowCompatible: true, roundRobinCursor: 0, random: Math.random })].map(
+        (c) => c.keyId,
+      );
     expect(call([])).toEqual(['f1', 'f2']);
     expect(call(['f1'])).toEqual(['f2']);
     expect(call(['f1', 'f2'])).toEqual(['p1']);
@@ -140,9 +144,12 @@ describe(SelectionPlan.name, () => {
   it('moves a key whose project took a reservation behind the less loaded ones (least_loaded stays live)', () => {
     const keys = [key('a'), key('b'), key('c')];
     const usage = Object.fromEntries(keys.map((k) => [k.keyId, { rpmUsed: 0, tpmUsed: 0, rpdUsed: 0 }]));
-    const state = Object.fromEntries(keys.map((k) => [k.keyId, { hasSecret: true, usage: usage[k.keyId], limits: { rpm: 10, tpm: 250_000, rpd: 250 } }]));
+    const state = Object.fromEntries(
+      keys.map((k) => [k.keyId, { hasSecret: true, usage: usage[k.keyId], limits: { rpm: 10, tpm: 250_000, rpd: 250 } }]),
+    );
     const plan = new SelectionPlan({ keys, state, request: { model: FLASH }, now: NOW });
-    const first = () => plan.candidates({ excludeKeyIds: new Set(), allowCompatible: false, roundRobinCursor: 0, random: Math.random }).next().value!.keyId;
+    const first = () =>
+      plan.candidates({ excludeKeyIds: new Set(), allowCompatible: false, roundRobinCursor: 0, random: Math.random }).next().value!.keyId;
     const served: string[] = [];
     for (let i = 0; i < 6; i++) {
       const id = first();
@@ -165,7 +172,15 @@ describe(SelectionPlan.name, () => {
     const keys = [key('a'), key('b'), key('c')];
     const state = Object.fromEntries(keys.map((k) => [k.keyId, { hasSecret: true }]));
     const plan = new SelectionPlan({ keys, state, request: { model: FLASH }, now: NOW });
-    const got = [...plan.candidates({ pinnedKeyId: 'c', excludeKeyIds: new Set(['a']), allowCompatible: false, roundRobinCursor: 0, random: Math.random })];
+    const got = [
+      ...plan.candidates({
+        pinnedKeyId: 'c',
+        excludeKeyIds: new Set(['a']),
+        allowCompatible: false,
+        roundRobinCursor: 0,
+        random: Math.random,
+      }),
+    ];
     expect(got.map((c) => [c.keyId, c.pinned])).toEqual([
       ['c', true],
       ['b', false],

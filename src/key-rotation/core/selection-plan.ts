@@ -28,7 +28,11 @@ class ModelPlan {
   readonly coolingEnds: number[];
 
   constructor(input: PlanInput, models: readonly string[], rankOffset: number) {
-    const found = survey({ ...input, request: { ...input.request, userId: '', allowCompatible: false }, random: Math.random }, models, new Set());
+    const found = survey(
+      { ...input, request: { ...input.request, userId: '', allowCompatible: false }, random: Math.random },
+      models,
+      new Set(),
+    );
     found.ready.forEach((r) => (r.modelRank += rankOffset));
     this.candidateIds = new Set([...found.ready.map((r) => r.meta.keyId), ...found.cooling.map((c) => c.keyId)]);
     this.coolingEnds = found.cooling.map((c) => c.until);
@@ -96,7 +100,12 @@ export class SelectionPlan {
       plan = this.compatible;
     }
     const model = this.input.request.model;
-    const out = (r: Ready, pinned: boolean): SelectedCandidate => ({ keyId: r.meta.keyId, model: r.model, compatible: r.model !== model, pinned });
+    const out = (r: Ready, pinned: boolean): SelectedCandidate => ({
+      keyId: r.meta.keyId,
+      model: r.model,
+      compatible: r.model !== model,
+      pinned,
+    });
     const pin = call.pinnedKeyId ? plan.byKey.get(call.pinnedKeyId) : undefined;
     const pinnedId = pin && !call.excludeKeyIds.has(call.pinnedKeyId!) ? call.pinnedKeyId! : null;
     if (pinnedId) yield out(pin!.member.ready, true);
