@@ -50,7 +50,7 @@ export async function startRedisCluster(): Promise<LocalRedisCluster> {
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
