@@ -9,8 +9,8 @@
  * `upstream_unavailable`; 400 → `validation_failed`; a body the library cannot validate → `upstream_failed`.
  * Rows with a null open/high/low/close are dropped; a null volume becomes 0.
  */
-import { Logger } from '@nestjs/common';
 import type YahooFinance from 'yahoo-finance2';
+import { AppLogger } from '../logging/app-logger';
 import { Bar } from '../backtest/engine/types';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { DAY_MS, MarketData, MarketDataProvider, MarketDataRequest, PERIOD_DAYS } from './market-data.port';
@@ -70,7 +70,7 @@ function yahooDescription(body: string): string | null {
 
 export class YahooMarketDataProvider implements MarketDataProvider {
   readonly name = 'yahoo' as const;
-  private readonly logger = new Logger('YahooMarketData');
+  private readonly logger = new AppLogger('YahooMarketData');
   /** The library is loaded on first use: it is large, and most deployments never configure Yahoo. */
   private yf: Promise<InstanceType<typeof YahooFinance>> | null = null;
   private readonly now: () => number;
