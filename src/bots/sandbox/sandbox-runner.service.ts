@@ -228,6 +228,14 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
       child.stdout!.on('data', (chunk: Buffer) => count(chunk, false));
       child.stderr!.on('data', (chunk: Buffer) => count(chunk, true));
       child.on('message', (reply: RunReply) => {
+        // The process may already be exiting (no /proc figures): fall back on what it counted itself.
+        if (reply?.usage) {
+          const own = sample();
+          usage = {
+            peakRssMb: own.peakRssMb ?? Math.round((reply.usage.maxRssKb / 1024) * 10) / 10,
+            cpuMs: own.cpuMs ?? Math.round(reply.usage.cpuMicros / 100) / 10,
+          };
+        }
         if (reply?.type === 'done') finish({ ok: true, result: reply.result }, { code: 0, signal: null });
         else if (reply?.type === 'failed') finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] }, { code: 1, signal: null });
       });
