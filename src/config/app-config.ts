@@ -281,5 +281,5 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       maxBytes: vars.URL_FETCH_MAX_BYTES ?? 1024 * 1024,
       allowHosts: (vars.URL_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     },
-  }) as AppConfig;
+  });
 }

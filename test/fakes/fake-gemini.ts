@@ -244,7 +244,7 @@ export class FakeGemini {
     }
     if (route.endpoint === 'getModel') return this.send(res, entry, modelResource(model), 200);
 
-    const request = this.parseRequest(route.endpoint as FakeRequest['endpoint'], model, reg, body);
+    const request = this.parseRequest(route.endpoint, model, reg, body);
     entry.request = request;
     if (typeof behaviour === 'object' && 'status' in behaviour && !('streamErrorAfterChunks' in behaviour)) {
       return this.send(res, entry, serverErrorBody(behaviour.status));

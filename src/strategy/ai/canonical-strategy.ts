@@ -325,7 +325,7 @@ export function describeCanonical(json: unknown): string {
   );
   section(
     'Indicators:',
-    (Array.isArray(o.indicators) ? o.indicators : []).map((ind) => (isObject(ind) ? `- ${String(ind.name ?? '')}${paramsText(ind.params as CanonicalIndicator['params'])}` : `- ${String(ind)}`)),
+    (Array.isArray(o.indicators) ? o.indicators : []).map((ind) => (isObject(ind) ? `- ${String(ind.name ?? '')}${paramsText(ind.params)}` : `- ${String(ind)}`)),
   );
   const meta: Record<string, unknown> = isObject(o.metadata) ? o.metadata : {};
   if (meta.timeframe) lines.push('', `Timeframe: ${String(meta.timeframe)}`);

@@ -23,7 +23,7 @@ export function parseCanonicalInput(raw: unknown): Canonical {
   if (Buffer.byteLength(JSON.stringify(value)) > MAX_CANONICAL_BYTES) throw bad(`canonical_json is larger than ${MAX_CANONICAL_BYTES} bytes`);
   const c = value as Canonical;
   const problems: Record<string, string[]> = {};
-  const text = (k: string) => typeof c[k] === 'string' && (c[k] as string).trim() !== '';
+  const text = (k: string) => typeof c[k] === 'string' && (c[k]).trim() !== '';
   if (!text('title') && !text('description')) problems['canonical_json.title'] = ['a title or a description is required'];
   for (const k of ['entry_rules', 'exit_rules', 'indicators']) {
     if (c[k] !== undefined && !Array.isArray(c[k])) problems[`canonical_json.${k}`] = [`${k} must be an array`];
