@@ -31,7 +31,11 @@ export class LifecycleRepository {
   }
 
   async update(strategyId: number, changes: LifecycleChanges, tx: Db): Promise<LifecycleRow> {
-    const [row] = await tx.update(strategyLifecycles).set({ ...changes, updatedAt: new Date() }).where(eq(strategyLifecycles.strategyId, strategyId)).returning();
+    const [row] = await tx
+      .update(strategyLifecycles)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(strategyLifecycles.strategyId, strategyId))
+      .returning();
     return row;
   }
 
@@ -42,7 +46,12 @@ export class LifecycleRepository {
 
   /** Oldest first, at most `limit`. */
   async events(strategyId: number, limit: number): Promise<LifecycleEventRow[]> {
-    return this.db.select().from(strategyLifecycleEvents).where(eq(strategyLifecycleEvents.strategyId, strategyId)).orderBy(asc(strategyLifecycleEvents.id)).limit(limit);
+    return this.db
+      .select()
+      .from(strategyLifecycleEvents)
+      .where(eq(strategyLifecycleEvents.strategyId, strategyId))
+      .orderBy(asc(strategyLifecycleEvents.id))
+      .limit(limit);
   }
 
   async countTracked(): Promise<number> {
@@ -58,6 +67,6 @@ export class LifecycleRepository {
   }
 
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(tx as unknown as Db));
+    return this.db.transaction((tx) => work(tx));
   }
 }

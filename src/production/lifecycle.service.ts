@@ -68,13 +68,24 @@ export class LifecycleService {
     if (input.event) {
       const t = transition(from, input.event);
       if (!t.ok) {
-        throw input.refused?.(from, t.reason) ?? new DomainError(ErrorCode.Conflict, t.reason, { current_status: from, allowed_from: t.allowedFrom });
+        throw (
+          input.refused?.(from, t.reason) ??
+          new DomainError(ErrorCode.Conflict, t.reason, { current_status: from, allowed_from: t.allowedFrom })
+        );
       }
       to = t.to;
     }
     const updated = await this.repo.update(input.strategyId, { ...(input.changes ?? {}), status: to }, tx);
     await this.repo.addEvent(
-      { strategyId: input.strategyId, actorId: input.actor.id, actorName: input.actor.username, action: input.action, fromStatus: from, toStatus: to, detail: input.detail ?? {} },
+      {
+        strategyId: input.strategyId,
+        actorId: input.actor.id,
+        actorName: input.actor.username,
+        action: input.action,
+        fromStatus: from,
+        toStatus: to,
+        detail: input.detail ?? {},
+      },
       tx,
     );
     return updated;

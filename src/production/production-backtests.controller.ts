@@ -16,7 +16,14 @@ import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { PathId } from '../common/path-id';
 import { RunSandboxDto } from './production.dto';
-import { BACKTEST_CONFIG_EXAMPLE, BacktestRunResultDto, BacktestStatusDto, ConfigValidDto, ProductionHealthDto, SchemaInvalidDto } from './production-responses.dto';
+import {
+  BACKTEST_CONFIG_EXAMPLE,
+  BacktestRunResultDto,
+  BacktestStatusDto,
+  ConfigValidDto,
+  ProductionHealthDto,
+  SchemaInvalidDto,
+} from './production-responses.dto';
 import { ProductionBacktestsService } from './production-backtests.service';
 import { ProductionHealthService } from './production-health.service';
 import { ProductionValidationService } from './production-validation.service';

@@ -7,7 +7,16 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { invalid } from '../common/path-id';
 import { AppConfig } from '../config/app-config';
-import { DAY_MS, MARKET_DATA, MarketDataProvider, MarketDataRequest, parseMarketDataRequest, Period, PERIOD_DAYS, PERIODS } from '../market-data/market-data.port';
+import {
+  DAY_MS,
+  MARKET_DATA,
+  MarketDataProvider,
+  MarketDataRequest,
+  parseMarketDataRequest,
+  Period,
+  PERIOD_DAYS,
+  PERIODS,
+} from '../market-data/market-data.port';
 import { StrategyBotsService } from '../strategy/bots/strategy-bots.service';
 import { canSee } from '../strategy/strategy-access';
 import { iso } from '../strategy/records/params';
@@ -62,7 +71,9 @@ export class ProductionBacktestsService {
     const period = from === undefined ? '1y' : periodReaching(from, now);
     if (!period) throw invalid('start_date', `start_date must be within the last ${PERIOD_DAYS.max} days`);
     const symbols = [...new Set((dto.symbols ?? ['AAPL']).map((s) => s.trim().toUpperCase()))];
-    const markets: MarketDataRequest[] = symbols.map((symbol) => parseMarketDataRequest({ symbol, period, interval: dto.interval ?? '1d' }));
+    const markets: MarketDataRequest[] = symbols.map((symbol) =>
+      parseMarketDataRequest({ symbol, period, interval: dto.interval ?? '1d' }),
+    );
     const code = await this.strategyBots.codeOf(strategy);
     for (const m of markets) await this.marketData.getBars(m);
     const hash = codeHash(code);
@@ -72,8 +83,22 @@ export class ProductionBacktestsService {
       timeoutMs: timeoutS * 1000,
       memoryMb: dto.resource_limits?.memory ? memoryMb(dto.resource_limits.memory) : this.config.bots.memoryMb,
     };
-    const request = { symbols, period, interval: dto.interval ?? '1d', start_date: dto.start_date ?? null, end_date: dto.end_date ?? null, config: cfg.value };
-    const run = await this.runs.create({ kind: 'backtest', strategyId: strategy.id, userId: user.id, codeHash: hash, strategyVersion: version, request });
+    const request = {
+      symbols,
+      period,
+      interval: dto.interval ?? '1d',
+      start_date: dto.start_date ?? null,
+      end_date: dto.end_date ?? null,
+      config: cfg.value,
+    };
+    const run = await this.runs.create({
+      kind: 'backtest',
+      strategyId: strategy.id,
+      userId: user.id,
+      codeHash: hash,
+      strategyVersion: version,
+      request,
+    });
     return this.dispatcher.dispatch({
       kind: 'backtest',
       runId: run.id,
@@ -93,7 +118,7 @@ export class ProductionBacktestsService {
   async status(user: AuthUser, id: number) {
     const run = await this.runs.byId(id, 'backtest');
     if (!run || !canSee(user, run.userId)) throw new DomainError(ErrorCode.NotFound, 'Backtest not found', { id });
-    const result = (run.result ?? {}) as Record<string, unknown>;
+    const result = run.result ?? {};
     const lifecycle = await this.lifecycle.get(run.strategyId);
     const events = (await this.lifecycleRepo.events(run.strategyId, 500)).filter((e) => e.detail?.run_id === run.id);
     return {

@@ -15,7 +15,9 @@ const CHECK_TIMEOUT_MS = 2000;
 
 function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
+  );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -61,11 +63,19 @@ export class ProductionHealthService {
       return Number(n);
     });
     const components = {
-      state_manager: { available: tracked.ok, strategies_tracked: tracked.ok ? tracked.value : 0, ...(tracked.ok ? {} : { error: tracked.error }) },
+      state_manager: {
+        available: tracked.ok,
+        strategies_tracked: tracked.ok ? tracked.value : 0,
+        ...(tracked.ok ? {} : { error: tracked.error }),
+      },
       safe_tools: { available: true, workspace: this.config.bots.dir },
       output_validator: { available: true, strict_mode: true },
       sandbox_runner: await this.sandboxComponent(),
-      version_store: { available: versions.ok, versions: versions.ok ? versions.value : 0, ...(versions.ok ? {} : { error: versions.error }) },
+      version_store: {
+        available: versions.ok,
+        versions: versions.ok ? versions.value : 0,
+        ...(versions.ok ? {} : { error: versions.error }),
+      },
     };
     return report(components);
   }

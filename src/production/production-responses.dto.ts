@@ -28,13 +28,25 @@ export const BOT_CODE_EXAMPLE = `module.exports = {
 };
 `;
 
-export const BACKTEST_CONFIG_EXAMPLE = { initial_capital: 100000, commission: 0.001, slippage: 0.0005, position_size: 0.1, max_positions: 5 };
+export const BACKTEST_CONFIG_EXAMPLE = {
+  initial_capital: 100000,
+  commission: 0.001,
+  slippage: 0.0005,
+  position_size: 0.1,
+  max_positions: 5,
+};
 
 export class SchemaValidDto {
   @ApiProperty({ example: 'valid' }) status!: string;
   @ApiProperty({ example: 'Strategy schema is valid' }) message!: string;
   @ApiProperty({
-    example: { ...STRATEGY_DEFINITION_EXAMPLE, version: '1.0.0', position_sizing: {}, risk_limits: {}, created_at: '2026-12-01T09:00:00.000Z' },
+    example: {
+      ...STRATEGY_DEFINITION_EXAMPLE,
+      version: '1.0.0',
+      position_sizing: {},
+      risk_limits: {},
+      created_at: '2026-12-01T09:00:00.000Z',
+    },
   })
   validated_data!: Record<string, unknown>;
   @ApiProperty({ example: '2.0.0' }) schema_version!: string;
@@ -46,7 +58,12 @@ export class SchemaInvalidDto {
   @ApiProperty({ example: 'Strategy schema validation failed' }) message!: string;
   @ApiProperty({ example: [{ field: 'name', message: 'name must be letters, digits and underscores only', code: 'invalid_format' }] })
   errors!: unknown[];
-  @ApiProperty({ example: { name: ['name must be letters, digits and underscores only'], description: ['Invalid input: expected string, received undefined'] } })
+  @ApiProperty({
+    example: {
+      name: ['name must be letters, digits and underscores only'],
+      description: ['Invalid input: expected string, received undefined'],
+    },
+  })
   details!: Record<string, string[]>;
 }
 
@@ -56,7 +73,9 @@ export class CodeValidatedDto {
   @ApiProperty({ example: 'Code passed all safety checks' }) message!: string;
   @ApiProperty({ example: BOT_CODE_EXAMPLE, description: 'The code with line endings, trailing spaces and the final newline normalised' })
   formatted_code!: string;
-  @ApiProperty({ example: ['Size within limit', 'Syntax valid', 'No sandbox violations', 'Module contract (onBar) satisfied', 'AST analysis passed'] })
+  @ApiProperty({
+    example: ['Size within limit', 'Syntax valid', 'No sandbox violations', 'Module contract (onBar) satisfied', 'AST analysis passed'],
+  })
   checks_passed!: string[];
 }
 
@@ -77,12 +96,20 @@ export class ConfigValidDto {
   @ApiProperty({ example: 'Backtest configuration is valid' }) message!: string;
   @ApiProperty({ example: BACKTEST_CONFIG_EXAMPLE }) validated_config!: Record<string, number>;
   @ApiProperty({ example: [] }) warnings!: string[];
-  @ApiProperty({ example: ['position_size', 'max_positions'], description: 'Validated and echoed; the engine has no such knobs (bots size their own orders)' })
+  @ApiProperty({
+    example: ['position_size', 'max_positions'],
+    description: 'Validated and echoed; the engine has no such knobs (bots size their own orders)',
+  })
   not_applied_by_engine!: string[];
 }
 
 class ResourceUsageDto {
-  @ApiProperty({ example: 61.3, nullable: true, type: Number, description: 'Peak resident memory of the sandbox process (Linux /proc; null elsewhere)' })
+  @ApiProperty({
+    example: 61.3,
+    nullable: true,
+    type: Number,
+    description: 'Peak resident memory of the sandbox process (Linux /proc; null elsewhere)',
+  })
   max_memory_mb!: number | null;
   @ApiProperty({ example: 140, nullable: true, type: Number }) cpu_time_ms!: number | null;
   @ApiProperty({ example: 87.5, nullable: true, type: Number }) cpu_percent!: number | null;
@@ -103,7 +130,12 @@ class SandboxRunBaseDto {
   @ApiProperty({ example: 2, nullable: true, type: Number, description: 'The strategy version whose code this is, if any' })
   strategy_version!: number | null;
   @ApiProperty({ example: 0.164, description: 'Seconds in the sandbox' }) execution_time!: number;
-  @ApiProperty({ example: 0, nullable: true, type: Number, description: '0 ran to the end, 1 the bot failed, else the process exit code; null when killed' })
+  @ApiProperty({
+    example: 0,
+    nullable: true,
+    type: Number,
+    description: '0 ran to the end, 1 the bot failed, else the process exit code; null when killed',
+  })
   exit_code!: number | null;
   @ApiProperty({ example: null, nullable: true, type: String }) signal!: string | null;
   @ApiProperty({ example: false }) timed_out!: boolean;
@@ -120,7 +152,10 @@ class SandboxRunBaseDto {
 
 export class SandboxTestResultDto extends SandboxRunBaseDto {
   @ApiProperty({ example: 12 }) test_id!: number;
-  @ApiPropertyOptional({ example: { total_return: 4.2, sharpe_ratio: 0.9, max_drawdown: 3.1, win_rate: 50, total_trades: 6 }, nullable: true })
+  @ApiPropertyOptional({
+    example: { total_return: 4.2, sharpe_ratio: 0.9, max_drawdown: 3.1, win_rate: 50, total_trades: 6 },
+    nullable: true,
+  })
   metrics!: Record<string, number> | null;
   @ApiProperty({ example: { symbol: 'AAPL', period: '1y', interval: '1d', source: 'synthetic', synthetic: true, bars: 251 } })
   market!: Record<string, unknown> | null;
@@ -157,13 +192,19 @@ const AUDIT_EXAMPLE = {
 export class LifecycleDto {
   @ApiProperty({ example: 7 }) strategy_id!: number;
   @ApiProperty({ example: 'SMA Cross' }) name!: string;
-  @ApiProperty({ example: 'deployed', enum: ['generated', 'testing', 'fixing', 'ready', 'deployed', 'archived', 'failed'] }) current_status!: string;
+  @ApiProperty({ example: 'deployed', enum: ['generated', 'testing', 'fixing', 'ready', 'deployed', 'archived', 'failed'] })
+  current_status!: string;
   @ApiProperty({ example: ['test_started', 'fix_started', 'rolled_back', 'archived'] }) allowed_events!: string[];
   @ApiProperty({ example: 1, nullable: true, type: Number }) current_version!: number | null;
   @ApiProperty({ example: { generation_attempts: 0, test_attempts: 1, fix_attempts: 0, error_count: 0, last_error: null } })
   lifecycle_tracking!: Record<string, unknown>;
   @ApiProperty({
-    example: { created_at: '2026-12-01T09:00:00.000Z', last_generation: '2026-12-01T08:59:00.000Z', last_test: '2026-12-01T09:00:01.000Z', last_success: '2026-12-01T09:00:01.000Z' },
+    example: {
+      created_at: '2026-12-01T09:00:00.000Z',
+      last_generation: '2026-12-01T08:59:00.000Z',
+      last_test: '2026-12-01T09:00:01.000Z',
+      last_success: '2026-12-01T09:00:01.000Z',
+    },
   })
   timestamps!: Record<string, string | null>;
   @ApiProperty({ example: [AUDIT_EXAMPLE], description: 'Who did what and when, oldest first (at most 500)' }) audit_log!: unknown[];
@@ -185,7 +226,8 @@ export class DeployResultDto {
   @ApiProperty({ example: 'deployed' }) status!: string;
   @ApiProperty({ example: 7 }) strategy_id!: number;
   @ApiProperty({ example: VERSION_EXAMPLE }) version!: Record<string, unknown>;
-  @ApiProperty({ example: VERSION_EXAMPLE.content_hash, description: 'The version content hash (no git: there are no commits)' }) commit!: string;
+  @ApiProperty({ example: VERSION_EXAMPLE.content_hash, description: 'The version content hash (no git: there are no commits)' })
+  commit!: string;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Always null: there are no git branches' }) branch!: null;
   @ApiProperty({ example: 'v1.0.0', nullable: true, type: String }) tag!: string | null;
   @ApiProperty({ example: 'Strategy SMA Cross deployed as version 1' }) message!: string;
@@ -220,7 +262,8 @@ export class VersionListDto {
 export class VersionDto {
   @ApiProperty({ example: 1 }) number!: number;
   @ApiProperty({ example: 7 }) strategy_id!: number;
-  @ApiProperty({ example: VERSION_EXAMPLE.content_hash, description: 'sha256 of code + parameters (canonical JSON)' }) content_hash!: string;
+  @ApiProperty({ example: VERSION_EXAMPLE.content_hash, description: 'sha256 of code + parameters (canonical JSON)' })
+  content_hash!: string;
   @ApiProperty({ example: VERSION_EXAMPLE.code_hash, description: 'sha256 of the code' }) code_hash!: string;
   @ApiProperty({ example: 'Deploy SMA Cross' }) message!: string;
   @ApiProperty({ example: 'v1.0.0', nullable: true, type: String }) tag!: string | null;
@@ -230,7 +273,10 @@ export class VersionDto {
   @ApiProperty({ example: '2026-12-01T09:01:00.000Z' }) created_at!: string;
   @ApiProperty({ example: BOT_CODE_EXAMPLE }) code!: string;
   @ApiProperty({ example: { fast: 5, slow: 20 } }) parameters!: Record<string, unknown>;
-  @ApiProperty({ example: { status: 'completed', success: true, exit_code: 0 }, description: 'The passing sandbox test this version was deployed on' })
+  @ApiProperty({
+    example: { status: 'completed', success: true, exit_code: 0 },
+    description: 'The passing sandbox test this version was deployed on',
+  })
   test_result!: Record<string, unknown>;
 }
 
@@ -245,8 +291,13 @@ export class BacktestStatusDto {
   @ApiProperty({ example: null, nullable: true, type: String }) error_message!: string | null;
   @ApiProperty({ example: { total_return: 4.2, sharpe_ratio: 0.9, max_drawdown: 3.1, win_rate: 50, total_trades: 6 }, nullable: true })
   results!: Record<string, unknown> | null;
-  @ApiProperty({ example: { current_status: 'ready', test_attempts: 1, error_count: 0, last_error: null } }) state_tracking!: Record<string, unknown>;
-  @ApiProperty({ example: [{ ...AUDIT_EXAMPLE, action: 'backtest_completed', from_status: 'ready', to_status: 'ready', detail: { run_id: 13 } }] })
+  @ApiProperty({ example: { current_status: 'ready', test_attempts: 1, error_count: 0, last_error: null } }) state_tracking!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({
+    example: [{ ...AUDIT_EXAMPLE, action: 'backtest_completed', from_status: 'ready', to_status: 'ready', detail: { run_id: 13 } }],
+  })
   audit_log!: unknown[];
 }
 
@@ -257,7 +308,14 @@ export class ProductionHealthDto {
       state_manager: { available: true, strategies_tracked: 3 },
       safe_tools: { available: true, workspace: './data/bots' },
       output_validator: { available: true, strict_mode: true },
-      sandbox_runner: { available: true, docker_available: false, isolation: 'child process + Node permission model + vm context', running: 0, waiting: 0, warm: 1 },
+      sandbox_runner: {
+        available: true,
+        docker_available: false,
+        isolation: 'child process + Node permission model + vm context',
+        running: 0,
+        waiting: 0,
+        warm: 1,
+      },
       version_store: { available: true, versions: 2 },
     },
   })

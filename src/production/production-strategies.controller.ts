@@ -62,7 +62,9 @@ export class ProductionStrategiesController {
 
   @Post('validate-code')
   @HttpCode(200)
-  @ApiOperation({ summary: "Run the bot static checks (syntax, sandbox rules, module contract) on code; strict_mode only sets the severity label" })
+  @ApiOperation({
+    summary: 'Run the bot static checks (syntax, sandbox rules, module contract) on code; strict_mode only sets the severity label',
+  })
   @ApiBody({ schema: { type: 'object', example: { code: BOT_CODE_EXAMPLE, strict_mode: true } } })
   @ApiOkResponse({ type: CodeValidatedDto })
   @ApiBadRequestResponse({ type: CodeRejectedDto, description: "Rejected code; or { error: 'No code provided' }" })
@@ -113,7 +115,10 @@ export class ProductionStrategiesController {
     description: 'Allowed only when the newest sandbox test of exactly this code passed and the strategy is ready.',
   })
   @ApiOkResponse({ type: DeployResultDto })
-  @ApiBadRequestResponse({ type: DeployRefusedDto, description: 'No passing sandbox test of this exact code, or the strategy is not ready' })
+  @ApiBadRequestResponse({
+    type: DeployRefusedDto,
+    description: 'No passing sandbox test of this exact code, or the strategy is not ready',
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'Tag already used, or a concurrent deploy won' })
   deploy(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: DeployDto) {

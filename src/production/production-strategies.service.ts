@@ -78,7 +78,10 @@ export class ProductionStrategiesService {
         changes: this.lifecycle.increments('testAttempts'),
       });
       const request = { ...market, timeout: dto.timeout ?? DEFAULT_TEST_TIMEOUT_S, resource_limits: dto.resource_limits ?? {} };
-      return this.runs.create({ kind: 'strategy_test', strategyId: strategy.id, userId: user.id, codeHash: hash, strategyVersion: version, request }, tx);
+      return this.runs.create(
+        { kind: 'strategy_test', strategyId: strategy.id, userId: user.id, codeHash: hash, strategyVersion: version, request },
+        tx,
+      );
     });
     const command: SandboxRunCommand = {
       kind: 'strategy_test',
@@ -114,7 +117,8 @@ export class ProductionStrategiesService {
       const version = await this.lifecycle.transaction(async (tx) => {
         const current = stateOf(await this.lifecycle.get(strategy.id, tx));
         const test = await this.runs.latestFinished(strategy.id, hash, tx);
-        if (!test?.success) throw mustPassTests(current, test ? 'the last sandbox test of this code failed' : 'this exact code has no sandbox test');
+        if (!test?.success)
+          throw mustPassTests(current, test ? 'the last sandbox test of this code failed' : 'this exact code has no sandbox test');
         if (tag && (await this.versions.byTag(strategy.id, tag, tx))) {
           throw new DomainError(ErrorCode.Conflict, `Tag ${tag} is already used by another version`, { tag_version: [`${tag} is taken`] });
         }
@@ -158,7 +162,8 @@ export class ProductionStrategiesService {
         message: `Strategy ${strategy.name} deployed as version ${version.number}`,
       };
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.Conflict, 'Another deploy of this strategy finished first; try again', { strategy_id: id });
+      if (isUniqueViolation(error))
+        throw new DomainError(ErrorCode.Conflict, 'Another deploy of this strategy finished first; try again', { strategy_id: id });
       throw error;
     }
   }
@@ -188,7 +193,11 @@ export class ProductionStrategiesService {
         changes: { currentVersion: target.number },
       });
       if (botId) await this.bots.update(botId, { code: target.code }, new Date(), tx);
-      await this.strategies.update(strategy.id, { ...(botId ? {} : { strategyCode: target.code }), parameters: target.parameters, status: 'rolled_back' }, tx);
+      await this.strategies.update(
+        strategy.id,
+        { ...(botId ? {} : { strategyCode: target.code }), parameters: target.parameters, status: 'rolled_back' },
+        tx,
+      );
       return { target, previous: current };
     });
     if (botId) {
@@ -208,7 +217,12 @@ export class ProductionStrategiesService {
     };
   }
 
-  private async rollbackTarget(strategyId: number, dto: RollbackDto, current: number | null, tx: Parameters<StrategyVersionsRepository['byNumber']>[2]): Promise<VersionRow> {
+  private async rollbackTarget(
+    strategyId: number,
+    dto: RollbackDto,
+    current: number | null,
+    tx: Parameters<StrategyVersionsRepository['byNumber']>[2],
+  ): Promise<VersionRow> {
     if (dto.version !== undefined) {
       const v = await this.versions.byNumber(strategyId, dto.version, tx);
       if (!v) throw new DomainError(ErrorCode.NotFound, 'Version not found', { version: dto.version });
@@ -235,7 +249,11 @@ export class ProductionStrategiesService {
     return below;
   }
 
-  private async previousVersion(strategyId: number, current: number, tx: Parameters<StrategyVersionsRepository['byNumber']>[2]): Promise<VersionRow | null> {
+  private async previousVersion(
+    strategyId: number,
+    current: number,
+    tx: Parameters<StrategyVersionsRepository['byNumber']>[2],
+  ): Promise<VersionRow | null> {
     for (let n = current - 1; n >= 1; n--) {
       const v = await this.versions.byNumber(strategyId, n, tx);
       if (v) return v;
@@ -247,7 +265,12 @@ export class ProductionStrategiesService {
     const strategy = await this.owned(user, id);
     const current = (await this.lifecycle.get(strategy.id))?.currentVersion ?? null;
     const rows = await this.versions.list(strategy.id);
-    return { strategy_id: strategy.id, current_version: current, count: rows.length, results: rows.map((r) => versionSummaryJson(r, current)) };
+    return {
+      strategy_id: strategy.id,
+      current_version: current,
+      count: rows.length,
+      results: rows.map((r) => versionSummaryJson(r, current)),
+    };
   }
 
   async version(user: AuthUser, id: number, number: number) {

@@ -31,9 +31,12 @@ export class ProductionValidationService {
     if (b.code === undefined || b.code === null || b.code === '') {
       throw new DomainError(ErrorCode.ValidationFailed, 'No code provided', { code: ['code is required'] });
     }
-    if (typeof b.code !== 'string') throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: code', { code: ['code must be a string'] });
+    if (typeof b.code !== 'string')
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: code', { code: ['code must be a string'] });
     if (b.strict_mode !== undefined && typeof b.strict_mode !== 'boolean') {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strict_mode', { strict_mode: ['strict_mode must be a boolean value'] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strict_mode', {
+        strict_mode: ['strict_mode must be a boolean value'],
+      });
     }
     const strict = b.strict_mode ?? true;
     const review = reviewCode(b.code);
@@ -41,14 +44,21 @@ export class ProductionValidationService {
       throw new DomainError(ErrorCode.ValidationFailed, 'Code failed the static checks', { code: review.issues }, undefined, {
         status: 'rejected',
         safe: false,
-        message: review.errorType === 'sandbox_violation' ? 'Code contains dangerous patterns' : `Code failed the ${review.errorType} check`,
+        message:
+          review.errorType === 'sandbox_violation' ? 'Code contains dangerous patterns' : `Code failed the ${review.errorType} check`,
         issues: review.issues,
         error_type: review.errorType,
         line: review.line,
         severity: strict ? 'high' : 'medium',
       });
     }
-    return { status: 'validated', safe: true, message: 'Code passed all safety checks', formatted_code: review.formattedCode, checks_passed: review.checksPassed };
+    return {
+      status: 'validated',
+      safe: true,
+      message: 'Code passed all safety checks',
+      formatted_code: review.formattedCode,
+      checks_passed: review.checksPassed,
+    };
   }
 
   validateConfig(body: unknown) {

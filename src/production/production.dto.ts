@@ -32,7 +32,10 @@ const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ?
 export const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i;
 
 export class ResourceLimitsDto {
-  @ApiPropertyOptional({ example: '0.5', description: 'CPUs; accepted for compatibility and echoed, not enforced (a bot runs on one thread)' })
+  @ApiPropertyOptional({
+    example: '0.5',
+    description: 'CPUs; accepted for compatibility and echoed, not enforced (a bot runs on one thread)',
+  })
   @IsOptional()
   @Transform(asString)
   @IsString()
@@ -100,7 +103,10 @@ export class RunSandboxDto {
   @Max(MAX_ID)
   strategy_id!: number;
 
-  @ApiPropertyOptional({ example: 3, description: 'Not served yet: stored backtest configs live in /api/backtests/; send `config` instead' })
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'Not served yet: stored backtest configs live in /api/backtests/; send `config` instead',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -30,7 +30,11 @@ import { StrategyVersionsModule } from './versions/strategy-versions.module';
     LifecycleService,
     SandboxRunsRepository,
     SandboxRunHandler,
-    { provide: SandboxDispatcher, inject: [SandboxRunHandler], useFactory: (handler: SandboxRunHandler) => new InProcessSandboxDispatcher(handler.handle) },
+    {
+      provide: SandboxDispatcher,
+      inject: [SandboxRunHandler],
+      useFactory: (handler: SandboxRunHandler) => new InProcessSandboxDispatcher(handler.handle),
+    },
     ProductionValidationService,
     ProductionStrategiesService,
     ProductionBacktestsService,

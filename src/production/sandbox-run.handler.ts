@@ -56,7 +56,8 @@ export class SandboxRunHandler {
   private async runOne(command: SandboxRunCommand, bars: Bar[], signal: AbortSignal): Promise<SandboxOutcome> {
     const check = staticCheck(command.code);
     if (!check.ok) return { ok: false, errorType: check.errorType, message: check.message, logs: [], durationMs: 0 };
-    if (bars.length < 2) return { ok: false, errorType: 'data', message: `only ${bars.length} bar(s) in the requested date range`, logs: [], durationMs: 0 };
+    if (bars.length < 2)
+      return { ok: false, errorType: 'data', message: `only ${bars.length} bar(s) in the requested date range`, logs: [], durationMs: 0 };
     return this.sandbox.run({ code: command.code, bars, options: command.engine, limits: command.limits }, { signal });
   }
 
@@ -79,19 +80,31 @@ export class SandboxRunHandler {
         strategyId: command.strategyId,
         action: testing ? (success ? 'test_passed' : 'test_failed') : success ? 'backtest_completed' : 'backtest_failed',
         actor: command.actor,
-        detail: { run_id: command.runId, code_hash: command.codeHash, exit_code: summary.exit_code, timed_out: summary.timed_out, error: errors || null },
+        detail: {
+          run_id: command.runId,
+          code_hash: command.codeHash,
+          exit_code: summary.exit_code,
+          timed_out: summary.timed_out,
+          error: errors || null,
+        },
         changes: testing
           ? {
               lastTestAt: completedAt,
-              ...(success ? { lastSuccessAt: completedAt } : { ...this.lifecycle.increments('errorCount'), lastError: errors.slice(0, ERROR_CHARS) }),
+              ...(success
+                ? { lastSuccessAt: completedAt }
+                : { ...this.lifecycle.increments('errorCount'), lastError: errors.slice(0, ERROR_CHARS) }),
             }
           : {},
       };
       const event = testing ? (success ? 'test_passed' : 'test_failed') : null;
       // A test that ends after something else moved the strategy (archived meanwhile) is recorded without a move.
-      const lifecycle = await this.lifecycle
-        .apply(tx, { ...entry, event })
-        .catch((e) => (e instanceof DomainError && event ? this.lifecycle.apply(tx, { ...entry, event: null }) : Promise.reject(e)));
+      let lifecycle;
+      try {
+        lifecycle = await this.lifecycle.apply(tx, { ...entry, event });
+      } catch (error) {
+        if (!(error instanceof DomainError) || !event) throw error;
+        lifecycle = await this.lifecycle.apply(tx, { ...entry, event: null });
+      }
       answer.lifecycle_status = lifecycle.status;
       await this.runs.update(
         command.runId,

@@ -18,5 +18,11 @@ export function versionSummaryJson(v: VersionRow, current: number | null) {
 
 /** A version with everything it froze. */
 export function versionJson(v: VersionRow, current: number | null) {
-  return { ...versionSummaryJson(v, current), strategy_id: v.strategyId, code: v.code, parameters: v.parameters, test_result: v.testResult };
+  return {
+    ...versionSummaryJson(v, current),
+    strategy_id: v.strategyId,
+    code: v.code,
+    parameters: v.parameters,
+    test_result: v.testResult,
+  };
 }

@@ -48,7 +48,11 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
   const create = (name: string, strategyCode: string, owner: Registered): Promise<StrategyRow> =>
     t.app.get(StrategiesRepository).create({ name, strategyCode, createdBy: owner.id, parameters: { fast: 5 } });
   const setCode = (id: number, strategyCode: string) => t.app.get(StrategiesRepository).update(id, { strategyCode });
-  const post = (who: Registered, path: string, body: unknown = {}) => http().post(`${P}${path}`).set(bearer(who.access)).send(body as object);
+  const post = (who: Registered, path: string, body: unknown = {}) =>
+    http()
+      .post(`${P}${path}`)
+      .set(bearer(who.access))
+      .send(body as object);
   const get = (who: Registered, path: string) => http().get(`${P}${path}`).set(bearer(who.access));
 
   beforeAll(async () => {
@@ -67,20 +71,40 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
 
   describe('validators', () => {
     it('validate-schema fills in the defaults of a valid definition', async () => {
-      const res = await post(alice, '/strategies/validate-schema/', { name: 'RSI_Reversal', description: 'RSI reversal', entry_rules: ['rsi < 30'] }).expect(200);
+      const res = await post(alice, '/strategies/validate-schema/', {
+        name: 'RSI_Reversal',
+        description: 'RSI reversal',
+        entry_rules: ['rsi < 30'],
+      }).expect(200);
       expect(res.body).toEqual({
         status: 'valid',
         message: 'Strategy schema is valid',
         schema_version: '2.0.0',
-        validated_data: expect.objectContaining({ name: 'RSI_Reversal', framework: 'backtesting.py', symbol: 'AAPL', entry_rules: ['rsi < 30'], created_at: ISO }),
+        validated_data: expect.objectContaining({
+          name: 'RSI_Reversal',
+          framework: 'backtesting.py',
+          symbol: 'AAPL',
+          entry_rules: ['rsi < 30'],
+          created_at: ISO,
+        }),
       });
     });
 
     it('validate-schema names every bad field (a bad name is a 400, not a 500)', async () => {
-      const res = await post(alice, '/strategies/validate-schema/', { name: 'bad name', framework: 'zipline', exit_rules: 'x' }).expect(400);
-      expect(res.body).toMatchObject({ status: 'invalid', message: 'Strategy schema validation failed', error: expect.stringMatching(/^Invalid strategy schema: /) });
+      const res = await post(alice, '/strategies/validate-schema/', { name: 'bad name', framework: 'zipline', exit_rules: 'x' }).expect(
+        400,
+      );
+      expect(res.body).toMatchObject({
+        status: 'invalid',
+        message: 'Strategy schema validation failed',
+        error: expect.stringMatching(/^Invalid strategy schema: /),
+      });
       expect(Object.keys(res.body.details).sort()).toEqual(['description', 'exit_rules', 'framework', 'name']);
-      expect(res.body.errors).toContainEqual({ field: 'name', message: 'name must be letters, digits and underscores only', code: 'invalid_format' });
+      expect(res.body.errors).toContainEqual({
+        field: 'name',
+        message: 'name must be letters, digits and underscores only',
+        code: 'invalid_format',
+      });
     });
 
     it('validate-schema refuses a body that is not an object', async () => {
@@ -103,20 +127,39 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
     it('validate-code rejects sandbox violations, each an issue, severity by strict_mode', async () => {
       const code = "const cp = require('child_process');\nmodule.exports = { onBar() { process.exit(1); } };";
       const strict = await post(alice, '/strategies/validate-code/', { code }).expect(400);
-      expect(strict.body).toMatchObject({ status: 'rejected', safe: false, message: 'Code contains dangerous patterns', severity: 'high', error_type: 'sandbox_violation', line: 1 });
+      expect(strict.body).toMatchObject({
+        status: 'rejected',
+        safe: false,
+        message: 'Code contains dangerous patterns',
+        severity: 'high',
+        error_type: 'sandbox_violation',
+        line: 1,
+      });
       expect(strict.body.issues).toEqual([expect.stringMatching(/^line 1: .*require/), expect.stringMatching(/^line 2: .*process/)]);
       const lax = await post(alice, '/strategies/validate-code/', { code, strict_mode: false }).expect(400);
       expect(lax.body.severity).toBe('medium');
     });
 
     it('validate-code: no code, a non-string code, a non-boolean strict_mode → 400 naming the field', async () => {
-      expect((await post(alice, '/strategies/validate-code/', {}).expect(400)).body).toEqual({ error: 'No code provided', details: { code: ['code is required'] } });
-      expect((await post(alice, '/strategies/validate-code/', { code: 5 }).expect(400)).body.details).toEqual({ code: ['code must be a string'] });
-      expect((await post(alice, '/strategies/validate-code/', { code: 'x', strict_mode: 'yes' }).expect(400)).body.details).toHaveProperty('strict_mode');
+      expect((await post(alice, '/strategies/validate-code/', {}).expect(400)).body).toEqual({
+        error: 'No code provided',
+        details: { code: ['code is required'] },
+      });
+      expect((await post(alice, '/strategies/validate-code/', { code: 5 }).expect(400)).body.details).toEqual({
+        code: ['code must be a string'],
+      });
+      expect((await post(alice, '/strategies/validate-code/', { code: 'x', strict_mode: 'yes' }).expect(400)).body.details).toHaveProperty(
+        'strict_mode',
+      );
     });
 
     it('validate-config answers the config with defaults and warnings', async () => {
-      const res = await post(alice, '/backtests/validate-config/', { initial_capital: 100000, commission: 0.02, position_size: 0.5, max_positions: 3 }).expect(200);
+      const res = await post(alice, '/backtests/validate-config/', {
+        initial_capital: 100000,
+        commission: 0.02,
+        position_size: 0.5,
+        max_positions: 3,
+      }).expect(200);
       expect(res.body).toEqual({
         status: 'valid',
         message: 'Backtest configuration is valid',
@@ -136,7 +179,11 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
   describe('sandbox tests and the lifecycle', () => {
     it('runs a passing bot for real: exit 0, its output, resource usage; generated → testing → ready, audited', async () => {
       const s = await create('Passing', botSaying('v1'), alice);
-      const res = await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, timeout: 30, resource_limits: { cpu: '0.5', memory: '512m' } }).expect(200);
+      const res = await post(alice, '/strategies/sandbox-test/', {
+        strategy_id: s.id,
+        timeout: 30,
+        resource_limits: { cpu: '0.5', memory: '512m' },
+      }).expect(200);
       expect(res.body).toMatchObject({
         status: 'completed',
         success: true,
@@ -172,7 +219,9 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
         lifecycle_tracking: { generation_attempts: 0, test_attempts: 1, fix_attempts: 0, error_count: 0, last_error: null },
         timestamps: { created_at: ISO, last_generation: ISO, last_test: ISO, last_success: ISO },
       });
-      expect(life.body.audit_log.map((e: { action: string; from_status: string; to_status: string }) => [e.action, e.from_status, e.to_status])).toEqual([
+      expect(
+        life.body.audit_log.map((e: { action: string; from_status: string; to_status: string }) => [e.action, e.from_status, e.to_status]),
+      ).toEqual([
         ['test_started', 'generated', 'testing'],
         ['test_passed', 'testing', 'ready'],
       ]);
@@ -182,12 +231,24 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
     it('a hanging bot times out: killed, timed_out true, exit_code null; testing → failed with the error counted', async () => {
       const s = await create('Hanging', HANGING_BOT, alice);
       const res = await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, timeout: 1 }).expect(200);
-      expect(res.body).toMatchObject({ status: 'failed', success: false, timed_out: true, exit_code: null, signal: 'SIGKILL', error_type: 'timeout', lifecycle_status: 'failed' });
+      expect(res.body).toMatchObject({
+        status: 'failed',
+        success: false,
+        timed_out: true,
+        exit_code: null,
+        signal: 'SIGKILL',
+        error_type: 'timeout',
+        lifecycle_status: 'failed',
+      });
       expect(res.body.limits.timeout).toBe(1);
       expect(res.body.errors).toMatch(/^timeout: /);
       expect(res.body.resource_usage.cpu_time_ms).toBeGreaterThan(0);
       const life = await get(alice, `/strategies/${s.id}/lifecycle/`).expect(200);
-      expect(life.body.lifecycle_tracking).toMatchObject({ test_attempts: 1, error_count: 1, last_error: expect.stringMatching(/timed out/) });
+      expect(life.body.lifecycle_tracking).toMatchObject({
+        test_attempts: 1,
+        error_count: 1,
+        last_error: expect.stringMatching(/timed out/),
+      });
     });
 
     it('a throwing bot fails with exit code 1 and its error', async () => {
@@ -199,14 +260,24 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
 
     it("another user's strategy and unknown ids answer 404; bad fields 400 naming them; nothing recorded", async () => {
       const s = await create('Alice only', botSaying('x'), alice);
-      expect((await post(bob, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(404)).body).toEqual({ error: 'Strategy not found', details: { id: s.id } });
+      expect((await post(bob, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(404)).body).toEqual({
+        error: 'Strategy not found',
+        details: { id: s.id },
+      });
       await post(alice, '/strategies/sandbox-test/', { strategy_id: 999999 }).expect(404);
-      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: 'abc' }).expect(400)).body.details).toHaveProperty('strategy_id');
-      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, resource_limits: { memory: 'lots' } }).expect(400)).body.details).toHaveProperty([
-        'resource_limits.memory',
-      ]);
-      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, timeout: 0 }).expect(400)).body.details).toHaveProperty('timeout');
-      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, period: '7y' }).expect(400)).body.details).toHaveProperty('period');
+      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: 'abc' }).expect(400)).body.details).toHaveProperty(
+        'strategy_id',
+      );
+      expect(
+        (await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, resource_limits: { memory: 'lots' } }).expect(400)).body
+          .details,
+      ).toHaveProperty(['resource_limits.memory']);
+      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, timeout: 0 }).expect(400)).body.details).toHaveProperty(
+        'timeout',
+      );
+      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id, period: '7y' }).expect(400)).body.details).toHaveProperty(
+        'period',
+      );
       await get(bob, `/strategies/${s.id}/lifecycle/`).expect(404);
       await get(alice, '/strategies/999999/lifecycle/').expect(404);
       expect((await get(alice, '/strategies/abc/lifecycle/').expect(400)).body.details).toHaveProperty('id');
@@ -216,8 +287,13 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
 
     it('a strategy without a bot answers 400 and records nothing', async () => {
       const s = await create('No bot', 'def strategy(): pass', alice);
-      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(400)).body.details).toEqual({ strategy_code: ['not a bot module'] });
-      expect((await get(alice, `/strategies/${s.id}/lifecycle/`).expect(200)).body).toMatchObject({ current_status: 'generated', audit_log: [] });
+      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(400)).body.details).toEqual({
+        strategy_code: ['not a bot module'],
+      });
+      expect((await get(alice, `/strategies/${s.id}/lifecycle/`).expect(200)).body).toMatchObject({
+        current_status: 'generated',
+        audit_log: [],
+      });
     });
   });
 
@@ -236,13 +312,22 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
       const refused = await post(alice, `/strategies/${failing.id}/deploy/`).expect(400);
       expect(refused.body).toMatchObject({ current_status: 'failed', details: { reason: 'the last sandbox test of this code failed' } });
       expect(await db().select().from(strategyVersions).where(eq(strategyVersions.strategyId, s.id))).toEqual([]);
-      expect((await get(alice, `/strategies/${s.id}/versions/`).expect(200)).body).toEqual({ strategy_id: s.id, current_version: null, count: 0, results: [] });
+      expect((await get(alice, `/strategies/${s.id}/versions/`).expect(200)).body).toEqual({
+        strategy_id: s.id,
+        current_version: null,
+        count: 0,
+        results: [],
+      });
     });
 
     it('deploy → change the code → rollback → the old code runs again; runs record the version they ran', async () => {
       const s = await create('Flow', botSaying('v1'), alice);
       await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(200);
-      const d1 = await post(alice, `/strategies/${s.id}/deploy/`, { commit_message: 'first release', create_tag: true, tag_version: 'v1.0.0' }).expect(200);
+      const d1 = await post(alice, `/strategies/${s.id}/deploy/`, {
+        commit_message: 'first release',
+        create_tag: true,
+        tag_version: 'v1.0.0',
+      }).expect(200);
       expect(d1.body).toEqual({
         status: 'deployed',
         strategy_id: s.id,
@@ -271,7 +356,9 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
       const t2 = await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(200);
       expect(t2.body).toMatchObject({ success: true, strategy_version: null });
       expect(t2.body.output).toContain('running v2');
-      expect((await post(alice, `/strategies/${s.id}/deploy/`, { create_tag: true, tag_version: 'v1.0.0' }).expect(409)).body.details).toHaveProperty('tag_version');
+      expect(
+        (await post(alice, `/strategies/${s.id}/deploy/`, { create_tag: true, tag_version: 'v1.0.0' }).expect(409)).body.details,
+      ).toHaveProperty('tag_version');
       const d2 = await post(alice, `/strategies/${s.id}/deploy/`, { create_tag: true, tag_version: 'v2.0.0' }).expect(200);
       expect(d2.body.version).toMatchObject({ number: 2, message: 'Deploy Flow', tag: 'v2.0.0' });
       expect(d2.body.commit).not.toBe(d1.body.commit);
@@ -309,7 +396,12 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
       ]);
       expect(list.body.results[0]).not.toHaveProperty('code');
       const v2 = await get(alice, `/strategies/${s.id}/versions/2/`).expect(200);
-      expect(v2.body).toMatchObject({ number: 2, code: botSaying('v2'), parameters: { fast: 5 }, test_result: expect.objectContaining({ success: true }) });
+      expect(v2.body).toMatchObject({
+        number: 2,
+        code: botSaying('v2'),
+        parameters: { fast: 5 },
+        test_result: expect.objectContaining({ success: true }),
+      });
 
       // Rolling forward by tag or by content hash prefix works too.
       const fwd = await post(alice, `/strategies/${s.id}/rollback/`, { commit_hash: d2.body.commit.slice(0, 12) }).expect(200);
@@ -338,10 +430,15 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
       await get(bob, `/strategies/${s.id}/versions/1/`).expect(404);
       await post(bob, `/strategies/${s.id}/deploy/`).expect(404);
       await post(bob, `/strategies/${s.id}/rollback/`).expect(404);
-      expect((await get(alice, `/strategies/${s.id}/versions/9/`).expect(404)).body).toEqual({ error: 'Version not found', details: { strategy_id: s.id, version: 9 } });
+      expect((await get(alice, `/strategies/${s.id}/versions/9/`).expect(404)).body).toEqual({
+        error: 'Version not found',
+        details: { strategy_id: s.id, version: 9 },
+      });
       await post(alice, `/strategies/${s.id}/rollback/`, { version: 9 }).expect(404);
       await post(alice, `/strategies/${s.id}/rollback/`, { commit_hash: 'fffffff' }).expect(404);
-      expect((await post(alice, `/strategies/${s.id}/rollback/`, { version: 1, tag: 'v1.0.0' }).expect(400)).body.details).toHaveProperty('version');
+      expect((await post(alice, `/strategies/${s.id}/rollback/`, { version: 1, tag: 'v1.0.0' }).expect(400)).body.details).toHaveProperty(
+        'version',
+      );
     });
 
     it('rollback with nothing to go back to is a 409; bad bodies 400; unknown ids 404', async () => {
@@ -350,9 +447,15 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
         error: 'Nothing to roll back to',
         details: { current_version: null, reason: 'the strategy has never been deployed' },
       });
-      expect((await post(alice, `/strategies/${s.id}/rollback/`, { commit_hash: 'XYZ' }).expect(400)).body.details).toHaveProperty('commit_hash');
-      expect((await post(alice, `/strategies/${s.id}/deploy/`, { create_tag: 'yes' }).expect(400)).body.details).toHaveProperty('create_tag');
-      expect((await post(alice, `/strategies/${s.id}/deploy/`, { tag_version: '../x' }).expect(400)).body.details).toHaveProperty('tag_version');
+      expect((await post(alice, `/strategies/${s.id}/rollback/`, { commit_hash: 'XYZ' }).expect(400)).body.details).toHaveProperty(
+        'commit_hash',
+      );
+      expect((await post(alice, `/strategies/${s.id}/deploy/`, { create_tag: 'yes' }).expect(400)).body.details).toHaveProperty(
+        'create_tag',
+      );
+      expect((await post(alice, `/strategies/${s.id}/deploy/`, { tag_version: '../x' }).expect(400)).body.details).toHaveProperty(
+        'tag_version',
+      );
       await post(alice, '/strategies/999999/deploy/').expect(404);
       await post(alice, '/strategies/999999/rollback/').expect(404);
       await get(alice, '/strategies/999999/versions/').expect(404);
@@ -369,7 +472,14 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
         config: { initial_capital: 50000, commission: 0.001 },
         resource_limits: { cpu: '1.0', memory: '1g', timeout: 30 },
       }).expect(200);
-      expect(res.body).toMatchObject({ status: 'completed', success: true, backtest_id: expect.any(Number), exit_code: 0, timed_out: false, lifecycle_status: 'generated' });
+      expect(res.body).toMatchObject({
+        status: 'completed',
+        success: true,
+        backtest_id: expect.any(Number),
+        exit_code: 0,
+        timed_out: false,
+        lifecycle_status: 'generated',
+      });
       expect(Object.keys(res.body.results.per_symbol)).toEqual(['AAPL', 'MSFT']);
       const { AAPL, MSFT } = res.body.results.per_symbol;
       expect(res.body.results.total_trades).toBe(AAPL.total_trades + MSFT.total_trades);
@@ -386,27 +496,45 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
         completed_at: ISO,
         error_message: null,
         results: res.body.results,
-        request: { symbols: ['AAPL', 'MSFT'], period: '1y', interval: '1d', config: { initial_capital: 50000, commission: 0.001, slippage: 0 } },
+        request: {
+          symbols: ['AAPL', 'MSFT'],
+          period: '1y',
+          interval: '1d',
+          config: { initial_capital: 50000, commission: 0.001, slippage: 0 },
+        },
         state_tracking: { current_status: 'generated' },
       });
       expect(status.body.audit_log.map((e: { action: string }) => e.action)).toEqual(['backtest_completed']);
       await get(bob, `/backtests/${res.body.backtest_id}/status/`).expect(404);
-      expect((await get(alice, '/backtests/999999/status/').expect(404)).body).toEqual({ error: 'Backtest not found', details: { id: 999999 } });
+      expect((await get(alice, '/backtests/999999/status/').expect(404)).body).toEqual({
+        error: 'Backtest not found',
+        details: { id: 999999 },
+      });
       expect((await get(alice, '/backtests/abc/status/').expect(400)).body.details).toHaveProperty('id');
     });
 
     it('keeps only the requested date range and reports a failing bot as status failed', async () => {
       const s = await create('Backtest fails', THROWING_BOT, alice);
-      const res = await post(alice, '/backtests/run-sandbox/', { strategy_id: s.id, start_date: '2026-06-01', end_date: '2026-09-30' }).expect(200);
+      const res = await post(alice, '/backtests/run-sandbox/', {
+        strategy_id: s.id,
+        start_date: '2026-06-01',
+        end_date: '2026-09-30',
+      }).expect(200);
       expect(res.body).toMatchObject({ status: 'failed', success: false, results: null, exit_code: 1 });
       expect(res.body.errors).toContain('boom');
-      expect((await get(alice, `/backtests/${res.body.backtest_id}/status/`).expect(200)).body).toMatchObject({ status: 'failed', results: null, error_message: expect.stringContaining('boom') });
+      expect((await get(alice, `/backtests/${res.body.backtest_id}/status/`).expect(200)).body).toMatchObject({
+        status: 'failed',
+        results: null,
+        error_message: expect.stringContaining('boom'),
+      });
     });
 
     it('refuses bad requests by field and other users’ strategies', async () => {
       const s = await create('Backtest refusals', botSaying('r'), alice);
       const bad = async (body: Record<string, unknown>, field: string) =>
-        expect((await post(alice, '/backtests/run-sandbox/', { strategy_id: s.id, ...body }).expect(400)).body.details).toHaveProperty([field]);
+        expect((await post(alice, '/backtests/run-sandbox/', { strategy_id: s.id, ...body }).expect(400)).body.details).toHaveProperty([
+          field,
+        ]);
       await bad({ config: { commission: 2 } }, 'config.commission');
       await bad({ config_id: 3 }, 'config_id');
       await bad({ start_date: '2026-09-01', end_date: '2026-01-01' }, 'end_date');
@@ -436,7 +564,10 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
     });
 
     it('GET /api/production/ lists the groups', async () => {
-      expect((await get(alice, '/').expect(200)).body).toEqual({ strategies: '/api/production/strategies/', backtests: '/api/production/backtests/' });
+      expect((await get(alice, '/').expect(200)).body).toEqual({
+        strategies: '/api/production/strategies/',
+        backtests: '/api/production/backtests/',
+      });
     });
 
     it('needs a token', async () => {

@@ -9,7 +9,11 @@ export const backtestConfigSchema = z.object({
   initial_capital: z.number().positive('initial_capital must be greater than 0').max(1e12).default(10000),
   commission: z.number().min(0, 'commission must be at least 0').max(0.1, 'commission must be at most 0.1 (10%)').default(0.001),
   slippage: z.number().min(0, 'slippage must be at least 0').max(0.1, 'slippage must be at most 0.1 (10%)').default(0),
-  position_size: z.number().gt(0, 'position_size must be greater than 0').max(1, 'position_size must be at most 1 (all of the equity)').default(1),
+  position_size: z
+    .number()
+    .gt(0, 'position_size must be greater than 0')
+    .max(1, 'position_size must be at most 1 (all of the equity)')
+    .default(1),
   max_positions: z.number().int('max_positions must be a whole number').min(1).max(100).default(1),
 });
 

@@ -5,14 +5,22 @@
  */
 import { MAX_BOT_CODE_BYTES, staticCheck } from '../../bots/core/static-check';
 
-export const CHECKS_PASSED = ['Size within limit', 'Syntax valid', 'No sandbox violations', 'Module contract (onBar) satisfied', 'AST analysis passed'];
+export const CHECKS_PASSED = [
+  'Size within limit',
+  'Syntax valid',
+  'No sandbox violations',
+  'Module contract (onBar) satisfied',
+  'AST analysis passed',
+];
 
 export type CodeReview =
-  | { safe: true; formattedCode: string; checksPassed: string[] }
-  | { safe: false; errorType: string; issues: string[]; line: number | null };
+  { safe: true; formattedCode: string; checksPassed: string[] } | { safe: false; errorType: string; issues: string[]; line: number | null };
 
 export function normaliseCode(code: string): string {
-  const lines = code.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/[ \t]+$/, ''));
+  const lines = code
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+$/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return `${lines.join('\n')}\n`;
 }

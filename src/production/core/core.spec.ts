@@ -29,7 +29,12 @@ describe('StrategyDefinition schema', () => {
   });
 
   it('reports each bad field by its path', () => {
-    const r = validateWith(strategyDefinitionSchema, { name: 'bad name!', framework: 'zipline', entry_rules: ['ok', 3], indicators: { rsi: 14 } });
+    const r = validateWith(strategyDefinitionSchema, {
+      name: 'bad name!',
+      framework: 'zipline',
+      entry_rules: ['ok', 3],
+      indicators: { rsi: 14 },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(Object.keys(r.byField).sort()).toEqual(['description', 'entry_rules.1', 'framework', 'indicators.rsi', 'name']);
@@ -53,7 +58,11 @@ describe('StrategyDefinition schema', () => {
     const now = new Date('2026-12-01T09:00:00.000Z');
     const r = validateWith(strategyDefinitionSchema, { name: 'A', description: 'b', created_at: '2026-01-01T00:00:00Z' });
     if (!r.ok) throw new Error('expected valid');
-    expect(withMetadata(r.value, now)).toMatchObject({ created_at: '2026-01-01T00:00:00Z', updated_at: '2026-12-01T09:00:00.000Z', schema_version: SCHEMA_VERSION });
+    expect(withMetadata(r.value, now)).toMatchObject({
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-12-01T09:00:00.000Z',
+      schema_version: SCHEMA_VERSION,
+    });
   });
 });
 
@@ -65,7 +74,13 @@ describe('backtest config schema', () => {
   });
 
   it('names every field out of range', () => {
-    const r = validateWith(backtestConfigSchema, { initial_capital: 0, commission: -1, slippage: 0.5, position_size: 2, max_positions: 1.5 });
+    const r = validateWith(backtestConfigSchema, {
+      initial_capital: 0,
+      commission: -1,
+      slippage: 0.5,
+      position_size: 2,
+      max_positions: 1.5,
+    });
     expect(r.ok || Object.keys(r.byField).sort()).toEqual(['commission', 'initial_capital', 'max_positions', 'position_size', 'slippage']);
   });
 
@@ -75,7 +90,13 @@ describe('backtest config schema', () => {
   });
 
   it('warns about high costs, over-allocation and tiny capital', () => {
-    const r = validateWith(backtestConfigSchema, { initial_capital: 500, commission: 0.02, slippage: 0.05, position_size: 0.5, max_positions: 3 });
+    const r = validateWith(backtestConfigSchema, {
+      initial_capital: 500,
+      commission: 0.02,
+      slippage: 0.05,
+      position_size: 0.5,
+      max_positions: 3,
+    });
     if (!r.ok) throw new Error('expected valid');
     expect(configWarnings(r.value)).toEqual([
       'commission 0.02 is above 1% per trade',

@@ -1,4 +1,13 @@
-import { allowedEvents, INITIAL_STATE, isLifecycleState, LIFECYCLE_EVENTS, LIFECYCLE_STATES, LifecycleEvent, LifecycleState, transition } from './lifecycle';
+import {
+  allowedEvents,
+  INITIAL_STATE,
+  isLifecycleState,
+  LIFECYCLE_EVENTS,
+  LIFECYCLE_STATES,
+  LifecycleEvent,
+  LifecycleState,
+  transition,
+} from './lifecycle';
 
 const to = (from: LifecycleState, event: LifecycleEvent) => {
   const r = transition(from, event);

@@ -13,7 +13,15 @@
 export const LIFECYCLE_STATES = ['generated', 'testing', 'fixing', 'ready', 'deployed', 'archived', 'failed'] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
-export const LIFECYCLE_EVENTS = ['test_started', 'test_passed', 'test_failed', 'fix_started', 'deployed', 'rolled_back', 'archived'] as const;
+export const LIFECYCLE_EVENTS = [
+  'test_started',
+  'test_passed',
+  'test_failed',
+  'fix_started',
+  'deployed',
+  'rolled_back',
+  'archived',
+] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
 export const INITIAL_STATE: LifecycleState = 'generated';

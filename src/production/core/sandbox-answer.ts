@@ -44,7 +44,13 @@ function tail(text: string): string {
 }
 
 export function figuresOf(m: BacktestMetrics): BacktestFigures {
-  return { total_return: m.return_pct, sharpe_ratio: m.sharpe_ratio, max_drawdown: m.max_drawdown, win_rate: m.win_rate, total_trades: m.num_trades };
+  return {
+    total_return: m.return_pct,
+    sharpe_ratio: m.sharpe_ratio,
+    max_drawdown: m.max_drawdown,
+    win_rate: m.win_rate,
+    total_trades: m.num_trades,
+  };
 }
 
 /** Exit status, output, timeout flag and resource usage over every symbol's run (the first failure decides). */
@@ -73,7 +79,10 @@ export function summarise(runs: SymbolRun[], defaultLimits: { timeoutMs: number;
     cancelled: proc?.cancelled ?? false,
     error_type: failed && !failed.outcome.ok ? failed.outcome.errorType : null,
     output: tail(output),
-    errors: failed && !failed.outcome.ok ? `${runs.length > 1 ? `[${failed.symbol}] ` : ''}${failed.outcome.errorType}: ${failed.outcome.message}` : '',
+    errors:
+      failed && !failed.outcome.ok
+        ? `${runs.length > 1 ? `[${failed.symbol}] ` : ''}${failed.outcome.errorType}: ${failed.outcome.message}`
+        : '',
     resource_usage: {
       max_memory_mb: mems.length > 0 ? Math.max(...mems) : null,
       cpu_time_ms: cpuMs,

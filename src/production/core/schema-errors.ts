@@ -17,7 +17,11 @@ export function validateWith<T>(schema: z.ZodType<T>, input: unknown): SchemaRes
   }
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : 'body', message: i.message, code: i.code }));
+  const issues = parsed.error.issues.map((i) => ({
+    field: i.path.length ? i.path.map(String).join('.') : 'body',
+    message: i.message,
+    code: i.code,
+  }));
   const byField: Record<string, string[]> = {};
   for (const i of issues) (byField[i.field] ??= []).push(i.message);
   return { ok: false, issues, byField };

@@ -36,6 +36,14 @@ export const strategyDefinitionSchema = z.object({
 export type StrategyDefinition = z.infer<typeof strategyDefinitionSchema>;
 
 /** The validated document as the API returns it: every default filled in, timestamps and schema version set. */
-export function withMetadata(def: StrategyDefinition, now: Date): StrategyDefinition & { created_at: string; updated_at: string; schema_version: string } {
-  return { ...def, created_at: def.created_at ?? now.toISOString(), updated_at: def.updated_at ?? now.toISOString(), schema_version: SCHEMA_VERSION };
+export function withMetadata(
+  def: StrategyDefinition,
+  now: Date,
+): StrategyDefinition & { created_at: string; updated_at: string; schema_version: string } {
+  return {
+    ...def,
+    created_at: def.created_at ?? now.toISOString(),
+    updated_at: def.updated_at ?? now.toISOString(),
+    schema_version: SCHEMA_VERSION,
+  };
 }

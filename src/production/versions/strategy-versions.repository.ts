@@ -23,21 +23,34 @@ export class StrategyVersionsRepository {
       .select({ next: sql<number>`coalesce(max(${strategyVersions.number}), 0) + 1` })
       .from(strategyVersions)
       .where(eq(strategyVersions.strategyId, v.strategyId));
-    const [row] = await tx.insert(strategyVersions).values({ ...v, number: Number(next) }).returning();
+    const [row] = await tx
+      .insert(strategyVersions)
+      .values({ ...v, number: Number(next) })
+      .returning();
     return row;
   }
 
   async list(strategyId: number): Promise<VersionRow[]> {
-    return this.db.select().from(strategyVersions).where(eq(strategyVersions.strategyId, strategyId)).orderBy(desc(strategyVersions.number));
+    return this.db
+      .select()
+      .from(strategyVersions)
+      .where(eq(strategyVersions.strategyId, strategyId))
+      .orderBy(desc(strategyVersions.number));
   }
 
   async byNumber(strategyId: number, number: number, tx: Db = this.db): Promise<VersionRow | null> {
-    const [row] = await tx.select().from(strategyVersions).where(and(eq(strategyVersions.strategyId, strategyId), eq(strategyVersions.number, number)));
+    const [row] = await tx
+      .select()
+      .from(strategyVersions)
+      .where(and(eq(strategyVersions.strategyId, strategyId), eq(strategyVersions.number, number)));
     return row ?? null;
   }
 
   async byTag(strategyId: number, tag: string, tx: Db = this.db): Promise<VersionRow | null> {
-    const [row] = await tx.select().from(strategyVersions).where(and(eq(strategyVersions.strategyId, strategyId), eq(strategyVersions.tag, tag)));
+    const [row] = await tx
+      .select()
+      .from(strategyVersions)
+      .where(and(eq(strategyVersions.strategyId, strategyId), eq(strategyVersions.tag, tag)));
     return row ?? null;
   }
 
