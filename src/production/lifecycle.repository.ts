@@ -63,7 +63,7 @@ export class LifecycleRepository {
   increments(...columns: Array<'testAttempts' | 'fixAttempts' | 'errorCount' | 'generationAttempts'>): LifecycleChanges {
     const out: Record<string, unknown> = {};
     for (const c of columns) out[c] = sql`${strategyLifecycles[c]} + 1`;
-    return out as LifecycleChanges;
+    return out;
   }
 
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {

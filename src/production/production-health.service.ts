@@ -3,7 +3,8 @@
  * the lifecycle store (database, within 2 s), the static checker, the bot sandbox (its bundle builds) and
  * the version store. Git is gone (versions live in the database), so it is not a component any more.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { sandboxBundlePath } from '../bots/sandbox/bundle';
 import { SandboxRunner } from '../bots/sandbox/sandbox-runner.service';
 import { AppConfig } from '../config/app-config';
@@ -28,7 +29,7 @@ export interface HealthReport {
 
 @Injectable()
 export class ProductionHealthService {
-  private readonly logger = new Logger('ProductionHealth');
+  private readonly logger = new AppLogger('ProductionHealth');
 
   constructor(
     private readonly lifecycle: LifecycleRepository,
@@ -40,7 +41,7 @@ export class ProductionHealthService {
     try {
       return { ok: true, value: await withTimeout(work()) };
     } catch (error) {
-      this.logger.warn(`${name} is unavailable: ${(error as Error).message}`);
+      this.logger.warn(`${name} is unavailable`, { err: error });
       return { ok: false, error: `${name} is unavailable` };
     }
   }

@@ -6,7 +6,7 @@
  * from `production_sandbox_runs` (`backtests/{id}/status/`).
  */
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import type { MarketDataRequest } from '../market-data/market-data.port';
 import type { Actor } from './lifecycle.service';
 import type { SandboxRunKind } from './sandbox-runs.repository';
@@ -47,7 +47,7 @@ export type SandboxHandlerFn = (command: SandboxRunCommand, ctx: JobContext) => 
 
 /** In this process, right away (one replica; the sandbox runner's own queue limits concurrency). */
 export class InProcessSandboxDispatcher extends SandboxDispatcher {
-  private readonly logger = new Logger('SandboxDispatcher');
+  private readonly logger = new AppLogger('SandboxDispatcher');
 
   constructor(private readonly handler: SandboxHandlerFn) {
     super();
@@ -55,7 +55,7 @@ export class InProcessSandboxDispatcher extends SandboxDispatcher {
 
   dispatch(command: SandboxRunCommand, signal?: AbortSignal): Promise<SandboxRunAnswer> {
     const jobId = `sandbox-${command.runId}-${randomUUID().slice(0, 8)}`;
-    const progress = async (pct: number, info?: object) => this.logger.debug({ jobId, pct, ...(info ?? {}) }, 'sandbox run progress');
+    const progress = async (pct: number, info?: object) => this.logger.debug('sandbox run progress', { jobId, pct, ...(info ?? {}) });
     return this.handler(command, { jobId, signal: signal ?? new AbortController().signal, progress });
   }
 }
