@@ -16,6 +16,7 @@ import type { JobContext, SandboxRunAnswer, SandboxRunCommand } from './sandbox-
 import { SandboxRunsRepository } from './sandbox-runs.repository';
 
 const ERROR_CHARS = 4000;
+const CANCELLED = 'the run was cancelled before it finished';
 
 @Injectable()
 export class SandboxRunHandler {
@@ -48,7 +49,8 @@ export class SandboxRunHandler {
       await this.finish(command, started, done, error instanceof DomainError ? error.message : 'the run could not complete');
       throw error;
     }
-    const answer = await this.finish(command, started, done, null);
+    const cancelled = ctx.signal.aborted && done.length < command.markets.length;
+    const answer = await this.finish(command, started, done, cancelled ? CANCELLED : null);
     await ctx.progress(100, { step: 'done', success: answer.success });
     return answer;
   };
@@ -69,6 +71,7 @@ export class SandboxRunHandler {
     const answer: SandboxRunAnswer = {
       ...this.body(command, done, summary),
       success,
+      cancelled: summary.cancelled || failure === CANCELLED,
       status: success ? 'completed' : 'failed',
       errors,
       started_at: started.toISOString(),

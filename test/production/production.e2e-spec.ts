@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import { readFileSync } from 'node:fs';
+import { BotFiles } from '../../src/bots/bot-files';
+import { BotsRepository } from '../../src/bots/bots.repository';
+import { SandboxRunner } from '../../src/bots/sandbox/sandbox-runner.service';
 import { Database } from '../../src/database/database.module';
+import { codeHash } from '../../src/production/core/content-hash';
+import { SandboxRunHandler } from '../../src/production/sandbox-run.handler';
+import { SandboxRunsRepository } from '../../src/production/sandbox-runs.repository';
+import { syntheticBars } from '../bots/bot-fixtures';
 import { strategyLifecycleEvents, strategyVersions } from '../../src/database/schema';
 import { StrategiesRepository, StrategyRow } from '../../src/strategy/strategies.repository';
 import { createTestApp, TestApp } from '../support/app';
@@ -460,6 +468,81 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
       await post(alice, '/strategies/999999/rollback/').expect(404);
       await get(alice, '/strategies/999999/versions/').expect(404);
       expect((await get(alice, `/strategies/${s.id}/versions/0/`).expect(400)).body.details).toHaveProperty('number');
+    });
+  });
+
+  describe('strategies with a linked bot, and the run handler', () => {
+    it("rollback writes the version's code back to the linked bot and its file", async () => {
+      const botFiles = t.app.get(BotFiles);
+      const bots = t.app.get(BotsRepository);
+      const bot = await bots.create({ userId: alice.id, name: 'linked', description: '', code: botSaying('b1') }, 'linked_bot', (f) =>
+        botFiles.exists(f),
+      );
+      botFiles.write(bot.fileName, bot.code);
+      const s = await t.app.get(StrategiesRepository).create({ name: 'Linked', strategyCode: '', createdBy: alice.id, botId: bot.id });
+      await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(200);
+      await post(alice, `/strategies/${s.id}/deploy/`).expect(200);
+      await bots.update(bot.id, { code: botSaying('b2') });
+      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(200)).body.output).toContain('running b2');
+      await post(alice, `/strategies/${s.id}/deploy/`).expect(200);
+      await post(alice, `/strategies/${s.id}/rollback/`).expect(200);
+      expect((await bots.byId(bot.id))?.code).toBe(botSaying('b1'));
+      expect(readFileSync(botFiles.pathOf(bot.fileName), 'utf8')).toBe(botSaying('b1'));
+      expect((await post(alice, '/strategies/sandbox-test/', { strategy_id: s.id }).expect(200)).body).toMatchObject({
+        strategy_version: 1,
+        output: expect.stringContaining('running b1'),
+      });
+    });
+
+    it('the handler reports progress and records a run cancelled through its signal as failed', async () => {
+      const s = await create('Cancelled', HANGING_BOT, alice);
+      const run = await t.app
+        .get(SandboxRunsRepository)
+        .create({ kind: 'strategy_test', strategyId: s.id, userId: alice.id, codeHash: codeHash(HANGING_BOT) });
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const answer = await t.app.get(SandboxRunHandler).handle(
+        {
+          kind: 'strategy_test',
+          runId: run.id,
+          strategyId: s.id,
+          actor: { id: alice.id, username: 'alice' },
+          code: HANGING_BOT,
+          codeHash: codeHash(HANGING_BOT),
+          strategyVersion: null,
+          markets: [{ symbol: 'AAPL', period: '1y', interval: '1d' }],
+          limits: { timeoutMs: 5000, memoryMb: 128 },
+        },
+        {
+          jobId: 'job-1',
+          signal: controller.signal,
+          progress: async (pct) => {
+            seen.push(pct);
+            if (pct === 5) controller.abort();
+          },
+        },
+      );
+      expect(answer).toMatchObject({ success: false, cancelled: true, timed_out: false, test_id: run.id });
+      expect(seen[0]).toBe(5);
+      expect(seen[seen.length - 1]).toBe(100);
+      expect(await t.app.get(SandboxRunsRepository).byId(run.id)).toMatchObject({
+        status: 'failed',
+        success: false,
+        completedAt: expect.any(Date),
+      });
+    });
+
+    it('the runner stops a running bot when its signal aborts, and applies a tighter memory limit', async () => {
+      const runner = t.app.get(SandboxRunner);
+      const controller = new AbortController();
+      const outcome = await runner.run(
+        { code: HANGING_BOT, bars: syntheticBars(50) },
+        { signal: controller.signal, onStarted: () => setImmediate(() => controller.abort()) },
+      );
+      expect(outcome).toMatchObject({ ok: false, process: { cancelled: true, timedOut: false, exitCode: null, signal: 'SIGKILL' } });
+      const hog = 'const keep = []; module.exports = { onBar() { for (let i = 0; i < 1e6; i++) keep.push({ i, s: "x" + i }); } };';
+      const small = await runner.run({ code: hog, bars: syntheticBars(50), limits: { memoryMb: 64 } });
+      expect(small).toMatchObject({ ok: false, errorType: 'memory', process: { limits: { memoryMb: 64 } } });
     });
   });
 
