@@ -540,7 +540,8 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
         { signal: controller.signal, onStarted: () => setImmediate(() => controller.abort()) },
       );
       expect(outcome).toMatchObject({ ok: false, process: { cancelled: true, timedOut: false, exitCode: null, signal: 'SIGKILL' } });
-      const hog = 'const keep = []; module.exports = { onBar() { for (let i = 0; i < 1e6; i++) keep.push({ i, s: "x" + i }); } };';
+      const hog =
+        'module.exports = { init() { const hold = []; for (let i = 0; i < 4096; i++) hold.push(new Array(1 << 17).fill(i)); }, onBar() {} };';
       const small = await runner.run({ code: hog, bars: syntheticBars(50), limits: { memoryMb: 64 } });
       expect(small).toMatchObject({ ok: false, errorType: 'memory', process: { limits: { memoryMb: 64 } } });
     });
