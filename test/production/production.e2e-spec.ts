@@ -654,6 +654,32 @@ describe.each(DATABASES)('production API on %s', (_name, open) => {
       });
     });
 
+    it('documents every production route in Swagger', async () => {
+      const doc = (await http().get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+      expect(
+        Object.keys(doc.paths)
+          .filter((p) => p.startsWith(P))
+          .sort(),
+      ).toEqual(
+        [
+          P,
+          `${P}/backtests/health`,
+          `${P}/backtests/run-sandbox`,
+          `${P}/backtests/validate-config`,
+          `${P}/backtests/{id}/status`,
+          `${P}/strategies/health`,
+          `${P}/strategies/sandbox-test`,
+          `${P}/strategies/validate-code`,
+          `${P}/strategies/validate-schema`,
+          `${P}/strategies/{id}/deploy`,
+          `${P}/strategies/{id}/lifecycle`,
+          `${P}/strategies/{id}/rollback`,
+          `${P}/strategies/{id}/versions`,
+          `${P}/strategies/{id}/versions/{number}`,
+        ].sort(),
+      );
+    });
+
     it('needs a token', async () => {
       await http().get(`${P}/strategies/health/`).expect(401);
       await http().post(`${P}/strategies/validate-code/`).send({ code: 'x' }).expect(401);
