@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { allowedMethods } from './allowed-methods';
+import { AuthFailure } from './auth-failure';
 import { DomainError, ErrorCode } from './domain-error';
+import { drfBody, methodNotAllowed } from './drf-body';
+import { errorStyleOf } from './error-style';
+
+/** What DRF's JWTAuthentication/simplejwt send with every 401. */
+const WWW_AUTHENTICATE = 'Bearer realm="api"';
 
 /** The Django API's error body, kept by the frontend. */
 export interface ErrorBody {
@@ -58,9 +65,15 @@ function fromBodyParser(err: unknown): DomainError | null {
   return null;
 }
 
+/** Express found no route for the method and path ("Cannot GET /x"). */
+function isNoRoute(err: HttpException): boolean {
+  const response = err.getResponse();
+  return err.getStatus() === HttpStatus.NOT_FOUND && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message));
+}
+
 function fromHttpException(err: HttpException, req: Request): ErrorBody {
   const response = err.getResponse();
-  if (err.getStatus() === HttpStatus.NOT_FOUND && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
+  if (isNoRoute(err)) {
     return { error: 'Not found', details: `No route for ${req.method} ${req.path}` };
   }
   if (typeof response === 'string') return { error: response };
@@ -93,15 +106,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     const raw = exception instanceof HttpException && exception.cause ? exception.cause : exception;
     const domain = exception instanceof DomainError ? exception : fromBodyParser(raw);
     if (domain) {
-      const body: ErrorBody = { ...(domain.extraBody ?? {}), error: domain.message, details: domain.details };
-      if (domain.retryAfterSec !== undefined) {
-        body.retry_after = domain.retryAfterSec;
-        res.setHeader('Retry-After', String(domain.retryAfterSec));
-      }
-      res.status(statusFor(domain.code)).json(body);
+      this.sendDomain(domain, req, res);
       return;
     }
     if (exception instanceof HttpException) {
+      const allow = isNoRoute(exception) ? allowedMethods(req) : [];
+      if (allow.length > 0) {
+        res.setHeader('Allow', allow.join(', '));
+        res.status(HttpStatus.METHOD_NOT_ALLOWED).json({ detail: methodNotAllowed(req.method) });
+        return;
+      }
       res.status(exception.getStatus()).json(fromHttpException(exception, req));
       return;
     }
@@ -110,5 +124,26 @@ export class HttpErrorFilter implements ExceptionFilter {
       exception instanceof Error ? exception.stack : String(exception),
     );
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
+  }
+
+  /** A domain error in the shape the endpoint's Django original used (see `ErrorStyle`). */
+  private sendDomain(domain: DomainError, req: Request, res: Response): void {
+    const status = statusFor(domain.code);
+    if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    if (domain instanceof AuthFailure) {
+      res.status(status).json(domain.body);
+      return;
+    }
+    const drf = errorStyleOf(req) === 'drf' ? drfBody(domain) : null;
+    if (drf) {
+      res.status(status).json(drf);
+      return;
+    }
+    const body: ErrorBody = { ...(domain.extraBody ?? {}), error: domain.message, details: domain.details };
+    if (domain.retryAfterSec !== undefined) {
+      body.retry_after = domain.retryAfterSec;
+      res.setHeader('Retry-After', String(domain.retryAfterSec));
+    }
+    res.status(status).json(body);
   }
 }
