@@ -42,4 +42,9 @@ export class AuthFailure extends DomainError {
   static invalidRefreshToken(reason: string): AuthFailure {
     return new AuthFailure({ detail: reason, code: 'token_not_valid' });
   }
+
+  /** A stream ticket that is unknown, expired, for another run, or already used on an unfinished run. */
+  static invalidStreamTicket(): AuthFailure {
+    return new AuthFailure({ detail: 'Stream ticket is invalid, expired or already used', code: 'token_not_valid' });
+  }
 }

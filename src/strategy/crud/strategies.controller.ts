@@ -28,6 +28,7 @@ import {
   ValidateStrategyBodyDto,
   ValidateStrategyResultDto,
 } from './strategy.dto';
+import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
 const ID = { name: 'id', example: 12, description: 'Strategy id' };
 
@@ -39,6 +40,7 @@ const ID = { name: 'id', example: 12, description: 'Strategy id' };
  */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/strategies')
 export class StrategiesController {
   constructor(private readonly strategies: StrategiesService) {}
@@ -116,6 +118,8 @@ export class StrategiesController {
   performanceHistory(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<StrategyPerformanceDto[]> {
     return this.strategies.performanceHistory(user, id);
   }
+
+  @DjangoErrors()
 
   @Post(':id/validate_strategy')
   @HttpCode(200)

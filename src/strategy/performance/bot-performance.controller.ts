@@ -6,6 +6,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from '../records/params';
 import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllDto, VerifyAllResponseDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
 import { BotPerformanceService } from './bot-performance.service';
+import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
 const VERIFIED_RULE = 'Verified = the run finished without error AND made at least one trade; otherwise failed.';
 
@@ -15,6 +16,7 @@ const VERIFIED_RULE = 'Verified = the run finished without error AND made at lea
  */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/bot-performance')
 export class BotPerformanceController {
   constructor(private readonly service: BotPerformanceService) {}
@@ -28,6 +30,8 @@ export class BotPerformanceController {
     return this.service.list(user, pageNumber(page));
   }
 
+  @DjangoErrors()
+
   @Post('verify_bot')
   @HttpCode(200)
   @ApiOperation({ summary: "Run one strategy's bot once and record the verdict", description: VERIFIED_RULE })
@@ -39,6 +43,8 @@ export class BotPerformanceController {
   verifyBot(@CurrentUser() user: AuthUser, @Body() body: VerifyBotDto): Promise<VerifyBotResponseDto> {
     return this.service.verifyBot(user, body);
   }
+
+  @DjangoErrors()
 
   @Post('verify_all')
   @HttpCode(200)
@@ -53,12 +59,16 @@ export class BotPerformanceController {
     return this.service.verifyAll(user, body);
   }
 
+  @DjangoErrors()
+
   @Get('verified_bots')
   @ApiOperation({ summary: 'Your verified bots (staff: all), best total return first' })
   @ApiOkResponse({ type: VerifiedBotsDto })
   verifiedBots(@CurrentUser() user: AuthUser): Promise<VerifiedBotsDto> {
     return this.service.verifiedBots(user);
   }
+
+  @DjangoErrors()
 
   @Get(':id/test_history')
   @ApiParam({ name: 'id', example: 7, description: 'Strategy id' })

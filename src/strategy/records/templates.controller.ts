@@ -6,10 +6,12 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalBool, pageNumber, PathId } from './params';
 import { CreateTemplateDto, SyncFromStrategyDto, SyncFromStrategyResponseDto, TemplateContextDto, TemplateDto, TemplatePageDto, UpdateTemplateDto } from './templates.dto';
 import { TemplatesService } from './templates.service';
+import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
 /** Django's `StrategyTemplateViewSet` (`/api/strategies/templates/`). */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
@@ -76,6 +78,8 @@ export class TemplatesController {
     await this.templates.delete(user, id);
   }
 
+  @DjangoErrors()
+
   @Post(':id/sync_from_strategy')
   @HttpCode(200)
   @ApiParam({ name: 'id', example: 1 })
@@ -87,6 +91,8 @@ export class TemplatesController {
   sync(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: SyncFromStrategyDto): Promise<SyncFromStrategyResponseDto> {
     return this.templates.syncFromStrategy(user, id, body);
   }
+
+  @DjangoErrors()
 
   @Get(':id/get_context')
   @ApiParam({ name: 'id', example: 1 })
