@@ -16,6 +16,7 @@ import { marketDataRequestOrDefaults } from '../market-data/market-data.port';
 import { CreateRunDto, DeveloperChatDto, DeveloperChatResponseDto, RunDto } from './ai-developer.dto';
 import { AiDeveloperService } from './ai-developer.service';
 import { RunRow } from './runs.repository';
+import { Idempotent } from '../common/idempotency';
 
 /** The AI developer: runs that generate, test and fix a bot in the background, with SSE progress. */
 @ApiTags('ai-developer')
@@ -24,6 +25,7 @@ import { RunRow } from './runs.repository';
 export class AiDeveloperController {
   constructor(private readonly service: AiDeveloperService) {}
 
+  @Idempotent()
   @Post('runs')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run: generate a bot from the description, test it in the sandbox, fix it with Gemini until it works' })

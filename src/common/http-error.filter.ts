@@ -29,6 +29,8 @@ export function statusFor(code: ErrorCode): number {
       return HttpStatus.NOT_FOUND;
     case ErrorCode.Conflict:
       return HttpStatus.CONFLICT;
+    case ErrorCode.Unprocessable:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case ErrorCode.PayloadTooLarge:
       return HttpStatus.PAYLOAD_TOO_LARGE;
     case ErrorCode.RateLimited:

@@ -29,6 +29,7 @@ import {
   ValidateStrategyResultDto,
 } from './strategy.dto';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
+import { Idempotent } from '../../common/idempotency';
 
 const ID = { name: 'id', example: 12, description: 'Strategy id' };
 
@@ -53,6 +54,7 @@ export class StrategiesController {
     return this.strategies.list(user, query);
   }
 
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a strategy' })
   @ApiCreatedResponse({ type: StrategyDto })

@@ -7,6 +7,7 @@ import { optionalBool, pageNumber, PathId } from './params';
 import { CreateTemplateDto, SyncFromStrategyDto, SyncFromStrategyResponseDto, TemplateContextDto, TemplateDto, TemplatePageDto, UpdateTemplateDto } from './templates.dto';
 import { TemplatesService } from './templates.service';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
+import { Idempotent } from '../../common/idempotency';
 
 /** Django's `StrategyTemplateViewSet` (`/api/strategies/templates/`). */
 @ApiTags('strategies')
@@ -27,6 +28,7 @@ export class TemplatesController {
     return this.templates.list(user, pageNumber(page), { category: category || undefined, isActive: optionalBool(isActive, 'is_active') });
   }
 
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a template (name unique)' })
   @ApiCreatedResponse({ type: TemplateDto })
