@@ -46,7 +46,9 @@ export class RunEventsStream {
     });
     try {
       const pending = await this.service.eventsAfter(runId, last);
-      if (isFinished(run.status) && pending.length === 0 && (last > 0 || input.ticketUsed)) {
+      // EventSource reconnects after the end; a finished run has nothing more for it (204 stops it). A used
+      // ticket on a finished run gets the same answer — it never opens a second stream.
+      if (isFinished(run.status) && ((pending.length === 0 && last > 0) || input.ticketUsed)) {
         res.status(204).end();
         return;
       }
