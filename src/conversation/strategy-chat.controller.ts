@@ -53,7 +53,6 @@ export class StrategyChatController {
   }
 
   @DjangoErrors()
-
   @Post('chat')
   @HttpCode(200)
   @ApiOperation({
@@ -105,7 +104,6 @@ export class StrategyChatController {
   }
 
   @DjangoErrors()
-
   @Post(':session_id/summarize')
   @HttpCode(200)
   @ApiParam(SESSION)
@@ -118,7 +116,6 @@ export class StrategyChatController {
   }
 
   @DjangoErrors()
-
   @Post(':session_id/clear')
   @HttpCode(200)
   @ApiParam(SESSION)

@@ -89,7 +89,7 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
           const headers: Record<string, string> = { 'Content-Type': 'application/json' };
           if (init.token) headers.Authorization = `Bearer ${init.token}`;
           const res = await fetch(`${api}${path}`, { ...init, headers, credentials: 'include' });
-          return { status: res.status, body: res.status === 204 ? null : await res.json(), requestId: res.headers.get('X-Request-Id') };
+          return { status: res.status, body: (res.status === 204 ? null : await res.json()) as any, requestId: res.headers.get('X-Request-Id') };
         };
         const reg = await json('/api/auth/register/', { method: 'POST', body: JSON.stringify({ username: 'dana', email: 'dana@example.com', password, password2: password }) });
         const login = await json('/api/auth/login/', { method: 'POST', body: JSON.stringify({ username: 'dana', password }) });

@@ -122,7 +122,6 @@ export class StrategiesController {
   }
 
   @DjangoErrors()
-
   @Post(':id/validate_strategy')
   @HttpCode(200)
   @ApiParam(ID)

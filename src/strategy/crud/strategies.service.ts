@@ -152,12 +152,19 @@ export class StrategiesService {
 
   async validate(user: AuthUser, id: number, b: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
     const row = await this.own(user, id);
+    if (b.strategy_id !== undefined && b.strategy_id !== row.id) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', { strategy_id: ['must be the strategy in the path'] });
+    }
+    const requested = b.validation_types ?? [...VALIDATION_TYPES];
+    const types = VALIDATION_TYPES.filter((t) => requested.includes(t));
+    const skipped = requested.filter((t) => !(VALIDATION_TYPES as readonly string[]).includes(t));
+    if (types.length === 0) return { strategy_id: row.id, validation_results: [], overall_result: 'skipped', skipped_types: skipped };
     const { rows, overall } = await this.validation.validate(row, {
-      types: b.validation_types ?? VALIDATION_TYPES,
+      types,
       strictMode: b.config?.strict_mode ?? false,
       useGemini: b.config?.use_gemini ?? false,
     });
-    return { strategy_id: row.id, validation_results: rows.map(validationJson), overall_result: overall };
+    return { strategy_id: row.id, validation_results: rows.map(validationJson), overall_result: overall, skipped_types: skipped };
   }
 
   /**

@@ -207,9 +207,18 @@ export class StrategyValidationConfigDto {
 
 /** `validate_strategy/` body. */
 export class ValidateStrategyBodyDto {
-  @ApiPropertyOptional({ enum: VALIDATION_TYPES, isArray: true, example: ['syntax', 'backtest'], default: ['syntax', 'backtest'] })
-  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(VALIDATION_TYPES, { each: true })
-  validation_types?: ValidationType[];
+  @ApiPropertyOptional({ example: 12, description: "Django's serializer required it; when given it must be the strategy in the path" })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  strategy_id?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['syntax', 'backtest'],
+    default: ['syntax', 'backtest'],
+    description: 'Any names are accepted (Django sent syntax, logic, security…); syntax and backtest run, the others are reported in skipped_types',
+  })
+  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsString({ each: true }) @MaxLength(50, { each: true })
+  validation_types?: string[];
 
   @ApiPropertyOptional({ type: StrategyValidationConfigDto })
   @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => StrategyValidationConfigDto)
@@ -359,7 +368,9 @@ export class StrategyPerformanceDto {
 export class ValidateStrategyResultDto {
   @ApiProperty({ example: 12 }) strategy_id!: number;
   @ApiProperty({ type: [StrategyValidationDto] }) validation_results!: StrategyValidationDto[];
-  @ApiProperty({ enum: ['passed', 'failed'], example: 'passed' }) overall_result!: 'passed' | 'failed';
+  @ApiProperty({ enum: ['passed', 'failed', 'skipped'], example: 'passed', description: 'skipped: none of the requested types can run here' })
+  overall_result!: 'passed' | 'failed' | 'skipped';
+  @ApiProperty({ type: [String], example: ['logic'], description: 'Requested types this service cannot run' }) skipped_types!: string[];
 }
 
 export class AutoCreatedTemplateDto {

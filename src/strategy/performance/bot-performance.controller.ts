@@ -31,7 +31,6 @@ export class BotPerformanceController {
   }
 
   @DjangoErrors()
-
   @Post('verify_bot')
   @HttpCode(200)
   @ApiOperation({ summary: "Run one strategy's bot once and record the verdict", description: VERIFIED_RULE })
@@ -45,7 +44,6 @@ export class BotPerformanceController {
   }
 
   @DjangoErrors()
-
   @Post('verify_all')
   @HttpCode(200)
   @ApiOperation({
@@ -60,7 +58,6 @@ export class BotPerformanceController {
   }
 
   @DjangoErrors()
-
   @Get('verified_bots')
   @ApiOperation({ summary: 'Your verified bots (staff: all), best total return first' })
   @ApiOkResponse({ type: VerifiedBotsDto })
@@ -69,7 +66,6 @@ export class BotPerformanceController {
   }
 
   @DjangoErrors()
-
   @Get(':id/test_history')
   @ApiParam({ name: 'id', example: 7, description: 'Strategy id' })
   @ApiOperation({ summary: "A strategy's verification runs, newest first (at most 50)" })

@@ -30,7 +30,6 @@ export class BacktestResultsController {
   }
 
   @DjangoErrors()
-
   @Get('by_strategy')
   @ApiOperation({ summary: 'The latest backtest of one of your strategies' })
   @ApiQuery({ name: 'strategy_id', required: true, example: 7 })
@@ -42,7 +41,6 @@ export class BacktestResultsController {
   }
 
   @DjangoErrors()
-
   @Post('save_result')
   @ApiOperation({ summary: "Save (replace) a strategy's latest backtest: 201 when new, 200 when replaced" })
   @ApiCreatedResponse({ type: BacktestResultDto, description: 'First result of this strategy' })

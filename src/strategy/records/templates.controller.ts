@@ -81,7 +81,6 @@ export class TemplatesController {
   }
 
   @DjangoErrors()
-
   @Post(':id/sync_from_strategy')
   @HttpCode(200)
   @ApiParam({ name: 'id', example: 1 })
@@ -95,7 +94,6 @@ export class TemplatesController {
   }
 
   @DjangoErrors()
-
   @Get(':id/get_context')
   @ApiParam({ name: 'id', example: 1 })
   @ApiOperation({ summary: 'The template, its linked strategy and a summary, as AI context' })
