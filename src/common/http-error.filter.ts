@@ -70,7 +70,7 @@ function fromBodyParser(err: unknown): DomainError | null {
 /** Express found no route for the method and path ("Cannot GET /x"). */
 function isNoRoute(err: HttpException): boolean {
   const response = err.getResponse();
-  return err.getStatus() === HttpStatus.NOT_FOUND && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message));
+  return err.getStatus() === Number(HttpStatus.NOT_FOUND) && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message));
 }
 
 function fromHttpException(err: HttpException, req: Request): ErrorBody {
@@ -131,7 +131,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   /** A domain error in the shape the endpoint's Django original used (see `ErrorStyle`). */
   private sendDomain(domain: DomainError, req: Request, res: Response): void {
     const status = statusFor(domain.code);
-    if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    if (status === Number(HttpStatus.UNAUTHORIZED)) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     if (domain instanceof AuthFailure) {
       res.status(status).json(domain.body);
       return;

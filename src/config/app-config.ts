@@ -133,7 +133,7 @@ function envKeys(raw: Record<string, unknown>, problems: string[]): EnvKeys {
   for (const [name, value] of Object.entries(raw)) {
     const m = KEY_VAR.exec(name);
     if (!m || value === undefined) continue;
-    const text = String(value).trim();
+    const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
     if (!text) problems.push(`${name}: is set but empty`);
     else perKey[m[1]] = text;
   }

@@ -46,6 +46,17 @@ async function servePage(): Promise<{ server: Server; origin: string }> {
   return { server, origin: `http://localhost:${(server.address() as AddressInfo).port}` };
 }
 
+/** The few response fields the page reads. */
+interface PageBody {
+  tokens?: { access: string };
+  id?: string;
+  ticket?: string;
+  expires_in?: number;
+  events_url?: string;
+  count?: number;
+  results?: Array<Record<string, unknown>>;
+}
+
 /** Splits an SSE body into events with every field each carried. */
 function parseSse(text: string): Array<Record<string, string>> {
   return text
@@ -89,11 +100,11 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
           const headers: Record<string, string> = { 'Content-Type': 'application/json' };
           if (init.token) headers.Authorization = `Bearer ${init.token}`;
           const res = await fetch(`${api}${path}`, { ...init, headers, credentials: 'include' });
-          return { status: res.status, body: (res.status === 204 ? null : await res.json()) as any, requestId: res.headers.get('X-Request-Id') };
+          return { status: res.status, body: (res.status === 204 ? null : await res.json()) as PageBody, requestId: res.headers.get('X-Request-Id') };
         };
         const reg = await json('/api/auth/register/', { method: 'POST', body: JSON.stringify({ username: 'dana', email: 'dana@example.com', password, password2: password }) });
         const login = await json('/api/auth/login/', { method: 'POST', body: JSON.stringify({ username: 'dana', password }) });
-        const token = login.body.tokens.access as string;
+        const token = login.body.tokens!.access;
         const created = await json('/api/strategies/strategies/', {
           method: 'POST',
           token,
@@ -101,16 +112,16 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
         });
         const list = await json('/api/strategies/strategies/', { token });
         const run = await json('/api/ai-developer/runs', { method: 'POST', token, body: JSON.stringify({ description: 'Buy on a 5/20 SMA cross, sell on the cross back.', strategy_name: 'Browser Run' }) });
-        const ticket = await json(`/api/ai-developer/runs/${run.body.id}/events/ticket`, { method: 'POST', token });
+        const ticket = await json(`/api/ai-developer/runs/${run.body.id!}/events/ticket`, { method: 'POST', token });
         const stream = await new Promise<{ events: Array<{ id: string; step: string; seq: number }>; stoppedState: number; errors: number }>((resolve) => {
           const events: Array<{ id: string; step: string; seq: number }> = [];
           let errors = 0;
           // The browser's own EventSource (the Node import of the same name is not in the page).
           const NativeEventSource = (globalThis as unknown as { EventSource: typeof EventSource }).EventSource;
-          const source = new NativeEventSource(`${api}${ticket.body.events_url}`);
-          source.addEventListener('progress', (e) => {
-            const data = JSON.parse((e as MessageEvent).data);
-            events.push({ id: (e as MessageEvent).lastEventId, step: data.step, seq: data.seq });
+          const source = new NativeEventSource(`${api}${ticket.body.events_url!}`);
+          source.addEventListener('progress', (e: MessageEvent) => {
+            const data = JSON.parse(String(e.data)) as { step: string; seq: number };
+            events.push({ id: e.lastEventId, step: data.step, seq: data.seq });
           });
           // After `done` the server ends the stream; EventSource reconnects once (retry: 3000), gets 204 and stops.
           source.onerror = () => {
@@ -129,7 +140,7 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
     expect(outcome.login).toBe(200);
     expect(outcome.created).toBe(201);
     expect(outcome.list.count).toBe(1);
-    expect(outcome.list.results[0]).toMatchObject({ name: 'Browser SMA', tags: ['browser'] });
+    expect(outcome.list.results![0]).toMatchObject({ name: 'Browser SMA', tags: ['browser'] });
     expect(outcome.requestId).toBeTruthy(); // an exposed header the page can read
     expect(outcome.run).toBe(202);
     expect(outcome.ticket).toMatchObject({ ticket: expect.any(String), expires_in: 60 });

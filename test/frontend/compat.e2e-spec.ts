@@ -170,7 +170,7 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
       });
       const strategies = await http().get('/api/strategies/').expect(200);
       expect(Object.keys(strategies.body)).toEqual(['templates', 'strategies', 'validations', 'performance', 'comments', 'tags', 'chat', 'bot-performance', 'backtest-results']);
-      for (const url of Object.values(strategies.body) as string[]) {
+      for (const url of Object.values<string>(strategies.body)) {
         const path = new URL(url).pathname;
         const res = await http().get(path).set(bearer(alice.access));
         expect([path, res.status]).toEqual([path, 200]);

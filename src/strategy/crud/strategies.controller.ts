@@ -28,7 +28,7 @@ import {
   ValidateStrategyBodyDto,
   ValidateStrategyResultDto,
 } from './strategy.dto';
-import { DjangoErrors, DrfErrors } from '../../common/error-style';
+import { DrfErrors } from '../../common/error-style';
 import { Idempotent } from '../../common/idempotency';
 
 const ID = { name: 'id', example: 12, description: 'Strategy id' };
@@ -121,7 +121,6 @@ export class StrategiesController {
     return this.strategies.performanceHistory(user, id);
   }
 
-  @DjangoErrors()
   @Post(':id/validate_strategy')
   @HttpCode(200)
   @ApiParam(ID)
@@ -131,7 +130,7 @@ export class StrategiesController {
     description: 'One StrategyValidation per type; the strategy becomes valid (all passed) or invalid, and last_validated is set.',
   })
   @ApiOkResponse({ type: ValidateStrategyResultDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Bad body, or strategy_code is not a bot (canonical JSON, Python…)' })
+  @ApiBadRequestResponse({ description: 'Bad body: {field: [messages]}' })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Too many bot runs waiting' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable' })
