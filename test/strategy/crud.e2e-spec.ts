@@ -295,7 +295,23 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         created_at: ISO,
         updated_at: ISO,
         last_validated: null,
+        validation_status: null,
+        latest_performance: null,
       });
+    });
+
+    it("adds each strategy's newest validation and performance record, as Django's list did", async () => {
+      const made = await create(alice, { name: unique('Summarised') });
+      const validated = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax'] }).expect(200);
+      await http()
+        .post('/api/strategies/performance/')
+        .set(bearer(alice.access))
+        .send({ strategy: made.id, backtest_id: 'bt-1', total_return: '12.5', sharpe_ratio: '1.2', max_drawdown: '-8.25', win_rate: '55' })
+        .expect(201);
+      const res = await http().get(BASE).query({ search: made.name }).set(bearer(alice.access)).expect(200);
+      const item = res.body.results.find((r: { id: number }) => r.id === made.id);
+      expect(item.validation_status).toEqual({ status: 'passed', score: '100.00', created_at: validated.body.validation_results[0].created_at });
+      expect(item.latest_performance).toEqual({ total_return: '12.500000', sharpe_ratio: '1.200000', max_drawdown: '-8.250000', win_rate: '55.00', created_at: ISO });
     });
 
     it('filters by status, category, every tag and search text', async () => {

@@ -16,7 +16,7 @@ import {
   decimalText,
   SearchStrategiesDto,
   StrategyDto,
-  StrategyListItemDto,
+  StrategyListEntryDto,
   StrategyListQueryDto,
   StrategyPageDto,
   StrategyPerformanceDto,
@@ -225,7 +225,7 @@ export class StrategiesService {
   }
 
   /** `search/`: the caller's strategies matching every given filter, newest first, 50 per page. */
-  async search(user: AuthUser, b: SearchStrategiesDto): Promise<{ strategies: StrategyListItemDto[]; count: number }> {
+  async search(user: AuthUser, b: SearchStrategiesDto): Promise<{ strategies: StrategyListEntryDto[]; count: number }> {
     const { count, results } = await this.page(
       user,
       { search: b.query, category: b.category, tags: b.tags, status: b.status, riskLevel: b.risk_level, timeframe: b.timeframe, createdByUsername: b.created_by },
@@ -238,10 +238,11 @@ export class StrategiesService {
     return { categories: await this.templates.categories(user) };
   }
 
-  private async page(user: AuthUser, filters: StrategyFilters, page: number): Promise<{ count: number; results: StrategyListItemDto[] }> {
+  private async page(user: AuthUser, filters: StrategyFilters, page: number): Promise<{ count: number; results: StrategyListEntryDto[] }> {
     const { count, rows } = await this.strategies.list(user, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE);
     const labels = await this.repo.labels(rows);
-    return { count, results: rows.map((r) => strategyListJson(r, labels.get(r.id))) };
+    const latest = await this.repo.latestSummaries(rows.map((r) => r.id));
+    return { count, results: rows.map((r) => ({ ...strategyListJson(r, labels.get(r.id)), ...latest.get(r.id)! })) };
   }
 
   private async json(row: StrategyRow): Promise<StrategyDto> {

@@ -306,6 +306,26 @@ export class StrategyListItemDto {
   @ApiProperty({ type: String, nullable: true, example: '2026-11-25T09:45:00.000Z' }) last_validated!: string | null;
 }
 
+export class ValidationStatusDto {
+  @ApiProperty({ example: 'passed' }) status!: string;
+  @ApiProperty({ type: String, nullable: true, example: '100.00' }) score!: string | null;
+  @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
+}
+
+export class LatestPerformanceDto {
+  @ApiProperty({ type: String, nullable: true, example: '12.500000' }) total_return!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1.350000' }) sharpe_ratio!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '-8.250000' }) max_drawdown!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '55.00' }) win_rate!: string | null;
+  @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
+}
+
+/** A strategy in a list: the list fields plus its newest validation and performance record (or null). */
+export class StrategyListEntryDto extends StrategyListItemDto {
+  @ApiProperty({ type: ValidationStatusDto, nullable: true }) validation_status!: ValidationStatusDto | null;
+  @ApiProperty({ type: LatestPerformanceDto, nullable: true }) latest_performance!: LatestPerformanceDto | null;
+}
+
 /** Django's StrategySerializer. */
 export class StrategyDto extends StrategyListItemDto {
   @ApiProperty({ example: "module.exports = { name: 'SMA cross', onBar(bar, ctx) { /* … */ } };" }) strategy_code!: string;
@@ -316,7 +336,7 @@ export class StrategyPageDto {
   @ApiProperty({ example: 1 }) count!: number;
   @ApiProperty({ type: String, nullable: true, example: null }) next!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) previous!: string | null;
-  @ApiProperty({ type: [StrategyListItemDto] }) results!: StrategyListItemDto[];
+  @ApiProperty({ type: [StrategyListEntryDto] }) results!: StrategyListEntryDto[];
 }
 
 /** Django's StrategyValidation, every field. */
@@ -387,7 +407,7 @@ export class CreateStrategyResponseDto extends StrategyDto {
 }
 
 export class SearchStrategiesResponseDto {
-  @ApiProperty({ type: [StrategyListItemDto] }) strategies!: StrategyListItemDto[];
+  @ApiProperty({ type: [StrategyListEntryDto] }) strategies!: StrategyListEntryDto[];
   @ApiProperty({ example: 1, description: 'All matches; `strategies` holds one page of 50' }) count!: number;
 }
 
