@@ -697,6 +697,8 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         bot_id: null,
         created_by: erin.id,
         created_by_username: 'erin',
+        validation_status: null,
+        latest_performance: null,
         created_at: ISO,
         updated_at: ISO,
         last_validated: null,

@@ -25,6 +25,7 @@ import {
   ValidateStrategyBodyDto,
   ValidateStrategyResultDto,
   VALIDATION_TYPES,
+  type ValidationType,
 } from './strategy.dto';
 import { BotValidationService } from './bot-validation.service';
 
@@ -156,8 +157,9 @@ export class StrategiesService {
       throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', { strategy_id: ['must be the strategy in the path'] });
     }
     const requested = b.validation_types ?? [...VALIDATION_TYPES];
-    const types = VALIDATION_TYPES.filter((t) => requested.includes(t));
-    const skipped = requested.filter((t) => !(VALIDATION_TYPES as readonly string[]).includes(t));
+    const runnable = (t: string): t is ValidationType => (VALIDATION_TYPES as readonly string[]).includes(t);
+    const types = requested.filter(runnable); // in the order asked
+    const skipped = requested.filter((t) => !runnable(t));
     if (types.length === 0) return { strategy_id: row.id, validation_results: [], overall_result: 'skipped', skipped_types: skipped };
     const { rows, overall } = await this.validation.validate(row, {
       types,

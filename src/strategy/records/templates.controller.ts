@@ -93,7 +93,6 @@ export class TemplatesController {
     return this.templates.syncFromStrategy(user, id, body);
   }
 
-  @DjangoErrors()
   @Get(':id/get_context')
   @ApiParam({ name: 'id', example: 1 })
   @ApiOperation({ summary: 'The template, its linked strategy and a summary, as AI context' })
