@@ -69,7 +69,14 @@ export class RunEventsStream {
           // its seq follows the last stored event, so a reconnect with that id gets the 204 above.
           const now = await this.service.owned(user, runId);
           if (queue.length === 0 && isFinished(now.status)) {
-            const done = { seq: last + 1, step: 'done', progress: 100, message: `Run ${now.status}`, data: { status: now.status }, at: now.updatedAt.toISOString() };
+            const done = {
+              seq: last + 1,
+              step: 'done',
+              progress: 100,
+              message: `Run ${now.status}`,
+              data: { status: now.status },
+              at: now.updatedAt.toISOString(),
+            };
             send('progress', done, done.seq);
             return;
           }

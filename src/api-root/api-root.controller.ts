@@ -11,7 +11,11 @@ const baseUrl = (req: Request): string => `${req.protocol}://${req.get('host') ?
 export class ApiRootController {
   @Get()
   @ApiOperation({ summary: "The API's index: where each app, auth flow, chat and health check lives" })
-  @ApiOkResponse({ schema: { example: { message: 'AlgoAgent API', version: '1.0.0', timestamp: '2026-12-01T09:00:00.000Z', endpoints: { auth: '/api/auth/' } } } })
+  @ApiOkResponse({
+    schema: {
+      example: { message: 'AlgoAgent API', version: '1.0.0', timestamp: '2026-12-01T09:00:00.000Z', endpoints: { auth: '/api/auth/' } },
+    },
+  })
   index(): Record<string, unknown> {
     return apiIndex(new Date());
   }

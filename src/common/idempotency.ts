@@ -87,7 +87,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return stored.body;
       }
       if (Date.now() >= deadline) {
-        throw new DomainError(ErrorCode.Conflict, 'A request with this Idempotency-Key is still being processed', 'Retry later to get its result', 1);
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'A request with this Idempotency-Key is still being processed',
+          'Retry later to get its result',
+          1,
+        );
       }
       await this.sleep(POLL_MS);
     }

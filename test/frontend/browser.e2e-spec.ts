@@ -100,9 +100,16 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
           const headers: Record<string, string> = { 'Content-Type': 'application/json' };
           if (init.token) headers.Authorization = `Bearer ${init.token}`;
           const res = await fetch(`${api}${path}`, { ...init, headers, credentials: 'include' });
-          return { status: res.status, body: (res.status === 204 ? null : await res.json()) as PageBody, requestId: res.headers.get('X-Request-Id') };
+          return {
+            status: res.status,
+            body: (res.status === 204 ? null : await res.json()) as PageBody,
+            requestId: res.headers.get('X-Request-Id'),
+          };
         };
-        const reg = await json('/api/auth/register/', { method: 'POST', body: JSON.stringify({ username: 'dana', email: 'dana@example.com', password, password2: password }) });
+        const reg = await json('/api/auth/register/', {
+          method: 'POST',
+          body: JSON.stringify({ username: 'dana', email: 'dana@example.com', password, password2: password }),
+        });
         const login = await json('/api/auth/login/', { method: 'POST', body: JSON.stringify({ username: 'dana', password }) });
         const token = login.body.tokens!.access;
         const created = await json('/api/strategies/strategies/', {
@@ -111,9 +118,17 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
           body: JSON.stringify({ name: 'Browser SMA', strategy_code: 'module.exports = { onBar() {} };', tags: ['browser'] }),
         });
         const list = await json('/api/strategies/strategies/', { token });
-        const run = await json('/api/ai-developer/runs', { method: 'POST', token, body: JSON.stringify({ description: 'Buy on a 5/20 SMA cross, sell on the cross back.', strategy_name: 'Browser Run' }) });
+        const run = await json('/api/ai-developer/runs', {
+          method: 'POST',
+          token,
+          body: JSON.stringify({ description: 'Buy on a 5/20 SMA cross, sell on the cross back.', strategy_name: 'Browser Run' }),
+        });
         const ticket = await json(`/api/ai-developer/runs/${run.body.id!}/events/ticket`, { method: 'POST', token });
-        const stream = await new Promise<{ events: Array<{ id: string; step: string; seq: number }>; stoppedState: number; errors: number }>((resolve) => {
+        const stream = await new Promise<{
+          events: Array<{ id: string; step: string; seq: number }>;
+          stoppedState: number;
+          errors: number;
+        }>((resolve) => {
           const events: Array<{ id: string; step: string; seq: number }> = [];
           let errors = 0;
           // The browser's own EventSource (the Node import of the same name is not in the page).
@@ -130,7 +145,16 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
           };
           setTimeout(() => resolve({ events, stoppedState: source.readyState, errors }), 60_000);
         });
-        return { reg: reg.status, login: login.status, created: created.status, list: list.body, run: run.status, ticket: ticket.body, stream, requestId: list.requestId };
+        return {
+          reg: reg.status,
+          login: login.status,
+          created: created.status,
+          list: list.body,
+          run: run.status,
+          ticket: ticket.body,
+          stream,
+          requestId: list.requestId,
+        };
       },
       { api, password: PASSWORD },
     );
@@ -197,12 +221,20 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
         expect(e.id).toMatch(/^\d+$/);
       }
       const after = Number(all[1].id);
-      const resumed = parseSse(await (await fetch(`${api}/api/ai-developer/runs/${runId}/events`, { headers: { ...bearer(s.alice.access), 'Last-Event-ID': String(after) } })).text());
+      const resumed = parseSse(
+        await (
+          await fetch(`${api}/api/ai-developer/runs/${runId}/events`, {
+            headers: { ...bearer(s.alice.access), 'Last-Event-ID': String(after) },
+          })
+        ).text(),
+      );
       expect(resumed.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
     });
 
     it('a finished run answers a reconnect that has everything with 204 (no made-up done event)', async () => {
-      const res = await fetch(`${api}/api/ai-developer/runs/${runId}/events`, { headers: { ...bearer(s.alice.access), 'Last-Event-ID': all.at(-1)!.id } });
+      const res = await fetch(`${api}/api/ai-developer/runs/${runId}/events`, {
+        headers: { ...bearer(s.alice.access), 'Last-Event-ID': all.at(-1)!.id },
+      });
       expect(res.status).toBe(204);
       expect(await res.text()).toBe('');
     });
@@ -217,7 +249,11 @@ describe.each(DATABASES.slice(0, 1))('The web frontend in a real browser (%s)', 
       expect(reuse.status).toBe(204); // finished run: EventSource's reconnect stops here
       await http.post(`/api/ai-developer/runs/${runId}/events/ticket`).set(bearer(s.bob.access)).expect(404);
       await http.post(`/api/ai-developer/runs/${runId}/events/ticket`).expect(401);
-      const other = await http.post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Another SMA cross strategy for the ticket test.', strategy_name: 'Other Run' }).expect(202);
+      const other = await http
+        .post('/api/ai-developer/runs')
+        .set(bearer(s.alice.access))
+        .send({ description: 'Another SMA cross strategy for the ticket test.', strategy_name: 'Other Run' })
+        .expect(202);
       await s.t.app.get(AiDeveloperService).settled(other.body.id);
       const wrongRun = await fetch(`${api}/api/ai-developer/runs/${other.body.id}/events?ticket=${t.body.ticket}`);
       expect(wrongRun.status).toBe(401);

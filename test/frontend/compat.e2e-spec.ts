@@ -12,7 +12,11 @@ import { freshPostgresSchema, freshRedisPrefix } from '../support/services';
 jest.setTimeout(60_000);
 
 const PAGE = 'http://localhost:5173';
-const STRATEGY = { name: 'Idempotent SMA', strategy_code: 'module.exports = { onBar(bar, ctx) {} };', description: 'retried by a client library' };
+const STRATEGY = {
+  name: 'Idempotent SMA',
+  strategy_code: 'module.exports = { onBar(bar, ctx) {} };',
+  description: 'retried by a client library',
+};
 
 /** An HS256 JWT signed with the test secret but already expired (simplejwt's `token_not_valid`). */
 function expiredAccess(userId: number, nowMs: number): string {
@@ -78,7 +82,10 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
     });
 
     it('gives an origin that is not on the list no CORS headers at all (the browser blocks it)', async () => {
-      const pre = await http().options('/api/strategies/strategies/').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      const pre = await http()
+        .options('/api/strategies/strategies/')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'POST');
       expect(pre.headers['access-control-allow-origin']).toBeUndefined();
       const res = await http().get('/api/').set('Origin', 'https://evil.example').expect(200);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -125,16 +132,27 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
     });
 
     it('generic viewset create: field errors {field: [messages]} at the top level', async () => {
-      const res = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).send({ description: 'no name, no code' }).expect(400);
+      const res = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .send({ description: 'no name, no code' })
+        .expect(400);
       expect(Object.keys(res.body).sort()).toEqual(['name', 'strategy_code']);
       expect(res.body.name).toEqual(expect.arrayContaining([expect.any(String)]));
-      const reg = await http().post('/api/auth/register/').send({ username: 'carol', email: 'c@example.com', password: 'x', password2: 'y' }).expect(400);
+      const reg = await http()
+        .post('/api/auth/register/')
+        .send({ username: 'carol', email: 'c@example.com', password: 'x', password2: 'y' })
+        .expect(400);
       expect(reg.body.error).toBeUndefined();
       expect(Array.isArray(Object.values(reg.body)[0])).toBe(true);
     });
 
     it("a missing object, or another user's, on a generic route: 404 {detail: 'Not found.'}", async () => {
-      const mine = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).send({ ...STRATEGY, name: 'Private one' }).expect(201);
+      const mine = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .send({ ...STRATEGY, name: 'Private one' })
+        .expect(201);
       const missing = await http().get('/api/strategies/strategies/999999/').set(bearer(alice.access)).expect(404);
       expect(missing.body).toEqual({ detail: 'Not found.' });
       const theirs = await http().get(`/api/strategies/strategies/${mine.body.id}/`).set(bearer(bob.access)).expect(404);
@@ -169,7 +187,17 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
         'chat-sessions': 'http://api.example:8000/api/auth/chat-sessions/',
       });
       const strategies = await http().get('/api/strategies/').expect(200);
-      expect(Object.keys(strategies.body)).toEqual(['templates', 'strategies', 'validations', 'performance', 'comments', 'tags', 'chat', 'bot-performance', 'backtest-results']);
+      expect(Object.keys(strategies.body)).toEqual([
+        'templates',
+        'strategies',
+        'validations',
+        'performance',
+        'comments',
+        'tags',
+        'chat',
+        'bot-performance',
+        'backtest-results',
+      ]);
       for (const url of Object.values<string>(strategies.body)) {
         const path = new URL(url).pathname;
         const res = await http().get(path).set(bearer(alice.access));
@@ -186,8 +214,18 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
 
     it('a retried POST with the same key creates one strategy and answers the first result, on either replica', async () => {
       const key = 'retry-1-2f6c1d0e';
-      const first = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', key).send(STRATEGY).expect(201);
-      const again = await request(b.app.getHttpServer()).post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', key).send(STRATEGY).expect(201);
+      const first = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', key)
+        .send(STRATEGY)
+        .expect(201);
+      const again = await request(b.app.getHttpServer())
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', key)
+        .send(STRATEGY)
+        .expect(201);
       expect(again.body).toEqual(first.body);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(await count(alice.access, STRATEGY.name)).toBe(1);
@@ -196,7 +234,11 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
     it('concurrent retries while the first is still running create one strategy', async () => {
       const body = { ...STRATEGY, name: 'Concurrent SMA' };
       const sends = Array.from({ length: 6 }, (_, i) =>
-        request((i % 2 ? b : a).app.getHttpServer()).post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'burst-7').send(body),
+        request((i % 2 ? b : a).app.getHttpServer())
+          .post('/api/strategies/strategies/')
+          .set(bearer(alice.access))
+          .set('Idempotency-Key', 'burst-7')
+          .send(body),
       );
       const results = await Promise.all(sends);
       expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
@@ -206,7 +248,12 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
 
     it('the same key from another user is a different request', async () => {
       const body = { ...STRATEGY, name: 'Shared key SMA' };
-      const one = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'same-key').send(body).expect(201);
+      const one = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', 'same-key')
+        .send(body)
+        .expect(201);
       const two = await http()
         .post('/api/strategies/strategies/')
         .set(bearer(bob.access))
@@ -218,17 +265,42 @@ describe('Frontend compatibility (PostgreSQL + Redis, two replicas)', () => {
     });
 
     it('a key reused with another body is refused with 422; a malformed key with 400 naming the header', async () => {
-      await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'reuse-1').send({ ...STRATEGY, name: 'Reuse A' }).expect(201);
-      const other = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'reuse-1').send({ ...STRATEGY, name: 'Reuse B' }).expect(422);
+      await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', 'reuse-1')
+        .send({ ...STRATEGY, name: 'Reuse A' })
+        .expect(201);
+      const other = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', 'reuse-1')
+        .send({ ...STRATEGY, name: 'Reuse B' })
+        .expect(422);
       expect(other.body.error).toMatch(/different request body/);
       expect(await count(alice.access, 'Reuse B')).toBe(0);
-      const bad = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'has spaces in it').send(STRATEGY).expect(400);
+      const bad = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', 'has spaces in it')
+        .send(STRATEGY)
+        .expect(400);
       expect(bad.body['Idempotency-Key']).toEqual([expect.stringMatching(/printable/)]);
     });
 
     it('a first request that failed leaves the key free for a corrected retry', async () => {
-      await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'fix-then-retry').send({ name: 'Half' }).expect(400);
-      const fixed = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).set('Idempotency-Key', 'fix-then-retry').send({ ...STRATEGY, name: 'Half' }).expect(201);
+      await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', 'fix-then-retry')
+        .send({ name: 'Half' })
+        .expect(400);
+      const fixed = await http()
+        .post('/api/strategies/strategies/')
+        .set(bearer(alice.access))
+        .set('Idempotency-Key', 'fix-then-retry')
+        .send({ ...STRATEGY, name: 'Half' })
+        .expect(201);
       expect(fixed.headers['idempotent-replayed']).toBeUndefined();
       expect(await count(alice.access, 'Half')).toBe(1);
     });

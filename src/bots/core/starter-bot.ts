@@ -2,7 +2,8 @@
  * The bot `generate_code/` answers with `use_gemini: false` (Django's generator had a template path too): a
  * moving-average crossover on the bot SDK, parameterised by `fast`/`slow` when given. Pure.
  */
-const positiveInt = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 500 ? v : fallback);
+const positiveInt = (v: unknown, fallback: number): number =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 500 ? v : fallback;
 
 export function starterBot(name: string, description: string, parameters: Record<string, unknown>): string {
   const fast = positiveInt(parameters.fast, 10);
