@@ -1,4 +1,5 @@
-import { Global, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { FallbackStateStore } from './fallback-state-store';
@@ -18,20 +19,21 @@ import { StateStore } from './state-store';
       provide: StateStore,
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<StateStore> => {
-        const logger = new Logger('StateStore');
-        if (!config.redis.url) {
-          logger.log('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
+        const logger = new AppLogger('StateStore');
+        if (!config.redis.url && !config.redis.clusterNodes) {
+          logger.info('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
           return new MemoryStateStore();
         }
         const redis = new RedisStateStore({
-          url: config.redis.url,
+          url: config.redis.url ?? undefined,
+          clusterNodes: config.redis.clusterNodes ?? undefined,
           keyPrefix: config.redis.keyPrefix,
           commandTimeoutMs: config.redis.commandTimeoutMs,
         });
         const store = config.redis.failOpen ? new FallbackStateStore(redis) : redis;
         try {
           await store.connect();
-          logger.log('redis state store connected');
+          logger.info(`redis state store connected${config.redis.clusterNodes ? ' (cluster)' : ''}`);
         } catch (e) {
           logger.warn(`redis state store not reachable yet, will keep retrying: ${(e as Error).message}`);
         }
