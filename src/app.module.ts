@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
+import { ApiRootModule } from './api-root/api-root.module';
 import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock.module';
 import { BotsModule } from './bots/bots.module';
@@ -39,6 +40,7 @@ export class AppModule {
         MetricsModule,
         StateStoreModule,
         AuthModule,
+        ApiRootModule,
         GeminiModule,
         ConversationModule,
         MarketDataModule,

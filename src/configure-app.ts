@@ -1,5 +1,8 @@
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { corsOptions } from './common/cors';
+import { ErrorStyleGuard } from './common/error-style';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -8,7 +11,7 @@ import { PinoNestLogger } from './logging/logger';
 
 /**
  * Everything that makes the HTTP edge behave, shared by `main.ts` and the end-to-end tests so they run
- * the same app: logging, body size cap, validation, the error filter, Swagger.
+ * the same app: logging, CORS, body size cap, validation, the error filter, Swagger.
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get(AppConfig);
@@ -17,9 +20,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.use(createHttpLogger(logger.pino));
+  app.enableCors(corsOptions(config.http.corsOrigins));
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: true });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalGuards(new ErrorStyleGuard(app.get(Reflector)));
   app.useGlobalFilters(new HttpErrorFilter());
 
   const document = new DocumentBuilder()

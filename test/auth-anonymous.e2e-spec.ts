@@ -72,7 +72,7 @@ describe('without JWT_SECRET (development)', () => {
     expect(warning).toMatchObject({ level: 40, context: 'Auth' });
     expect(warning!.msg).toContain('will not survive a restart');
     const res = await request(t.app.getHttpServer()).get('/test-whoami').expect(401);
-    expect(res.body.error).toBe('Authentication required');
+    expect(res.body).toEqual({ detail: 'Authentication credentials were not provided.' });
   });
 
   it('signs and accepts tokens with the generated secret', async () => {

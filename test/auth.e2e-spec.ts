@@ -97,7 +97,7 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       expect(Object.keys(first.body).sort()).toEqual(['access', 'refresh']);
       remember(first.body.access, first.body.refresh);
       const again = await http().post('/api/auth/token/refresh/').send({ refresh: alice.refresh }).expect(401);
-      expect(again.body).toEqual({ error: 'Token is invalid or expired', details: 'Token is blacklisted' });
+      expect(again.body).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
       await http().get('/api/auth/user/me/').set(bearer(first.body.access)).expect(200);
       const second = await http().post('/api/auth/token/refresh').send({ refresh: first.body.refresh }).expect(200);
       remember(second.body.access, second.body.refresh);
@@ -115,7 +115,7 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
     it('does not take an access token as a refresh token, nor a refresh token as a bearer', async () => {
       await http().post('/api/auth/token/refresh/').send({ refresh: alice.access }).expect(401);
       const res = await http().get('/api/auth/user/me/').set(bearer(alice.refresh)).expect(401);
-      expect(res.body.error).toBe('Authentication required');
+      expect(res.body.code).toBe('token_not_valid');
     });
 
     it('changes the password: wrong current → 400 { error }, weak new → 400 naming new_password, then only the new one logs in', async () => {
@@ -135,7 +135,7 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       expect(res.body).toEqual({ message: 'Logout successful' });
       await http().post('/api/auth/token/refresh/').send({ refresh: alice.refresh }).expect(401);
       const me = await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(401);
-      expect(me.body).toEqual({ error: 'Authentication required', details: 'Token is blacklisted' });
+      expect(me.body).toEqual({ detail: 'Given token not valid for any token type', code: 'token_not_valid', messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is blacklisted' }] });
     });
 
     it('logs out with 200 even when the refresh token is garbage or absent', async () => {
@@ -154,41 +154,41 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
 
     it('names every missing field', async () => {
       const res = await http().post('/api/auth/register/').send({}).expect(400);
-      expect(Object.keys(res.body.details).sort()).toEqual(['email', 'password', 'password2', 'username']);
-      expect(res.body.details.email).toContain('This field is required.');
+      expect(Object.keys(res.body).sort()).toEqual(['email', 'password', 'password2', 'username']);
+      expect(res.body.email).toContain('This field is required.');
     });
 
     it('names fields of the wrong type, and unknown fields', async () => {
       const res = await http().post('/api/auth/register/').send({ ...body, username: 123, email: ['x'], extra: true }).expect(400);
-      expect(Object.keys(res.body.details).sort()).toEqual(['email', 'extra', 'username']);
+      expect(Object.keys(res.body).sort()).toEqual(['email', 'extra', 'username']);
       await http().post('/api/auth/login/').send({ username: 'alice', password: 42 }).expect(400);
       await http().post('/api/auth/token/refresh/').send({}).expect(400);
     });
 
     it('rejects an invalid email and an invalid username with Django\'s messages', async () => {
       const res = await http().post('/api/auth/register/').send({ ...body, username: 'carol smith', email: 'not-an-email' }).expect(400);
-      expect(res.body.details.email).toEqual(['Enter a valid email address.']);
-      expect(res.body.details.username[0]).toMatch(/^Enter a valid username/);
+      expect(res.body.email).toEqual(['Enter a valid email address.']);
+      expect(res.body.username[0]).toMatch(/^Enter a valid username/);
     });
 
     it('rejects differing passwords with { password: ["Password fields didn\'t match."] }', async () => {
       const res = await http().post('/api/auth/register/').send({ ...body, password2: `${PASSWORD}x` }).expect(400);
-      expect(res.body).toEqual({ error: 'Invalid request: password', details: { password: ["Password fields didn't match."] } });
+      expect(res.body).toEqual({ password: ["Password fields didn't match."] });
     });
 
     it('rejects a weak password with every rule it breaks', async () => {
       const res = await http().post('/api/auth/register/').send({ ...body, password: '1234567', password2: '1234567' }).expect(400);
-      expect(res.body.details.password).toEqual([
+      expect(res.body.password).toEqual([
         'This password is too short. It must contain at least 8 characters.',
         'This password is entirely numeric.',
       ]);
       const common = await http().post('/api/auth/register/').send({ ...body, password: 'password123', password2: 'password123' }).expect(400);
-      expect(common.body.details.password).toEqual(['This password is too common.']);
+      expect(common.body.password).toEqual(['This password is too common.']);
     });
 
     it('rejects a taken username with 400 naming username', async () => {
       const res = await http().post('/api/auth/register/').send({ ...body, username: 'alice' }).expect(400);
-      expect(res.body.details).toEqual({ username: ['A user with that username already exists.'] });
+      expect(res.body).toEqual({ username: ['A user with that username already exists.'] });
     });
 
     it('answers 401 "Authentication required" for a missing, garbage, forged, expired or unsigned token', async () => {
@@ -200,10 +200,10 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now + 3600, iss: 'algoagent-api' })}.`;
       const missing = await http().get('/api/auth/user/me/').expect(401);
-      expect(missing.body.error).toBe('Authentication required');
+      expect(missing.body).toEqual({ detail: 'Authentication credentials were not provided.' });
       for (const token of ['garbage', expired, forged, otherIssuer, unsigned]) {
         const res = await http().get('/api/auth/user/me/').set(bearer(token)).expect(401);
-        expect(res.body).toEqual({ error: 'Authentication required', details: 'Token is invalid or expired' });
+        expect(res.body).toEqual({ detail: 'Given token not valid for any token type', code: 'token_not_valid', messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid or expired' }] });
       }
       await http().post('/api/auth/token/refresh/').send({ refresh: 'garbage' }).expect(401);
     });

@@ -87,3 +87,10 @@ export class DeveloperChatResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'run_3f2a9c1d4b5e6f708a9b' }) run_id!: string | null;
   @ApiProperty({ example: 'gemini-2.5-flash' }) model!: string;
 }
+
+export class StreamTicketDto {
+  @ApiProperty({ example: 'Zk3q0x9mJd2nW5rT8vYbQ1sLc4uHa7eP', description: 'Single use, for this run only' }) ticket!: string;
+  @ApiProperty({ example: 60, description: 'Seconds until the ticket expires' }) expires_in!: number;
+  @ApiProperty({ example: '/api/ai-developer/runs/run_1a2b3c4d5e6f7a8b9c0d/events?ticket=Zk3q0x9mJd2nW5rT8vYbQ1sLc4uHa7eP' })
+  events_url!: string;
+}

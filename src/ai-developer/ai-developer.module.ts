@@ -5,13 +5,17 @@ import { ErrorFixerModule } from '../error-fixer/error-fixer.module';
 import { MarketDataModule } from '../market-data/market-data.module';
 import { AiDeveloperController } from './ai-developer.controller';
 import { AiDeveloperService } from './ai-developer.service';
+import { RunEventsController } from './run-events.controller';
+import { RunEventsStream } from './run-events.stream';
 import { RunEventsHub } from './run-events';
+import { StreamAuthGuard } from './stream-auth.guard';
+import { StreamTickets } from './stream-tickets';
 import { RunsRepository } from './runs.repository';
 
 @Module({
   imports: [BotsModule, ErrorFixerModule, MarketDataModule, GeminiModule],
-  controllers: [AiDeveloperController],
-  providers: [AiDeveloperService, RunsRepository, RunEventsHub],
+  controllers: [AiDeveloperController, RunEventsController],
+  providers: [AiDeveloperService, RunsRepository, RunEventsHub, RunEventsStream, StreamTickets, StreamAuthGuard],
   exports: [AiDeveloperService],
 })
 export class AiDeveloperModule {}

@@ -14,6 +14,7 @@ import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from 
 import { AuthService } from './auth.service';
 import { AuthUser, CurrentUser } from './current-user.decorator';
 import { Authenticated } from './jwt-auth.guard';
+import { DrfErrors } from '../common/error-style';
 
 /** Django's `auth_api` account endpoints, same paths and bodies (trailing slash optional). */
 @ApiTags('auth')
@@ -21,6 +22,7 @@ import { Authenticated } from './jwt-auth.guard';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  @DrfErrors()
   @Post('register')
   @ApiOperation({ summary: 'Create an account (with its profile) and sign in' })
   @ApiCreatedResponse({ type: AuthResponseDto, description: "message: 'User registered successfully'" })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { AuthFailure } from '../common/auth-failure';
 import { Clock } from '../common/clock';
 import { AuthHealthDto, AuthResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
@@ -18,7 +19,7 @@ function invalid(details: Record<string, string[]>): DomainError {
 }
 
 function rejectedToken(reason: string): DomainError {
-  return new DomainError(ErrorCode.Unauthorized, 'Token is invalid or expired', reason);
+  return AuthFailure.invalidRefreshToken(reason);
 }
 
 /** The account use cases of Django's `auth_api`: register, login, refresh, logout, me, change password. */
@@ -97,7 +98,7 @@ export class AuthService {
   async me(caller: AuthUser): Promise<MeDto> {
     const user = await this.existing(requireUserId(caller));
     const profile = await this.users.profileOf(user.id);
-    if (!profile) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'User not found or inactive');
+    if (!profile) throw AuthFailure.invalidAccessToken('User not found or inactive');
     return { user: toUserDetailDto(user), profile: toProfileDto(profile) };
   }
 
@@ -125,7 +126,7 @@ export class AuthService {
 
   private async existing(userId: number): Promise<UserRow> {
     const user = await this.users.findById(userId);
-    if (!user || !user.isActive) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'User not found or inactive');
+    if (!user || !user.isActive) throw AuthFailure.invalidAccessToken('User not found or inactive');
     return user;
   }
 

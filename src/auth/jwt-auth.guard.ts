@@ -2,14 +2,13 @@ import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata
 import { AppLogger } from '../logging/app-logger';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { AuthFailure } from '../common/auth-failure';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AppConfig } from '../config/app-config';
 import { Authenticator, bearerToken } from './authenticator';
 import { ANONYMOUS_USER, RequestWithUser } from './current-user.decorator';
 
 const ALLOW_ANONYMOUS = 'auth:allowAnonymous';
-const HOW_TO = 'Send Authorization: Bearer <access token> (from POST /api/auth/login/)';
 
 /**
  * Requires a valid access token. A missing token is let through as the anonymous user only when
@@ -28,7 +27,7 @@ export class JwtAuthGuard implements CanActivate {
     const token = bearerToken(req.headers.authorization);
     if (token) {
       const result = await this.authenticator.authenticate(token);
-      if (!result.ok) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', result.reason);
+      if (!result.ok) throw AuthFailure.invalidAccessToken(result.reason);
       req.user = result.user;
       return true;
     }
@@ -37,7 +36,7 @@ export class JwtAuthGuard implements CanActivate {
       req.user = ANONYMOUS_USER;
       return true;
     }
-    throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', HOW_TO);
+    throw AuthFailure.notProvided();
   }
 }
 

@@ -6,12 +6,14 @@ import { AuthUser, CurrentUser } from './current-user.decorator';
 import { Authenticated } from './jwt-auth.guard';
 import { ProfileDto, ProfilePageDto, UpdateProfileDto } from './profile.dto';
 import { ProfilesService } from './profiles.service';
+import { DrfErrors } from '../common/error-style';
 
 const ProfileId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are integers') });
 
 /** Django's `UserProfileViewSet` (own profile only; it is created with the account, never deleted alone). */
 @ApiTags('auth')
 @Authenticated({ allowAnonymous: false })
+@DrfErrors()
 @Controller('api/auth/profiles')
 export class ProfilesController {
   constructor(private readonly profiles: ProfilesService) {}

@@ -10,6 +10,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  Unprocessable = 'unprocessable',
   RateLimited = 'rate_limited',
   KeysExhausted = 'keys_exhausted',
   NoUsableKeys = 'no_usable_keys',

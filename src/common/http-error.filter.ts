@@ -1,7 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { AppLogger } from '../logging/app-logger';
 import type { Request, Response } from 'express';
+import { allowedMethods } from './allowed-methods';
+import { AuthFailure } from './auth-failure';
 import { DomainError, ErrorCode } from './domain-error';
+import { drfBody, methodNotAllowed } from './drf-body';
+import { errorStyleOf } from './error-style';
+
+/** What DRF's JWTAuthentication/simplejwt send with every 401. */
+const WWW_AUTHENTICATE = 'Bearer realm="api"';
 
 /** The Django API's error body, kept by the frontend. */
 export interface ErrorBody {
@@ -23,6 +30,8 @@ export function statusFor(code: ErrorCode): number {
       return HttpStatus.NOT_FOUND;
     case ErrorCode.Conflict:
       return HttpStatus.CONFLICT;
+    case ErrorCode.Unprocessable:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case ErrorCode.PayloadTooLarge:
       return HttpStatus.PAYLOAD_TOO_LARGE;
     case ErrorCode.RateLimited:
@@ -59,9 +68,15 @@ function fromBodyParser(err: unknown): DomainError | null {
   return null;
 }
 
+/** Express found no route for the method and path ("Cannot GET /x"). */
+function isNoRoute(err: HttpException): boolean {
+  const response = err.getResponse();
+  return err.getStatus() === Number(HttpStatus.NOT_FOUND) && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message));
+}
+
 function fromHttpException(err: HttpException, req: Request): ErrorBody {
   const response = err.getResponse();
-  if (err.getStatus() === (HttpStatus.NOT_FOUND as number) && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
+  if (isNoRoute(err)) {
     return { error: 'Not found', details: `No route for ${req.method} ${req.path}` };
   }
   if (typeof response === 'string') return { error: response };
@@ -94,19 +109,41 @@ export class HttpErrorFilter implements ExceptionFilter {
     const raw = exception instanceof HttpException && exception.cause ? exception.cause : exception;
     const domain = exception instanceof DomainError ? exception : fromBodyParser(raw);
     if (domain) {
-      const body: ErrorBody = { ...(domain.extraBody ?? {}), error: domain.message, details: domain.details };
-      if (domain.retryAfterSec !== undefined) {
-        body.retry_after = domain.retryAfterSec;
-        res.setHeader('Retry-After', String(domain.retryAfterSec));
-      }
-      res.status(statusFor(domain.code)).json(body);
+      this.sendDomain(domain, req, res);
       return;
     }
     if (exception instanceof HttpException) {
+      const allow = isNoRoute(exception) ? allowedMethods(req) : [];
+      if (allow.length > 0) {
+        res.setHeader('Allow', allow.join(', '));
+        res.status(HttpStatus.METHOD_NOT_ALLOWED).json({ detail: methodNotAllowed(req.method) });
+        return;
+      }
       res.status(exception.getStatus()).json(fromHttpException(exception, req));
       return;
     }
     this.logger.error(`Unhandled error on ${req.method} ${req.path}`, { err: exception });
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
+  }
+
+  /** A domain error in the shape the endpoint's Django original used (see `ErrorStyle`). */
+  private sendDomain(domain: DomainError, req: Request, res: Response): void {
+    const status = statusFor(domain.code);
+    if (status === Number(HttpStatus.UNAUTHORIZED)) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    if (domain instanceof AuthFailure) {
+      res.status(status).json(domain.body);
+      return;
+    }
+    const drf = errorStyleOf(req) === 'drf' ? drfBody(domain) : null;
+    if (drf) {
+      res.status(status).json(drf);
+      return;
+    }
+    const body: ErrorBody = { ...(domain.extraBody ?? {}), error: domain.message, details: domain.details };
+    if (domain.retryAfterSec !== undefined) {
+      body.retry_after = domain.retryAfterSec;
+      res.setHeader('Retry-After', String(domain.retryAfterSec));
+    }
+    res.status(status).json(body);
   }
 }

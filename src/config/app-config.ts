@@ -17,7 +17,10 @@ export type DatabaseTarget =
  */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
-  readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string };
+  readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string;
+    /** Browser origins allowed by CORS (exact match, credentials allowed). */
+    corsOrigins: string[];
+  };
   readonly log!: { level: LogLevel; pretty: boolean };
   readonly database!: { target: DatabaseTarget; schema: string };
   readonly redis!: {
@@ -215,6 +218,15 @@ function secretsConfig(vars: EnvironmentVariables, env: EnvKeys, problems: strin
   return { ...base, vault, aws, azure };
 }
 
+/** The local frontend dev servers Django's CORS_ALLOWED_ORIGINS listed. */
+export const DEV_CORS_ORIGINS = [3000, 8080, 5173].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+
+/** CORS_ORIGINS as a list; unset → Django's local dev servers outside production, none in production. */
+function corsOrigins(raw: string | undefined, env: AppConfig['env']): string[] {
+  if (raw === undefined) return env === 'production' ? [] : DEV_CORS_ORIGINS;
+  return raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+}
+
 /** Validates the raw environment and returns the typed config (defaults applied). */
 export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
@@ -238,6 +250,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       bodyLimit: vars.BODY_LIMIT ?? '1mb',
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
       trustProxy: trustProxy(vars.TRUST_PROXY),
+      corsOrigins: corsOrigins(vars.CORS_ORIGINS, env),
     },
     log: { level: vars.LOG_LEVEL ?? (env === 'test' ? 'warn' : 'info'), pretty: vars.LOG_PRETTY ?? false },
     database: {

@@ -49,6 +49,13 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY?: string;
 
+  /** Comma list of browser origins allowed by CORS (scheme://host[:port]); empty = none. */
+  @IsOptional()
+  @Matches(/^\s*$|^\s*https?:\/\/[A-Za-z0-9.[\]:-]+\s*(,\s*https?:\/\/[A-Za-z0-9.[\]:-]+\s*)*$/, {
+    message: 'must be a comma-separated list of origins such as http://localhost:5173 (no paths, no *)',
+  })
+  CORS_ORIGINS?: string;
+
   @IsOptional() @Transform(emptyToUndefined)
   @Matches(/^\d+(\.\d+)?\s*(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' })
   BODY_LIMIT?: string;

@@ -7,6 +7,7 @@ import { ErrorBodyDto } from '../common/error-body.dto';
 import { pageNumber } from '../common/page';
 import { AiContextDto, AiContextPageDto, CreateAiContextDto, UpdateAiContextDto } from './ai-context.dto';
 import { AiContextsService } from './ai-contexts.service';
+import { DrfErrors } from '../common/error-style';
 
 const ContextId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'AI context ids are integers') });
 
@@ -14,6 +15,7 @@ const ContextId = new ParseIntPipe({ exceptionFactory: () => new DomainError(Err
 @ApiTags('auth')
 @ApiBearerAuth()
 @Authenticated({ allowAnonymous: false })
+@DrfErrors()
 @Controller('api/auth/ai-contexts')
 export class AiContextsController {
   constructor(private readonly contexts: AiContextsService) {}

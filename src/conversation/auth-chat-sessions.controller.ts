@@ -8,6 +8,7 @@ import { AuthChatSessionBodyDto, AuthChatSessionDetailDto, AuthChatSessionDto, A
 import { ChatSessionRow } from './chat-sessions.repository';
 import { ConversationService } from './conversation.service';
 import { PAGE_SIZE, pageNumber, pageOf } from '../common/page';
+import { DrfErrors } from '../common/error-style';
 
 const SessionId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are integers') });
 export const DEFAULT_SESSION_TITLE = 'New Strategy Session';
@@ -33,6 +34,7 @@ function toDto(s: ChatSessionRow, username: string): AuthChatSessionDto {
 @ApiTags('auth')
 @ApiBearerAuth()
 @Authenticated({ allowAnonymous: false })
+@DrfErrors()
 @Controller('api/auth/chat-sessions')
 export class AuthChatSessionsController {
   constructor(private readonly conversations: ConversationService) {}

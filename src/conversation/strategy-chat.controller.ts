@@ -29,12 +29,14 @@ import {
   SummaryResponseDto,
 } from './conversation.dto';
 import { ConversationService } from './conversation.service';
+import { DjangoErrors, DrfErrors } from '../common/error-style';
 
 const SESSION = { name: 'session_id', example: 'chat_3f2a9c1d4b5e6f70' };
 
 /** Django's `StrategyChatViewSet`: persistent AI chat sessions, looked up by `session_id`. */
 @ApiTags('strategy-chat')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/chat')
 export class StrategyChatController {
   constructor(
@@ -50,6 +52,7 @@ export class StrategyChatController {
     return this.conversations.list(user, query);
   }
 
+  @DjangoErrors()
   @Post('chat')
   @HttpCode(200)
   @ApiOperation({
@@ -100,6 +103,7 @@ export class StrategyChatController {
     return this.conversations.history(user, sessionId);
   }
 
+  @DjangoErrors()
   @Post(':session_id/summarize')
   @HttpCode(200)
   @ApiParam(SESSION)
@@ -111,6 +115,7 @@ export class StrategyChatController {
     return this.conversations.summarize(user, userKey(user) ?? anonymousUserId(req), sessionId);
   }
 
+  @DjangoErrors()
   @Post(':session_id/clear')
   @HttpCode(200)
   @ApiParam(SESSION)

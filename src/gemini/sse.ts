@@ -7,9 +7,15 @@ export type SendEvent = (event: string, data: unknown, id?: number | string) => 
 /**
  * Writes a Server-Sent Events response: headers first, then whatever `produce` sends. An error after the
  * stream started becomes an `error` event (the status line is already gone); a client that disconnects
- * stops the producer at its next send.
+ * stops the producer at its next send. With `retryMs`, every event carries `retry:` (EventSource's
+ * reconnect delay).
  */
-export async function sendSse(res: Response, req: Request, produce: (send: SendEvent) => Promise<void>): Promise<void> {
+export async function sendSse(
+  res: Response,
+  req: Request,
+  produce: (send: SendEvent) => Promise<void>,
+  options: { retryMs?: number } = {},
+): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -18,16 +24,17 @@ export async function sendSse(res: Response, req: Request, produce: (send: SendE
   res.flushHeaders();
   let closed = false;
   req.on('close', () => (closed = true));
+  const retry = options.retryMs !== undefined ? `retry: ${options.retryMs}\n` : '';
   const send: SendEvent = (event, data, id) => {
     if (closed) throw new Error('client disconnected');
-    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write(`${retry}${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   try {
     await produce(send);
   } catch (e) {
     if (!closed) {
       const body = e instanceof DomainError ? { error: e.message, details: e.details } : { error: 'Internal server error' };
-      res.write(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
+      res.write(`${retry}event: error\ndata: ${JSON.stringify(body)}\n\n`);
     }
   } finally {
     res.end();

@@ -443,6 +443,20 @@ describe('strategy AI validation on PostgreSQL', () => {
         expect(t.chatHistory.map((e) => e.message)).toEqual(['Same rules on 4h bars', 'Again on 4h']);
       });
 
+      it("takes update_description as Django's free-text note: kept in the chat history, the description left alone", async () => {
+        answer({ ...updated, description: 'Gemini would say this' });
+        const res = await api()
+          .patch(`${BASE}/${strategyId}/update_strategy_with_ai/`)
+          .set(bearer(s.alice.access))
+          .send({ strategy_text: 'Same on 4h, tighter stop', update_description: 'Tighter stop after the March drawdown' })
+          .expect(200);
+        expect(res.body.strategy.description).toBe('Now on 4h bars.');
+        const t = (await s.t.app.get(TemplatesRepository).byId(templateId))!;
+        expect(t.chatHistory.at(-1)!.message).toBe('Tighter stop after the March drawdown');
+        const long = await api().patch(`${BASE}/${strategyId}/update_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'x y z', update_description: 'n'.repeat(501) }).expect(400);
+        expect(long.body.details.update_description).toEqual(['update_description must be a note of at most 500 characters, or a boolean']);
+      });
+
       it('answers 400 with the validation result and leaves the strategy as it was', async () => {
         answer(NOT_A_STRATEGY);
         const res = await api().put(`${BASE}/${strategyId}/update_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'Mix flour' }).expect(400);

@@ -334,7 +334,7 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
     });
 
     it.each([['abc'], ['0'], ['1e3'], ['-1']])('answers 400 naming id for %s', async (id) => {
-      expect(Object.keys((await http().get(`${BASE}/${id}/`).set(bearer(alice.access)).expect(400)).body.details)).toEqual(['id']);
+      expect(Object.keys((await http().get(`${BASE}/${id}/`).set(bearer(alice.access)).expect(400)).body)).toEqual(['id']);
       expect(Object.keys((await history(alice, id as unknown as number).expect(400)).body.details)).toEqual(['id']);
     });
   });

@@ -221,9 +221,24 @@ describe('strategy bot endpoints (PostgreSQL)', () => {
       strategy_name: 'A 5 20 Sma Crossover Nothing',
       description: 'A 5/20 SMA crossover, nothing fancy.',
       parameters: { fast: 5 },
-      metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', static_check: 'passed', template_id: null, generated_at: expect.any(String) },
+      metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', generator: 'gemini', static_check: 'passed', template_id: null, generated_at: expect.any(String) },
     });
     expect((await db.select({ n: count() }).from(bots))[0].n).toBe(before);
+  });
+
+  it('generate_code with use_gemini: false answers a template bot without calling Gemini, and it runs', async () => {
+    const seen = s.t.fake.requests.length;
+    const res = await http()
+      .post('/api/strategies/api/generate_code/')
+      .set(bearer(s.alice.access))
+      .send({ strategy_description: 'A 7/25 SMA crossover.', parameters: { fast: 7, slow: 25 }, use_gemini: false })
+      .expect(200);
+    expect(s.t.fake.requests.length).toBe(seen);
+    expect(res.body.metadata).toMatchObject({ generator: 'template', static_check: 'passed' });
+    expect(res.body.generated_code).toContain('params: { fast: 7, slow: 25 }');
+    const made = await http().post('/api/strategies/strategies/').set(bearer(s.alice.access)).send({ name: 'Template bot run', strategy_code: res.body.generated_code }).expect(201);
+    const validated = await http().post(`/api/strategies/strategies/${made.body.id}/validate_strategy/`).set(bearer(s.alice.access)).send({}).expect(200);
+    expect(validated.body.overall_result).toBe('passed');
   });
 });
 

@@ -127,19 +127,19 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const name = unique('Clash');
       await create(alice, { name });
       const clash = await http().post(`${BASE}/`).set(bearer(bob.access)).send({ name, strategy_code: SMA_CROSS_BOT }).expect(400);
-      expect(clash.body).toEqual({ error: 'Invalid request: name', details: { name: [expect.stringContaining(`"${name}" with version 1.0.0 already exists`)] } });
+      expect(clash.body).toEqual({ name: [expect.stringContaining(`"${name}" with version 1.0.0 already exists`)] });
       const v2 = await create(alice, { name, version: '2.0.0' });
       expect(v2.version).toBe('2.0.0');
       // Renaming onto a taken pair is refused too.
       const other = await create(alice, { name: unique('Other') });
       const patch = await http().patch(`${BASE}/${other.id}/`).set(bearer(alice.access)).send({ name, version: '2.0.0' }).expect(400);
-      expect(Object.keys(patch.body.details)).toEqual(['name']);
+      expect(Object.keys(patch.body)).toEqual(['name']);
     });
 
     it('answers 400 naming each bad field', async () => {
       const missing = await http().post(`${BASE}/`).set(bearer(alice.access)).send({}).expect(400);
-      expect(Object.keys(missing.body.details).sort()).toEqual(['name', 'strategy_code']);
-      expect(missing.body.error).toBe('Invalid request: name, strategy_code');
+      expect(Object.keys(missing.body).sort()).toEqual(['name', 'strategy_code']);
+      expect(missing.body.error).toBeUndefined();
 
       const bad = await http()
         .post(`${BASE}/`)
@@ -157,22 +157,22 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
           surprise: true,
         })
         .expect(400);
-      expect(Object.keys(bad.body.details).sort()).toEqual(
+      expect(Object.keys(bad.body).sort()).toEqual(
         ['description', 'expected_return', 'max_drawdown', 'name', 'parameters', 'status', 'surprise', 'tags', 'template'].sort(),
       );
-      expect(bad.body.details.expected_return[0]).toContain('4 after it');
+      expect(bad.body.expected_return[0]).toContain('4 after it');
 
       const nulls = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: 'nulls', strategy_code: SMA_CROSS_BOT, description: null, tags: null, template: 99_999_999_999, expected_return: null }).expect(400);
-      expect(Object.keys(nulls.body.details).sort()).toEqual(['description', 'tags', 'template']);
+      expect(Object.keys(nulls.body).sort()).toEqual(['description', 'tags', 'template']);
 
       const tooMany = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: 'many', strategy_code: SMA_CROSS_BOT, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }).expect(400);
-      expect(Object.keys(tooMany.body.details)).toEqual(['tags']);
+      expect(Object.keys(tooMany.body)).toEqual(['tags']);
     });
 
     it('refuses a template that is not yours with a 400 naming template', async () => {
       const bobs = await templates().create({ name: unique('Bob template'), category: 'bob', createdBy: bob.id });
       const res = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: unique('T'), strategy_code: SMA_CROSS_BOT, template: bobs.id }).expect(400);
-      expect(res.body).toEqual({ error: 'Invalid request: template', details: { template: [`Invalid pk "${bobs.id}" - object does not exist.`] } });
+      expect(res.body).toEqual({ template: [`Invalid pk "${bobs.id}" - object does not exist.`] });
       const system = await templates().create({ name: unique('System template'), category: 'system', isSystemTemplate: true, createdBy: null });
       const ok = await create(alice, { name: unique('On system'), template: system.id });
       expect(ok.template_name).toBe(system.name);
@@ -181,7 +181,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     it('refuses strategy_code over 200 KB with a 400 saying so, and a body over 1 MB with a 413', async () => {
       const big = `// ${'x'.repeat(200 * 1024)}\n${SMA_CROSS_BOT}`;
       const res = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: unique('Big'), strategy_code: big }).expect(400);
-      expect(res.body).toEqual({ error: 'Invalid request: strategy_code', details: { strategy_code: ['strategy_code must be at most 204800 bytes (200 KB) of UTF-8'] } });
+      expect(res.body).toEqual({ strategy_code: ['strategy_code must be at most 204800 bytes (200 KB) of UTF-8'] });
       const huge = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: unique('Huge'), strategy_code: 'x'.repeat(1_100_000) }).expect(413);
       expect(huge.body.error).toBe('Request body is too large');
     });
@@ -189,7 +189,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     it('answers 400 (not 500) for an id that is not a positive integer', async () => {
       for (const id of ['abc', '1.5', '0', '-3', '99999999999']) {
         const res = await http().get(`${BASE}/${id}/`).set(bearer(alice.access)).expect(400);
-        expect(res.body).toEqual({ error: 'Invalid request: id', details: { id: ['id must be a positive integer'] } });
+        expect(res.body).toEqual({ id: ['id must be a positive integer'] });
       }
       await http().patch(`${BASE}/abc/`).set(bearer(alice.access)).send({ name: 'x' }).expect(400);
       await http().delete(`${BASE}/abc/`).set(bearer(alice.access)).expect(400);
@@ -207,10 +207,10 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect(Date.parse(patched.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(made.updated_at));
 
       const nulls = await http().patch(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ name: null, strategy_code: null, parameters: null, status: null }).expect(400);
-      expect(Object.keys(nulls.body.details).sort()).toEqual(['name', 'parameters', 'status', 'strategy_code']);
+      expect(Object.keys(nulls.body).sort()).toEqual(['name', 'parameters', 'status', 'strategy_code']);
 
       const noName = await http().put(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ description: 'x' }).expect(400);
-      expect(Object.keys(noName.body.details).sort()).toEqual(['name', 'strategy_code']);
+      expect(Object.keys(noName.body).sort()).toEqual(['name', 'strategy_code']);
       const put = await http().put(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ name: `${made.name} renamed`, strategy_code: IDLE_BOT }).expect(200);
       expect(put.body).toEqual({ ...patched.body, name: `${made.name} renamed`, strategy_code: IDLE_BOT, updated_at: ISO });
     });
@@ -249,7 +249,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
 
     it('needs a token', async () => {
       const res = await http().get(`${BASE}/`).expect(401);
-      expect(res.body.error).toBe('Authentication required');
+      expect(res.body).toEqual({ detail: 'Authentication credentials were not provided.' });
       await http().post(`${API}/search/`).send({}).expect(401);
     });
   });
@@ -295,7 +295,23 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         created_at: ISO,
         updated_at: ISO,
         last_validated: null,
+        validation_status: null,
+        latest_performance: null,
       });
+    });
+
+    it("adds each strategy's newest validation and performance record, as Django's list did", async () => {
+      const made = await create(alice, { name: unique('Summarised') });
+      const validated = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax'] }).expect(200);
+      await http()
+        .post('/api/strategies/performance/')
+        .set(bearer(alice.access))
+        .send({ strategy: made.id, backtest_id: 'bt-1', total_return: '12.5', sharpe_ratio: '1.2', max_drawdown: '-8.25', win_rate: '55' })
+        .expect(201);
+      const res = await http().get(BASE).query({ search: made.name }).set(bearer(alice.access)).expect(200);
+      const item = res.body.results.find((r: { id: number }) => r.id === made.id);
+      expect(item.validation_status).toEqual({ status: 'passed', score: '100.00', created_at: validated.body.validation_results[0].created_at });
+      expect(item.latest_performance).toEqual({ total_return: '12.500000', sharpe_ratio: '1.200000', max_drawdown: '-8.250000', win_rate: '55.00', created_at: ISO });
     });
 
     it('filters by status, category, every tag and search text', async () => {
@@ -307,7 +323,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect(idsOf(await list('?search=100%25'))).toEqual([]);
       expect(idsOf(await list('?status=valid&tags=y&search=breakout'))).toEqual([ids.a]);
       const bad = await http().get(`${BASE}/?page=0&sort=name`).set(bearer(carol.access)).expect(400);
-      expect(Object.keys(bad.body.details).sort()).toEqual(['page', 'sort']);
+      expect(Object.keys(bad.body).sort()).toEqual(['page', 'sort']);
     });
 
     it('paginates by 50 with DRF links', async () => {
@@ -352,7 +368,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         as(http().get(`${BASE}/${mine.id}/performance_history/`)),
       ]) {
         const res = await req.expect(404);
-        expect(res.body).toEqual({ error: 'Strategy not found', details: { id: mine.id } });
+        expect(res.body).toEqual({ detail: 'Not found.' });
       }
       const still = await http().get(`${BASE}/${mine.id}/`).set(bearer(alice.access)).expect(200);
       expect(still.body).toEqual(mine);
@@ -385,6 +401,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         strategy_id: made.id,
         validation_results: [validationRow(made.id, 'syntax', 'passed', '100.00'), validationRow(made.id, 'backtest', 'passed', '100.00')],
         overall_result: 'passed',
+        skipped_types: [],
       });
       const [syntax, backtest] = res.body.validation_results;
       expect(syntax.passed_checks.map((c: { check: string }) => c.check)).toEqual(['syntax', 'sandbox_rules', 'module_contract']);
@@ -460,13 +477,27 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect((await http().get(`${BASE}/${made.id}/`).set(bearer(alice.access))).body.status).toBe('draft');
     });
 
-    it('answers 400 when strategy_code is not a bot, and for a bad body', async () => {
+    it('fails code that is not a bot with 200 (strategy invalid), accepts any validation type, and answers 400 for a bad body', async () => {
       const made = await create(alice, { name: unique('Canonical'), strategy_code: CANONICAL_JSON });
-      const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({}).expect(400);
-      expect(res.body).toEqual({ error: NOT_A_BOT, details: { strategy_code: [NOT_A_BOT] } });
-      const bad = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax', 'vibes'], config: { strict_mode: 'yes' } }).expect(400);
-      expect(Object.keys(bad.body.details).sort()).toEqual(['config.strict_mode', 'validation_types']);
-      expect((await http().get(`${BASE}/${made.id}/validation_history/`).set(bearer(alice.access))).body).toEqual([]);
+      const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ strategy_id: made.id }).expect(200);
+      expect(res.body.overall_result).toBe('failed');
+      expect(res.body.skipped_types).toEqual([]);
+      expect(res.body.validation_results.map((v: { validation_type: string; status: string }) => [v.validation_type, v.status])).toEqual([
+        ['syntax', 'failed'],
+        ['backtest', 'failed'],
+      ]);
+      expect(res.body.validation_results[0].failed_checks).toEqual([{ check: 'bot', message: NOT_A_BOT }]);
+      expect((await http().get(`${BASE}/${made.id}/`).set(bearer(alice.access))).body.status).toBe('invalid');
+      const django = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax', 'logic', 'security'] }).expect(200);
+      expect(django.body.validation_results.map((v: { validation_type: string }) => v.validation_type)).toEqual(['syntax']);
+      expect(django.body.skipped_types).toEqual(['logic', 'security']);
+      const none = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['vibes'] }).expect(200);
+      expect(none.body).toEqual({ strategy_id: made.id, validation_results: [], overall_result: 'skipped', skipped_types: ['vibes'] });
+      const bad = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax', 7], config: { strict_mode: 'yes' } }).expect(400);
+      expect(Object.keys(bad.body).sort()).toEqual(['config.strict_mode', 'validation_types']);
+      const other = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ strategy_id: made.id + 1000 }).expect(400);
+      expect(other.body).toEqual({ strategy_id: ['must be the strategy in the path'] });
+      expect((await http().get(`${BASE}/${made.id}/validation_history/`).set(bearer(alice.access))).body).toHaveLength(3);
     });
   });
 
@@ -666,6 +697,8 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         bot_id: null,
         created_by: erin.id,
         created_by_username: 'erin',
+        validation_status: null,
+        latest_performance: null,
         created_at: ISO,
         updated_at: ISO,
         last_validated: null,

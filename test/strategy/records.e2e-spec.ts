@@ -55,14 +55,14 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       ['/api/strategies/templates/abc/get_context/'],
     ])('answers 400 naming the id for GET %s', async (path) => {
       const res = await http().get(path).set(bearer(alice.access)).expect(400);
-      expect(Object.keys(res.body.details)).toEqual([path.includes('backtest-results') ? 'strategy_id' : 'id']);
+      expect(Object.keys(res.body)).toEqual([path.includes('backtest-results') ? 'strategy_id' : 'id']);
     });
 
     it('answers 400 naming strategy for a non-numeric ?strategy= filter, and page for a bad page', async () => {
       const a = await http().get('/api/strategies/validations/?strategy=abc').set(bearer(alice.access)).expect(400);
-      expect(a.body.details).toEqual({ strategy: ['strategy must be a positive integer'] });
+      expect(a.body).toEqual({ strategy: ['strategy must be a positive integer'] });
       const b = await http().get('/api/strategies/comments/?page=0').set(bearer(alice.access)).expect(400);
-      expect(Object.keys(b.body.details)).toEqual(['page']);
+      expect(Object.keys(b.body)).toEqual(['page']);
     });
 
     it('documents every endpoint under the strategies tag in Swagger', async () => {
@@ -133,7 +133,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const put = await http().put(`/api/strategies/templates/${templateId}/`).set(bearer(alice.access)).send({ name: 'Alice tpl 2', is_active: true }).expect(200);
       expect(put.body).toMatchObject({ name: 'Alice tpl 2', is_active: true, description: 'd', category: 'momentum' });
       const noName = await http().put(`/api/strategies/templates/${templateId}/`).set(bearer(alice.access)).send({ is_active: true }).expect(400);
-      expect(Object.keys(noName.body.details)).toEqual(['name']);
+      expect(Object.keys(noName.body)).toEqual(['name']);
 
       const temp = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'to delete' }).expect(201);
       const used = await t.app.get(StrategiesRepository).create({ name: 'uses tpl', templateId: temp.body.id, createdBy: alice.id });
@@ -145,10 +145,10 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
     it('rejects bad bodies with 400 naming each field', async () => {
       const taken = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'Alice tpl 2' }).expect(400);
-      expect(taken.body).toEqual({ error: 'Invalid request: name', details: { name: ['strategy template with this name already exists.'] } });
+      expect(taken.body).toEqual({ name: ['strategy template with this name already exists.'] });
       const clash = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'other' }).expect(201);
       const rename = await http().patch(`/api/strategies/templates/${clash.body.id}/`).set(bearer(alice.access)).send({ name: 'Alice tpl 2' }).expect(400);
-      expect(Object.keys(rename.body.details)).toEqual(['name']);
+      expect(Object.keys(rename.body)).toEqual(['name']);
       await http().delete(`/api/strategies/templates/${clash.body.id}/`).set(bearer(alice.access)).expect(204);
 
       const bad = await http()
@@ -156,9 +156,9 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .set(bearer(alice.access))
         .send({ name: '', parameters_schema: 'x', is_active: 'yes', linked_strategy: 'abc', bogus: 1 })
         .expect(400);
-      expect(Object.keys(bad.body.details).sort()).toEqual(['bogus', 'is_active', 'linked_strategy', 'name', 'parameters_schema']);
+      expect(Object.keys(bad.body).sort()).toEqual(['bogus', 'is_active', 'linked_strategy', 'name', 'parameters_schema']);
       const foreign = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'x', linked_strategy: bobS1.id }).expect(400);
-      expect(foreign.body.details).toEqual({ linked_strategy: [`Invalid pk "${bobS1.id}" - object does not exist.`] });
+      expect(foreign.body).toEqual({ linked_strategy: [`Invalid pk "${bobS1.id}" - object does not exist.`] });
     });
 
     it("lists your own and the system templates by category then name, filtered; others' are 404; staff see all", async () => {
@@ -189,12 +189,12 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const sys = await t.app.get(TemplatesRepository).create({ name: 'System C', isSystemTemplate: true });
       await http().get(`/api/strategies/templates/${sys.id}/`).set(bearer(alice.access)).expect(200);
       const patch = await http().patch(`/api/strategies/templates/${sys.id}/`).set(bearer(alice.access)).send({ description: 'x' }).expect(403);
-      expect(patch.body).toEqual({ error: 'Cannot modify system templates', details: expect.any(String) });
+      expect(patch.body).toEqual({ detail: 'Cannot modify system templates' });
       await http().delete(`/api/strategies/templates/${sys.id}/`).set(bearer(alice.access)).expect(403);
       await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(alice.access)).send({ description: 'x' }).expect(403);
       await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(alice.access)).send({ description: 'x', force_update: true }).expect(403);
       const own = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'sneaky', is_system_template: true }).expect(403);
-      expect(own.body.error).toBe('Only staff may create system templates');
+      expect(own.body).toEqual({ detail: 'Only staff may create system templates' });
 
       await asStaff(bob, async () => {
         await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(bob.access)).send({ description: 'x' }).expect(403);
@@ -313,8 +313,8 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         expect((await http().get('/api/strategies/validations/').set(bearer(bob.access)).expect(200)).body.count).toBe(3);
         await http().get(`/api/strategies/validations/${aliceValidation}/`).set(bearer(bob.access)).expect(200);
       });
-      await http().post('/api/strategies/validations/').set(bearer(alice.access)).send({}).expect(404);
-      await http().delete(`/api/strategies/validations/${aliceValidation}/`).set(bearer(alice.access)).expect(404);
+      await http().post('/api/strategies/validations/').set(bearer(alice.access)).send({}).expect(405);
+      await http().delete(`/api/strategies/validations/${aliceValidation}/`).set(bearer(alice.access)).expect(405);
     });
   });
 
@@ -392,9 +392,9 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       await http().delete(`/api/strategies/performance/${perfId}/`).set(bearer(bob.access)).expect(404);
       expect((await http().get('/api/strategies/performance/').set(bearer(bob.access)).expect(200)).body.count).toBe(0);
       const foreign = await http().post('/api/strategies/performance/').set(bearer(bob.access)).send({ strategy: aliceS1.id }).expect(400);
-      expect(foreign.body.details).toEqual({ strategy: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
+      expect(foreign.body).toEqual({ strategy: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
       const move = await http().patch(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).send({ strategy: bobS1.id }).expect(400);
-      expect(Object.keys(move.body.details)).toEqual(['strategy']);
+      expect(Object.keys(move.body)).toEqual(['strategy']);
       await asStaff(bob, async () => {
         expect((await http().get('/api/strategies/performance/').set(bearer(bob.access)).expect(200)).body.count).toBe(1);
         await http().get(`/api/strategies/performance/${perfId}/`).set(bearer(bob.access)).expect(200);
@@ -407,11 +407,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .set(bearer(alice.access))
         .send({ strategy: aliceS1.id, win_rate: 999.999, total_return: 'NaN', sharpe_ratio: '1e400', initial_capital: 1e19, total_trades: -1, winning_trades: 1.5, start_date: '2025-02-31', end_date: 'tomorrow' })
         .expect(400);
-      expect(Object.keys(res.body.details).sort()).toEqual(['end_date', 'initial_capital', 'sharpe_ratio', 'start_date', 'total_return', 'total_trades', 'win_rate', 'winning_trades']);
+      expect(Object.keys(res.body).sort()).toEqual(['end_date', 'initial_capital', 'sharpe_ratio', 'start_date', 'total_return', 'total_trades', 'win_rate', 'winning_trades']);
       const noStrategy = await http().post('/api/strategies/performance/').set(bearer(alice.access)).send({}).expect(400);
-      expect(Object.keys(noStrategy.body.details)).toEqual(['strategy']);
+      expect(Object.keys(noStrategy.body)).toEqual(['strategy']);
       const raw = await http().post('/api/strategies/performance/').set(bearer(alice.access)).set('Content-Type', 'application/json').send(`{"strategy": ${aliceS1.id}, "volatility": 1e400}`).expect(400);
-      expect(Object.keys(raw.body.details)).toEqual(['volatility']);
+      expect(Object.keys(raw.body)).toEqual(['volatility']);
     });
   });
 
@@ -446,17 +446,17 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
     it('rejects an author field, a bad rating, a foreign strategy, a parent on another strategy, and moving strategies', async () => {
       const author = await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: aliceS1.id, content: 'x', author: bob.id }).expect(400);
-      expect(Object.keys(author.body.details)).toEqual(['author']);
+      expect(Object.keys(author.body)).toEqual(['author']);
       const rating = await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: aliceS1.id, content: '', rating: 6 }).expect(400);
-      expect(Object.keys(rating.body.details).sort()).toEqual(['content', 'rating']);
+      expect(Object.keys(rating.body).sort()).toEqual(['content', 'rating']);
       const foreign = await http().post('/api/strategies/comments/').set(bearer(bob.access)).send({ strategy: aliceS1.id, content: 'x' }).expect(400);
-      expect(foreign.body.details).toEqual({ strategy: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
+      expect(foreign.body).toEqual({ strategy: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
       const parent = await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: aliceS2.id, content: 'x', parent: commentId }).expect(400);
-      expect(parent.body.details).toEqual({ parent: ['The parent must be a comment on the same strategy.'] });
+      expect(parent.body).toEqual({ parent: ['The parent must be a comment on the same strategy.'] });
       const self = await http().patch(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).send({ parent: commentId }).expect(400);
-      expect(Object.keys(self.body.details)).toEqual(['parent']);
+      expect(Object.keys(self.body)).toEqual(['parent']);
       const move = await http().patch(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).send({ strategy: aliceS2.id }).expect(400);
-      expect(Object.keys(move.body.details)).toEqual(['strategy']);
+      expect(Object.keys(move.body)).toEqual(['strategy']);
     });
 
     it("lets only the author (or staff) change a comment; others' strategies stay hidden; replies go with their parent", async () => {
@@ -475,7 +475,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       expect(list.body.results.map((c: { id: number }) => c.id)).toEqual([staffComment, commentId]);
       expect((await http().get(`/api/strategies/comments/?strategy=${aliceS2.id}`).set(bearer(alice.access)).expect(200)).body.count).toBe(0);
       const forbidden = await http().patch(`/api/strategies/comments/${staffComment}/`).set(bearer(alice.access)).send({ content: 'edited' }).expect(403);
-      expect(forbidden.body.error).toBe('Only the author may change this comment');
+      expect(forbidden.body).toEqual({ detail: 'Only the author may change this comment' });
       await http().delete(`/api/strategies/comments/${staffComment}/`).set(bearer(alice.access)).expect(403);
 
       await http().delete(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).expect(204);
@@ -511,11 +511,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
     it('rejects a taken name, a long name, a bad colour and strategies that are not yours (400 naming the field)', async () => {
       const taken = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'momentum' }).expect(400);
-      expect(taken.body).toEqual({ error: 'Invalid request: name', details: { name: ['strategy tag with this name already exists.'] } });
+      expect(taken.body).toEqual({ name: ['strategy tag with this name already exists.'] });
       const bad = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'x'.repeat(51), color: 'red', strategies: ['a'] }).expect(400);
-      expect(Object.keys(bad.body.details).sort()).toEqual(['color', 'name', 'strategies']);
+      expect(Object.keys(bad.body).sort()).toEqual(['color', 'name', 'strategies']);
       const foreign = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'mine', strategies: [bobS1.id, aliceS1.id] }).expect(400);
-      expect(foreign.body.details).toEqual({ strategies: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
+      expect(foreign.body).toEqual({ strategies: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
       await http().post('/api/strategies/tags/').send({ name: 'anon' }).expect(401);
     });
 
@@ -528,7 +528,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).send({ strategies: [bobS1.id] }).expect(400);
 
       const rename = await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).send({ name: 'trend' }).expect(403);
-      expect(rename.body.error).toBe('Only staff may change a tag');
+      expect(rename.body).toEqual({ detail: 'Only staff may change a tag' });
       await http().put(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).send({ name: 'trend' }).expect(403);
       await http().delete(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).expect(403);
 

@@ -28,6 +28,7 @@ import {
 } from './strategy-ai.dto';
 import { StrategyAiService } from './strategy-ai.service';
 import { StrategyValidationService } from './strategy-validation.service';
+import { Idempotent } from '../../common/idempotency';
 
 const caller = (user: AuthUser, req: Request) => userKey(user) ?? anonymousUserId(req);
 const GeminiErrors = () =>
@@ -58,6 +59,7 @@ export class StrategyAiController {
     return this.validation.validate(user, caller(user, req), body);
   }
 
+  @Idempotent()
   @Post('create_strategy_with_ai')
   @ApiOperation({ summary: 'Validate with Gemini, then save the strategy and its auto template in one transaction' })
   @ApiCreatedResponse({ type: CreateStrategyWithAiResponseDto })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { INPUT_TYPES, InputType } from './strategy-input';
 import { MAX_ID } from '../../common/path-id';
 
@@ -62,9 +62,20 @@ export class CreateStrategyWithAiDto extends ValidateStrategyDto {
 
 /** Body of `PUT|PATCH {id}/update_strategy_with_ai/`. */
 export class UpdateStrategyWithAiDto extends ValidateStrategyDto {
-  @ApiPropertyOptional({ default: false, description: 'Also replace the description with the one Gemini gives' })
-  @IsOptional() @IsBoolean()
-  update_description?: boolean;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string', maxLength: 500 }, { type: 'boolean' }],
+    example: 'Tighter stop loss after the March drawdown',
+    description: "Django's free-text note on what changed (kept in the template's chat history); `true` also replaces the description with Gemini's",
+  })
+  @IsOptional()
+  @ValidateBy({
+    name: 'isNoteOrFlag',
+    validator: {
+      validate: (v: unknown) => typeof v === 'boolean' || (typeof v === 'string' && v.length <= 500),
+      defaultMessage: () => 'update_description must be a note of at most 500 characters, or a boolean',
+    },
+  })
+  update_description?: string | boolean;
 }
 
 export class ClassificationDetailDto {

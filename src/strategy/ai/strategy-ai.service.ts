@@ -130,14 +130,14 @@ export class StrategyAiService {
     const strategy = await this.strategies.transaction(async (tx) => {
       const s = await this.strategies.update(
         id,
-        { ...fieldsOf(c, code), ...(dto.update_description ? { description: c.description } : {}), status: 'valid', lastValidated: new Date() },
+        { ...fieldsOf(c, code), ...(dto.update_description === true ? { description: c.description } : {}), status: 'valid', lastValidated: new Date() },
         tx,
       );
       const t = s.templateId != null ? await this.templates.byId(s.templateId, tx) : null;
       if (t && t.linkedStrategyId === s.id) {
         const entry = {
           timestamp: new Date().toISOString(),
-          message: dto.strategy_text.slice(0, 500),
+          message: typeof dto.update_description === 'string' ? dto.update_description : dto.strategy_text.slice(0, 500),
           user: user.username,
           confidence: c.confidence,
           warnings: c.warnings,

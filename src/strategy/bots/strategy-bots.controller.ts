@@ -8,6 +8,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { respondJsonOrSse } from './respond';
 import { ExecuteDto, FixErrorsDto, GenerateWithAiDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
+import { Idempotent } from '../../common/idempotency';
 
 const SSE_NOTE = 'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
 
@@ -18,6 +19,7 @@ const SSE_NOTE = 'Send `Accept: text/event-stream` for progress events (`progres
 export class StrategyBotsController {
   constructor(private readonly service: StrategyBotsService) {}
 
+  @Idempotent()
   @Post('generate_with_ai')
   @ApiOperation({ summary: 'Generate a bot from a description with Gemini, test it in the sandbox, fix it, and save it as a strategy', description: SSE_NOTE })
   @ApiProduces('application/json', 'text/event-stream')

@@ -17,6 +17,8 @@ import { visibleOr404 } from '../strategy-access';
 import { canonicalDescription, parseCanonicalInput } from './canonical-input';
 import { attemptsSummary, PipelineResult, Progress, StrategyBotPipeline } from './strategy-bot-pipeline';
 import { ExecuteDto, FixErrorsDto, GenerateCodeDto, GenerateExecutableDto, GenerateWithAiDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
+import { starterBot } from '../../bots/core/starter-bot';
+import { staticCheck } from '../../bots/core/static-check';
 
 type OnProgress = (p: Progress) => void;
 
@@ -170,15 +172,25 @@ export class StrategyBotsService {
 
   /** POST /api/strategies/api/generate_code/: code only, nothing saved. */
   async generateCode(user: AuthUser, dto: GenerateCodeDto) {
-    if (dto.use_gemini === false) throw new DomainError(ErrorCode.ValidationFailed, 'use_gemini=false is not supported: code generation needs Gemini', { use_gemini: ['must be true'] });
     const name = dto.strategy_name ?? nameFrom(dto.strategy_description);
+    if (dto.use_gemini === false) {
+      const code = starterBot(name, dto.strategy_description, dto.parameters ?? {});
+      const check = staticCheck(code);
+      return {
+        generated_code: code,
+        strategy_name: name,
+        description: dto.strategy_description,
+        parameters: dto.parameters ?? {},
+        metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', generator: 'template', static_check: check.ok ? 'passed' : check.message, template_id: dto.template_id ?? null, generated_at: new Date().toISOString() },
+      };
+    }
     const result = await this.pipeline.run({ user, description: dto.strategy_description, name, maxAttempts: 0, autoFix: false, execute: false, testConfig: DEFAULT_MARKET_DATA_REQUEST });
     return {
       generated_code: result.code,
       strategy_name: name,
       description: dto.strategy_description,
       parameters: dto.parameters ?? {},
-      metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', static_check: result.check.ok ? 'passed' : result.check.message, template_id: dto.template_id ?? null, generated_at: new Date().toISOString() },
+      metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', generator: 'gemini', static_check: result.check.ok ? 'passed' : result.check.message, template_id: dto.template_id ?? null, generated_at: new Date().toISOString() },
     };
   }
 

@@ -7,6 +7,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { respondJsonOrSse } from './respond';
 import { GenerateCodeDto, GenerateExecutableDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
+import { Idempotent } from '../../common/idempotency';
 
 const SSE_NOTE = 'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
 
@@ -28,6 +29,7 @@ export class StrategyCodegenController {
     return this.service.generateCode(user, body);
   }
 
+  @Idempotent()
   @Post('generate_executable_code')
   @ApiOperation({ summary: 'Canonical strategy JSON → description → bot → sandbox run → fix loop (up to 5)', description: SSE_NOTE })
   @ApiProduces('application/json', 'text/event-stream')
@@ -38,6 +40,7 @@ export class StrategyCodegenController {
     await respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p));
   }
 
+  @Idempotent()
   @Post('generate_with_auto_fix')
   @ApiOperation({ summary: 'Like generate_executable_code with max_fix_attempts; strategy_code is the initially generated code', description: SSE_NOTE })
   @ApiProduces('application/json', 'text/event-stream')

@@ -46,14 +46,19 @@ export class BotValidationService implements BeforeApplicationShutdown {
   ) {}
 
   /**
-   * Validates now. 400 when the code is not a bot; market-data and sandbox-queue errors propagate (503/429);
+   * Validates now (code that is not a bot fails every type); market-data and sandbox-queue errors propagate (503/429);
    * 404 if the strategy vanished meanwhile.
    */
   async validate(strategy: StrategyRow, settings: ValidationSettings): Promise<ValidationOutcome> {
-    if (!looksLikeBot(strategy.strategyCode)) throw new DomainError(ErrorCode.ValidationFailed, NOT_A_BOT, { strategy_code: [NOT_A_BOT] });
     const started = performance.now();
-    const { test, barCount } = await this.test(strategy.strategyCode);
-    const verdicts = judge(test, settings.types, { strictMode: settings.strictMode, barCount });
+    let verdicts: Verdict[];
+    if (!looksLikeBot(strategy.strategyCode)) {
+      // As in Django: 200 with the validation failed and the strategy invalid, not a 400.
+      verdicts = settings.types.map((t) => cannotRun(t, 'failed', 'bot', NOT_A_BOT));
+    } else {
+      const { test, barCount } = await this.test(strategy.strategyCode);
+      verdicts = judge(test, settings.types, { strictMode: settings.strictMode, barCount });
+    }
     const saved = await this.save(strategy.id, verdicts, settings, (performance.now() - started) / 1000);
     if (!saved) throw new DomainError(ErrorCode.NotFound, 'Strategy not found', { id: strategy.id });
     return saved;

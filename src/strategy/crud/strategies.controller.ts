@@ -28,6 +28,8 @@ import {
   ValidateStrategyBodyDto,
   ValidateStrategyResultDto,
 } from './strategy.dto';
+import { DrfErrors } from '../../common/error-style';
+import { Idempotent } from '../../common/idempotency';
 
 const ID = { name: 'id', example: 12, description: 'Strategy id' };
 
@@ -39,6 +41,7 @@ const ID = { name: 'id', example: 12, description: 'Strategy id' };
  */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/strategies')
 export class StrategiesController {
   constructor(private readonly strategies: StrategiesService) {}
@@ -51,6 +54,7 @@ export class StrategiesController {
     return this.strategies.list(user, query);
   }
 
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a strategy' })
   @ApiCreatedResponse({ type: StrategyDto })
@@ -126,7 +130,7 @@ export class StrategiesController {
     description: 'One StrategyValidation per type; the strategy becomes valid (all passed) or invalid, and last_validated is set.',
   })
   @ApiOkResponse({ type: ValidateStrategyResultDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Bad body, or strategy_code is not a bot (canonical JSON, Python…)' })
+  @ApiBadRequestResponse({ description: 'Bad body: {field: [messages]}' })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Too many bot runs waiting' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable' })

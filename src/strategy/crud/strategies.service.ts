@@ -16,7 +16,7 @@ import {
   decimalText,
   SearchStrategiesDto,
   StrategyDto,
-  StrategyListItemDto,
+  StrategyListEntryDto,
   StrategyListQueryDto,
   StrategyPageDto,
   StrategyPerformanceDto,
@@ -25,6 +25,7 @@ import {
   ValidateStrategyBodyDto,
   ValidateStrategyResultDto,
   VALIDATION_TYPES,
+  type ValidationType,
 } from './strategy.dto';
 import { BotValidationService } from './bot-validation.service';
 
@@ -152,12 +153,20 @@ export class StrategiesService {
 
   async validate(user: AuthUser, id: number, b: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
     const row = await this.own(user, id);
+    if (b.strategy_id !== undefined && b.strategy_id !== row.id) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', { strategy_id: ['must be the strategy in the path'] });
+    }
+    const requested = b.validation_types ?? [...VALIDATION_TYPES];
+    const runnable = (t: string): t is ValidationType => (VALIDATION_TYPES as readonly string[]).includes(t);
+    const types = requested.filter(runnable); // in the order asked
+    const skipped = requested.filter((t) => !runnable(t));
+    if (types.length === 0) return { strategy_id: row.id, validation_results: [], overall_result: 'skipped', skipped_types: skipped };
     const { rows, overall } = await this.validation.validate(row, {
-      types: b.validation_types ?? VALIDATION_TYPES,
+      types,
       strictMode: b.config?.strict_mode ?? false,
       useGemini: b.config?.use_gemini ?? false,
     });
-    return { strategy_id: row.id, validation_results: rows.map(validationJson), overall_result: overall };
+    return { strategy_id: row.id, validation_results: rows.map(validationJson), overall_result: overall, skipped_types: skipped };
   }
 
   /**
@@ -218,7 +227,7 @@ export class StrategiesService {
   }
 
   /** `search/`: the caller's strategies matching every given filter, newest first, 50 per page. */
-  async search(user: AuthUser, b: SearchStrategiesDto): Promise<{ strategies: StrategyListItemDto[]; count: number }> {
+  async search(user: AuthUser, b: SearchStrategiesDto): Promise<{ strategies: StrategyListEntryDto[]; count: number }> {
     const { count, results } = await this.page(
       user,
       { search: b.query, category: b.category, tags: b.tags, status: b.status, riskLevel: b.risk_level, timeframe: b.timeframe, createdByUsername: b.created_by },
@@ -231,10 +240,11 @@ export class StrategiesService {
     return { categories: await this.templates.categories(user) };
   }
 
-  private async page(user: AuthUser, filters: StrategyFilters, page: number): Promise<{ count: number; results: StrategyListItemDto[] }> {
+  private async page(user: AuthUser, filters: StrategyFilters, page: number): Promise<{ count: number; results: StrategyListEntryDto[] }> {
     const { count, rows } = await this.strategies.list(user, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE);
     const labels = await this.repo.labels(rows);
-    return { count, results: rows.map((r) => strategyListJson(r, labels.get(r.id))) };
+    const latest = await this.repo.latestSummaries(rows.map((r) => r.id));
+    return { count, results: rows.map((r) => ({ ...strategyListJson(r, labels.get(r.id)), ...latest.get(r.id)! })) };
   }
 
   private async json(row: StrategyRow): Promise<StrategyDto> {

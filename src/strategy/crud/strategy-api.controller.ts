@@ -15,6 +15,7 @@ import {
   StrategyApiHealthDto,
   StrategyApiUnhealthyDto,
 } from './strategy.dto';
+import { Idempotent } from '../../common/idempotency';
 
 /**
  * The non-AI actions of Django's StrategyAPIViewSet (`/api/strategies/api/`). Static paths only: the AI
@@ -30,6 +31,7 @@ export class StrategyApiController {
     private readonly health: StrategyApiHealthService,
   ) {}
 
+  @Idempotent()
   @Post('create_strategy')
   @ApiOperation({
     summary: 'Create a strategy with its template "Template: {name}", then validate it in the background',

@@ -18,6 +18,12 @@ import {
 } from '../../database/schema';
 import type { StrategyRow } from '../strategies.repository';
 
+/** `validation_status` and `latest_performance` of a strategy list item (decimals as strings, as DRF sent them). */
+export interface LatestSummary {
+  validation_status: { status: string; score: string | null; created_at: string } | null;
+  latest_performance: { total_return: string | null; sharpe_ratio: string | null; max_drawdown: string | null; win_rate: string | null; created_at: string } | null;
+}
+
 export type ValidationRow = typeof strategyValidations.$inferSelect;
 export type NewValidation = Omit<typeof strategyValidations.$inferInsert, 'id' | 'createdAt'>;
 export type PerformanceRow = typeof strategyPerformance.$inferSelect;
@@ -54,6 +60,38 @@ export class StrategyCrudRepository {
     return new Map(
       rows.map((r) => [r.id, { createdByUsername: r.createdBy != null ? (names.get(r.createdBy) ?? null) : null, templateName: r.templateId != null ? (templates.get(r.templateId) ?? null) : null }]),
     );
+  }
+
+  /**
+   * Django's StrategyListSerializer extras: per strategy its newest validation (status, score) and newest
+   * performance record (returns, ratios), in two queries.
+   */
+  async latestSummaries(ids: number[], tx: Db = this.db): Promise<Map<number, LatestSummary>> {
+    const out = new Map<number, LatestSummary>(ids.map((id) => [id, { validation_status: null, latest_performance: null }]));
+    if (ids.length === 0) return out;
+    const v = strategyValidations;
+    const validations = await tx
+      .selectDistinctOn([v.strategyId], { strategyId: v.strategyId, status: v.status, score: v.score, createdAt: v.createdAt })
+      .from(v)
+      .where(inArray(v.strategyId, ids))
+      .orderBy(v.strategyId, desc(v.createdAt), desc(v.id));
+    for (const r of validations) out.get(r.strategyId)!.validation_status = { status: r.status, score: r.score, created_at: r.createdAt.toISOString() };
+    const p = strategyPerformance;
+    const records = await tx
+      .selectDistinctOn([p.strategyId], { strategyId: p.strategyId, totalReturn: p.totalReturn, sharpeRatio: p.sharpeRatio, maxDrawdown: p.maxDrawdown, winRate: p.winRate, createdAt: p.createdAt })
+      .from(p)
+      .where(inArray(p.strategyId, ids))
+      .orderBy(p.strategyId, desc(p.createdAt), desc(p.id));
+    for (const r of records) {
+      out.get(r.strategyId)!.latest_performance = {
+        total_return: r.totalReturn,
+        sharpe_ratio: r.sharpeRatio,
+        max_drawdown: r.maxDrawdown,
+        win_rate: r.winRate,
+        created_at: r.createdAt.toISOString(),
+      };
+    }
+    return out;
   }
 
   /** Whether another strategy than `exceptId` holds (name, version). */

@@ -207,9 +207,18 @@ export class StrategyValidationConfigDto {
 
 /** `validate_strategy/` body. */
 export class ValidateStrategyBodyDto {
-  @ApiPropertyOptional({ enum: VALIDATION_TYPES, isArray: true, example: ['syntax', 'backtest'], default: ['syntax', 'backtest'] })
-  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(VALIDATION_TYPES, { each: true })
-  validation_types?: ValidationType[];
+  @ApiPropertyOptional({ example: 12, description: "Django's serializer required it; when given it must be the strategy in the path" })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  strategy_id?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['syntax', 'backtest'],
+    default: ['syntax', 'backtest'],
+    description: 'Any names are accepted (Django sent syntax, logic, security…); syntax and backtest run, the others are reported in skipped_types',
+  })
+  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsString({ each: true }) @MaxLength(50, { each: true })
+  validation_types?: string[];
 
   @ApiPropertyOptional({ type: StrategyValidationConfigDto })
   @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => StrategyValidationConfigDto)
@@ -297,6 +306,26 @@ export class StrategyListItemDto {
   @ApiProperty({ type: String, nullable: true, example: '2026-11-25T09:45:00.000Z' }) last_validated!: string | null;
 }
 
+export class ValidationStatusDto {
+  @ApiProperty({ example: 'passed' }) status!: string;
+  @ApiProperty({ type: String, nullable: true, example: '100.00' }) score!: string | null;
+  @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
+}
+
+export class LatestPerformanceDto {
+  @ApiProperty({ type: String, nullable: true, example: '12.500000' }) total_return!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1.350000' }) sharpe_ratio!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '-8.250000' }) max_drawdown!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '55.00' }) win_rate!: string | null;
+  @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
+}
+
+/** A strategy in a list: the list fields plus its newest validation and performance record (or null). */
+export class StrategyListEntryDto extends StrategyListItemDto {
+  @ApiProperty({ type: ValidationStatusDto, nullable: true }) validation_status!: ValidationStatusDto | null;
+  @ApiProperty({ type: LatestPerformanceDto, nullable: true }) latest_performance!: LatestPerformanceDto | null;
+}
+
 /** Django's StrategySerializer. */
 export class StrategyDto extends StrategyListItemDto {
   @ApiProperty({ example: "module.exports = { name: 'SMA cross', onBar(bar, ctx) { /* … */ } };" }) strategy_code!: string;
@@ -307,7 +336,7 @@ export class StrategyPageDto {
   @ApiProperty({ example: 1 }) count!: number;
   @ApiProperty({ type: String, nullable: true, example: null }) next!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) previous!: string | null;
-  @ApiProperty({ type: [StrategyListItemDto] }) results!: StrategyListItemDto[];
+  @ApiProperty({ type: [StrategyListEntryDto] }) results!: StrategyListEntryDto[];
 }
 
 /** Django's StrategyValidation, every field. */
@@ -359,7 +388,9 @@ export class StrategyPerformanceDto {
 export class ValidateStrategyResultDto {
   @ApiProperty({ example: 12 }) strategy_id!: number;
   @ApiProperty({ type: [StrategyValidationDto] }) validation_results!: StrategyValidationDto[];
-  @ApiProperty({ enum: ['passed', 'failed'], example: 'passed' }) overall_result!: 'passed' | 'failed';
+  @ApiProperty({ enum: ['passed', 'failed', 'skipped'], example: 'passed', description: 'skipped: none of the requested types can run here' })
+  overall_result!: 'passed' | 'failed' | 'skipped';
+  @ApiProperty({ type: [String], example: ['logic'], description: 'Requested types this service cannot run' }) skipped_types!: string[];
 }
 
 export class AutoCreatedTemplateDto {
@@ -376,7 +407,7 @@ export class CreateStrategyResponseDto extends StrategyDto {
 }
 
 export class SearchStrategiesResponseDto {
-  @ApiProperty({ type: [StrategyListItemDto] }) strategies!: StrategyListItemDto[];
+  @ApiProperty({ type: [StrategyListEntryDto] }) strategies!: StrategyListEntryDto[];
   @ApiProperty({ example: 1, description: 'All matches; `strategies` holds one page of 50' }) count!: number;
 }
 

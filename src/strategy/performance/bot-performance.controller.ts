@@ -6,6 +6,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from '../records/params';
 import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllDto, VerifyAllResponseDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
 import { BotPerformanceService } from './bot-performance.service';
+import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
 const VERIFIED_RULE = 'Verified = the run finished without error AND made at least one trade; otherwise failed.';
 
@@ -15,6 +16,7 @@ const VERIFIED_RULE = 'Verified = the run finished without error AND made at lea
  */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/bot-performance')
 export class BotPerformanceController {
   constructor(private readonly service: BotPerformanceService) {}
@@ -28,6 +30,7 @@ export class BotPerformanceController {
     return this.service.list(user, pageNumber(page));
   }
 
+  @DjangoErrors()
   @Post('verify_bot')
   @HttpCode(200)
   @ApiOperation({ summary: "Run one strategy's bot once and record the verdict", description: VERIFIED_RULE })
@@ -40,6 +43,7 @@ export class BotPerformanceController {
     return this.service.verifyBot(user, body);
   }
 
+  @DjangoErrors()
   @Post('verify_all')
   @HttpCode(200)
   @ApiOperation({
@@ -53,6 +57,7 @@ export class BotPerformanceController {
     return this.service.verifyAll(user, body);
   }
 
+  @DjangoErrors()
   @Get('verified_bots')
   @ApiOperation({ summary: 'Your verified bots (staff: all), best total return first' })
   @ApiOkResponse({ type: VerifiedBotsDto })
@@ -60,6 +65,7 @@ export class BotPerformanceController {
     return this.service.verifiedBots(user);
   }
 
+  @DjangoErrors()
   @Get(':id/test_history')
   @ApiParam({ name: 'id', example: 7, description: 'Strategy id' })
   @ApiOperation({ summary: "A strategy's verification runs, newest first (at most 50)" })

@@ -7,6 +7,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { BacktestResultDto, BacktestResultPageDto, SaveBacktestResultDto } from './backtest-results.dto';
 import { BacktestResultsService } from './backtest-results.service';
 import { pageNumber, PathId, positiveId } from './params';
+import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
 /**
  * Django's `LatestBacktestResultViewSet` (`/api/strategies/backtest-results/`, read-only, looked up by
@@ -14,6 +15,7 @@ import { pageNumber, PathId, positiveId } from './params';
  */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/backtest-results')
 export class BacktestResultsController {
   constructor(private readonly results: BacktestResultsService) {}
@@ -27,6 +29,7 @@ export class BacktestResultsController {
     return this.results.list(user, pageNumber(page));
   }
 
+  @DjangoErrors()
   @Get('by_strategy')
   @ApiOperation({ summary: 'The latest backtest of one of your strategies' })
   @ApiQuery({ name: 'strategy_id', required: true, example: 7 })
@@ -37,6 +40,7 @@ export class BacktestResultsController {
     return this.results.byStrategy(user, positiveId(strategyId, 'strategy_id'));
   }
 
+  @DjangoErrors()
   @Post('save_result')
   @ApiOperation({ summary: "Save (replace) a strategy's latest backtest: 201 when new, 200 when replaced" })
   @ApiCreatedResponse({ type: BacktestResultDto, description: 'First result of this strategy' })

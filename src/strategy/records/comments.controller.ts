@@ -6,10 +6,12 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { CommentDto, CommentPageDto, CreateCommentDto, UpdateCommentDto } from './comments.dto';
 import { CommentsService } from './comments.service';
 import { optionalId, pageNumber, PathId } from './params';
+import { DrfErrors } from '../../common/error-style';
 
 /** Django's `StrategyCommentViewSet` (`/api/strategies/comments/`). */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/comments')
 export class CommentsController {
   constructor(private readonly comments: CommentsService) {}

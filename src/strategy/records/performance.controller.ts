@@ -6,10 +6,12 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalId, pageNumber, PathId } from './params';
 import { CreatePerformanceDto, PerformanceDto, PerformancePageDto, UpdatePerformanceDto } from './records.dto';
 import { RecordsService } from './records.service';
+import { DrfErrors } from '../../common/error-style';
 
 /** Django's `StrategyPerformanceViewSet` (`/api/strategies/performance/`). */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/performance')
 export class PerformanceController {
   constructor(private readonly records: RecordsService) {}

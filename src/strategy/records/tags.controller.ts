@@ -6,10 +6,12 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from './params';
 import { CreateTagDto, TagDto, TagPageDto, UpdateTagDto } from './tags.dto';
 import { TagsService } from './tags.service';
+import { DrfErrors } from '../../common/error-style';
 
 /** Django's `StrategyTagViewSet` (`/api/strategies/tags/`). Tags are shared; see `TagsService` for who changes what. */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/tags')
 export class TagsController {
   constructor(private readonly tags: TagsService) {}

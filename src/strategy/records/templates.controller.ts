@@ -6,10 +6,13 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalBool, pageNumber, PathId } from './params';
 import { CreateTemplateDto, SyncFromStrategyDto, SyncFromStrategyResponseDto, TemplateContextDto, TemplateDto, TemplatePageDto, UpdateTemplateDto } from './templates.dto';
 import { TemplatesService } from './templates.service';
+import { DjangoErrors, DrfErrors } from '../../common/error-style';
+import { Idempotent } from '../../common/idempotency';
 
 /** Django's `StrategyTemplateViewSet` (`/api/strategies/templates/`). */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
@@ -25,6 +28,7 @@ export class TemplatesController {
     return this.templates.list(user, pageNumber(page), { category: category || undefined, isActive: optionalBool(isActive, 'is_active') });
   }
 
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a template (name unique)' })
   @ApiCreatedResponse({ type: TemplateDto })
@@ -76,6 +80,7 @@ export class TemplatesController {
     await this.templates.delete(user, id);
   }
 
+  @DjangoErrors()
   @Post(':id/sync_from_strategy')
   @HttpCode(200)
   @ApiParam({ name: 'id', example: 1 })

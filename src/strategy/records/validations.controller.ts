@@ -6,10 +6,12 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalId, pageNumber, PathId } from './params';
 import { ValidationDto, ValidationPageDto } from './records.dto';
 import { RecordsService } from './records.service';
+import { DrfErrors } from '../../common/error-style';
 
 /** Django's `StrategyValidationViewSet` (`/api/strategies/validations/`, read-only). */
 @ApiTags('strategies')
 @Authenticated()
+@DrfErrors()
 @Controller('api/strategies/validations')
 export class ValidationsController {
   constructor(private readonly records: RecordsService) {}
