@@ -121,8 +121,19 @@ export interface MarketDataProvider {
   getBars(req: MarketDataRequest): Promise<MarketData>;
 }
 
-/** DI token of the configured `MarketDataProvider`. */
+/**
+ * DI token of the `MarketDataProvider` backtests and bot runs use: the configured source, behind the
+ * `MarketDataLayer` when one is provided (the data module's stored bars).
+ */
 export const MARKET_DATA = Symbol('MarketDataProvider');
+
+/** DI token of the configured source itself (`DATA_SOURCE`), for callers that must ask it (the fetch action). */
+export const MARKET_DATA_SOURCE = Symbol('MarketDataSource');
+
+/** Optional decorator of the source (DI token); absent → `MARKET_DATA` is the source. */
+export abstract class MarketDataLayer {
+  abstract wrap(source: MarketDataProvider): MarketDataProvider;
+}
 
 export const SYMBOL_PATTERN = /^[A-Z0-9.^=-]{1,20}$/;
 
