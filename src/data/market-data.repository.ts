@@ -37,9 +37,17 @@ export class MarketDataRepository {
     return this.database.connection.db;
   }
 
-  private where(f: MarketDataFilter): SQL | undefined {
+  /**
+   * Conditions on `market_data` alone (the symbol resolved to its id first), so the count and the page use the
+   * (symbol_id, interval, timestamp) index — or the timestamp index without a symbol — and never a join.
+   */
+  private async where(f: MarketDataFilter): Promise<SQL | undefined | null> {
     const conds: SQL[] = [];
-    if (f.symbol !== undefined) conds.push(eq(dataSymbols.symbol, f.symbol));
+    if (f.symbol !== undefined) {
+      const [row] = await this.db.select({ id: dataSymbols.id }).from(dataSymbols).where(eq(dataSymbols.symbol, f.symbol));
+      if (!row) return null;
+      conds.push(eq(marketData.symbolId, row.id));
+    }
     if (f.interval !== undefined) conds.push(eq(marketData.interval, f.interval));
     if (f.from) conds.push(gte(marketData.timestamp, f.from));
     if (f.to) conds.push(lte(marketData.timestamp, f.to));
@@ -47,8 +55,9 @@ export class MarketDataRepository {
   }
 
   async list(f: MarketDataFilter, limit: number, offset: number): Promise<{ count: number; rows: Array<MarketDataRow & { symbolName: string }> }> {
-    const where = this.where(f);
-    const [{ n }] = await this.db.select({ n: count() }).from(marketData).innerJoin(dataSymbols, eq(dataSymbols.id, marketData.symbolId)).where(where);
+    const where = await this.where(f);
+    if (where === null) return { count: 0, rows: [] };
+    const [{ n }] = await this.db.select({ n: count() }).from(marketData).where(where);
     const rows = await this.db
       .select({ row: marketData, symbolName: dataSymbols.symbol })
       .from(marketData)
