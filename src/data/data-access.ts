@@ -4,7 +4,11 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 
 export function requireStaff(user: AuthUser | undefined, what: string): void {
   if (!user?.isStaff) {
-    throw new DomainError(ErrorCode.Forbidden, `Only staff may change ${what}`, 'Market data is shared reference data: use POST /api/data/api/fetch_data/ to load bars');
+    throw new DomainError(
+      ErrorCode.Forbidden,
+      `Only staff may change ${what}`,
+      'Market data is shared reference data: use POST /api/data/api/fetch_data/ to load bars',
+    );
   }
 }
 

@@ -8,42 +8,65 @@ export const MAX_FETCH_INDICATORS = 20;
 /** Django's `DataFetchRequestSerializer`, with symbols such as BRK-B, ^GSPC and EURUSD=X allowed. */
 export class FetchDataDto {
   @ApiProperty({ example: 'AAPL', maxLength: 20, description: 'Upper-cased; letters, digits, ".", "^", "=", "-"' })
-  @IsString() @IsDataSymbol()
+  @IsString()
+  @IsDataSymbol()
   symbol!: string;
 
   @ApiPropertyOptional({ enum: DATA_PERIODS, default: '1y', example: '1mo' })
-  @IsOptional() @IsIn(DATA_PERIODS)
+  @IsOptional()
+  @IsIn(DATA_PERIODS)
   period?: (typeof DATA_PERIODS)[number];
 
   @ApiPropertyOptional({ enum: DATA_INTERVALS, default: '1d', example: '1d' })
-  @IsOptional() @IsIn(DATA_INTERVALS)
+  @IsOptional()
+  @IsIn(DATA_INTERVALS)
   interval?: (typeof DATA_INTERVALS)[number];
 
-  @ApiPropertyOptional({ type: [String], example: ['sma', 'rsi', 'macd'], description: 'Indicator names (any case), computed with their defaults' })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_FETCH_INDICATORS) @IsString({ each: true }) @MaxLength(100, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['sma', 'rsi', 'macd'],
+    description: 'Indicator names (any case), computed with their defaults',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FETCH_INDICATORS)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
   indicators?: string[];
 }
 
 /** Django's `IndicatorCalculationRequestSerializer`. */
 export class CalculateIndicatorDto {
   @ApiProperty({ example: 'AAPL', maxLength: 20 })
-  @IsString() @IsDataSymbol()
+  @IsString()
+  @IsDataSymbol()
   symbol!: string;
 
-  @ApiProperty({ example: 'sma', description: 'Django name (SMA, EMA, MACD, RSI, ADX, ATR, BOLLINGER, STOCH, OBV, SAR, CCI, VWAP) or SDK name' })
-  @IsString() @IsNotEmpty() @MaxLength(100)
+  @ApiProperty({
+    example: 'sma',
+    description: 'Django name (SMA, EMA, MACD, RSI, ADX, ATR, BOLLINGER, STOCH, OBV, SAR, CCI, VWAP) or SDK name',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   indicator!: string;
 
-  @ApiPropertyOptional({ example: { timeperiod: 20 }, default: {}, description: 'TA-Lib names (timeperiod, fastperiod…) or SDK names (period, fast…)' })
+  @ApiPropertyOptional({
+    example: { timeperiod: 20 },
+    default: {},
+    description: 'TA-Lib names (timeperiod, fastperiod…) or SDK names (period, fast…)',
+  })
   @IsOptional()
   parameters?: unknown;
 
   @ApiPropertyOptional({ enum: DATA_PERIODS, default: '1y', description: 'How much of the stored history to use, up to its newest bar' })
-  @IsOptional() @IsIn(DATA_PERIODS)
+  @IsOptional()
+  @IsIn(DATA_PERIODS)
   period?: (typeof DATA_PERIODS)[number];
 
   @ApiPropertyOptional({ enum: DATA_INTERVALS, default: '1d' })
-  @IsOptional() @IsIn(DATA_INTERVALS)
+  @IsOptional()
+  @IsIn(DATA_INTERVALS)
   interval?: (typeof DATA_INTERVALS)[number];
 }
 
@@ -66,7 +89,10 @@ export class FetchDataResultDto {
   @ApiProperty({ example: true }) synthetic!: boolean;
   @ApiProperty({ example: { sma: { source_hint: 'technicalindicators', params: { timeperiod: 30 }, outputs: ['SMA_30'], values: [] } } })
   indicators!: Record<string, IndicatorResultDto>;
-  @ApiProperty({ example: { Open: { '2026-11-02T00:00:00.000Z': 150.1 }, Close: { '2026-11-02T00:00:00.000Z': 151.2 } }, description: 'First 5 bars, column → time → value' })
+  @ApiProperty({
+    example: { Open: { '2026-11-02T00:00:00.000Z': 150.1 }, Close: { '2026-11-02T00:00:00.000Z': 151.2 } },
+    description: 'First 5 bars, column → time → value',
+  })
   data_sample!: Record<string, Record<string, number>>;
 }
 
@@ -78,7 +104,8 @@ export class CalculateIndicatorResultDto {
 }
 
 export class AvailableIndicatorsDto {
-  @ApiProperty({ example: ['sma', 'ema', 'macd', 'rsi', 'adx', 'atr', 'bollinger', 'stoch', 'obv', 'sar', 'cci', 'vwap', 'wma'] }) indicators!: string[];
+  @ApiProperty({ example: ['sma', 'ema', 'macd', 'rsi', 'adx', 'atr', 'bollinger', 'stoch', 'obv', 'sar', 'cci', 'vwap', 'wma'] })
+  indicators!: string[];
 }
 
 export class DataHealthDto {

@@ -29,7 +29,8 @@ export class DataApiService {
     const row = await this.symbols.bySymbol(symbol);
     if (!row) throw new DomainError(ErrorCode.NotFound, `Symbol ${symbol} not found`);
     const all = await this.bars.allBars(row.id, interval);
-    if (all.length === 0) throw new DomainError(ErrorCode.NotFound, 'No market data found for this symbol. Fetch data first.', { symbol, interval });
+    if (all.length === 0)
+      throw new DomainError(ErrorCode.NotFound, 'No market data found for this symbol. Fetch data first.', { symbol, interval });
     const since = period === 'max' ? -Infinity : all[all.length - 1].time - dataPeriodDays(period, Date.now()) * DAY_MS;
     const bars = all.filter((bar) => bar.time > since);
     return { symbol, indicator: b.indicator, parameters: b.parameters ?? {}, result: indicatorResult(bars, resolved) };
@@ -44,7 +45,13 @@ export class DataApiService {
     try {
       symbolsCount = await this.symbols.count();
     } catch (e) {
-      throw new DomainError(ErrorCode.DatabaseUnavailable, 'Database unavailable', `the database did not answer (${(e as Error).name})`, 10, { status: 'unhealthy' });
+      throw new DomainError(
+        ErrorCode.DatabaseUnavailable,
+        'Database unavailable',
+        `the database did not answer (${(e as Error).name})`,
+        10,
+        { status: 'unhealthy' },
+      );
     }
     return {
       status: 'healthy',

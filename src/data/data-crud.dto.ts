@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import {
+  Allow,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
 import { MAX_ID } from '../common/path-id';
 import { AllFinite, IsDecimal } from '../strategy/records/params';
 import { DATA_INTERVALS, DATA_PERIODS, DATA_REQUEST_STATUSES, symbolProblem } from './core/data-request';
@@ -128,9 +143,16 @@ export class IndicatorDto {
 export class CreateIndicatorDto {
   @ApiProperty({ example: 'sma', maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
   @ApiProperty({ example: 'Simple Moving Average', maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) display_name!: string;
-  @ApiProperty({ example: 'Arithmetic mean of the last timeperiod closes' }) @IsString() @IsNotEmpty() @MaxLength(10000) description!: string;
+  @ApiProperty({ example: 'Arithmetic mean of the last timeperiod closes' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  description!: string;
   @ApiProperty({ example: 'trend', maxLength: 50 }) @IsString() @IsNotEmpty() @MaxLength(50) category!: string;
-  @ApiPropertyOptional({ example: { timeperiod: 30 }, default: {} }) @IsOptional() @IsObject() @AllFinite() parameters?: Record<string, unknown>;
+  @ApiPropertyOptional({ example: { timeperiod: 30 }, default: {} }) @IsOptional() @IsObject() @AllFinite() parameters?: Record<
+    string,
+    unknown
+  >;
   @ApiPropertyOptional({ example: true, default: true }) @IsOptional() @IsBoolean() is_active?: boolean;
 }
 

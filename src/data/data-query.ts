@@ -22,7 +22,8 @@ export function optionalInterval(raw: string | undefined): string | undefined {
 export function optionalTime(raw: string | undefined, field: string, end = false): Date | undefined {
   if (empty(raw)) return undefined;
   const ms = raw.length <= 40 ? parseCsvTime(raw.trim()) : Number.NaN;
-  if (!Number.isFinite(ms) || /^\d+(\.\d+)?$/.test(raw.trim())) throw invalidField(field, `${field} must be an ISO date (2026-01-31) or date-time`);
+  if (!Number.isFinite(ms) || /^\d+(\.\d+)?$/.test(raw.trim()))
+    throw invalidField(field, `${field} must be an ISO date (2026-01-31) or date-time`);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw.trim());
   return new Date(end && dateOnly ? ms + DAY_MS - 1 : ms);
 }

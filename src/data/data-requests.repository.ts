@@ -16,13 +16,20 @@ export class DataRequestsRepository {
   }
 
   private select(db: Db) {
-    return db.select({ row: dataRequests, symbolName: dataSymbols.symbol }).from(dataRequests).innerJoin(dataSymbols, eq(dataSymbols.id, dataRequests.symbolId));
+    return db
+      .select({ row: dataRequests, symbolName: dataSymbols.symbol })
+      .from(dataRequests)
+      .innerJoin(dataSymbols, eq(dataSymbols.id, dataRequests.symbolId));
   }
 
   /** Newest first; `where` limits to one requester (non-staff callers). */
   async list(where: SQL | undefined, limit: number, offset: number): Promise<{ count: number; rows: DataRequestRow[] }> {
     const [{ n }] = await this.db.select({ n: count() }).from(dataRequests).where(where);
-    const rows = await this.select(this.db).where(where).orderBy(desc(dataRequests.createdAt), desc(dataRequests.id)).limit(limit).offset(offset);
+    const rows = await this.select(this.db)
+      .where(where)
+      .orderBy(desc(dataRequests.createdAt), desc(dataRequests.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows: rows.map((r) => ({ ...r.row, symbolName: r.symbolName })) };
   }
 

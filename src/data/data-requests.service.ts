@@ -54,7 +54,12 @@ export class DataRequestsService {
     await this.symbolExists(b.symbol);
     for (let attempt = 0; ; attempt++) {
       try {
-        const id = await this.requests.insert({ ...changes(b), symbolId: b.symbol, requestId: newRequestId(), requestedBy: user.id } as NewDataRequest);
+        const id = await this.requests.insert({
+          ...changes(b),
+          symbolId: b.symbol,
+          requestId: newRequestId(),
+          requestedBy: user.id,
+        });
         return this.get(user, id);
       } catch (e) {
         if (!isUniqueViolation(e) || attempt >= 3) throw e;

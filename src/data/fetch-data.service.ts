@@ -50,7 +50,12 @@ function providerError(e: unknown, source: string): unknown {
   if (!(e instanceof DomainError)) return e;
   switch (e.code) {
     case ErrorCode.UpstreamUnavailable:
-      return new DomainError(ErrorCode.UpstreamUnavailable, `Market data provider ${source} is unavailable`, e.message, PROVIDER_RETRY_AFTER_SEC);
+      return new DomainError(
+        ErrorCode.UpstreamUnavailable,
+        `Market data provider ${source} is unavailable`,
+        e.message,
+        PROVIDER_RETRY_AFTER_SEC,
+      );
     case ErrorCode.UpstreamFailed:
       return new DomainError(ErrorCode.UpstreamFailed, `Market data provider ${source} answered with unusable data`, e.message);
     case ErrorCode.NotFound:
@@ -86,7 +91,10 @@ export class FetchDataService {
     const period: DataPeriod = b.period ?? '1y';
     const interval = b.interval ?? '1d';
     const req = toMarketDataRequest(symbol, period, interval, now);
-    const indicators = (b.indicators ?? []).map((name, i) => ({ name, resolved: resolveIndicator(name, {}, `indicators[${i}]`, `indicators[${i}]`) }));
+    const indicators = (b.indicators ?? []).map((name, i) => ({
+      name,
+      resolved: resolveIndicator(name, {}, `indicators[${i}]`, `indicators[${i}]`),
+    }));
 
     const { symbolId, requestRowId, requestId } = await this.open(user, symbol, period, interval);
     await this.requests.update(requestRowId, { status: 'processing' });
@@ -146,7 +154,10 @@ export class FetchDataService {
       const tx = t as unknown as Db;
       const { row } = await this.symbols.getOrCreate({ symbol, name: symbol, isActive: true }, tx);
       const requestId = newRequestId();
-      const requestRowId = await this.requests.insert({ requestId, symbolId: row.id, period, interval, status: 'pending', requestedBy: user.id }, tx);
+      const requestRowId = await this.requests.insert(
+        { requestId, symbolId: row.id, period, interval, status: 'pending', requestedBy: user.id },
+        tx,
+      );
       return { symbolId: row.id, requestRowId, requestId };
     });
   }

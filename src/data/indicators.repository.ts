@@ -84,7 +84,11 @@ export class IndicatorsRepository {
       .innerJoin(dataSymbols, eq(dataSymbols.id, indicatorData.symbolId))
       .innerJoin(dataIndicators, eq(dataIndicators.id, indicatorData.indicatorId))
       .where(where);
-    const rows = await this.selectData().where(where).orderBy(asc(indicatorData.timestamp), asc(indicatorData.id)).limit(limit).offset(offset);
+    const rows = await this.selectData()
+      .where(where)
+      .orderBy(asc(indicatorData.timestamp), asc(indicatorData.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows: rows.map((r) => ({ ...r.row, symbolName: r.symbolName, indicatorName: r.indicatorName })) };
   }
 

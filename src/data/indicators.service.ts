@@ -4,14 +4,23 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page, pageOf } from '../common/page';
 import { isUniqueViolation } from '../database/database';
 import { noSuchPk, notFound, requireStaff } from './data-access';
-import { CreateIndicatorDataDto, CreateIndicatorDto, IndicatorDataDto, IndicatorDto, UpdateIndicatorDataDto, UpdateIndicatorDto } from './data-crud.dto';
+import {
+  CreateIndicatorDataDto,
+  CreateIndicatorDto,
+  IndicatorDataDto,
+  IndicatorDto,
+  UpdateIndicatorDataDto,
+  UpdateIndicatorDto,
+} from './data-crud.dto';
 import { optionalInterval, optionalSymbol } from './data-query';
 import { indicatorDataJson, indicatorJson } from './data.serializers';
 import { IndicatorsRepository, NewIndicator, NewIndicatorData } from './indicators.repository';
 import { SymbolsRepository } from './symbols.repository';
 import { PAGE_SIZE } from './symbols.service';
 
-const NAME_TAKEN = new DomainError(ErrorCode.ValidationFailed, 'Invalid request: name', { name: ['indicator with this name already exists.'] });
+const NAME_TAKEN = new DomainError(ErrorCode.ValidationFailed, 'Invalid request: name', {
+  name: ['indicator with this name already exists.'],
+});
 const DATA_TAKEN = new DomainError(ErrorCode.ValidationFailed, 'Invalid request: non_field_errors', {
   non_field_errors: ['The fields symbol, indicator, timestamp, interval must make a unique set.'],
 });
@@ -70,7 +79,9 @@ export class IndicatorsService {
 
   async create(user: AuthUser, b: CreateIndicatorDto): Promise<IndicatorDto> {
     requireStaff(user, 'indicators');
-    return indicatorJson(await unique(NAME_TAKEN, () => this.indicators.insert({ parameters: {}, ...indicatorChanges(b) } as NewIndicator)));
+    return indicatorJson(
+      await unique(NAME_TAKEN, () => this.indicators.insert({ parameters: {}, ...indicatorChanges(b) } as NewIndicator)),
+    );
   }
 
   async update(user: AuthUser, id: number, b: UpdateIndicatorDto): Promise<IndicatorDto> {

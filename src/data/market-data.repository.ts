@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, count, eq, gte, lte, SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, SQL, sql } from 'drizzle-orm';
 import type { Bar } from '../backtest/engine/types';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
@@ -54,19 +54,31 @@ export class MarketDataRepository {
     return conds.length ? and(...conds) : undefined;
   }
 
-  async list(f: MarketDataFilter, limit: number, offset: number): Promise<{ count: number; rows: Array<MarketDataRow & { symbolName: string }> }> {
+  async list(
+    f: MarketDataFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; rows: Array<MarketDataRow & { symbolName: string }> }> {
     const where = await this.where(f);
     if (where === null) return { count: 0, rows: [] };
     const [{ n }] = await this.db.select({ n: count() }).from(marketData).where(where);
+    // The page without a join (the planner may otherwise join every matching row before the LIMIT), then its symbols.
     const rows = await this.db
-      .select({ row: marketData, symbolName: dataSymbols.symbol })
+      .select()
       .from(marketData)
-      .innerJoin(dataSymbols, eq(dataSymbols.id, marketData.symbolId))
       .where(where)
       .orderBy(asc(marketData.timestamp), asc(marketData.id))
       .limit(limit)
       .offset(offset);
-    return { count: Number(n), rows: rows.map((r) => ({ ...r.row, symbolName: r.symbolName })) };
+    const ids = [...new Set(rows.map((r) => r.symbolId))];
+    const names = ids.length
+      ? new Map(
+          (await this.db.select({ id: dataSymbols.id, s: dataSymbols.symbol }).from(dataSymbols).where(inArray(dataSymbols.id, ids))).map(
+            (r) => [r.id, r.s],
+          ),
+        )
+      : new Map<number, string>();
+    return { count: Number(n), rows: rows.map((r) => ({ ...r, symbolName: names.get(r.symbolId) ?? '' })) };
   }
 
   async byId(id: number): Promise<(MarketDataRow & { symbolName: string }) | null> {
@@ -108,7 +120,14 @@ export class MarketDataRepository {
       .from(marketData)
       .where(and(...conds))
       .orderBy(asc(marketData.timestamp));
-    return rows.map((r) => ({ time: r.t.getTime(), open: Number(r.o), high: Number(r.h), low: Number(r.l), close: Number(r.c), volume: Number(r.v) }));
+    return rows.map((r) => ({
+      time: r.t.getTime(),
+      open: Number(r.o),
+      high: Number(r.h),
+      low: Number(r.l),
+      close: Number(r.c),
+      volume: Number(r.v),
+    }));
   }
 
   /** Every bar of one symbol and interval, ascending (calculate_indicator's input). */
@@ -146,9 +165,18 @@ export class MarketDataRepository {
         .values(values)
         .onConflictDoUpdate({
           target: [marketData.symbolId, marketData.interval, marketData.timestamp],
-          set: { openPrice: ex('open_price'), highPrice: ex('high_price'), lowPrice: ex('low_price'), closePrice: ex('close_price'), volume: ex('volume'), adjClose: ex('adj_close') },
-          setWhere: sql`(${marketData.openPrice}, ${marketData.highPrice}, ${marketData.lowPrice}, ${marketData.closePrice}, ${marketData.volume})
-            IS DISTINCT FROM (excluded.open_price, excluded.high_price, excluded.low_price, excluded.close_price, excluded.volume)`,
+          set: {
+            openPrice: ex('open_price'),
+            highPrice: ex('high_price'),
+            lowPrice: ex('low_price'),
+            closePrice: ex('close_price'),
+            volume: ex('volume'),
+            adjClose: ex('adj_close'),
+          },
+          setWhere: sql`(${marketData.openPrice}, ${marketData.highPrice}, ${marketData.lowPrice}, ${marketData.closePrice},
+              ${marketData.volume})
+            IS DISTINCT FROM
+            (excluded.open_price, excluded.high_price, excluded.low_price, excluded.close_price, excluded.volume)`,
         })
         .returning({ inserted: sql<boolean>`(xmax = 0)` });
       for (const r of rows) {

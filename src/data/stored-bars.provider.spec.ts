@@ -27,10 +27,25 @@ describe(storedWindow.name, () => {
 
   it.each([
     ['a longer period than fetched', { symbol: 'AAPL', period: '2y', interval: '1d' } as const, coverage(), 86400],
-    ['a fetch older than the max age', { symbol: 'AAPL', period: '1y', interval: '1d' } as const, coverage({ fetchedAt: new Date(NOW - 2 * DAY) }), 86400],
+    [
+      'a fetch older than the max age',
+      { symbol: 'AAPL', period: '1y', interval: '1d' } as const,
+      coverage({ fetchedAt: new Date(NOW - 2 * DAY) }),
+      86400,
+    ],
     ['the layer switched off', { symbol: 'AAPL', period: '1y', interval: '1d' } as const, coverage(), 0],
-    ['an intraday fetch older than one bar', { symbol: 'AAPL', period: '1mo', interval: '5m' } as const, coverage({ days: 30, fetchedAt: new Date(NOW - 6 * 60_000) }), 86400],
-    ['a fetch from the future (clock skew)', { symbol: 'AAPL', period: '1y', interval: '1d' } as const, coverage({ fetchedAt: new Date(NOW + 60_000) }), 86400],
+    [
+      'an intraday fetch older than one bar',
+      { symbol: 'AAPL', period: '1mo', interval: '5m' } as const,
+      coverage({ days: 30, fetchedAt: new Date(NOW - 6 * 60_000) }),
+      86400,
+    ],
+    [
+      'a fetch from the future (clock skew)',
+      { symbol: 'AAPL', period: '1y', interval: '1d' } as const,
+      coverage({ fetchedAt: new Date(NOW + 60_000) }),
+      86400,
+    ],
   ])('asks the source for %s', (_what, req, c, maxAge) => {
     expect(storedWindow(req, c, maxAge, NOW)).toBeNull();
   });

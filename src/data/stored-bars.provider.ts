@@ -11,9 +11,17 @@
  * days up to the newest stored bar. Anything else (never fetched, too old, too short, `0` = off, the database
  * failing) goes to the source, untouched; backtests never write bars (only the fetch action does).
  */
-import { Logger } from '@nestjs/common';
 import type { Bar } from '../backtest/engine/types';
-import { DAY_MS, INTERVAL_MS, isIntraday, MarketData, MarketDataProvider, MarketDataRequest, requestDays } from '../market-data/market-data.port';
+import { AppLogger } from '../logging/app-logger';
+import {
+  DAY_MS,
+  INTERVAL_MS,
+  isIntraday,
+  MarketData,
+  MarketDataProvider,
+  MarketDataRequest,
+  requestDays,
+} from '../market-data/market-data.port';
 
 export interface StoredCoverage {
   symbolId: number;
@@ -46,7 +54,7 @@ export function storedWindow(req: MarketDataRequest, c: StoredCoverage, maxAgeSe
 }
 
 export class StoredBarsProvider implements MarketDataProvider {
-  private readonly logger = new Logger('StoredBars');
+  private readonly logger = new AppLogger('StoredBars');
 
   constructor(
     private readonly inner: MarketDataProvider,
@@ -74,7 +82,7 @@ export class StoredBarsProvider implements MarketDataProvider {
       if (bars.length === 0) return null;
       return { symbol: req.symbol, period: req.period, interval: req.interval, source: this.inner.name, synthetic: c.synthetic, bars };
     } catch (e) {
-      this.logger.warn(`stored bars unavailable, asking ${this.inner.name}: ${(e as Error).message}`);
+      this.logger.warn('stored bars unavailable, asking the source', { source: this.inner.name, err: e });
       return null;
     }
   }

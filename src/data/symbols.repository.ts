@@ -69,7 +69,11 @@ export class SymbolsRepository {
   }
 
   async update(id: number, v: Partial<NewSymbol>): Promise<SymbolRow> {
-    const [row] = await this.db.update(dataSymbols).set({ ...v, updatedAt: sql`now()` }).where(eq(dataSymbols.id, id)).returning();
+    const [row] = await this.db
+      .update(dataSymbols)
+      .set({ ...v, updatedAt: sql`now()` })
+      .where(eq(dataSymbols.id, id))
+      .returning();
     return row;
   }
 
@@ -92,7 +96,10 @@ export class SymbolsRepository {
   /** symbol id → symbol text for `ids`. */
   async names(ids: number[]): Promise<Map<number, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.select({ id: dataSymbols.id, s: dataSymbols.symbol }).from(dataSymbols).where(inArray(dataSymbols.id, [...new Set(ids)]));
+    const rows = await this.db
+      .select({ id: dataSymbols.id, s: dataSymbols.symbol })
+      .from(dataSymbols)
+      .where(inArray(dataSymbols.id, [...new Set(ids)]));
     return new Map(rows.map((r) => [r.id, r.s]));
   }
 }

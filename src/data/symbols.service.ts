@@ -13,8 +13,11 @@ export const PAGE_SIZE = 50;
 export const MAX_BULK_SYMBOLS = 1000;
 export const MAX_SEARCH_RESULTS = 200;
 
-const TAKEN = new DomainError(ErrorCode.ValidationFailed, 'Invalid request: symbol', { symbol: ['symbol with this symbol already exists.'] });
-const bad = (field: string, message: string) => new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [message] });
+const TAKEN = new DomainError(ErrorCode.ValidationFailed, 'Invalid request: symbol', {
+  symbol: ['symbol with this symbol already exists.'],
+});
+const bad = (field: string, message: string) =>
+  new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [message] });
 
 /** The Symbol fields a bulk item may carry, with their length limits. */
 const TEXT_FIELDS: Record<string, number> = { name: 255, exchange: 50, sector: 100, industry: 100 };
@@ -34,7 +37,8 @@ function fields(b: Partial<CreateSymbolDto>): Partial<NewSymbol> {
 export function bulkItem(item: unknown, i: number): NewSymbol {
   const at = `symbols[${i}]`;
   const raw = typeof item === 'string' ? { symbol: item, name: item } : item;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(at, `${at} must be a symbol or an object with symbol and name`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw bad(at, `${at} must be a symbol or an object with symbol and name`);
   const o = raw as Record<string, unknown>;
   const problem = symbolProblem(o.symbol);
   if (problem) throw bad(`${at}.symbol`, problem);
@@ -46,7 +50,8 @@ export function bulkItem(item: unknown, i: number): NewSymbol {
       if (typeof value !== 'boolean') throw bad(`${at}.is_active`, 'is_active must be a boolean');
       row.isActive = value;
     } else if (key in TEXT_FIELDS) {
-      if (typeof value !== 'string' || value.length > TEXT_FIELDS[key]) throw bad(`${at}.${key}`, `${key} must be a string of at most ${TEXT_FIELDS[key]} characters`);
+      if (typeof value !== 'string' || value.length > TEXT_FIELDS[key])
+        throw bad(`${at}.${key}`, `${key} must be a string of at most ${TEXT_FIELDS[key]} characters`);
       (row as unknown as Record<string, unknown>)[key] = value;
     } else {
       throw bad(`${at}.${key}`, `unknown field '${key.slice(0, 40)}' (allowed: symbol, name, exchange, sector, industry, is_active)`);
@@ -115,7 +120,8 @@ export class SymbolsService {
 
   async search(q: string | undefined): Promise<SymbolDto[]> {
     const query = (q ?? '').trim();
-    if (query === '') throw new DomainError(ErrorCode.ValidationFailed, 'Query parameter q is required', { q: ['This query parameter is required.'] });
+    if (query === '')
+      throw new DomainError(ErrorCode.ValidationFailed, 'Query parameter q is required', { q: ['This query parameter is required.'] });
     if (query.length > 100) throw bad('q', 'q must be at most 100 characters');
     return (await this.symbols.search(query, MAX_SEARCH_RESULTS)).map(symbolJson);
   }

@@ -35,7 +35,11 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
     let id: number;
 
     it('lets staff create a symbol and answers every field', async () => {
-      const res = await http().post(`${BASE}/symbols/`).set(as(alice)).send({ symbol: 'brk-b', name: 'Berkshire Hathaway', exchange: 'NYSE' }).expect(201);
+      const res = await http()
+        .post(`${BASE}/symbols/`)
+        .set(as(alice))
+        .send({ symbol: 'brk-b', name: 'Berkshire Hathaway', exchange: 'NYSE' })
+        .expect(201);
       expect(res.body).toEqual({
         id: expect.any(Number),
         symbol: 'BRK-B',
@@ -87,7 +91,11 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
         .expect(201);
       expect(res.body.map((r: { symbol: string }) => r.symbol)).toEqual(['EURUSD=X', '^GSPC']);
       expect(res.body[0]).toMatchObject({ name: 'Euro / Dollar', sector: 'FX', is_active: true });
-      const again = await http().post(`${BASE}/symbols/bulk_create/`).set(as(alice)).send({ symbols: ['^GSPC'] }).expect(201);
+      const again = await http()
+        .post(`${BASE}/symbols/bulk_create/`)
+        .set(as(alice))
+        .send({ symbols: ['^GSPC'] })
+        .expect(201);
       expect(again.body).toEqual([]);
     });
 
@@ -129,7 +137,11 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
     let first: request.Response;
 
     it('fetches, stores and answers the Django shape with indicators', async () => {
-      first = await http().post(`${BASE}/api/fetch_data/`).set(as(bob)).send({ symbol: 'aapl', period: '1mo', interval: '1d', indicators: ['sma', 'RSI', 'macd'] }).expect(200);
+      first = await http()
+        .post(`${BASE}/api/fetch_data/`)
+        .set(as(bob))
+        .send({ symbol: 'aapl', period: '1mo', interval: '1d', indicators: ['sma', 'RSI', 'macd'] })
+        .expect(200);
       const b = first.body;
       expect(b).toMatchObject({ status: 'completed', symbol: 'AAPL', source: 'synthetic', synthetic: true, records_updated: 0 });
       expect(b.request_id).toMatch(/^req_[0-9a-f]{8}$/);
@@ -213,8 +225,19 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
     it('creates with a req_ id and the caller, changes and deletes', async () => {
       const symbol = (await http().get(`${BASE}/symbols/search/?q=AAPL`).set(as(bob))).body[0].id;
       const made = await http().post(`${BASE}/data-requests/`).set(as(bob)).send({ symbol, period: '6mo' }).expect(201);
-      expect(made.body).toMatchObject({ request_id: expect.stringMatching(/^req_[0-9a-f]{8}$/), status: 'pending', period: '6mo', interval: '1d', requested_by: bob.id, symbol_name: 'AAPL' });
-      const changed = await http().patch(`${BASE}/data-requests/${made.body.id}/`).set(as(bob)).send({ status: 'failed', error_message: 'given up' }).expect(200);
+      expect(made.body).toMatchObject({
+        request_id: expect.stringMatching(/^req_[0-9a-f]{8}$/),
+        status: 'pending',
+        period: '6mo',
+        interval: '1d',
+        requested_by: bob.id,
+        symbol_name: 'AAPL',
+      });
+      const changed = await http()
+        .patch(`${BASE}/data-requests/${made.body.id}/`)
+        .set(as(bob))
+        .send({ status: 'failed', error_message: 'given up' })
+        .expect(200);
       expect(changed.body).toMatchObject({ status: 'failed', error_message: 'given up' });
       await http().post(`${BASE}/data-requests/`).set(as(bob)).send({ symbol: 999999 }).expect(400);
       await http().patch(`${BASE}/data-requests/${made.body.id}/`).set(as(bob)).send({ status: 'done' }).expect(400);
@@ -264,14 +287,37 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
 
     it('lets staff write bars by hand (unique per symbol, timestamp, interval) and nobody else', async () => {
       const symbol = (await http().get(`${BASE}/symbols/search/?q=BRK`).set(as(bob))).body[0].id;
-      const body = { symbol, timestamp: '2020-01-02T00:00:00Z', open_price: '150.00', high_price: '152.5', low_price: 149, close_price: '151.75', volume: 1000 };
+      const body = {
+        symbol,
+        timestamp: '2020-01-02T00:00:00Z',
+        open_price: '150.00',
+        high_price: '152.5',
+        low_price: 149,
+        close_price: '151.75',
+        volume: 1000,
+      };
       await http().post(`${BASE}/market-data/`).set(as(bob)).send(body).expect(403);
       const made = await http().post(`${BASE}/market-data/`).set(as(alice)).send(body).expect(201);
-      expect(made.body).toMatchObject({ open_price: '150.000000', high_price: '152.500000', low_price: '149.000000', adj_close: null, interval: '1d', symbol_name: 'BRK-B' });
+      expect(made.body).toMatchObject({
+        open_price: '150.000000',
+        high_price: '152.500000',
+        low_price: '149.000000',
+        adj_close: null,
+        interval: '1d',
+        symbol_name: 'BRK-B',
+      });
       const dup = await http().post(`${BASE}/market-data/`).set(as(alice)).send(body).expect(400);
       expect(Object.keys(dup.body.details)).toEqual(['non_field_errors']);
-      await http().post(`${BASE}/market-data/`).set(as(alice)).send({ ...body, open_price: 'abc' }).expect(400);
-      await http().post(`${BASE}/market-data/`).set(as(alice)).send({ ...body, symbol: 999999 }).expect(400);
+      await http()
+        .post(`${BASE}/market-data/`)
+        .set(as(alice))
+        .send({ ...body, open_price: 'abc' })
+        .expect(400);
+      await http()
+        .post(`${BASE}/market-data/`)
+        .set(as(alice))
+        .send({ ...body, symbol: 999999 })
+        .expect(400);
       const patched = await http().patch(`${BASE}/market-data/${made.body.id}/`).set(as(alice)).send({ close_price: 160 }).expect(200);
       expect(patched.body.close_price).toBe('160.000000');
       await http().delete(`${BASE}/market-data/${made.body.id}/`).set(as(alice)).expect(204);
@@ -282,21 +328,41 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
   describe('indicators/ and indicator-data/', () => {
     it('keeps definitions by category, name; categories once each', async () => {
       const mk = (name: string, category: string) =>
-        http().post(`${BASE}/indicators/`).set(as(alice)).send({ name, display_name: name.toUpperCase(), description: `${name} line`, category, parameters: { timeperiod: 14 } });
+        http()
+          .post(`${BASE}/indicators/`)
+          .set(as(alice))
+          .send({ name, display_name: name.toUpperCase(), description: `${name} line`, category, parameters: { timeperiod: 14 } });
       const sma = await mk('sma', 'trend').expect(201);
-      expect(sma.body).toEqual({ id: expect.any(Number), name: 'sma', display_name: 'SMA', description: 'sma line', category: 'trend', parameters: { timeperiod: 14 }, is_active: true, created_at: ISO });
+      expect(sma.body).toEqual({
+        id: expect.any(Number),
+        name: 'sma',
+        display_name: 'SMA',
+        description: 'sma line',
+        category: 'trend',
+        parameters: { timeperiod: 14 },
+        is_active: true,
+        created_at: ISO,
+      });
       await mk('ema', 'trend').expect(201);
       await mk('rsi', 'momentum').expect(201);
       await mk('sma', 'trend').expect(400);
-      await http().post(`${BASE}/indicators/`).set(as(bob)).send({ name: 'x', display_name: 'x', description: 'x', category: 'x' }).expect(403);
+      await http()
+        .post(`${BASE}/indicators/`)
+        .set(as(bob))
+        .send({ name: 'x', display_name: 'x', description: 'x', category: 'x' })
+        .expect(403);
       const list = await http().get(`${BASE}/indicators/`).set(as(bob)).expect(200);
       expect(list.body.results.map((r: { name: string }) => r.name)).toEqual(['rsi', 'ema', 'sma']);
-      expect((await http().get(`${BASE}/indicators/categories/`).set(as(bob)).expect(200)).body).toEqual({ categories: ['momentum', 'trend'] });
+      expect((await http().get(`${BASE}/indicators/categories/`).set(as(bob)).expect(200)).body).toEqual({
+        categories: ['momentum', 'trend'],
+      });
     });
 
     it('stores indicator values (staff) and filters them by symbol, indicator name and interval', async () => {
       const symbol = (await http().get(`${BASE}/symbols/search/?q=AAPL`).set(as(bob))).body[0].id;
-      const indicator = (await http().get(`${BASE}/indicators/`).set(as(bob))).body.results.find((r: { name: string }) => r.name === 'sma').id;
+      const indicator = (await http().get(`${BASE}/indicators/`).set(as(bob))).body.results.find(
+        (r: { name: string }) => r.name === 'sma',
+      ).id;
       const body = { symbol, indicator, timestamp: '2026-11-02T00:00:00Z', value: { SMA_20: 151.2 }, parameters: { timeperiod: 20 } };
       await http().post(`${BASE}/indicator-data/`).set(as(bob)).send(body).expect(403);
       const made = await http().post(`${BASE}/indicator-data/`).set(as(alice)).send(body).expect(201);
@@ -313,7 +379,11 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
         indicator,
       });
       await http().post(`${BASE}/indicator-data/`).set(as(alice)).send(body).expect(400);
-      await http().post(`${BASE}/indicator-data/`).set(as(alice)).send({ ...body, indicator: 999999 }).expect(400);
+      await http()
+        .post(`${BASE}/indicator-data/`)
+        .set(as(alice))
+        .send({ ...body, indicator: 999999 })
+        .expect(400);
       expect((await http().get(`${BASE}/indicator-data/?symbol=AAPL&indicator=sma&interval=1d`).set(as(bob))).body.count).toBe(1);
       expect((await http().get(`${BASE}/indicator-data/?indicator=ema`).set(as(bob))).body.count).toBe(0);
       await http().delete(`${BASE}/indicators/${indicator}/`).set(as(alice)).expect(204);
@@ -365,7 +435,20 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
 
     it('lists the indicator names in lower case, Django twelve first', async () => {
       const res = await http().get(`${BASE}/api/available_indicators/`).set(as(bob)).expect(200);
-      expect(res.body.indicators.slice(0, 12)).toEqual(['sma', 'ema', 'macd', 'rsi', 'adx', 'atr', 'bollinger', 'stoch', 'obv', 'sar', 'cci', 'vwap']);
+      expect(res.body.indicators.slice(0, 12)).toEqual([
+        'sma',
+        'ema',
+        'macd',
+        'rsi',
+        'adx',
+        'atr',
+        'bollinger',
+        'stoch',
+        'obv',
+        'sar',
+        'cci',
+        'vwap',
+      ]);
       expect(res.body.indicators).toContain('williams_r');
     });
 
@@ -389,6 +472,10 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
     await http().delete(`${BASE}/symbols/${aapl}/`).set(as(alice)).expect(204);
     expect(await count(marketData)).toBeLessThan(bars);
     expect((await http().get(`${BASE}/market-data/?symbol=AAPL`).set(as(bob))).body.count).toBe(0);
-    expect((await http().get(`${BASE}/data-requests/`).set(as(bob))).body.results.every((r: { symbol_name: string }) => r.symbol_name !== 'AAPL')).toBe(true);
+    expect(
+      (await http().get(`${BASE}/data-requests/`).set(as(bob))).body.results.every(
+        (r: { symbol_name: string }) => r.symbol_name !== 'AAPL',
+      ),
+    ).toBe(true);
   });
 });

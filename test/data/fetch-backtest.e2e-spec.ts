@@ -52,9 +52,17 @@ async function boot(db: OpenedDatabase, env: Record<string, string> = {}, overri
 const http = (c: Ctx) => request(c.t.app.getHttpServer());
 const post = (c: Ctx, path: string, body: Record<string, unknown>) => http(c).post(path).set(bearer(c.user.access)).send(body);
 const fetchData = (c: Ctx, body: Record<string, unknown>) => post(c, '/api/data/api/fetch_data/', body);
-const verify = (c: Ctx, body: Record<string, unknown>) => post(c, '/api/strategies/bot-performance/verify_bot/', { strategy_id: c.strategyId, ...body });
+const verify = (c: Ctx, body: Record<string, unknown>) =>
+  post(c, '/api/strategies/bot-performance/verify_bot/', { strategy_id: c.strategyId, ...body });
 const db = (c: Ctx) => c.t.app.get(Database).connection.db;
-const storedCount = async (c: Ctx) => Number((await db(c).select({ n: sql<number>`count(*)` }).from(marketData))[0].n);
+const storedCount = async (c: Ctx) =>
+  Number(
+    (
+      await db(c)
+        .select({ n: sql<number>`count(*)` })
+        .from(marketData)
+    )[0].n,
+  );
 
 describe.each(DATABASES)('fetch → store → calculate → backtest with the synthetic source on %s', (_name, open) => {
   let c: Ctx;
@@ -68,7 +76,11 @@ describe.each(DATABASES)('fetch → store → calculate → backtest with the sy
     expect(fetched.body.records_saved).toBe(fetched.body.total_records);
     expect(await storedCount(c)).toBe(fetched.body.total_records);
 
-    const calc = await post(c, '/api/data/api/calculate_indicator/', { symbol: 'AAPL', indicator: 'ema', parameters: { timeperiod: 10 } }).expect(200);
+    const calc = await post(c, '/api/data/api/calculate_indicator/', {
+      symbol: 'AAPL',
+      indicator: 'ema',
+      parameters: { timeperiod: 10 },
+    }).expect(200);
     expect(calc.body.result.values).toHaveLength(fetched.body.total_records);
     const ema = calc.body.result.values.map((v: Record<string, number | null>) => v.EMA_10);
     expect(ema.slice(0, 9).every((v: number | null) => v === null)).toBe(true);
@@ -98,7 +110,9 @@ describe.each(DATABASES)('fetch → store → calculate → backtest with the sy
     const newest = shorter.bars[shorter.bars.length - 1].time;
     expect(newest - shorter.bars[0].time).toBeLessThan(30 * DAY);
 
-    await db(c).update(marketDataCoverage).set({ fetchedAt: new Date(Date.now() - 2 * DAY) });
+    await db(c)
+      .update(marketDataCoverage)
+      .set({ fetchedAt: new Date(Date.now() - 2 * DAY) });
     const fresh = await layered.getBars(AAPL_1Y);
     expect(fresh.bars.some((b) => b.close !== 100)).toBe(true);
     // Not fetched at all: the source answers.
@@ -111,7 +125,9 @@ describe('fetch → store → calculate → backtest with the CSV source', () =>
   let csvDir: string;
   beforeAll(async () => {
     csvDir = mkdtempSync(join(tmpdir(), 'data-csv-'));
-    const rows = syntheticBars(300).map((b) => `${new Date(b.time).toISOString().slice(0, 10)},${b.open},${b.high},${b.low},${b.close},${b.volume}`);
+    const rows = syntheticBars(300).map(
+      (b) => `${new Date(b.time).toISOString().slice(0, 10)},${b.open},${b.high},${b.low},${b.close},${b.volume}`,
+    );
     writeFileSync(join(csvDir, 'ACME.csv'), ['date,open,high,low,close,volume', ...rows].join('\n'));
     c = await boot(await DATABASES[1][1](), { DATA_SOURCE: 'csv', MARKET_DATA_CSV_DIR: csvDir });
   });
@@ -139,7 +155,11 @@ describe('fetch → store → calculate → backtest with the CSV source', () =>
     // Without stored bars, the missing file is the source's 404, and fetch_data records a failed request.
     const missing = await fetchData(c, { symbol: 'GONE' }).expect(404);
     expect(missing.body.error).toBe('No data found for the specified symbol and period');
-    const [failed] = await db(c).select().from(dataRequests).orderBy(sql`${dataRequests.id} desc`).limit(1);
+    const [failed] = await db(c)
+      .select()
+      .from(dataRequests)
+      .orderBy(sql`${dataRequests.id} desc`)
+      .limit(1);
     expect(failed).toMatchObject({ status: 'failed', completedAt: null });
     expect(failed.errorMessage).toMatch(/GONE/);
   });
@@ -176,7 +196,11 @@ describe('fetch → store → calculate → backtest with Yahoo (wire-level fake
     const down = await fetchData(c, { symbol: '^GSPC', period: '1y' }).expect(503);
     expect(down.body.error).toBe('Market data provider yahoo is unavailable');
     expect(down.headers['retry-after']).toBe('30');
-    const [failed] = await db(c).select().from(dataRequests).orderBy(sql`${dataRequests.id} desc`).limit(1);
+    const [failed] = await db(c)
+      .select()
+      .from(dataRequests)
+      .orderBy(sql`${dataRequests.id} desc`)
+      .limit(1);
     expect(failed.status).toBe('failed');
     expect(await storedCount(c)).toBe(300);
     const requests = await http(c).get('/api/data/data-requests/').set(bearer(c.user.access)).expect(200);

@@ -18,7 +18,12 @@ function refusal(name: unknown, params?: unknown): Record<string, string[]> {
 describe(resolveIndicator.name, () => {
   it.each(['SMA', 'sma', 'Sma'])('finds %s whatever the case, with the TA-Lib default timeperiod 30', (name) => {
     const r = resolveIndicator(name, {});
-    expect(r).toMatchObject({ name: 'SMA', params: { timeperiod: 30 }, columns: { value: 'SMA_30' }, sdkParams: { period: 30, source: 'close' } });
+    expect(r).toMatchObject({
+      name: 'SMA',
+      params: { timeperiod: 30 },
+      columns: { value: 'SMA_30' },
+      sdkParams: { period: 30, source: 'close' },
+    });
   });
 
   it('takes the SDK name period as timeperiod', () => {
@@ -30,13 +35,23 @@ describe(resolveIndicator.name, () => {
       sdkParams: { fast: 5, slow: 10, signal: 9 },
       columns: { macd: 'MACD', signal: 'MACD_SIGNAL', histogram: 'MACD_HIST' },
     });
-    expect(resolveIndicator('bollinger', { stddev: 3 })).toMatchObject({ params: { timeperiod: 5, nbdevup: 3, nbdevdn: 3 }, sdkParams: { period: 5, stddev: 3 } });
-    expect(resolveIndicator('SAR', { acceleration: 0.01 })).toMatchObject({ sdkParams: { step: 0.01, max: 0.2 }, columns: { value: 'SAR' } });
+    expect(resolveIndicator('bollinger', { stddev: 3 })).toMatchObject({
+      params: { timeperiod: 5, nbdevup: 3, nbdevdn: 3 },
+      sdkParams: { period: 5, stddev: 3 },
+    });
+    expect(resolveIndicator('SAR', { acceleration: 0.01 })).toMatchObject({
+      sdkParams: { step: 0.01, max: 0.2 },
+      columns: { value: 'SAR' },
+    });
     expect(resolveIndicator('stoch', { fastk_period: 9 })).toMatchObject({ sdkParams: { period: 9, signal: 3 }, slowd: 3 });
   });
 
   it('serves the SDK-only indicators under their names, timeperiod meaning period', () => {
-    expect(resolveIndicator('WMA', { timeperiod: 8 })).toMatchObject({ name: 'wma', sdkParams: { period: 8 }, columns: { value: 'WMA_8' } });
+    expect(resolveIndicator('WMA', { timeperiod: 8 })).toMatchObject({
+      name: 'wma',
+      sdkParams: { period: 8 },
+      columns: { value: 'WMA_8' },
+    });
     expect(resolveIndicator('stochastic', {}).columns).toEqual({ k: 'STOCHASTIC_K_14', d: 'STOCHASTIC_D_14' });
   });
 

@@ -46,7 +46,11 @@ const DJANGO: readonly DjangoIndicator[] = [
     name: 'MACD',
     sdk: 'macd',
     category: 'trend',
-    params: { fastperiod: { sdk: 'fast', default: 12 }, slowperiod: { sdk: 'slow', default: 26 }, signalperiod: { sdk: 'signal', default: 9 } },
+    params: {
+      fastperiod: { sdk: 'fast', default: 12 },
+      slowperiod: { sdk: 'slow', default: 26 },
+      signalperiod: { sdk: 'signal', default: 9 },
+    },
     columns: () => ({ macd: 'MACD', signal: 'MACD_SIGNAL', histogram: 'MACD_HIST' }),
   },
   { name: 'RSI', sdk: 'rsi', category: 'momentum', params: one(14), columns: col('RSI') },
@@ -145,7 +149,8 @@ function resolveDjango(d: DjangoIndicator, raw: Record<string, unknown>, field: 
     const t = d.params[key];
     if (t) {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`${field}.${key}`, `${key} must be a number`);
-      if (t.sdk === null && value !== t.default) throw fail(`${field}.${key}`, `${key} supports only ${t.default} (a simple moving average)`);
+      if (t.sdk === null && value !== t.default)
+        throw fail(`${field}.${key}`, `${key} supports only ${t.default} (a simple moving average)`);
       talib[key] = value;
     } else if (sdkNames.has(key)) {
       sdkGiven[key] = value;
@@ -196,7 +201,12 @@ function resolveSdk(spec: IndicatorSpec, raw: Record<string, unknown>, field: st
  * An indicator by Django or SDK name (any case) with its parameters, or a 400: an unknown name on `nameField`,
  * a bad parameter on `<paramsField>.<key>` (or `paramsField` for range errors from the SDK).
  */
-export function resolveIndicator(name: unknown, rawParams: unknown, nameField = 'indicator', paramsField = 'parameters'): ResolvedIndicator {
+export function resolveIndicator(
+  name: unknown,
+  rawParams: unknown,
+  nameField = 'indicator',
+  paramsField = 'parameters',
+): ResolvedIndicator {
   if (typeof name !== 'string' || name.trim() === '') throw fail(nameField, `${nameField} must be an indicator name`);
   const key = name.trim().toLowerCase();
   const params = paramObject(rawParams, paramsField);
