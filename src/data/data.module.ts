@@ -3,6 +3,7 @@ import { MarketDataModule } from '../market-data/market-data.module';
 import { DataApiController } from './data-api.controller';
 import { DataApiService } from './data-api.service';
 import { DataRequestsController } from './data-requests.controller';
+import { DataRootController } from './data-root.controller';
 import { DataRequestsRepository } from './data-requests.repository';
 import { DataRequestsService } from './data-requests.service';
 import { FetchDataService } from './fetch-data.service';
@@ -24,6 +25,7 @@ import { SymbolsService } from './symbols.service';
 @Module({
   imports: [MarketDataModule, StoredBarsModule],
   controllers: [
+    DataRootController,
     SymbolsController,
     DataRequestsController,
     MarketDataController,

@@ -31,6 +31,12 @@ describe.each(DATABASES)('data API (/api/data/) on %s', (_name, open) => {
   });
   afterAll(() => s.close());
 
+  it('answers the router root with each list route', async () => {
+    const res = await http().get(`${BASE}/`).set(as(bob)).expect(200);
+    expect(Object.keys(res.body)).toEqual(['symbols', 'data-requests', 'market-data', 'indicators', 'indicator-data']);
+    expect(res.body.symbols).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/data\/symbols\/$/);
+  });
+
   describe('symbols/', () => {
     let id: number;
 
