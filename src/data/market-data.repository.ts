@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, count, eq, gte, inArray, lte, SQL, sql } from 'drizzle-orm';
 import type { Bar } from '../backtest/engine/types';
 import { Database } from '../database/database.module';
-import type { Db } from '../database/database';
+import { selectRows, type Db } from '../database/database';
 import { dataSymbols, marketData, marketDataCoverage } from '../database/schema';
 
 export type MarketDataRow = typeof marketData.$inferSelect;
@@ -103,31 +103,21 @@ export class MarketDataRepository {
     await this.db.delete(marketData).where(eq(marketData.id, id));
   }
 
-  /** Bars of one symbol and interval with `from ≤ time ≤ to` (each bound optional), ascending — the range query behind backtests. */
+  /** Bars of one symbol and interval with `from ≤ time ≤ to` (each bound optional), ascending: the backtests' range query. */
   async bars(symbolId: number, interval: string, from?: Date, to?: Date, db: Db = this.db): Promise<Bar[]> {
-    const conds = [eq(marketData.symbolId, symbolId), eq(marketData.interval, interval)];
-    if (from) conds.push(gte(marketData.timestamp, from));
-    if (to) conds.push(lte(marketData.timestamp, to));
-    const rows = await db
-      .select({
-        t: marketData.timestamp,
-        o: marketData.openPrice,
-        h: marketData.highPrice,
-        l: marketData.lowPrice,
-        c: marketData.closePrice,
-        v: marketData.volume,
-      })
-      .from(marketData)
-      .where(and(...conds))
-      .orderBy(asc(marketData.timestamp));
-    return rows.map((r) => ({
-      time: r.t.getTime(),
-      open: Number(r.o),
-      high: Number(r.h),
-      low: Number(r.l),
-      close: Number(r.c),
-      volume: Number(r.v),
-    }));
+    // Numbers come back as float8 (no numeric text to parse per field); times as epoch milliseconds.
+    const rows = await selectRows<{ t: number; o: number; h: number; l: number; c: number; v: number }>(
+      db,
+      sql`SELECT (extract(epoch FROM ${marketData.timestamp}) * 1000)::float8 AS t, ${marketData.openPrice}::float8 AS o,
+            ${marketData.highPrice}::float8 AS h, ${marketData.lowPrice}::float8 AS l, ${marketData.closePrice}::float8 AS c,
+            ${marketData.volume}::float8 AS v
+          FROM ${marketData}
+          WHERE ${marketData.symbolId} = ${symbolId} AND ${marketData.interval} = ${interval}
+            ${from ? sql`AND ${marketData.timestamp} >= ${from.toISOString()}::timestamptz` : sql``}
+            ${to ? sql`AND ${marketData.timestamp} <= ${to.toISOString()}::timestamptz` : sql``}
+          ORDER BY ${marketData.timestamp}`,
+    );
+    return rows.map((r) => ({ time: r.t, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v }));
   }
 
   /** Every bar of one symbol and interval, ascending (calculate_indicator's input). */
