@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isNull, SQL } from 'drizzle-orm';
 import { AuthUser } from '../auth/current-user.decorator';
-import { Page, pageOf } from '../common/page';
+import { Page, pageOf, PAGE_SIZE } from '../common/page';
 import { isUniqueViolation } from '../database/database';
 import { dataRequests } from '../database/schema';
 import { noSuchPk, notFound } from './data-access';
@@ -10,7 +10,6 @@ import { CreateDataRequestDto, DataRequestDto, UpdateDataRequestDto } from './da
 import { dataRequestJson } from './data.serializers';
 import { byRequester, DataRequestsRepository, NewDataRequest } from './data-requests.repository';
 import { SymbolsRepository } from './symbols.repository';
-import { PAGE_SIZE } from './symbols.service';
 
 /** `req_` + 8 hex, as Django's serializer made them. */
 export function newRequestId(): string {

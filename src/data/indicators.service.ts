@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { Page, pageOf } from '../common/page';
+import { Page, pageOf, PAGE_SIZE } from '../common/page';
 import { isUniqueViolation } from '../database/database';
 import { noSuchPk, notFound, requireStaff } from './data-access';
 import {
@@ -16,7 +16,6 @@ import { optionalInterval, optionalSymbol } from './data-query';
 import { indicatorDataJson, indicatorJson } from './data.serializers';
 import { IndicatorsRepository, NewIndicator, NewIndicatorData } from './indicators.repository';
 import { SymbolsRepository } from './symbols.repository';
-import { PAGE_SIZE } from './symbols.service';
 
 const NAME_TAKEN = new DomainError(ErrorCode.ValidationFailed, 'Invalid request: name', {
   name: ['indicator with this name already exists.'],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { Page, pageOf } from '../common/page';
+import { Page, pageOf, PAGE_SIZE } from '../common/page';
 import { isUniqueViolation } from '../database/database';
 import { noSuchPk, notFound, requireStaff } from './data-access';
 import { CreateMarketDataDto, MarketDataDto, UpdateMarketDataDto } from './data-crud.dto';
@@ -9,7 +9,6 @@ import { optionalInterval, optionalSymbol, timeRange } from './data-query';
 import { marketDataJson } from './data.serializers';
 import { MarketDataRepository, NewMarketDataRow } from './market-data.repository';
 import { SymbolsRepository } from './symbols.repository';
-import { PAGE_SIZE } from './symbols.service';
 
 export interface MarketDataQuery {
   symbol?: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { Page, pageOf } from '../common/page';
+import { Page, pageOf, PAGE_SIZE } from '../common/page';
 import { isUniqueViolation } from '../database/database';
 import { symbolProblem } from './core/data-request';
 import { notFound, requireStaff } from './data-access';
@@ -9,7 +9,6 @@ import { CreateSymbolDto, SymbolDto, UpdateSymbolDto } from './data-crud.dto';
 import { symbolJson } from './data.serializers';
 import { NewSymbol, SymbolsRepository } from './symbols.repository';
 
-export const PAGE_SIZE = 50;
 export const MAX_BULK_SYMBOLS = 1000;
 export const MAX_SEARCH_RESULTS = 200;
 
