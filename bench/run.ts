@@ -5,6 +5,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
+import { benchMarketData } from './market-data';
 import { benchOverload } from './overload';
 import { benchRetryAfter } from './retry-after';
 import { benchSelectReserve } from './select-reserve';
@@ -16,6 +17,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'overload', run: benchOverload },
   { name: 'retry', run: benchRetryAfter },
   { name: 'bots', run: benchBotRuns },
+  { name: 'data', run: benchMarketData },
 ];
 
 function machine(): string {

@@ -9,6 +9,7 @@ import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
 import { ConversationModule } from './conversation/conversation.module';
 import { DatabaseModule } from './database/database.module';
+import { DataModule } from './data/data.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { MarketDataModule } from './market-data/market-data.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -44,6 +45,7 @@ export class AppModule {
         GeminiModule,
         ConversationModule,
         MarketDataModule,
+        DataModule,
         BotsModule,
         ErrorFixerModule,
         AiDeveloperModule,

@@ -54,7 +54,14 @@ export class AppConfig {
   };
   readonly secrets!: SecretsConfig;
   readonly auth!: AuthConfig;
-  readonly marketData!: { source: 'synthetic' | 'csv' | 'yahoo'; csvDir: string | null; timeoutMs: number };
+  readonly marketData!: {
+    source: 'synthetic' | 'csv' | 'yahoo';
+    csvDir: string | null;
+    timeoutMs: number;
+    /** Seconds stored bars stay fresh for daily and longer intervals (intraday: one bar at most); 0 = off. */
+    storeMaxAgeSec: number;
+    upsertBatch: number;
+  };
   readonly bots!: BotsConfig;
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
@@ -298,7 +305,13 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       loginMaxAttempts: vars.AUTH_LOGIN_MAX_ATTEMPTS ?? 5,
       loginWindowMs: 15 * 60 * 1000,
     },
-    marketData: { source: dataSource, csvDir: vars.MARKET_DATA_CSV_DIR ?? null, timeoutMs: vars.MARKET_DATA_TIMEOUT_MS ?? 15000 },
+    marketData: {
+      source: dataSource,
+      csvDir: vars.MARKET_DATA_CSV_DIR ?? null,
+      timeoutMs: vars.MARKET_DATA_TIMEOUT_MS ?? 15000,
+      storeMaxAgeSec: vars.MARKET_DATA_STORE_MAX_AGE_SECONDS ?? 86400,
+      upsertBatch: vars.MARKET_DATA_UPSERT_BATCH ?? 1000,
+    },
     bots: {
       dir: vars.BOTS_DIR ?? './data/bots',
       timeoutMs: vars.BOT_TIMEOUT_MS ?? 60000,

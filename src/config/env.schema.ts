@@ -237,6 +237,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(120000)
   MARKET_DATA_TIMEOUT_MS?: number;
 
+  /** How long stored bars (from `/api/data/api/fetch_data/`) serve backtests instead of the source; 0 = never. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(31_536_000)
+  MARKET_DATA_STORE_MAX_AGE_SECONDS?: number;
+
+  /** Rows per INSERT … ON CONFLICT batch when fetch_data stores bars. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(5000)
+  MARKET_DATA_UPSERT_BATCH?: number;
+
   /** Folder where generated bots are also written as files. */
   @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(1024)
   BOTS_DIR?: string;

@@ -1,4 +1,4 @@
-import { boolean, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * The relational schema, one definition for PostgreSQL and PGlite. Change it here, then run
@@ -573,5 +573,127 @@ export const strategyVersions = pgTable(
     uniqueIndex('strategy_versions_strategy_number_key').on(t.strategyId, t.number),
     uniqueIndex('strategy_versions_strategy_tag_key').on(t.strategyId, t.tag),
     index('strategy_versions_strategy_code_idx').on(t.strategyId, t.codeHash),
+  ],
+);
+
+// DataModule (`src/data`): Django's data_api — symbols, stored market data, indicators, data requests.
+// Links between these tables are kept by the data repositories (no FK constraints, as above).
+
+/** Tradeable symbols (Django's `Symbol`); `symbol` is stored upper case by the fetch action. */
+export const dataSymbols = pgTable(
+  'data_symbols',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    symbol: varchar('symbol', { length: 20 }).notNull(),
+    name: varchar('name', { length: 255 }).notNull(),
+    exchange: varchar('exchange', { length: 50 }).notNull().default(''),
+    sector: varchar('sector', { length: 100 }).notNull().default(''),
+    industry: varchar('industry', { length: 100 }).notNull().default(''),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('data_symbols_symbol_key').on(t.symbol)],
+);
+
+/** Every fetch (Django's `DataRequest`): pending → processing → completed | failed; `req_` + 8 hex ids. */
+export const dataRequests = pgTable(
+  'data_requests',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    requestId: varchar('request_id', { length: 50 }).notNull(),
+    symbolId: integer('symbol_id').notNull(),
+    period: varchar('period', { length: 10 }).notNull().default('1y'),
+    interval: varchar('interval', { length: 10 }).notNull().default('1d'),
+    status: varchar('status', { length: 20 }).notNull().default('pending'),
+    requestedBy: integer('requested_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    errorMessage: text('error_message').notNull().default(''),
+  },
+  (t) => [
+    uniqueIndex('data_requests_request_id_key').on(t.requestId),
+    index('data_requests_created_idx').on(t.createdAt),
+    index('data_requests_requested_by_idx').on(t.requestedBy, t.createdAt),
+  ],
+);
+
+/**
+ * OHLCV bars (Django's `MarketData`), one row per symbol × interval × bar start. The unique index doubles as the
+ * range index: `symbol_id = ? AND interval = ? AND timestamp BETWEEN ? AND ?` reads one contiguous slice of it.
+ */
+export const marketData = pgTable(
+  'market_data',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    symbolId: integer('symbol_id').notNull(),
+    interval: varchar('interval', { length: 10 }).notNull().default('1d'),
+    timestamp: timestamp('timestamp', { withTimezone: true }).notNull(),
+    openPrice: numeric('open_price', { precision: 20, scale: 6 }).notNull(),
+    highPrice: numeric('high_price', { precision: 20, scale: 6 }).notNull(),
+    lowPrice: numeric('low_price', { precision: 20, scale: 6 }).notNull(),
+    closePrice: numeric('close_price', { precision: 20, scale: 6 }).notNull(),
+    volume: bigint('volume', { mode: 'number' }).notNull(),
+    adjClose: numeric('adj_close', { precision: 20, scale: 6 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('market_data_symbol_interval_ts_key').on(t.symbolId, t.interval, t.timestamp),
+    index('market_data_timestamp_idx').on(t.timestamp),
+  ],
+);
+
+/**
+ * What each completed fetch stored, per symbol × interval × source: the DB-backed market-data layer serves a
+ * backtest from the stored bars while the newest coverage is fresh (see `src/data/stored-bars.provider.ts`).
+ */
+export const marketDataCoverage = pgTable(
+  'market_data_coverage',
+  {
+    symbolId: integer('symbol_id').notNull(),
+    interval: varchar('interval', { length: 10 }).notNull(),
+    source: varchar('source', { length: 20 }).notNull(),
+    days: integer('days').notNull(),
+    firstBar: timestamp('first_bar', { withTimezone: true }).notNull(),
+    lastBar: timestamp('last_bar', { withTimezone: true }).notNull(),
+    bars: integer('bars').notNull(),
+    synthetic: boolean('synthetic').notNull(),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.symbolId, t.interval, t.source] })],
+);
+
+/** Indicator definitions (Django's `Indicator`), ordered by category, name. */
+export const dataIndicators = pgTable(
+  'data_indicators',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar('name', { length: 100 }).notNull(),
+    displayName: varchar('display_name', { length: 200 }).notNull(),
+    description: text('description').notNull(),
+    category: varchar('category', { length: 50 }).notNull(),
+    parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull().default({}),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('data_indicators_name_key').on(t.name), index('data_indicators_category_idx').on(t.category, t.name)],
+);
+
+/** Stored indicator values (Django's `IndicatorData`), written through its CRUD route only. */
+export const indicatorData = pgTable(
+  'indicator_data',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    symbolId: integer('symbol_id').notNull(),
+    indicatorId: integer('indicator_id').notNull(),
+    timestamp: timestamp('timestamp', { withTimezone: true }).notNull(),
+    value: jsonb('value').$type<unknown>().notNull(),
+    parameters: jsonb('parameters').$type<unknown>().notNull(),
+    interval: varchar('interval', { length: 10 }).notNull().default('1d'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('indicator_data_symbol_indicator_interval_ts_key').on(t.symbolId, t.indicatorId, t.interval, t.timestamp),
+    index('indicator_data_timestamp_idx').on(t.timestamp),
   ],
 );

@@ -26,7 +26,7 @@ export class CachedMarketDataProvider implements MarketDataProvider {
 
   getBars(req: MarketDataRequest): Promise<MarketData> {
     const step = isIntraday(req.interval) ? INTERVAL_MS[req.interval] : DAY_MS;
-    const key = `${req.symbol}|${req.period}|${req.interval}|${Math.floor(this.now() / step)}`;
+    const key = `${req.symbol}|${req.period}|${req.days ?? ''}|${req.interval}|${Math.floor(this.now() / step)}`;
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Bar } from '../backtest/engine/types';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { DAY_MS, INTERVAL_MS, Interval, isIntraday, isValidSymbol, MarketData, MarketDataProvider, MarketDataRequest, PERIOD_DAYS } from './market-data.port';
+import { DAY_MS, INTERVAL_MS, Interval, isIntraday, isValidSymbol, MarketData, MarketDataProvider, MarketDataRequest, requestDays } from './market-data.port';
 
 const TIME_COLUMNS = ['date', 'datetime', 'timestamp'];
 const HOUR_MS = 3_600_000;
@@ -138,7 +138,7 @@ export class CsvMarketDataProvider implements MarketDataProvider {
         interval: [`CSV data for ${req.symbol} is ${spacing.label}; interval ${req.interval} is not available (resampling is not supported)`],
       });
     }
-    const since = all[all.length - 1].time - PERIOD_DAYS[req.period] * DAY_MS;
+    const since = all[all.length - 1].time - requestDays(req) * DAY_MS;
     return { ...req, source: 'csv', synthetic: false, bars: all.filter((b) => b.time > since) };
   }
 }

@@ -76,6 +76,29 @@ export interface MarketDataRequest {
   symbol: string;
   period: Period;
   interval: Interval;
+  /**
+   * Calendar days of history when they differ from `PERIOD_DAYS[period]` (the data API's `1d`, `5d`, `ytd`);
+   * set by callers that checked it (`checkIntervalForDays`), never by `parseMarketDataRequest`.
+   */
+  days?: number;
+}
+
+/** Calendar days of history a request asks for. */
+export function requestDays(req: MarketDataRequest): number {
+  return req.days ?? PERIOD_DAYS[req.period];
+}
+
+/**
+ * Why `interval` cannot serve `days` of history (Yahoo's intraday limits, or a bar longer than the span), or
+ * null when it can. `label` names the span in the message (a period such as `1mo`).
+ */
+export function intervalProblem(interval: Interval, days: number, label: string): string | null {
+  const maxDays = INTRADAY_MAX_DAYS[interval];
+  if (maxDays !== undefined && days > maxDays) {
+    return `interval ${interval} allows at most ${maxDays} days of history, but period ${label} is ${days} days`;
+  }
+  if (INTERVAL_MS[interval] > days * DAY_MS) return `interval ${interval} is longer than period ${label}`;
+  return null;
 }
 
 /** The defaults of the Django API's `test_config`. */
@@ -98,8 +121,19 @@ export interface MarketDataProvider {
   getBars(req: MarketDataRequest): Promise<MarketData>;
 }
 
-/** DI token of the configured `MarketDataProvider`. */
+/**
+ * DI token of the `MarketDataProvider` backtests and bot runs use: the configured source, behind the
+ * `MarketDataLayer` when one is provided (the data module's stored bars).
+ */
 export const MARKET_DATA = Symbol('MarketDataProvider');
+
+/** DI token of the configured source itself (`DATA_SOURCE`), for callers that must ask it (the fetch action). */
+export const MARKET_DATA_SOURCE = Symbol('MarketDataSource');
+
+/** Optional decorator of the source (DI token); absent → `MARKET_DATA` is the source. */
+export abstract class MarketDataLayer {
+  abstract wrap(source: MarketDataProvider): MarketDataProvider;
+}
 
 export const SYMBOL_PATTERN = /^[A-Z0-9.^=-]{1,20}$/;
 
@@ -155,13 +189,8 @@ export function parseMarketDataRequest(raw: unknown): MarketDataRequest {
   if (!intervalOk) add('interval', `interval must be one of ${INTERVALS.join(', ')} (got ${describe(r.interval)})`);
 
   if (periodOk && intervalOk) {
-    const days = PERIOD_DAYS[period];
-    const maxDays = INTRADAY_MAX_DAYS[interval];
-    if (maxDays !== undefined && days > maxDays) {
-      add('interval', `interval ${interval} allows at most ${maxDays} days of history, but period ${period} is ${days} days`);
-    } else if (INTERVAL_MS[interval] > days * DAY_MS) {
-      add('interval', `interval ${interval} is longer than period ${period}`);
-    }
+    const problem = intervalProblem(interval, PERIOD_DAYS[period], period);
+    if (problem) add('interval', problem);
   }
 
   const fields = Object.keys(problems);

@@ -24,7 +24,7 @@ import {
   MarketData,
   MarketDataProvider,
   MarketDataRequest,
-  PERIOD_DAYS,
+  requestDays,
 } from './market-data.port';
 
 /** 1990-01-01, a Monday, as days since the Unix epoch. */
@@ -206,10 +206,11 @@ export class SyntheticMarketDataProvider implements MarketDataProvider {
   }
 
   /** The bars of `getBars`, synchronously. */
-  generate({ symbol, period, interval }: MarketDataRequest): Bar[] {
+  generate(req: MarketDataRequest): Bar[] {
+    const { symbol, interval } = req;
     const nowMs = this.now();
     const endDay = Math.floor(nowMs / DAY_MS);
-    const firstDay = endDay - PERIOD_DAYS[period] + 1;
+    const firstDay = endDay - requestDays(req) + 1;
     const to = tradingIndexAtOrBefore(endDay);
     const from = Math.max(0, tradingIndexAtOrBefore(firstDay - 1) + 1);
     if (to < from) return [];

@@ -13,7 +13,7 @@ import type YahooFinance from 'yahoo-finance2';
 import { AppLogger } from '../logging/app-logger';
 import { Bar } from '../backtest/engine/types';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { DAY_MS, MarketData, MarketDataProvider, MarketDataRequest, PERIOD_DAYS } from './market-data.port';
+import { DAY_MS, MarketData, MarketDataProvider, MarketDataRequest, requestDays } from './market-data.port';
 
 export interface YahooProviderOptions {
   /** Longest wait for one request, queueing in the library included. */
@@ -115,7 +115,7 @@ export class YahooMarketDataProvider implements MarketDataProvider {
     const work = yf.chart(
       req.symbol,
       {
-        period1: new Date(end - PERIOD_DAYS[req.period] * DAY_MS),
+        period1: new Date(end - requestDays(req) * DAY_MS),
         period2: new Date(end),
         interval: req.interval,
         includePrePost: false,

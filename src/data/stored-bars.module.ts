@@ -1,0 +1,33 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { MarketDataLayer, MarketDataProvider } from '../market-data/market-data.port';
+import { MarketDataRepository } from './market-data.repository';
+import { StoredBarsProvider } from './stored-bars.provider';
+
+/** Puts the stored bars in front of every `MARKET_DATA` consumer (global: `MarketDataModule` looks for it). */
+class StoredBarsLayer extends MarketDataLayer {
+  constructor(
+    private readonly repo: MarketDataRepository,
+    private readonly maxAgeSec: number,
+  ) {
+    super();
+  }
+
+  wrap(source: MarketDataProvider): MarketDataProvider {
+    return new StoredBarsProvider(source, this.repo, this.maxAgeSec);
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    MarketDataRepository,
+    {
+      provide: MarketDataLayer,
+      inject: [MarketDataRepository, AppConfig],
+      useFactory: (repo: MarketDataRepository, config: AppConfig) => new StoredBarsLayer(repo, config.marketData.storeMaxAgeSec),
+    },
+  ],
+  exports: [MarketDataLayer, MarketDataRepository],
+})
+export class StoredBarsModule {}
