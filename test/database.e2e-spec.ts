@@ -51,7 +51,9 @@ describe.each(targets)('database on $name', ({ open }) => {
       conn.db,
       sql`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`,
     );
-    expect(tables.map((r) => r.table_name)).toEqual(['__drizzle_migrations', 'ai_contexts', 'ai_dev_run_events', 'ai_dev_runs', 'bot_error_fixes', 'bot_fix_attempts', 'bot_performance', 'bot_test_runs', 'bots', 'chat_messages', 'chat_sessions', 'data_indicators', 'data_requests', 'data_symbols', 'indicator_data', 'key_events', 'latest_backtest_results', 'market_data', 'market_data_coverage', 'strategies', 'strategy_comments', 'strategy_executions', 'strategy_performance', 'strategy_tag_links', 'strategy_tags', 'strategy_templates', 'strategy_validations', 'token_blacklist', 'user_profiles', 'users']);
+    expect(tables.map((r) => r.table_name)).toEqual([
+      '__drizzle_migrations', 'ai_contexts', 'ai_dev_run_events', 'ai_dev_runs', 'bot_error_fixes', 'bot_fix_attempts', 'bot_performance', 'bot_test_runs', 'bots', 'chat_messages', 'chat_sessions', 'data_indicators', 'data_requests', 'data_symbols', 'indicator_data', 'key_events', 'latest_backtest_results', 'market_data', 'market_data_coverage', 'production_sandbox_runs', 'strategies', 'strategy_comments', 'strategy_executions', 'strategy_lifecycle_events', 'strategy_lifecycles', 'strategy_performance', 'strategy_tag_links', 'strategy_tags', 'strategy_templates', 'strategy_validations', 'strategy_versions', 'token_blacklist', 'user_profiles', 'users',
+    ]);
     const [applied] = await selectRows<{ n: number }>(conn.db, sql`select count(*)::int as n from __drizzle_migrations`);
     expect(applied.n).toBe(journal.entries.length);
   });
