@@ -43,6 +43,8 @@ export class AppConfig {
   readonly auth!: AuthConfig;
   readonly marketData!: { source: 'synthetic' | 'csv' | 'yahoo'; csvDir: string | null; timeoutMs: number };
   readonly bots!: BotsConfig;
+  /** Backtest runs executed at once by this process. */
+  readonly backtests!: { workers: number };
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
 }
@@ -276,6 +278,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       queueMax: vars.BOT_QUEUE_MAX ?? 50,
       outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
     },
+    backtests: { workers: vars.BACKTEST_WORKERS ?? 2 },
     urlFetch: {
       timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,
       maxBytes: vars.URL_FETCH_MAX_BYTES ?? 1024 * 1024,

@@ -250,6 +250,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1024) @Max(104857600)
   BOT_OUTPUT_CAP_BYTES?: number;
 
+  /** Backtest runs (`/api/backtests/api/run_backtest/`) executing at once in this process; more wait queued. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
+  BACKTEST_WORKERS?: number;
+
   /** Timeout of fetching a strategy page for `input_type: url`. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(60000)
   URL_FETCH_TIMEOUT_MS?: number;

@@ -20,6 +20,8 @@ export interface SandboxJob {
   bars: Bar[];
   options?: Partial<EngineOptions>;
   params?: Record<string, unknown>;
+  /** Aborting it kills the bot process at once; the run then ends as `cancelled`. */
+  signal?: AbortSignal;
 }
 
 export interface SandboxHooks {
@@ -145,22 +147,26 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
       }
       this.children.add(child);
       let settled = false;
-      let stopReason: 'timeout' | 'output' | null = null;
+      let stopReason: 'timeout' | 'output' | 'cancelled' | null = null;
       let outputBytes = 0;
       let stderrTail = '';
       const finish = (outcome: BotRunOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        job.signal?.removeEventListener('abort', onAbort);
         this.children.delete(child);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         resolve(outcome);
       };
-      const stop = (reason: 'timeout' | 'output') => {
+      const stop = (reason: 'timeout' | 'output' | 'cancelled') => {
         stopReason ??= reason;
         child.kill('SIGKILL');
       };
       const timer = setTimeout(() => stop('timeout'), timeoutMs);
+      const onAbort = () => stop('cancelled');
+      if (job.signal?.aborted) stop('cancelled');
+      else job.signal?.addEventListener('abort', onAbort, { once: true });
       const count = (chunk: Buffer, keep: boolean) => {
         outputBytes += chunk.length;
         if (keep) stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
@@ -189,13 +195,14 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
 
 /** Why a sandbox process ended without a reply. */
 export function exitOutcome(
-  stopReason: 'timeout' | 'output' | null,
+  stopReason: 'timeout' | 'output' | 'cancelled' | null,
   code: number | null,
   signal: NodeJS.Signals | null,
   stderr: string,
   limits: { timeoutMs: number; memoryMb: number; outputCapBytes: number },
 ): BotRunOutcome {
   const fail = (errorType: BotErrorType, message: string): BotRunOutcome => ({ ok: false, errorType, message, logs: [] });
+  if (stopReason === 'cancelled') return fail('unknown', 'the run was cancelled and the bot process stopped');
   if (stopReason === 'timeout') return fail('timeout', `the bot did not finish within ${limits.timeoutMs / 1000} s and was stopped (timed out)`);
   if (stopReason === 'output') return fail('output_limit', `the bot wrote more than ${limits.outputCapBytes} bytes of output and was stopped (output limit)`);
   if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr)) {
