@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { AuthModule } from './auth/auth.module';
+import { BacktestsModule } from './backtests/backtests.module';
 import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
 import { ConversationModule } from './conversation/conversation.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ErrorFixerModule,
         AiDeveloperModule,
         StrategyModule,
+        BacktestsModule,
         HealthModule,
       ],
     };
