@@ -20,6 +20,8 @@ import { RecordsService } from './records.service';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
+import { StrategyValidationController } from './validation/strategy-validation.controller';
+import { StrategyValidationService } from './validation/strategy-validation.service';
 
 /**
  * `/api/backtests/` (Django's backtest_api): configs, runs executed in the background by
@@ -28,7 +30,7 @@ import { RunsService } from './runs.service';
  */
 @Module({
   imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, MarketDataModule],
-  controllers: [BacktestApiController, ConfigsController, RunsController, RecordsController],
+  controllers: [BacktestApiController, ConfigsController, RunsController, RecordsController, StrategyValidationController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     ConfigsRepository,
@@ -39,6 +41,7 @@ import { RunsService } from './runs.service';
     RecordsService,
     BacktestApiService,
     StrategyCode,
+    StrategyValidationService,
     SymbolBacktester,
     BacktestRunHandler,
     { provide: BacktestRunDispatcher, useClass: InProcessBacktestDispatcher },
