@@ -44,7 +44,7 @@ export class AppConfig {
   readonly marketData!: { source: 'synthetic' | 'csv' | 'yahoo'; csvDir: string | null; timeoutMs: number };
   readonly bots!: BotsConfig;
   /** Backtest runs executed at once by this process. */
-  readonly backtests!: { workers: number };
+  readonly backtests!: BacktestsConfig;
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
 }
@@ -59,6 +59,16 @@ export interface BotsConfig {
   warmProcesses: number;
   queueMax: number;
   outputCapBytes: number;
+}
+
+export interface BacktestsConfig {
+  /** Runs executed at once by this process. */
+  workers: number;
+  /** Pause between two candles of the stream. */
+  streamCandleMs: number;
+  streamMaxPerUser: number;
+  /** Browser origins allowed to open WebSockets (lower case, no trailing slash); empty = same host only. */
+  wsAllowedOrigins: string[];
 }
 
 export interface AuthConfig {
@@ -278,7 +288,12 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       queueMax: vars.BOT_QUEUE_MAX ?? 50,
       outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
     },
-    backtests: { workers: vars.BACKTEST_WORKERS ?? 2 },
+    backtests: {
+      workers: vars.BACKTEST_WORKERS ?? 2,
+      streamCandleMs: vars.BACKTEST_STREAM_CANDLE_MS ?? 20,
+      streamMaxPerUser: vars.BACKTEST_STREAM_MAX_PER_USER ?? 2,
+      wsAllowedOrigins: (vars.WS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().toLowerCase().replace(/\/+$/, '')).filter(Boolean),
+    },
     urlFetch: {
       timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,
       maxBytes: vars.URL_FETCH_MAX_BYTES ?? 1024 * 1024,
