@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
+import { DjangoPathsWsAdapter } from './common/ws-adapter';
 import { AppConfig } from './config/app-config';
 import { createHttpLogger } from './logging/http-logger';
 import { PinoNestLogger } from './logging/logger';
@@ -21,6 +22,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
+  // WebSockets (ws/backtest/stream/) on the same HTTP server, with the plain `ws` library
+  app.useWebSocketAdapter(new DjangoPathsWsAdapter(app));
 
   const document = new DocumentBuilder()
     .setTitle('AlgoAgent API')

@@ -20,6 +20,8 @@ import { RecordsService } from './records.service';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
+import { BacktestStreamGateway } from './stream/backtest-stream.gateway';
+import { BacktestResultsRepository } from '../strategy/records/backtest-results.repository';
 import { StrategyValidationController } from './validation/strategy-validation.controller';
 import { StrategyValidationService } from './validation/strategy-validation.service';
 
@@ -42,6 +44,8 @@ import { StrategyValidationService } from './validation/strategy-validation.serv
     BacktestApiService,
     StrategyCode,
     StrategyValidationService,
+    BacktestResultsRepository,
+    BacktestStreamGateway,
     SymbolBacktester,
     BacktestRunHandler,
     { provide: BacktestRunDispatcher, useClass: InProcessBacktestDispatcher },

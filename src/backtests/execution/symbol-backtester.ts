@@ -41,7 +41,7 @@ export class SymbolBacktester {
   }
 
   /** Static check and sandbox over bars already fetched; a full sandbox queue is an outcome too. */
-  async runOn(bars: Bar[], code: string, s: RunSettings, signal?: AbortSignal): Promise<SandboxResult> {
+  async runOn(bars: Bar[], code: string, s: Pick<RunSettings, 'engine'>, signal?: AbortSignal): Promise<SandboxResult> {
     if (bars.length === 0) return { ok: false, message: 'market data: no bars between start_date and end_date' };
     const check = staticCheck(code);
     if (!check.ok) return { ok: false, message: `${check.message}${check.line ? ` (bot.js line ${check.line})` : ''}` };
