@@ -3,6 +3,7 @@
  * `npm run bench -- select client overload` picks some; BENCH_OVERLOAD_SECONDS shortens the overload run.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { benchBacktestRuns } from './backtest-runs';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
 import { benchOverload } from './overload';
@@ -14,6 +15,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'client', run: benchClientOverhead },
   { name: 'overload', run: benchOverload },
   { name: 'bots', run: benchBotRuns },
+  { name: 'backtests', run: benchBacktestRuns },
 ];
 
 function machine(): string {
