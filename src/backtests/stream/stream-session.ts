@@ -42,6 +42,8 @@ const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, m
 export class StreamSession {
   private user: AuthUser | null = null;
   private running = false;
+  /** Authentication from the upgrade's Bearer header, awaited before the first message is judged. */
+  private headerAuth: Promise<boolean> | null = null;
   private closed = false;
   private readonly abort = new AbortController();
   private readonly authTimer: NodeJS.Timeout;
@@ -56,7 +58,7 @@ export class StreamSession {
     ws.on('close', () => this.onClose());
     ws.on('error', () => this.onClose());
     ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : data.toString()).catch((error) => this.fail(error)));
-    if (headerToken) void this.authenticate(headerToken);
+    if (headerToken) this.headerAuth = this.authenticate(headerToken);
   }
 
   private send(frame: object): void {
@@ -95,6 +97,7 @@ export class StreamSession {
   }
 
   private async onMessage(text: string | null): Promise<void> {
+    if (this.headerAuth && !(await this.headerAuth)) return;
     let msg: Record<string, unknown>;
     try {
       msg = text === null ? null : JSON.parse(text);
