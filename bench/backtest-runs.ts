@@ -42,7 +42,13 @@ const WINDOW = { start_date: '2025-01-01', end_date: '2025-12-31' };
  * here): PGlite with the migrations, the real sandbox, the synthetic provider, the in-process dispatcher.
  */
 async function boot(workers: number) {
-  const config = loadAppConfig({ DATABASE_URL: 'pglite://memory', BACKTEST_WORKERS: String(workers), BOT_MAX_CONCURRENT: String(workers), BOT_WARM_PROCESSES: String(workers), BOT_QUEUE_MAX: '10000' });
+  const config = loadAppConfig({
+    DATABASE_URL: 'pglite://memory',
+    BACKTEST_WORKERS: String(workers),
+    BOT_MAX_CONCURRENT: String(workers),
+    BOT_WARM_PROCESSES: String(workers),
+    BOT_QUEUE_MAX: '10000',
+  });
   const connection = await openDatabase(config.database.target, config.database.schema);
   await connection.migrate();
   const database = { connection } as Database;
@@ -74,7 +80,8 @@ async function timeRuns(ctx: Awaited<ReturnType<typeof boot>>, n: number, runs: 
   const { api, runs: repo } = ctx;
   const started = process.hrtime.bigint();
   const ids: number[] = [];
-  for (let i = 0; i < runs; i++) ids.push((await api.runBacktest(ANONYMOUS_USER, { strategy_id: ctx.strategyId, symbols: symbolList(n), ...WINDOW })).id);
+  for (let i = 0; i < runs; i++)
+    ids.push((await api.runBacktest(ANONYMOUS_USER, { strategy_id: ctx.strategyId, symbols: symbolList(n), ...WINDOW })).id);
   for (const id of ids) {
     for (;;) {
       const status = await repo.status(id);
@@ -91,11 +98,14 @@ export async function benchBacktestRuns(): Promise<{ section: Section }> {
   const provider = contexts[0].marketData;
   const barsOf = new Map<string, Bar[]>();
   for (const s of symbolList(50)) {
-    const bars = (await provider.getBars({ symbol: s, period: '2y', interval: '1d' })).bars.filter((b) => b.time >= Date.parse('2025-01-01') && b.time < Date.parse('2026-01-01'));
+    const bars = (await provider.getBars({ symbol: s, period: '2y', interval: '1d' })).bars.filter(
+      (b) => b.time >= Date.parse('2025-01-01') && b.time < Date.parse('2026-01-01'),
+    );
     barsOf.set(s, bars);
   }
   const bare = (n: number) => {
-    for (const s of symbolList(n)) if (!runBot({ code: SMA_CROSS_BOT, bars: barsOf.get(s)!, outputCapBytes: 1 << 20 }).ok) throw new Error('bare run failed');
+    for (const s of symbolList(n))
+      if (!runBot({ code: SMA_CROSS_BOT, bars: barsOf.get(s)!, outputCapBytes: 1 << 20 }).ok) throw new Error('bare run failed');
   };
   for (let i = 0; i < 5; i++) bare(10);
   for (const c of contexts) await timeRuns(c, 1, 2); // warm-up: sandbox bundle, database
@@ -106,11 +116,23 @@ export async function benchBacktestRuns(): Promise<{ section: Section }> {
     for (let i = 0; i < runs; i++) bare(symbols);
     const bareMs = elapsedMs(t);
     const bareRate = (runs * 1000) / bareMs;
-    rows.push([`bare engine in-process, ${symbols} symbol(s) (baseline)`, String(runs), bareRate.toFixed(2), (bareRate * symbols).toFixed(1), '1.00×']);
+    rows.push([
+      `bare engine in-process, ${symbols} symbol(s) (baseline)`,
+      String(runs),
+      bareRate.toFixed(2),
+      (bareRate * symbols).toFixed(1),
+      '1.00×',
+    ]);
     for (const [k, c] of contexts.entries()) {
       const ms = await timeRuns(c, symbols, runs);
       const rate = (runs * 1000) / ms;
-      rows.push([`run_backtest, ${symbols} symbol(s), ${k + 1} worker(s)`, String(runs), rate.toFixed(2), (rate * symbols).toFixed(1), fmtRatio(rate / bareRate)]);
+      rows.push([
+        `run_backtest, ${symbols} symbol(s), ${k + 1} worker(s)`,
+        String(runs),
+        rate.toFixed(2),
+        (rate * symbols).toFixed(1),
+        fmtRatio(rate / bareRate),
+      ]);
     }
   }
   for (const c of contexts) await c.close();
@@ -120,7 +142,9 @@ export async function benchBacktestRuns(): Promise<{ section: Section }> {
       headers: ['path', 'runs', 'runs/s', 'symbol-backtests/s', 'runs/s ÷ bare engine'],
       rows,
       notes: [
-        'Each symbol: 2025 daily synthetic bars (~260), the SMA-cross bot. run_backtest = validation, run + config rows, the in-process dispatcher (BACKTEST_WORKERS), one fresh sandbox process per symbol, the full report, every trade and the alerts written to PGlite in one transaction; all runs of a row are queued at once and timed until the last completes.',
+        'Each symbol: 2025 daily synthetic bars (~260), the SMA-cross bot. run_backtest = validation, run + config rows, ' +
+          'the in-process dispatcher (BACKTEST_WORKERS), one fresh sandbox process per symbol, the full report, every trade and ' +
+          'the alerts written to PGlite in one transaction; all runs of a row are queued at once and timed until the last completes.',
         'The bare engine runs the same bot in a vm context in this process over the same bars, storing nothing.',
       ],
     },

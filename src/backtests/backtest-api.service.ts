@@ -24,7 +24,18 @@ const str = (v: number | string | undefined) => (v === undefined ? undefined : S
 
 /** Upper-cased, characters other than A-Z 0-9 . ^ = - dropped, duplicates removed; 400 when none is left. */
 export function cleanSymbols(raw: string[]): string[] {
-  const out = [...new Set(raw.map((s) => s.toUpperCase().replace(/[^A-Z0-9.^=-]/g, '').slice(0, 20)).filter((s) => s && !/^\.+$/.test(s)))];
+  const out = [
+    ...new Set(
+      raw
+        .map((s) =>
+          s
+            .toUpperCase()
+            .replace(/[^A-Z0-9.^=-]/g, '')
+            .slice(0, 20),
+        )
+        .filter((s) => s && !/^\.+$/.test(s)),
+    ),
+  ];
   if (out.length === 0) throw invalid('symbols', 'symbols must contain at least one valid symbol');
   return out;
 }
@@ -67,14 +78,22 @@ export class BacktestApiService {
     const now = this.clock.now();
     const base = dto.config_id !== undefined ? await this.configsService.usable(user, dto.config_id) : null;
     const overrides = { initialCapital: str(dto.initial_capital), commission: str(dto.commission), slippage: str(dto.slippage) };
-    const hasOverrides = dto.start_date !== undefined || dto.end_date !== undefined || Object.values(overrides).some((v) => v !== undefined);
+    const hasOverrides =
+      dto.start_date !== undefined || dto.end_date !== undefined || Object.values(overrides).some((v) => v !== undefined);
     let config: ConfigRow | null = base && !hasOverrides ? base : null;
     let draft: NewConfig | null = null;
     if (!config) {
       const end = dto.end_date ?? base?.endDate ?? day(now);
       const start = dto.start_date ?? base?.startDate ?? day(Date.parse(`${end}T00:00:00Z`) - 365 * DAY_MS);
       const { id: _id, createdAt: _c, updatedAt: _u, createdByUsername: _n, ...copied } = base ?? ({} as Partial<ConfigRow>);
-      draft = { ...copied, name: `Auto-config for ${strategy.name}`.slice(0, 200), startDate: start, endDate: end, isTemplate: false, createdBy: user.id } as NewConfig;
+      draft = {
+        ...copied,
+        name: `Auto-config for ${strategy.name}`.slice(0, 200),
+        startDate: start,
+        endDate: end,
+        isTemplate: false,
+        createdBy: user.id,
+      };
       for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (draft as Record<string, unknown>)[k] = v;
     }
     runSettings(numbersOf(config ?? draft!), now);
@@ -87,7 +106,16 @@ export class BacktestApiService {
       await this.runs.transition(run.id, ['queued'], 'failed', { errorMessage: 'Could not queue the run', completedAt: new Date() });
       throw error;
     }
-    return { id: run.id, run_id: run.runId, status: 'queued', message: `Backtest queued over ${symbols.length} symbol(s)`, config_id: config.id, symbols, progress: '0.00', result_summary: null };
+    return {
+      id: run.id,
+      run_id: run.runId,
+      status: 'queued',
+      message: `Backtest queued over ${symbols.length} symbol(s)`,
+      config_id: config.id,
+      symbols,
+      progress: '0.00',
+      result_summary: null,
+    };
   }
 
   private async createRun(values: Omit<NewRun, 'runId'>) {
@@ -103,10 +131,18 @@ export class BacktestApiService {
   /** One symbol, synchronously; nothing stored. */
   async quickRun(user: AuthUser, dto: QuickRunDto) {
     if ((dto.strategy_code === undefined) === (dto.strategy_id === undefined)) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: non_field_errors', { non_field_errors: ['give exactly one of strategy_code or strategy_id'] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: non_field_errors', {
+        non_field_errors: ['give exactly one of strategy_code or strategy_id'],
+      });
     }
-    if (dto.start_date >= dto.end_date) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: non_field_errors', { non_field_errors: ['end_date must be after start_date'] });
-    const code = dto.strategy_code !== undefined ? runnableCode(dto.strategy_code) : await this.code.of(await this.runsService.visibleStrategy(user, dto.strategy_id!));
+    if (dto.start_date >= dto.end_date)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: non_field_errors', {
+        non_field_errors: ['end_date must be after start_date'],
+      });
+    const code =
+      dto.strategy_code !== undefined
+        ? runnableCode(dto.strategy_code)
+        : await this.code.of(await this.runsService.visibleStrategy(user, dto.strategy_id!));
     const settings = runSettings(
       numbersOf({
         startDate: dto.start_date,
@@ -123,10 +159,19 @@ export class BacktestApiService {
     );
     const symbol = dto.symbol.toUpperCase();
     const bars = await this.backtester.bars(symbol, settings);
-    if (bars.length === 0) throw new DomainError(ErrorCode.NotFound, 'No market data for this symbol between start_date and end_date', { symbol, start_date: dto.start_date, end_date: dto.end_date });
+    if (bars.length === 0)
+      throw new DomainError(ErrorCode.NotFound, 'No market data for this symbol between start_date and end_date', {
+        symbol,
+        start_date: dto.start_date,
+        end_date: dto.end_date,
+      });
     const outcome = await this.backtester.runOn(bars, code, settings);
     if (!outcome.ok) throw new DomainError(ErrorCode.ValidationFailed, 'Backtest execution failed', outcome.message);
-    const report = buildReport({ initialCash: settings.engine.initialCash, curve: outcome.result.equity_curve, trades: outcome.result.trades });
+    const report = buildReport({
+      initialCash: settings.engine.initialCash,
+      curve: outcome.result.equity_curve,
+      trades: outcome.result.trades,
+    });
     return quickRunResponse(symbol, bars, outcome.result.trades, report);
   }
 
@@ -150,7 +195,14 @@ export class BacktestApiService {
   async health() {
     try {
       const [runsCount, configsCount] = await Promise.all([this.runs.count(), this.configs.count()]);
-      return { status: 'healthy', database: 'connected', runs_count: runsCount, configs_count: configsCount, runner_available: true, timestamp: new Date(this.clock.now()).toISOString() };
+      return {
+        status: 'healthy',
+        database: 'connected',
+        runs_count: runsCount,
+        configs_count: configsCount,
+        runner_available: true,
+        timestamp: new Date(this.clock.now()).toISOString(),
+      };
     } catch {
       throw new DomainError(ErrorCode.DatabaseUnavailable, 'unhealthy', 'The database cannot be reached', 5, { status: 'unhealthy' });
     }

@@ -113,7 +113,10 @@ export class ConfigBodyDto {
   @Matches(SYMBOL, { message: 'benchmark_symbol must be 1-20 letters, digits, ".", "^", "=" or "-"' })
   benchmark_symbol?: string;
 
-  @ApiPropertyOptional({ example: '20.00', description: 'Not in Django: a max drawdown above this percentage raises a warning alert; default 20' })
+  @ApiPropertyOptional({
+    example: '20.00',
+    description: 'Not in Django: a max drawdown above this percentage raises a warning alert; default 20',
+  })
   @IsOptional()
   @IsDecimal(5, 2)
   @InRange(0.01, 100)
@@ -162,7 +165,12 @@ export class RunBacktestDto {
   @Max(MAX_ID)
   config_id?: number;
 
-  @ApiProperty({ example: ['AAPL', 'MSFT', 'GOOG'], minItems: 1, maxItems: MAX_SYMBOLS, description: 'Upper-cased; other characters than A-Z 0-9 . ^ = - dropped' })
+  @ApiProperty({
+    example: ['AAPL', 'MSFT', 'GOOG'],
+    minItems: 1,
+    maxItems: MAX_SYMBOLS,
+    description: 'Upper-cased; other characters than A-Z 0-9 . ^ = - dropped',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_SYMBOLS)
@@ -170,7 +178,10 @@ export class RunBacktestDto {
   @MaxLength(40, { each: true })
   symbols!: string[];
 
-  @ApiPropertyOptional({ example: '2024-01-01', description: 'Default: a year before end_date' }) @IsOptional() @IsCalendarDate() start_date?: string;
+  @ApiPropertyOptional({ example: '2024-01-01', description: 'Default: a year before end_date' })
+  @IsOptional()
+  @IsCalendarDate()
+  start_date?: string;
   @ApiPropertyOptional({ example: '2024-12-31', description: 'Default: today' }) @IsOptional() @IsCalendarDate() end_date?: string;
   @ApiPropertyOptional({ example: 100000 }) @IsOptional() @IsDecimal(20, 2) @InRange(0.01, 1e17) initial_capital?: number | string;
   @ApiPropertyOptional({ example: 0.001 }) @IsOptional() @IsDecimal(10, 6) @InRange(0, 0.5) commission?: number | string;
@@ -179,7 +190,9 @@ export class RunBacktestDto {
 
 export class QuickRunDto {
   @ApiPropertyOptional({
-    example: '{"title":"SMA cross","entry_rules":[{"description":"SMA 10 crosses above SMA 30"}],"indicators":[{"name":"SMA","params":{"period":10}},{"name":"SMA","params":{"period":30}}]}',
+    example:
+      '{"title":"SMA cross","entry_rules":[{"description":"SMA 10 crosses above SMA 30"}],' +
+      '"indicators":[{"name":"SMA","params":{"period":10}},{"name":"SMA","params":{"period":30}}]}',
     description: 'A bot module (JavaScript) or a canonical JSON strategy; or give strategy_id',
   })
   @IsOptional()
@@ -194,13 +207,20 @@ export class QuickRunDto {
   @Max(MAX_ID)
   strategy_id?: number;
 
-  @ApiProperty({ example: 'AAPL' }) @Matches(SYMBOL, { message: 'symbol must be 1-20 letters, digits, ".", "^", "=" or "-"' }) symbol!: string;
+  @ApiProperty({ example: 'AAPL' })
+  @Matches(SYMBOL, { message: 'symbol must be 1-20 letters, digits, ".", "^", "=" or "-"' })
+  symbol!: string;
   @ApiProperty({ example: '2024-01-01' }) @IsCalendarDate() start_date!: string;
   @ApiProperty({ example: '2024-12-31' }) @IsCalendarDate() end_date!: string;
   @ApiPropertyOptional({ example: '1d', enum: INTERVALS }) @IsOptional() @IsIn(INTERVALS) timeframe?: string;
-  @ApiPropertyOptional({ example: 10000, description: 'Starting cash (initial_balance is the same)' }) @IsOptional() @IsDecimal(20, 2) @InRange(0.01, 1e17) initial_capital?: number | string;
+  @ApiPropertyOptional({ example: 10000, description: 'Starting cash (initial_balance is the same)' })
+  @IsOptional()
+  @IsDecimal(20, 2)
+  @InRange(0.01, 1e17)
+  initial_capital?: number | string;
   @ApiPropertyOptional({ example: 10000 }) @IsOptional() @IsDecimal(20, 2) @InRange(0.01, 1e17) initial_balance?: number | string;
-  @ApiPropertyOptional({ example: 0.002, description: 'Default 0.002' }) @IsOptional() @IsDecimal(10, 6) @InRange(0, 0.5) commission?: number | string;
+  @ApiPropertyOptional({ example: 0.002, description: 'Default 0.002' }) @IsOptional() @IsDecimal(10, 6) @InRange(0, 0.5) commission?:
+    number | string;
   @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsDecimal(10, 6) @InRange(0, 0.5) slippage?: number | string;
   @ApiPropertyOptional({ example: 1 }) @IsOptional() @IsDecimal(5, 2) @InRange(0.01, 1) max_position_size?: number | string;
   @ApiPropertyOptional({ example: 5 }) @IsOptional() @IsDecimal(5, 2) @InRange(0.01, 100) stop_loss?: number | string;
@@ -210,8 +230,14 @@ export class QuickRunDto {
 export class SearchDto {
   @ApiPropertyOptional({ example: 7 }) @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) strategy_id?: number;
   @ApiPropertyOptional({ example: 'completed', enum: RUN_STATUSES }) @IsOptional() @IsIn(RUN_STATUSES) status?: RunStatus;
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'Runs created on or after' }) @IsOptional() @IsCalendarDate() start_date_from?: string;
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'Runs created on or before' }) @IsOptional() @IsCalendarDate() start_date_to?: string;
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Runs created on or after' })
+  @IsOptional()
+  @IsCalendarDate()
+  start_date_from?: string;
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Runs created on or before' })
+  @IsOptional()
+  @IsCalendarDate()
+  start_date_to?: string;
   @ApiPropertyOptional({ example: ['AAPL'], description: 'Runs whose symbols contain every one of these' })
   @IsOptional()
   @IsArray()

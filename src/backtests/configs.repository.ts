@@ -28,7 +28,11 @@ export class ConfigsRepository {
   async list(user: AuthUser, limit: number, offset: number): Promise<{ count: number; rows: ConfigRow[] }> {
     const where = ownedBy(user, backtestConfigs.createdBy);
     const [{ n }] = await this.db.select({ n: count() }).from(backtestConfigs).where(where);
-    const rows = await this.select().where(where).orderBy(desc(backtestConfigs.createdAt), desc(backtestConfigs.id)).limit(limit).offset(offset);
+    const rows = await this.select()
+      .where(where)
+      .orderBy(desc(backtestConfigs.createdAt), desc(backtestConfigs.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -52,7 +56,10 @@ export class ConfigsRepository {
   }
 
   async update(id: number, changes: Partial<NewConfig>): Promise<ConfigRow> {
-    await this.db.update(backtestConfigs).set({ ...changes, updatedAt: new Date() }).where(eq(backtestConfigs.id, id));
+    await this.db
+      .update(backtestConfigs)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(backtestConfigs.id, id));
     return (await this.byId(id))!;
   }
 

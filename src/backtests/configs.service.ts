@@ -11,7 +11,8 @@ import { RunsRepository } from './runs.repository';
 
 type ConfigJson = ReturnType<typeof configJson>;
 
-const decimal = (v: number | string | null | undefined): string | null | undefined => (v === undefined || v === null ? v : String(v).trim());
+const decimal = (v: number | string | null | undefined): string | null | undefined =>
+  v === undefined || v === null ? v : String(v).trim();
 
 /** DTO fields → columns; absent fields are left out (PATCH), `null` clears the nullable ones. */
 export function configValues(dto: ConfigPatchDto): Partial<NewConfig> {
@@ -62,7 +63,8 @@ export class ConfigsService {
   /** A config `user` may read: their own, or a template without an owner. */
   async usable(user: AuthUser, id: number): Promise<ConfigRow> {
     const row = await this.configs.byId(id);
-    if (!row || !(canSee(user, row.createdBy) || (row.isTemplate && row.createdBy === null))) throw new DomainError(ErrorCode.NotFound, 'Config not found', { id });
+    if (!row || !(canSee(user, row.createdBy) || (row.isTemplate && row.createdBy === null)))
+      throw new DomainError(ErrorCode.NotFound, 'Config not found', { id });
     return row;
   }
 

@@ -67,7 +67,14 @@ export const RUN_LIST_EXAMPLE = {
   max_drawdown: '6.100000',
   total_trades: 14,
   win_rate: '42.86',
-  result_summary: { final_value: '10421.00', total_return: '4.210000', sharpe_ratio: '0.730000', max_drawdown: '6.100000', total_trades: 14, win_rate: '42.86' },
+  result_summary: {
+    final_value: '10421.00',
+    total_return: '4.210000',
+    sharpe_ratio: '0.730000',
+    max_drawdown: '6.100000',
+    total_trades: 14,
+    win_rate: '42.86',
+  },
 };
 
 export const RESULT_EXAMPLE = {

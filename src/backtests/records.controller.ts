@@ -39,14 +39,37 @@ export class RecordsController {
   @ApiQuery({ name: 'status', required: false, example: 'closed' })
   @ApiQuery({ name: 'page', required: false, example: 1 })
   @ApiOkResponse({ schema: { example: page(TRADE_LIST_EXAMPLE) } })
-  trades(@CurrentUser() user: AuthUser, @Query('run_id') runId?: string, @Query('symbol') symbol?: string, @Query('trade_type') tradeType?: string, @Query('status') status?: string, @Query('page') p?: string) {
+  trades(
+    @CurrentUser() user: AuthUser,
+    @Query('run_id') runId?: string,
+    @Query('symbol') symbol?: string,
+    @Query('trade_type') tradeType?: string,
+    @Query('status') status?: string,
+    @Query('page') p?: string,
+  ) {
     return this.records.trades(user, { run_id: runId, symbol, trade_type: tradeType, status }, pageNumber(p));
   }
 
   @Get('trades/:id')
   @ApiParam({ name: 'id', example: 40 })
   @ApiOperation({ summary: 'One trade, all fields' })
-  @ApiOkResponse({ schema: { example: { ...TRADE_LIST_EXAMPLE, run: 12, entry_value: '3240.00', entry_commission: '3.240000', exit_value: '3356.80', exit_commission: '3.356800', signal_name: 'entry', notes: 'exit: signal', created_at: '2026-12-01T09:00:00.400Z', run_id: 'bt_1a2b3c4d', strategy_name: 'SMA cross' } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        ...TRADE_LIST_EXAMPLE,
+        run: 12,
+        entry_value: '3240.00',
+        entry_commission: '3.240000',
+        exit_value: '3356.80',
+        exit_commission: '3.356800',
+        signal_name: 'entry',
+        notes: 'exit: signal',
+        created_at: '2026-12-01T09:00:00.400Z',
+        run_id: 'bt_1a2b3c4d',
+        strategy_name: 'SMA cross',
+      },
+    },
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   trade(@CurrentUser() user: AuthUser, @PathId('id') id: number) {
     return this.records.trade(user, id);

@@ -43,7 +43,10 @@ export class RecordsRepository {
   }
 
   private alerts() {
-    return this.db.select({ ...getTableColumns(backtestAlerts), runCode: backtestRuns.runId }).from(backtestAlerts).innerJoin(backtestRuns, eq(backtestRuns.id, backtestAlerts.runId));
+    return this.db
+      .select({ ...getTableColumns(backtestAlerts), runCode: backtestRuns.runId })
+      .from(backtestAlerts)
+      .innerJoin(backtestRuns, eq(backtestRuns.id, backtestAlerts.runId));
   }
 
   async resultOfRun(runId: number): Promise<ResultRow | null> {
@@ -53,8 +56,16 @@ export class RecordsRepository {
 
   async resultPage(user: AuthUser, limit: number, offset: number): Promise<{ count: number; rows: ResultRow[] }> {
     const where = ownedBy(user, backtestRuns.createdBy);
-    const [{ n }] = await this.db.select({ n: count() }).from(backtestResults).innerJoin(backtestRuns, eq(backtestRuns.id, backtestResults.runId)).where(where);
-    const rows = await this.results().where(where).orderBy(desc(backtestResults.createdAt), desc(backtestResults.id)).limit(limit).offset(offset);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(backtestResults)
+      .innerJoin(backtestRuns, eq(backtestRuns.id, backtestResults.runId))
+      .where(where);
+    const rows = await this.results()
+      .where(where)
+      .orderBy(desc(backtestResults.createdAt), desc(backtestResults.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -65,8 +76,13 @@ export class RecordsRepository {
 
   /** Every trade of a run, newest entry first (`all` = ascending, for exports and statistics). */
   async tradesOfRun(runId: number, order: 'newest' | 'oldest' = 'newest'): Promise<TradeRow[]> {
-    const by = order === 'newest' ? [desc(backtestTrades.entryDate), desc(backtestTrades.id)] : [asc(backtestTrades.entryDate), asc(backtestTrades.id)];
-    return this.trades().where(eq(backtestTrades.runId, runId)).orderBy(...by);
+    const by =
+      order === 'newest'
+        ? [desc(backtestTrades.entryDate), desc(backtestTrades.id)]
+        : [asc(backtestTrades.entryDate), asc(backtestTrades.id)];
+    return this.trades()
+      .where(eq(backtestTrades.runId, runId))
+      .orderBy(...by);
   }
 
   async tradePage(user: AuthUser, f: TradeFilters, limit: number, offset: number): Promise<{ count: number; rows: TradeRow[] }> {
@@ -77,8 +93,16 @@ export class RecordsRepository {
       f.tradeType !== undefined ? eq(backtestTrades.tradeType, f.tradeType) : undefined,
       f.status !== undefined ? eq(backtestTrades.status, f.status) : undefined,
     );
-    const [{ n }] = await this.db.select({ n: count() }).from(backtestTrades).innerJoin(backtestRuns, eq(backtestRuns.id, backtestTrades.runId)).where(where);
-    const rows = await this.trades().where(where).orderBy(desc(backtestTrades.entryDate), desc(backtestTrades.id)).limit(limit).offset(offset);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(backtestTrades)
+      .innerJoin(backtestRuns, eq(backtestRuns.id, backtestTrades.runId))
+      .where(where);
+    const rows = await this.trades()
+      .where(where)
+      .orderBy(desc(backtestTrades.entryDate), desc(backtestTrades.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -93,8 +117,16 @@ export class RecordsRepository {
 
   async alertPage(user: AuthUser, limit: number, offset: number): Promise<{ count: number; rows: AlertRow[] }> {
     const where = ownedBy(user, backtestRuns.createdBy);
-    const [{ n }] = await this.db.select({ n: count() }).from(backtestAlerts).innerJoin(backtestRuns, eq(backtestRuns.id, backtestAlerts.runId)).where(where);
-    const rows = await this.alerts().where(where).orderBy(desc(backtestAlerts.timestamp), desc(backtestAlerts.id)).limit(limit).offset(offset);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(backtestAlerts)
+      .innerJoin(backtestRuns, eq(backtestRuns.id, backtestAlerts.runId))
+      .where(where);
+    const rows = await this.alerts()
+      .where(where)
+      .orderBy(desc(backtestAlerts.timestamp), desc(backtestAlerts.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 

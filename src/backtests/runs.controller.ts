@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, StreamableFile } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
@@ -25,8 +36,18 @@ export class RunsController {
   @ApiQuery({ name: 'page', required: false, example: 1 })
   @ApiOkResponse({ schema: { example: page(RUN_LIST_EXAMPLE) } })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
-  list(@CurrentUser() user: AuthUser, @Query('status') status?: string, @Query('strategy_id') strategyId?: string, @Query('symbols') symbols?: string | string[], @Query('page') p?: string) {
-    return this.runs.list(user, { status: statusQuery(status), strategyId: optionalId(strategyId, 'strategy_id'), symbols: symbolsQuery(symbols) }, pageNumber(p));
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query('status') status?: string,
+    @Query('strategy_id') strategyId?: string,
+    @Query('symbols') symbols?: string | string[],
+    @Query('page') p?: string,
+  ) {
+    return this.runs.list(
+      user,
+      { status: statusQuery(status), strategyId: optionalId(strategyId, 'strategy_id'), symbols: symbolsQuery(symbols) },
+      pageNumber(p),
+    );
   }
 
   @Post()
@@ -82,7 +103,7 @@ export class RunsController {
 
   @Get(':id/trades')
   @ApiParam(ID)
-  @ApiOperation({ summary: "Every trade of the run, newest entry first, unpaginated" })
+  @ApiOperation({ summary: 'Every trade of the run, newest entry first, unpaginated' })
   @ApiOkResponse({ schema: { example: [TRADE_LIST_EXAMPLE] } })
   trades(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.runs.trades(user, id);
@@ -109,7 +130,18 @@ export class RunsController {
   @Get(':id/equity_curve')
   @ApiParam(ID)
   @ApiOperation({ summary: 'Not in Django: portfolio value and bar returns (percent) of a completed run' })
-  @ApiOkResponse({ schema: { example: { run_id: 'bt_1a2b3c4d', symbols: ['AAPL'], initial_value: 10000, final_value: '10421.00', points: RESULT_EXAMPLE.portfolio_values, returns: RESULT_EXAMPLE.returns } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        run_id: 'bt_1a2b3c4d',
+        symbols: ['AAPL'],
+        initial_value: 10000,
+        final_value: '10421.00',
+        points: RESULT_EXAMPLE.portfolio_values,
+        returns: RESULT_EXAMPLE.returns,
+      },
+    },
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   equityCurve(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.runs.equityCurve(user, id);
@@ -127,7 +159,15 @@ export class RunsController {
         current_drawdown_pct: '1.200000',
         recovery_factor: '0.690000',
         periods_count: 1,
-        periods: [{ start: '2024-02-01T00:00:00.000Z', trough: '2024-02-20T00:00:00.000Z', end: '2024-03-13T00:00:00.000Z', depth_pct: 6.1, duration_days: 41 }],
+        periods: [
+          {
+            start: '2024-02-01T00:00:00.000Z',
+            trough: '2024-02-20T00:00:00.000Z',
+            end: '2024-03-13T00:00:00.000Z',
+            depth_pct: 6.1,
+            duration_days: 41,
+          },
+        ],
         drawdowns: RESULT_EXAMPLE.drawdowns,
       },
     },
@@ -158,7 +198,10 @@ export class RunsController {
         best_trade_pct: 6.4,
         worst_trade_pct: -3.1,
         by_symbol: [{ symbol: 'AAPL', trades: 5, winning: 2, losing: 3, win_rate: 40, total_pnl: 120, avg_pnl: 24, avg_pnl_pct: 0.4 }],
-        by_type: { long: { trades: 14, winning: 6, losing: 8, win_rate: 42.857143, total_pnl: 421, avg_pnl: 30.071429, avg_pnl_pct: 0.31 }, short: { trades: 0, winning: 0, losing: 0, win_rate: 0, total_pnl: 0, avg_pnl: 0, avg_pnl_pct: 0 } },
+        by_type: {
+          long: { trades: 14, winning: 6, losing: 8, win_rate: 42.857143, total_pnl: 421, avg_pnl: 30.071429, avg_pnl_pct: 0.31 },
+          short: { trades: 0, winning: 0, losing: 0, win_rate: 0, total_pnl: 0, avg_pnl: 0, avg_pnl_pct: 0 },
+        },
       },
     },
   })
@@ -170,7 +213,9 @@ export class RunsController {
   @ApiParam(ID)
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'Not in Django: every trade of the run as CSV (attachment <run_id>_trades.csv)' })
-  @ApiOkResponse({ schema: { type: 'string', example: 'id,symbol,trade_type,status,entry_date,…\r\n40,AAPL,long,closed,2024-03-04T00:00:00.000Z,…\r\n' } })
+  @ApiOkResponse({
+    schema: { type: 'string', example: 'id,symbol,trade_type,status,entry_date,…\r\n40,AAPL,long,closed,2024-03-04T00:00:00.000Z,…\r\n' },
+  })
   exportTrades(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<StreamableFile> {
     return this.runs.exportTrades(user, id);
   }

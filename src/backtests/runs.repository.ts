@@ -24,7 +24,10 @@ export type NewRun = Omit<typeof backtestRuns.$inferInsert, 'id' | 'createdAt'>;
 export type ResultValues = Omit<typeof backtestResults.$inferInsert, 'id' | 'runId' | 'createdAt'>;
 export type TradeValues = Omit<typeof backtestTrades.$inferInsert, 'id' | 'runId' | 'createdAt'>;
 export type AlertValues = Omit<typeof backtestAlerts.$inferInsert, 'id' | 'runId' | 'createdAt'>;
-export type RunSummary = Pick<NewRun, 'executionTime' | 'totalReturn' | 'annualizedReturn' | 'maxDrawdown' | 'sharpeRatio' | 'totalTrades' | 'winRate'>;
+export type RunSummary = Pick<
+  NewRun,
+  'executionTime' | 'totalReturn' | 'annualizedReturn' | 'maxDrawdown' | 'sharpeRatio' | 'totalTrades' | 'winRate'
+>;
 
 export interface RunFilters {
   status?: RunStatus;
@@ -81,7 +84,11 @@ export class RunsRepository {
 
   async list(user: AuthUser, f: RunFilters, limit: number, offset: number): Promise<{ count: number; rows: RunRow[] }> {
     const where = this.where(user, f);
-    const [{ n }] = await this.db.select({ n: count() }).from(backtestRuns).leftJoin(users, eq(users.id, backtestRuns.createdBy)).where(where);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(backtestRuns)
+      .leftJoin(users, eq(users.id, backtestRuns.createdBy))
+      .where(where);
     const rows = await this.select().where(where).orderBy(desc(backtestRuns.createdAt), desc(backtestRuns.id)).limit(limit).offset(offset);
     return { count: Number(n), rows };
   }
@@ -143,7 +150,14 @@ export class RunsRepository {
    * Result, trades, alerts and the run summary together, only while the run is still `running` (a run
    * cancelled meanwhile keeps nothing). False when it was no longer running.
    */
-  async complete(id: number, result: ResultValues, trades: TradeValues[], alerts: AlertValues[], summary: RunSummary, completedAt: Date): Promise<boolean> {
+  async complete(
+    id: number,
+    result: ResultValues,
+    trades: TradeValues[],
+    alerts: AlertValues[],
+    summary: RunSummary,
+    completedAt: Date,
+  ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const moved = await tx
         .update(backtestRuns)
@@ -152,7 +166,8 @@ export class RunsRepository {
         .returning({ id: backtestRuns.id });
       if (moved.length === 0) return false;
       await tx.insert(backtestResults).values({ ...result, runId: id });
-      for (let i = 0; i < trades.length; i += 500) await tx.insert(backtestTrades).values(trades.slice(i, i + 500).map((t) => ({ ...t, runId: id })));
+      for (let i = 0; i < trades.length; i += 500)
+        await tx.insert(backtestTrades).values(trades.slice(i, i + 500).map((t) => ({ ...t, runId: id })));
       if (alerts.length) await tx.insert(backtestAlerts).values(alerts.map((a) => ({ ...a, runId: id })));
       return true;
     });

@@ -22,8 +22,12 @@ export const newRunId = (): string => `bt_${randomBytes(4).toString('hex')}`;
 /** `?symbols=` (repeatable or comma-separated), upper-cased. */
 export function symbolsQuery(raw: string | string[] | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const list = (Array.isArray(raw) ? raw : [raw]).flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
-  if (list.some((s) => !/^[A-Z0-9.^=-]{1,20}$/.test(s)) || list.length > 50) throw invalid('symbols', 'symbols must be up to 50 symbols of 1-20 letters, digits, ".", "^", "=" or "-"');
+  const list = (Array.isArray(raw) ? raw : [raw])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  if (list.some((s) => !/^[A-Z0-9.^=-]{1,20}$/.test(s)) || list.length > 50)
+    throw invalid('symbols', 'symbols must be up to 50 symbols of 1-20 letters, digits, ".", "^", "=" or "-"');
   return list.length ? list : undefined;
 }
 
@@ -51,7 +55,13 @@ export class RunsService {
 
   /** The run by numeric id or `run_id`, 404 when missing or not yours. */
   async owned(user: AuthUser, key: string): Promise<RunRow> {
-    const row = /^\d{1,10}$/.test(key) ? (Number(key) <= 2_147_483_647 ? await this.runs.byId(Number(key)) : null) : /^[A-Za-z0-9_-]{1,100}$/.test(key) ? await this.runs.byRunId(key) : null;
+    const row = /^\d{1,10}$/.test(key)
+      ? Number(key) <= 2_147_483_647
+        ? await this.runs.byId(Number(key))
+        : null
+      : /^[A-Za-z0-9_-]{1,100}$/.test(key)
+        ? await this.runs.byRunId(key)
+        : null;
     if (!row || !canSee(user, row.createdBy)) throw new DomainError(ErrorCode.NotFound, 'Backtest run not found', { id: key });
     return row;
   }
@@ -61,14 +71,25 @@ export class RunsService {
   }
 
   private async checkRefs(user: AuthUser, configId: number | undefined, strategyId: number | undefined): Promise<void> {
-    if (configId !== undefined) await this.configs.usable(user, configId).catch(() => Promise.reject(invalid('config', `Invalid pk "${configId}" - object does not exist.`)));
-    if (strategyId !== undefined && !canSeeStrategy(user, await this.strategies.byId(strategyId))) throw invalid('strategy', `Invalid pk "${strategyId}" - object does not exist.`);
+    if (configId !== undefined)
+      await this.configs
+        .usable(user, configId)
+        .catch(() => Promise.reject(invalid('config', `Invalid pk "${configId}" - object does not exist.`)));
+    if (strategyId !== undefined && !canSeeStrategy(user, await this.strategies.byId(strategyId)))
+      throw invalid('strategy', `Invalid pk "${strategyId}" - object does not exist.`);
   }
 
   /** POST runs/: a run record (not executed: `api/run_backtest/` runs backtests). */
   async create(user: AuthUser, dto: RunBodyDto) {
     await this.checkRefs(user, dto.config, dto.strategy);
-    const values: NewRun = { runId: newRunId(), configId: dto.config, strategyId: dto.strategy, symbols: dto.symbols.map((s) => s.toUpperCase()), status: dto.status ?? 'pending', createdBy: user.id };
+    const values: NewRun = {
+      runId: newRunId(),
+      configId: dto.config,
+      strategyId: dto.strategy,
+      symbols: dto.symbols.map((s) => s.toUpperCase()),
+      status: dto.status ?? 'pending',
+      createdBy: user.id,
+    };
     return runJson(await this.runs.create(values));
   }
 
@@ -109,7 +130,9 @@ export class RunsService {
 
   async cancel(user: AuthUser, key: string) {
     const run = await this.owned(user, key);
-    const moved = CANCELLABLE.includes(run.status as RunStatus) && (await this.runs.transition(run.id, CANCELLABLE, 'cancelled', { completedAt: new Date() }));
+    const moved =
+      CANCELLABLE.includes(run.status as RunStatus) &&
+      (await this.runs.transition(run.id, CANCELLABLE, 'cancelled', { completedAt: new Date() }));
     if (!moved) {
       const now = (await this.runs.status(run.id)) ?? run.status;
       throw new DomainError(ErrorCode.ValidationFailed, `Cannot cancel backtest with status: ${now}`, { status: now });
@@ -122,7 +145,14 @@ export class RunsService {
     const run = await this.owned(user, key);
     const r = await this.resultOf(run);
     const points = r.portfolioValues as DatedValue[];
-    return { run_id: run.runId, symbols: run.symbols, initial_value: points[0]?.value ?? null, final_value: r.finalPortfolioValue, points, returns: r.returns as DatedValue[] };
+    return {
+      run_id: run.runId,
+      symbols: run.symbols,
+      initial_value: points[0]?.value ?? null,
+      final_value: r.finalPortfolioValue,
+      points,
+      returns: r.returns as DatedValue[],
+    };
   }
 
   async drawdownAnalysis(user: AuthUser, key: string) {
@@ -145,19 +175,64 @@ export class RunsService {
   async tradeStats(user: AuthUser, key: string) {
     const run = await this.owned(user, key);
     const rows = await this.records.tradesOfRun(run.id, 'oldest');
-    const facts = rows.map((t) => ({ symbol: t.symbol, trade_type: t.tradeType, pnl: Number(t.pnl ?? 0), pnl_pct: Number(t.pnlPct ?? 0), holding_period: t.holdingPeriod }));
+    const facts = rows.map((t) => ({
+      symbol: t.symbol,
+      trade_type: t.tradeType,
+      pnl: Number(t.pnl ?? 0),
+      pnl_pct: Number(t.pnlPct ?? 0),
+      holding_period: t.holdingPeriod,
+    }));
     return { run_id: run.runId, status: run.status, ...tradeStats(facts) };
   }
 
   async exportTrades(user: AuthUser, key: string): Promise<StreamableFile> {
     const run = await this.owned(user, key);
     const rows = await this.records.tradesOfRun(run.id, 'oldest');
-    const header = ['id', 'symbol', 'trade_type', 'status', 'entry_date', 'entry_price', 'quantity', 'entry_value', 'entry_commission', 'exit_date', 'exit_price', 'exit_value', 'exit_commission', 'pnl', 'pnl_pct', 'holding_period', 'notes'];
+    const header = [
+      'id',
+      'symbol',
+      'trade_type',
+      'status',
+      'entry_date',
+      'entry_price',
+      'quantity',
+      'entry_value',
+      'entry_commission',
+      'exit_date',
+      'exit_price',
+      'exit_value',
+      'exit_commission',
+      'pnl',
+      'pnl_pct',
+      'holding_period',
+      'notes',
+    ];
     const body = toCsv(
       header,
-      rows.map((t) => [t.id, t.symbol, t.tradeType, t.status, t.entryDate.toISOString(), t.entryPrice, t.quantity, t.entryValue, t.entryCommission, t.exitDate?.toISOString() ?? null, t.exitPrice, t.exitValue, t.exitCommission, t.pnl, t.pnlPct, t.holdingPeriod, t.notes]),
+      rows.map((t) => [
+        t.id,
+        t.symbol,
+        t.tradeType,
+        t.status,
+        t.entryDate.toISOString(),
+        t.entryPrice,
+        t.quantity,
+        t.entryValue,
+        t.entryCommission,
+        t.exitDate?.toISOString() ?? null,
+        t.exitPrice,
+        t.exitValue,
+        t.exitCommission,
+        t.pnl,
+        t.pnlPct,
+        t.holdingPeriod,
+        t.notes,
+      ]),
     );
-    return new StreamableFile(Buffer.from(body, 'utf8'), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${run.runId}_trades.csv"` });
+    return new StreamableFile(Buffer.from(body, 'utf8'), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${run.runId}_trades.csv"`,
+    });
   }
 
   /** api/compare_backtests/: your runs side by side, with the best of each figure. */
@@ -204,7 +279,12 @@ export class RunsService {
     return {
       count: rows.length,
       runs: rows,
-      best: { total_return_pct: best('total_return_pct'), sharpe_ratio: best('sharpe_ratio'), max_drawdown_pct: best('max_drawdown_pct', true), win_rate_pct: best('win_rate_pct') },
+      best: {
+        total_return_pct: best('total_return_pct'),
+        sharpe_ratio: best('sharpe_ratio'),
+        max_drawdown_pct: best('max_drawdown_pct', true),
+        win_rate_pct: best('win_rate_pct'),
+      },
     };
   }
 

@@ -6,7 +6,8 @@ import { bearer, Registered } from '../support/auth';
 export const BASE = '/api/backtests';
 
 /** A bot that burns CPU on every bar, so a run over a few symbols lasts seconds (for cancellation). */
-export const SLOW_BOT = 'module.exports = { onBar(bar, ctx) { let x = 0; for (let i = 0; i < 300000; i++) x += i % 7; if (x < 0) ctx.buy(); } };';
+export const SLOW_BOT =
+  'module.exports = { onBar(bar, ctx) { let x = 0; for (let i = 0; i < 300000; i++) x += i % 7; if (x < 0) ctx.buy(); } };';
 export const IDLE_BOT = 'module.exports = { onBar() {} };';
 /** Throws on bars closing above 150, so it fails on some symbols and runs on others. */
 export const PICKY_BOT = `module.exports = { onBar(bar, ctx) {
@@ -28,7 +29,13 @@ export const CANONICAL = JSON.stringify({
 });
 
 /** Polls the run until `done(body)` holds (a bounded number of times, never a timed assertion). */
-export async function pollRun(app: NestExpressApplication, who: Registered, runId: string, done: (body: any) => boolean, tries = 400): Promise<{ body: any; seen: string[] }> {
+export async function pollRun(
+  app: NestExpressApplication,
+  who: Registered,
+  runId: string,
+  done: (body: any) => boolean,
+  tries = 400,
+): Promise<{ body: any; seen: string[] }> {
   const seen: string[] = [];
   for (let i = 0; i < tries; i++) {
     const res = await request(app.getHttpServer()).get(`${BASE}/runs/${runId}/`).set(bearer(who.access)).expect(200);

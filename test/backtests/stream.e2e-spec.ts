@@ -31,9 +31,13 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Cli
     const waiters: Array<{ pred: (f: any) => boolean; done: (f: any) => void }> = [];
     const closed = new Promise<{ code: number }>((r) => ws.on('close', (code) => r({ code })));
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()); // throws on a bare NaN
+      const frame: unknown = JSON.parse((data as Buffer).toString('utf8')); // throws on a bare NaN
       frames.push(frame);
-      for (const w of [...waiters]) if (w.pred(frame)) waiters.splice(waiters.indexOf(w), 1) && w.done(frame);
+      for (const w of [...waiters]) {
+        if (!w.pred(frame)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done(frame);
+      }
     });
     const client: Client = {
       ws,
@@ -45,7 +49,7 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Cli
           const seen = frames.find(pred);
           if (seen) return done(seen);
           waiters.push({ pred, done });
-          closed.then(() => fail(new Error(`socket closed before the frame came; got ${JSON.stringify(frames.slice(-3))}`)));
+          void closed.then(() => fail(new Error(`socket closed before the frame came; got ${JSON.stringify(frames.slice(-3))}`)));
         }),
     };
     ws.on('open', () => resolve(client));
@@ -62,7 +66,11 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
   const start = (config: object) => ({ action: 'start_backtest', config });
 
   beforeAll(async () => {
-    s = await appWithTwoUsers(open, [{ id: 'k1', project: 'p1' }], { BACKTEST_STREAM_CANDLE_MS: '3', BACKTEST_STREAM_MAX_PER_USER: '1', WS_ALLOWED_ORIGINS: 'https://app.example.com' });
+    s = await appWithTwoUsers(open, [{ id: 'k1', project: 'p1' }], {
+      BACKTEST_STREAM_CANDLE_MS: '3',
+      BACKTEST_STREAM_MAX_PER_USER: '1',
+      WS_ALLOWED_ORIGINS: 'https://app.example.com',
+    });
     ({ alice, bob } = s);
     await s.t.app.listen(0, '127.0.0.1');
     url = `ws://127.0.0.1:${(s.t.app.getHttpServer().address() as AddressInfo).port}/ws/backtest/stream/`;
@@ -77,7 +85,10 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
   it('needs a valid token before anything runs (4401)', async () => {
     const anon = await connect(url, { Origin: 'https://app.example.com' });
     anon.send(start({ symbol: 'AAPL' }));
-    expect(await anon.next((f) => f.type === 'error')).toEqual({ type: 'error', message: expect.stringMatching(/^Authentication required/) });
+    expect(await anon.next((f) => f.type === 'error')).toEqual({
+      type: 'error',
+      message: expect.stringMatching(/^Authentication required/),
+    });
     expect((await anon.closed).code).toBe(4401);
     const forged = await connect(url);
     forged.send({ action: 'authenticate', token: 'not.a.jwt' });
@@ -91,14 +102,21 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
     await c.next((f) => f.type === 'authenticated');
     c.send({ action: 'dance' });
     expect(await c.next((f) => f.type === 'error')).toEqual({ type: 'error', message: 'Unknown action: dance' });
-    c.send(start({ symbol: 'msft', period: '1year', interval: '1d', strategy_code: SMA_CROSS_BOT, initial_balance: 20000, commission: 0.001 }));
+    c.send(
+      start({ symbol: 'msft', period: '1year', interval: '1d', strategy_code: SMA_CROSS_BOT, initial_balance: 20000, commission: 0.001 }),
+    );
     const complete = await c.next((f) => f.type === 'complete');
     await c.next((f) => f.type === 'stats' && c.frames.indexOf(f) > c.frames.indexOf(complete));
     const frames = c.frames.slice(c.frames.findIndex((f) => f.type === 'metadata'));
     expect(frames[0]).toEqual({ type: 'metadata', symbol: 'MSFT', period: '1y', interval: '1d', status: 'loading_data' });
     expect(frames[1]).toMatchObject({ type: 'metadata', status: 'running_backtest', total_bars: expect.any(Number) });
     expect(frames[2]).toMatchObject({ type: 'stats', total_trades: complete.metrics.total_trades });
-    expect(frames[3]).toMatchObject({ type: 'metadata', status: 'streaming_visualization', total_bars: frames[1].total_bars, total_trades: complete.trades.length });
+    expect(frames[3]).toMatchObject({
+      type: 'metadata',
+      status: 'streaming_visualization',
+      total_bars: frames[1].total_bars,
+      total_trades: complete.trades.length,
+    });
     const candles = frames.filter((f) => f.type === 'candle');
     expect(candles).toHaveLength(frames[1].total_bars);
     expect(candles.map((f) => f.bar_number)).toEqual(candles.map((_, i) => i + 1));
@@ -109,11 +127,17 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
     expect(signals.every((f) => times.has(f.timestamp))).toBe(true);
     // each signal comes right after its own candle
     for (const sig of signals) {
-      const before = frames.slice(0, frames.indexOf(sig)).reverse().find((f) => f.type === 'candle');
+      const before = frames
+        .slice(0, frames.indexOf(sig))
+        .reverse()
+        .find((f) => f.type === 'candle');
       expect(before.timestamp).toBe(sig.timestamp);
     }
     expect(frames.filter((f) => f.type === 'stats').length).toBeGreaterThanOrEqual(2 + Math.floor(candles.length / 50));
-    expect(complete).toMatchObject({ total_bars: candles.length, metrics: { total_trades: complete.trades.length, final_equity: expect.any(Number) } });
+    expect(complete).toMatchObject({
+      total_bars: candles.length,
+      metrics: { total_trades: complete.trades.length, final_equity: expect.any(Number) },
+    });
     expect(complete.metrics.net_profit).toBeCloseTo(complete.metrics.final_equity - 20000, 6);
     c.ws.close();
   });
@@ -131,12 +155,17 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
   });
 
   it("saves the result as the strategy's latest backtest; another user's strategy is not found", async () => {
-    const strategy = await s.t.app.get(StrategiesRepository).create({ name: `Stream SMA ${Date.now()}`, strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
+    const strategy = await s.t.app
+      .get(StrategiesRepository)
+      .create({ name: `Stream SMA ${Date.now()}`, strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
     const c = await connect(url, { Authorization: `Bearer ${alice.access}` });
     c.send({ ...start({ symbol: 'AAPL', period: '1y', strategy_id: strategy.id }), token: alice.access });
     const complete = await c.next((f) => f.type === 'complete');
     await c.next((f) => f.status === 'saved');
-    const saved = await request(s.t.app.getHttpServer()).get(`/api/strategies/backtest-results/${strategy.id}/`).set(bearer(alice.access)).expect(200);
+    const saved = await request(s.t.app.getHttpServer())
+      .get(`/api/strategies/backtest-results/${strategy.id}/`)
+      .set(bearer(alice.access))
+      .expect(200);
     expect(saved.body).toMatchObject({ symbol: 'AAPL', timeframe: '1d', period: '1y', total_trades: complete.metrics.total_trades });
     c.ws.close();
     const b = await connect(url, { Authorization: `Bearer ${bob.access}` });
@@ -168,7 +197,9 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
     let freed = false;
     for (let i = 0; i < 40 && !freed; i++) {
       second.send(start({ symbol: 'AAPL', period: '1mo' }));
-      const f = await second.next((x) => x.type === 'complete' || (x.type === 'error' && second.frames.filter((e) => e.type === 'error').length > i + 1));
+      const f = await second.next(
+        (x) => x.type === 'complete' || (x.type === 'error' && second.frames.filter((e) => e.type === 'error').length > i + 1),
+      );
       freed = f.type === 'complete';
       if (!freed) await new Promise((r) => setTimeout(r, 25));
     }

@@ -18,9 +18,27 @@ describe('tradeStats', () => {
     const t = (symbol: string, pnl: number, trade_type = 'long') => ({ symbol, trade_type, pnl, pnl_pct: pnl / 10, holding_period: 2 });
     const s = tradeStats([t('AAPL', 10), t('AAPL', 20), t('MSFT', -5, 'short'), t('MSFT', -5), t('AAPL', 0)]);
     // 2 winners of 5 → 40 %; total 20; streaks: +2 then −3
-    expect(s).toMatchObject({ trades: 5, winning: 2, losing: 3, win_rate: 40, total_pnl: 20, avg_pnl: 4, max_consecutive_wins: 2, max_consecutive_losses: 3 });
+    expect(s).toMatchObject({
+      trades: 5,
+      winning: 2,
+      losing: 3,
+      win_rate: 40,
+      total_pnl: 20,
+      avg_pnl: 4,
+      max_consecutive_wins: 2,
+      max_consecutive_losses: 3,
+    });
     expect(s.by_symbol).toEqual([
-      { symbol: 'AAPL', trades: 3, winning: 2, losing: 1, win_rate: expect.closeTo(66.666667, 5), total_pnl: 30, avg_pnl: 10, avg_pnl_pct: 1 },
+      {
+        symbol: 'AAPL',
+        trades: 3,
+        winning: 2,
+        losing: 1,
+        win_rate: expect.closeTo(66.666667, 5),
+        total_pnl: 30,
+        avg_pnl: 10,
+        avg_pnl_pct: 1,
+      },
       { symbol: 'MSFT', trades: 2, winning: 0, losing: 2, win_rate: 0, total_pnl: -10, avg_pnl: -5, avg_pnl_pct: -0.5 },
     ]);
     expect(s.by_type.short.trades).toBe(1);
@@ -30,6 +48,14 @@ describe('tradeStats', () => {
 
 describe('toCsv', () => {
   it('quotes what needs quoting and defuses formulas', () => {
-    expect(toCsv(['a', 'b'], [['x,y', '=cmd()'], [-1.5, null]])).toBe('a,b\r\n"x,y",\'=cmd()\r\n-1.5,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', '=cmd()'],
+          [-1.5, null],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y",\'=cmd()\r\n-1.5,\r\n');
   });
 });

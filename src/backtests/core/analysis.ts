@@ -30,13 +30,15 @@ export function drawdownPeriods(drawdowns: readonly DatedValue[]): DrawdownPerio
         open.trough = p.date;
       }
     } else {
-      if (open) out.push({ start: open.start, trough: open.trough, end: p.date, depth_pct: open.depth, duration_days: days(open.start, p.date) });
+      if (open)
+        out.push({ start: open.start, trough: open.trough, end: p.date, depth_pct: open.depth, duration_days: days(open.start, p.date) });
       open = null;
       lastAtPeak = p.date;
     }
   }
   const last = drawdowns[drawdowns.length - 1];
-  if (open && last) out.push({ start: open.start, trough: open.trough, end: null, depth_pct: open.depth, duration_days: days(open.start, last.date) });
+  if (open && last)
+    out.push({ start: open.start, trough: open.trough, end: null, depth_pct: open.depth, duration_days: days(open.start, last.date) });
   return out.sort((a, b) => b.depth_pct - a.depth_pct);
 }
 

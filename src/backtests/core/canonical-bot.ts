@@ -29,7 +29,9 @@ function periodOf(params: unknown): number {
 
 function fromIndicators(indicators: unknown): MovingAverage[] {
   const entries: Array<[string, unknown]> = Array.isArray(indicators)
-    ? indicators.filter((i) => i && typeof i === 'object').map((i) => [String((i as Record<string, unknown>).name ?? ''), (i as Record<string, unknown>).params])
+    ? indicators
+        .filter((i): i is Record<string, unknown> => !!i && typeof i === 'object')
+        .map((i) => [typeof i.name === 'string' ? i.name : '', i.params])
     : indicators && typeof indicators === 'object'
       ? Object.entries(indicators as Record<string, unknown>)
       : [];
@@ -37,7 +39,10 @@ function fromIndicators(indicators: unknown): MovingAverage[] {
   for (const [name, params] of entries) {
     const kind = MA_NAMES[name.trim().toLowerCase()];
     if (!kind) continue;
-    const periods = params && typeof params === 'object' && Array.isArray((params as { periods?: unknown }).periods) ? (params as { periods: unknown[] }).periods : null;
+    const periods =
+      params && typeof params === 'object' && Array.isArray((params as { periods?: unknown }).periods)
+        ? (params as { periods: unknown[] }).periods
+        : null;
     if (periods) for (const p of periods) out.push({ kind, period: periodOf(p) });
     else out.push({ kind, period: periodOf(params) });
   }
@@ -65,7 +70,7 @@ export function crossoverOf(canonical: Record<string, unknown>): { fast: MovingA
 /** The bot source for a canonical strategy (docs/bot-sdk.md). */
 export function canonicalBot(canonical: Record<string, unknown>): string {
   const { fast, slow } = crossoverOf(canonical);
-  const name = JSON.stringify(String(canonical.title ?? 'Canonical strategy').slice(0, 100));
+  const name = JSON.stringify((typeof canonical.title === 'string' ? canonical.title : 'Canonical strategy').slice(0, 100));
   return `module.exports = {
   name: ${name},
   params: { fast: ${fast.period}, slow: ${slow.period} },
@@ -87,8 +92,8 @@ export function parseCanonical(code: string): Record<string, unknown> | null {
   const text = code.trim();
   if (!text.startsWith('{')) return null;
   try {
-    const value = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }

@@ -7,8 +7,7 @@ import type { Bar, EquityPoint, Trade } from '../../backtest/engine/types';
 import type { AlertValues, ResultValues, RunSummary, TradeValues } from '../runs.repository';
 
 export type SymbolOutcome =
-  | { symbol: string; ok: true; trades: Trade[]; curve: EquityPoint[]; bars: number }
-  | { symbol: string; ok: false; message: string };
+  { symbol: string; ok: true; trades: Trade[]; curve: EquityPoint[]; bars: number } | { symbol: string; ok: false; message: string };
 
 export interface Assembly {
   report: BacktestReport;
@@ -27,7 +26,8 @@ export function dec(x: number, precision: number, scale: number): string {
   return v.toFixed(scale);
 }
 
-export const decOrNull = (x: number | null, precision: number, scale: number): string | null => (x === null || !Number.isFinite(x) ? null : dec(x, precision, scale));
+export const decOrNull = (x: number | null, precision: number, scale: number): string | null =>
+  x === null || !Number.isFinite(x) ? null : dec(x, precision, scale);
 
 const series = (points: SeriesPoint[]) => points.map((p) => ({ date: new Date(p.time).toISOString(), value: Number(p.value.toFixed(6)) }));
 
@@ -116,16 +116,33 @@ export function assembleRun(input: {
   for (const o of outcomes) if (!o.ok) alert('error', 'Symbol failed', `${o.symbol}: ${o.message}`.slice(0, 4000), o.symbol);
   if (ok.length > 0 && allTrades.length === 0) alert('warning', 'No trades', 'The strategy made no trade on any symbol over the period.');
   if (report.max_drawdown_pct > input.drawdownLimitPct) {
-    alert('warning', 'Drawdown limit exceeded', `Max drawdown ${report.max_drawdown_pct.toFixed(2)} % is beyond the limit of ${input.drawdownLimitPct.toFixed(2)} %.`, '', {
-      max_drawdown_pct: Number(report.max_drawdown_pct.toFixed(6)),
-      limit_pct: input.drawdownLimitPct,
-    });
+    alert(
+      'warning',
+      'Drawdown limit exceeded',
+      `Max drawdown ${report.max_drawdown_pct.toFixed(2)} % is beyond the limit of ${input.drawdownLimitPct.toFixed(2)} %.`,
+      '',
+      {
+        max_drawdown_pct: Number(report.max_drawdown_pct.toFixed(6)),
+        limit_pct: input.drawdownLimitPct,
+      },
+    );
   }
-  alert('success', 'Backtest completed', `${ok.length} of ${outcomes.length} symbol(s) backtested, ${allTrades.length} trade(s), return ${report.total_return_pct.toFixed(2)} %.`);
+  alert(
+    'success',
+    'Backtest completed',
+    `${ok.length} of ${outcomes.length} symbol(s) backtested, ${allTrades.length} trade(s), ` +
+      `return ${report.total_return_pct.toFixed(2)} %.`,
+  );
 
   const positions = outcomes.map((o) =>
     o.ok
-      ? { symbol: o.symbol, status: 'completed', bars: o.bars, trades: o.trades.length, final_equity: Number((o.curve.at(-1)?.equity ?? cashEach).toFixed(2)) }
+      ? {
+          symbol: o.symbol,
+          status: 'completed',
+          bars: o.bars,
+          trades: o.trades.length,
+          final_equity: Number((o.curve.at(-1)?.equity ?? cashEach).toFixed(2)),
+        }
       : { symbol: o.symbol, status: 'failed', error: o.message.slice(0, 500) },
   );
   const trades = ok.flatMap((o) => o.trades.map((t) => tradeValues(o.symbol, t, input.commissionRate)));

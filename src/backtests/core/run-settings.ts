@@ -4,7 +4,15 @@
  */
 import type { EngineOptions } from '../../backtest/engine/types';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { DAY_MS, Interval, MarketDataRequest, parseMarketDataRequest, Period, PERIOD_DAYS, PERIODS } from '../../market-data/market-data.port';
+import {
+  DAY_MS,
+  Interval,
+  MarketDataRequest,
+  parseMarketDataRequest,
+  Period,
+  PERIOD_DAYS,
+  PERIODS,
+} from '../../market-data/market-data.port';
 
 export interface ConfigNumbers {
   startDate: string;
@@ -43,8 +51,14 @@ export function periodCovering(from: number, now: number): Period {
 export function runSettings(c: ConfigNumbers, now: number): RunSettings {
   const from = dayStart(c.startDate);
   const to = dayStart(c.endDate) + DAY_MS;
-  if (!(from < to)) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: end_date', { end_date: ['end_date must not be before start_date'] });
-  if (from > now) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: start_date', { start_date: ['start_date is in the future: there are no bars yet'] });
+  if (!(from < to))
+    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: end_date', {
+      end_date: ['end_date must not be before start_date'],
+    });
+  if (from > now)
+    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: start_date', {
+      start_date: ['start_date is in the future: there are no bars yet'],
+    });
   const period = periodCovering(from, now);
   let request: MarketDataRequest;
   try {

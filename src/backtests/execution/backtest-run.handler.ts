@@ -5,7 +5,8 @@
  * meanwhile. Cancellation is seen through `ctx.signal` and, for runs cancelled from another process, by polling
  * the run's status; either kills the bot process at once.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { Clock } from '../../key-rotation/core/clock';
 import { StrategiesRepository } from '../../strategy/strategies.repository';
@@ -24,7 +25,7 @@ const SYMBOLS_SHARE = 95;
 
 @Injectable()
 export class BacktestRunHandler {
-  private readonly logger = new Logger('BacktestRun');
+  private readonly logger = new AppLogger('BacktestRun');
 
   constructor(
     private readonly runs: RunsRepository,
@@ -94,8 +95,17 @@ export class BacktestRunHandler {
     if (outcomes.every((o) => !o.ok)) {
       const first = outcomes.find((o) => !o.ok);
       const message = `Every symbol failed${first && !first.ok ? ` (${first.symbol}: ${first.message})` : ''}`;
-      if (await this.runs.transition(id, ['running'], 'failed', { completedAt: now, errorMessage: message.slice(0, 4000), executionTime: a.summary.executionTime })) {
-        await this.runs.addAlerts(id, a.alerts.filter((x) => x.alertType === 'error'));
+      if (
+        await this.runs.transition(id, ['running'], 'failed', {
+          completedAt: now,
+          errorMessage: message.slice(0, 4000),
+          executionTime: a.summary.executionTime,
+        })
+      ) {
+        await this.runs.addAlerts(
+          id,
+          a.alerts.filter((x) => x.alertType === 'error'),
+        );
       }
       return;
     }
@@ -105,15 +115,19 @@ export class BacktestRunHandler {
 
   /** Aborted but not cancelled (the worker is stopping): the run cannot finish here, so it fails saying so. */
   private async stopped(id: number): Promise<void> {
-    await this.runs.transition(id, ['running'], 'failed', { completedAt: new Date(this.clock.now()), errorMessage: 'Interrupted: the worker stopped before the run finished' });
+    await this.runs.transition(id, ['running'], 'failed', {
+      completedAt: new Date(this.clock.now()),
+      errorMessage: 'Interrupted: the worker stopped before the run finished',
+    });
   }
 
   private async failUnlessCancelled(id: number, error: unknown, aborted: boolean): Promise<void> {
     if (aborted) return this.stopped(id);
-    const expected = error instanceof DomainError;
-    if (!expected) this.logger.error({ err: error, runId: id }, 'backtest run failed unexpectedly');
-    const message = expected ? (error as DomainError).message + detailText((error as DomainError).details) : 'Internal error while running the backtest';
-    await this.runs.transition(id, ['running'], 'failed', { completedAt: new Date(this.clock.now()), errorMessage: message.slice(0, 4000) }).catch(() => undefined);
+    if (!(error instanceof DomainError)) this.logger.error('backtest run failed unexpectedly', { err: error, runId: id });
+    const message = error instanceof DomainError ? error.message + detailText(error.details) : 'Internal error while running the backtest';
+    await this.runs
+      .transition(id, ['running'], 'failed', { completedAt: new Date(this.clock.now()), errorMessage: message.slice(0, 4000) })
+      .catch(() => undefined);
   }
 }
 

@@ -3,14 +3,15 @@
  * `queued` in the database). For one replica; the job system (issue 16) replaces it for several. Stopping the
  * app aborts every run, which then ends `failed` ("Interrupted") rather than staying `running` forever.
  */
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
 import { AppConfig } from '../../config/app-config';
 import { BacktestRunHandler } from './backtest-run.handler';
 import { BacktestRunCommand, BacktestRunDispatcher } from './backtest-run.port';
 
 @Injectable()
 export class InProcessBacktestDispatcher extends BacktestRunDispatcher implements OnApplicationShutdown {
-  private readonly logger = new Logger('BacktestRuns');
+  private readonly logger = new AppLogger('BacktestRuns');
   private readonly controllers = new Map<number, AbortController>();
   private readonly waiting: BacktestRunCommand[] = [];
   private readonly active = new Set<Promise<void>>();
@@ -47,7 +48,7 @@ export class InProcessBacktestDispatcher extends BacktestRunDispatcher implement
       const ctx = { jobId: `backtest:${command.runId}`, signal: controller.signal, progress: async () => undefined };
       const job: Promise<void> = this.handler
         .handle(command, ctx)
-        .catch((error) => this.logger.error({ err: error, runId: command.runId }, 'backtest run handler threw'))
+        .catch((error: unknown) => this.logger.error('backtest run handler threw', { err: error, runId: command.runId }))
         .finally(() => {
           this.running--;
           this.controllers.delete(command.runId);

@@ -56,6 +56,8 @@ export class SymbolBacktester {
 
   async run(symbol: string, code: string, s: RunSettings, signal?: AbortSignal): Promise<SymbolOutcome> {
     const r = await this.execute(symbol, code, s, signal);
-    return r.ok ? { symbol, ok: true, trades: r.result.trades, curve: r.result.equity_curve, bars: r.bars.length } : { symbol, ok: false, message: r.message };
+    return r.ok
+      ? { symbol, ok: true, trades: r.result.trades, curve: r.result.equity_curve, bars: r.bars.length }
+      : { symbol, ok: false, message: r.message };
   }
 }

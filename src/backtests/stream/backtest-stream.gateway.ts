@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Logger } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { Authenticator, bearerToken } from '../../auth/authenticator';
@@ -30,7 +31,7 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 /** Django's trading/consumers.py at `ws/backtest/stream/`, signed-in users only (stream-session.ts). */
 @WebSocketGateway({ path: STREAM_PATH, maxPayload: 512 * 1024 })
 export class BacktestStreamGateway implements OnGatewayConnection {
-  private readonly logger = new Logger('BacktestStream');
+  private readonly logger = new AppLogger('BacktestStream');
 
   constructor(
     private readonly authenticator: Authenticator,
@@ -57,7 +58,7 @@ export class BacktestStreamGateway implements OnGatewayConnection {
       latest: this.latest,
       store: this.store,
       config: this.config.backtests,
-      log: (message: string, extra?: object) => this.logger.error({ ...extra }, message),
+      log: (message: string, extra?: Record<string, unknown>) => this.logger.error(message, extra),
     };
     new StreamSession(ws, deps, bearerToken(request.headers.authorization));
   }

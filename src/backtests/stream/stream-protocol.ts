@@ -18,7 +18,14 @@ export interface StreamConfig {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const PERIOD_WORDS: Record<string, Period> = { '1month': '1mo', '3month': '3mo', '6month': '6mo', '1year': '1y', '2year': '2y', '5year': '5y' };
+const PERIOD_WORDS: Record<string, Period> = {
+  '1month': '1mo',
+  '3month': '3mo',
+  '6month': '6mo',
+  '1year': '1y',
+  '2year': '2y',
+  '5year': '5y',
+};
 
 /** '6mo', '1y' … as they are, and the '1year' / '6months' spellings the Django consumer also took. */
 export function normalisePeriod(raw: unknown): Period | null {
@@ -31,7 +38,9 @@ export function normalisePeriod(raw: unknown): Period | null {
 function number(raw: unknown, fallback: number, min: number, max: number, field: string): Parsed<number> {
   if (raw === undefined || raw === null) return { ok: true, value: fallback };
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  return Number.isFinite(n) && n >= min && n <= max ? { ok: true, value: n } : { ok: false, message: `config.${field} must be a number between ${min} and ${max}` };
+  return Number.isFinite(n) && n >= min && n <= max
+    ? { ok: true, value: n }
+    : { ok: false, message: `config.${field} must be a number between ${min} and ${max}` };
 }
 
 export function parseStreamConfig(raw: unknown): Parsed<StreamConfig> {
@@ -39,12 +48,18 @@ export function parseStreamConfig(raw: unknown): Parsed<StreamConfig> {
   if (c === null || typeof c !== 'object' || Array.isArray(c)) return { ok: false, message: 'config must be an object' };
   const r = c as Record<string, unknown>;
   const symbol = typeof r.symbol === 'string' ? r.symbol.trim().toUpperCase() : r.symbol === undefined ? 'AAPL' : '';
-  if (!/^[A-Z0-9.^=-]{1,20}$/.test(symbol) || /^\.+$/.test(symbol)) return { ok: false, message: 'config.symbol must be 1-20 letters, digits, ".", "^", "=" or "-"' };
+  if (!/^[A-Z0-9.^=-]{1,20}$/.test(symbol) || /^\.+$/.test(symbol))
+    return { ok: false, message: 'config.symbol must be 1-20 letters, digits, ".", "^", "=" or "-"' };
   const period = r.period === undefined ? '6mo' : normalisePeriod(r.period);
   if (!period) return { ok: false, message: `config.period must be one of ${PERIODS.join(', ')}` };
   const interval = (r.interval ?? '1d') as Interval;
-  if (!(INTERVALS as readonly string[]).includes(interval)) return { ok: false, message: `config.interval must be one of ${INTERVALS.join(', ')}` };
-  if (r.strategy_code !== undefined && r.strategy_code !== null && (typeof r.strategy_code !== 'string' || r.strategy_code.length > 200_000)) {
+  if (!(INTERVALS as readonly string[]).includes(interval))
+    return { ok: false, message: `config.interval must be one of ${INTERVALS.join(', ')}` };
+  if (
+    r.strategy_code !== undefined &&
+    r.strategy_code !== null &&
+    (typeof r.strategy_code !== 'string' || r.strategy_code.length > 200_000)
+  ) {
     return { ok: false, message: 'config.strategy_code must be a string of at most 200000 characters' };
   }
   const sid = r.strategy_id;
@@ -58,7 +73,15 @@ export function parseStreamConfig(raw: unknown): Parsed<StreamConfig> {
   const code = typeof r.strategy_code === 'string' && r.strategy_code.trim() !== '' ? r.strategy_code : undefined;
   return {
     ok: true,
-    value: { symbol, period, interval, strategyCode: code, strategyId: (sid as number | undefined) ?? undefined, initialBalance: balance.value, commission: commission.value },
+    value: {
+      symbol,
+      period,
+      interval,
+      strategyCode: code,
+      strategyId: (sid as number | undefined) ?? undefined,
+      initialBalance: balance.value,
+      commission: commission.value,
+    },
   };
 }
 
@@ -73,14 +96,39 @@ export function signalsByTime(trades: readonly Trade[]): Map<number, SignalFrame
   const out = new Map<number, SignalFrame[]>();
   const add = (t: number, s: SignalFrame) => (out.get(t) ?? out.set(t, []).get(t)!).push(s);
   for (const t of trades) {
-    add(t.entry_time, { type: 'signal', timestamp: isoTime(t.entry_time), action: 'ENTRY', side: t.side === 'long' ? 'BUY' : 'SELL', price: t.entry_price, size: t.qty });
-    add(t.exit_time, { type: 'signal', timestamp: isoTime(t.exit_time), action: 'EXIT', side: 'CLOSE', price: t.exit_price, size: t.qty, pnl: t.pnl });
+    add(t.entry_time, {
+      type: 'signal',
+      timestamp: isoTime(t.entry_time),
+      action: 'ENTRY',
+      side: t.side === 'long' ? 'BUY' : 'SELL',
+      price: t.entry_price,
+      size: t.qty,
+    });
+    add(t.exit_time, {
+      type: 'signal',
+      timestamp: isoTime(t.exit_time),
+      action: 'EXIT',
+      side: 'CLOSE',
+      price: t.exit_price,
+      size: t.qty,
+      pnl: t.pnl,
+    });
   }
   return out;
 }
 
 export function candleFrame(bar: Bar, index: number, total: number) {
-  return { type: 'candle', bar_number: index + 1, progress: Number((((index + 1) / total) * 100).toFixed(2)), timestamp: isoTime(bar.time), open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume };
+  return {
+    type: 'candle',
+    bar_number: index + 1,
+    progress: Number((((index + 1) / total) * 100).toFixed(2)),
+    timestamp: isoTime(bar.time),
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+  };
 }
 
 export interface RunningStats {
@@ -124,11 +172,19 @@ export function completeFrame(totalBars: number, initialBalance: number, result:
       max_drawdown: result?.metrics.max_drawdown ?? 0,
       sharpe_ratio: result ? result.metrics.sharpe_ratio : null,
     },
-    trades: trades.map((t) => ({ entry_time: isoTime(t.entry_time), exit_time: isoTime(t.exit_time), entry_price: t.entry_price, exit_price: t.exit_price, size: t.qty, pnl: t.pnl, return_pct: t.pnl_pct })),
+    trades: trades.map((t) => ({
+      entry_time: isoTime(t.entry_time),
+      exit_time: isoTime(t.exit_time),
+      entry_price: t.entry_price,
+      exit_price: t.exit_price,
+      size: t.qty,
+      pnl: t.pnl,
+      return_pct: t.pnl_pct,
+    })),
   };
 }
 
 /** JSON text of a frame with every non-finite number as null (JSON.parse rejects a bare NaN). */
 export function frameText(frame: object): string {
-  return JSON.stringify(frame, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  return JSON.stringify(frame, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }

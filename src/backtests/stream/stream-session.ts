@@ -5,7 +5,7 @@
  * running stats, `complete`, and — with `strategy_id` — the latest backtest result saved. Closing the socket
  * aborts the run (the bot process is killed) and stops the stream.
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../auth/current-user.decorator';
 import type { Authenticator } from '../../auth/authenticator';
 import type { BacktestResult, Bar } from '../../backtest/engine/types';
@@ -19,7 +19,16 @@ import { visibleOr404 } from '../../strategy/strategy-access';
 import { dec } from '../core/run-assembly';
 import { runnableCode, StrategyCode } from '../execution/strategy-code';
 import type { SymbolBacktester } from '../execution/symbol-backtester';
-import { candleFrame, completeFrame, frameText, isoTime, parseStreamConfig, signalsByTime, statsFrame, StreamConfig } from './stream-protocol';
+import {
+  candleFrame,
+  completeFrame,
+  frameText,
+  isoTime,
+  parseStreamConfig,
+  signalsByTime,
+  statsFrame,
+  StreamConfig,
+} from './stream-protocol';
 
 export interface StreamDeps {
   authenticator: Authenticator;
@@ -30,13 +39,14 @@ export interface StreamDeps {
   latest: BacktestResultsRepository;
   store: StateStore;
   config: BacktestsConfig;
-  log: (message: string, extra?: object) => void;
+  log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
 export const AUTH_TIMEOUT_MS = 10_000;
 export const CLOSE_UNAUTHORIZED = 4401;
 const STATS_EVERY = 50;
 const SLOT_TTL_MS = 6 * 3600_000;
+const rawText = (data: RawData): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
 const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
 
 export class StreamSession {
@@ -53,11 +63,14 @@ export class StreamSession {
     private readonly deps: StreamDeps,
     headerToken: string | null,
   ) {
-    this.authTimer = setTimeout(() => !this.user && this.reject('Authentication required: send {"action":"authenticate","token":"<access token>"} first'), AUTH_TIMEOUT_MS);
+    this.authTimer = setTimeout(
+      () => !this.user && this.reject('Authentication required: send {"action":"authenticate","token":"<access token>"} first'),
+      AUTH_TIMEOUT_MS,
+    );
     this.authTimer.unref();
     ws.on('close', () => this.onClose());
     ws.on('error', () => this.onClose());
-    ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : data.toString()).catch((error) => this.fail(error)));
+    ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : rawText(data)).catch((error: unknown) => this.fail(error)));
     if (headerToken) this.headerAuth = this.authenticate(headerToken);
   }
 
@@ -75,7 +88,10 @@ export class StreamSession {
   }
 
   private fail(error: unknown): void {
-    if (error instanceof DomainError) return this.error(error.details && typeof error.details === 'object' ? `${error.message}: ${JSON.stringify(error.details)}` : error.message);
+    if (error instanceof DomainError)
+      return this.error(
+        error.details && typeof error.details === 'object' ? `${error.message}: ${JSON.stringify(error.details)}` : error.message,
+      );
     this.deps.log('backtest stream failed', { err: error });
     this.error('Internal error while streaming the backtest');
   }
@@ -98,9 +114,9 @@ export class StreamSession {
 
   private async onMessage(text: string | null): Promise<void> {
     if (this.headerAuth && !(await this.headerAuth)) return;
-    let msg: Record<string, unknown>;
+    let msg: Record<string, unknown> | null;
     try {
-      msg = text === null ? null : JSON.parse(text);
+      msg = text === null ? null : (JSON.parse(text) as Record<string, unknown> | null);
     } catch {
       return this.error('Message is not valid JSON');
     }
@@ -112,7 +128,8 @@ export class StreamSession {
     }
     if (msg.action !== 'start_backtest') return this.error(`Unknown action: ${String(msg.action).slice(0, 50)}`);
     if (!this.user) {
-      if (msg.token === undefined) return this.reject('Authentication required: send {"action":"authenticate","token":"<access token>"} first');
+      if (msg.token === undefined)
+        return this.reject('Authentication required: send {"action":"authenticate","token":"<access token>"} first');
       if (!(await this.authenticate(msg.token))) return;
     }
     const parsed = parseStreamConfig(msg.config);
@@ -144,11 +161,17 @@ export class StreamSession {
     const bars = (await this.deps.marketData.getBars({ symbol: c.symbol, period: c.period, interval: c.interval })).bars;
     if (this.closed) return;
     let result: BacktestResult | null = null;
-    const strategy = c.strategyId !== undefined ? visibleOr404(this.user!, await this.deps.strategies.byId(c.strategyId), 'Strategy', c.strategyId) : null;
+    const strategy =
+      c.strategyId !== undefined ? visibleOr404(this.user!, await this.deps.strategies.byId(c.strategyId), 'Strategy', c.strategyId) : null;
     const code = c.strategyCode !== undefined ? runnableCode(c.strategyCode) : strategy ? await this.deps.code.of(strategy) : null;
     if (code) {
       this.send({ type: 'metadata', status: 'running_backtest', total_bars: bars.length });
-      const outcome = await this.deps.backtester.runOn(bars, code, { engine: { initialCash: c.initialBalance, commissionRate: c.commission } }, this.abort.signal);
+      const outcome = await this.deps.backtester.runOn(
+        bars,
+        code,
+        { engine: { initialCash: c.initialBalance, commissionRate: c.commission } },
+        this.abort.signal,
+      );
       if (this.closed) return;
       if (!outcome.ok) return this.error(`Strategy failed: ${outcome.message}`);
       result = outcome.result;
@@ -193,7 +216,15 @@ export class StreamSession {
       finalEquity: dec(m.final_equity, 20, 2),
       maxDrawdown: dec(m.max_drawdown, 15, 6),
       sharpeRatio: m.sharpe_ratio === null || !Number.isFinite(m.sharpe_ratio) ? null : dec(m.sharpe_ratio, 15, 6),
-      trades: r.trades.map((t) => ({ entry_time: isoTime(t.entry_time), exit_time: isoTime(t.exit_time), entry_price: t.entry_price, exit_price: t.exit_price, size: t.qty, pnl: t.pnl, return_pct: t.pnl_pct })),
+      trades: r.trades.map((t) => ({
+        entry_time: isoTime(t.entry_time),
+        exit_time: isoTime(t.exit_time),
+        entry_price: t.entry_price,
+        exit_price: t.exit_price,
+        size: t.qty,
+        pnl: t.pnl,
+        return_pct: t.pnl_pct,
+      })),
       equityCurve: r.equity_curve.map((p) => ({ time: isoTime(p.time), equity: Number(p.equity.toFixed(2)) })),
     });
     this.send({ type: 'metadata', status: 'saved', strategy_id: strategyId });

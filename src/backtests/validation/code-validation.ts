@@ -20,7 +20,8 @@ export interface ValidationReport {
 /** Errors found without running: syntax (with its line), sandbox rules, a missing `onBar`. */
 export function staticErrors(code: string, check: StaticCheckResult): string[] {
   if (!check.ok) {
-    if (check.errorType === 'syntax') return [`Syntax error at line ${check.line ?? '?'}: ${check.message.replace(/^line \d+, column \d+: /, '')}`];
+    if (check.errorType === 'syntax')
+      return [`Syntax error at line ${check.line ?? '?'}: ${check.message.replace(/^line \d+, column \d+: /, '')}`];
     return [check.message];
   }
   const errors: string[] = [];
@@ -29,7 +30,11 @@ export function staticErrors(code: string, check: StaticCheckResult): string[] {
   return errors;
 }
 
-export function validationReport(name: string, errors: string[], run: { metrics: BacktestMetrics; usesIndicators: boolean } | { error: string } | null): ValidationReport {
+export function validationReport(
+  name: string,
+  errors: string[],
+  run: { metrics: BacktestMetrics; usesIndicators: boolean } | { error: string } | null,
+): ValidationReport {
   const report: ValidationReport = {
     strategy_name: name,
     valid: false,
@@ -44,13 +49,23 @@ export function validationReport(name: string, errors: string[], run: { metrics:
   if (run && 'error' in run) report.errors.push(`Backtest failed: ${run.error}`);
   else if (run) {
     const m = run.metrics;
-    report.test_results = { return: m.return_pct, trades: m.num_trades, win_rate: m.win_rate, sharpe: m.sharpe_ratio, max_drawdown: m.max_drawdown };
+    report.test_results = {
+      return: m.return_pct,
+      trades: m.num_trades,
+      win_rate: m.win_rate,
+      sharpe: m.sharpe_ratio,
+      max_drawdown: m.max_drawdown,
+    };
     report.execution_time = m.execution_time;
     report.trades_executed = m.num_trades;
     report.indicators_initialized = run.usesIndicators;
     if (m.num_trades === 0) {
       report.warnings.push('Strategy executed 0 trades');
-      report.suggestions.push('Check that the entry conditions can ever be true', 'Check indicator periods against the amount of data', 'Try a longer test period or another symbol');
+      report.suggestions.push(
+        'Check that the entry conditions can ever be true',
+        'Check indicator periods against the amount of data',
+        'Try a longer test period or another symbol',
+      );
     }
     if (m.num_trades > 100) report.warnings.push(`High number of trades (${m.num_trades}): commissions may dominate`);
     if (m.return_pct < -10) report.warnings.push(`Poor returns: ${m.return_pct.toFixed(2)}%`);

@@ -59,7 +59,8 @@ export class StrategyValidationService {
       throw notFound();
     }
     const rel = relative(realRoot, real);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) throw invalid('file_path', 'file_path must stay inside the bots folder');
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))
+      throw invalid('file_path', 'file_path must stay inside the bots folder');
     const info = await stat(real).catch(() => null);
     if (!info?.isFile()) throw notFound();
     if (info.size > MAX_FILE_BYTES) throw invalid('file_path', `the file is larger than ${MAX_FILE_BYTES / 1024} KB`);

@@ -24,6 +24,10 @@ describe('golden report: benchmark return, alpha and beta', () => {
   it('is null without benchmark bars, or with a flat benchmark', () => {
     expect(buildReport({ initialCash: 10000, curve, trades: [] })).toMatchObject({ benchmark_return_pct: null, alpha: null, beta: null });
     const flat = closes.map((_, n) => bar(n, 50, 50, 50, 50));
-    expect(buildReport({ initialCash: 10000, curve, trades: [], benchmarkBars: flat })).toMatchObject({ benchmark_return_pct: 0, alpha: null, beta: null });
+    expect(buildReport({ initialCash: 10000, curve, trades: [], benchmarkBars: flat })).toMatchObject({
+      benchmark_return_pct: 0,
+      alpha: null,
+      beta: null,
+    });
   });
 });

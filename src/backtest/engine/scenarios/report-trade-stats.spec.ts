@@ -3,7 +3,17 @@ import type { Trade } from '../types';
 import { DAY, T0 } from './fixtures';
 
 function trade(pnl: number, pnlPct: number): Trade {
-  return { side: 'long', entry_time: T0, entry_price: 100, exit_time: T0 + DAY, exit_price: 100 + pnlPct, qty: 100, pnl, pnl_pct: pnlPct, exit_reason: 'signal' };
+  return {
+    side: 'long',
+    entry_time: T0,
+    entry_price: 100,
+    exit_time: T0 + DAY,
+    exit_price: 100 + pnlPct,
+    qty: 100,
+    pnl,
+    pnl_pct: pnlPct,
+    exit_reason: 'signal',
+  };
 }
 
 describe('golden report: trade statistics', () => {
@@ -38,7 +48,14 @@ describe('golden report: trade statistics', () => {
     expect(allWin.profit_factor).toBeNull();
     expect(allWin.payoff_ratio).toBeNull();
     const none = buildReport({ initialCash: 10000, curve: curve.map((p) => ({ ...p, equity: 10000 })), trades: [] });
-    expect(none).toMatchObject({ total_trades: 0, win_rate_pct: 0, avg_trade_return_pct: 0, largest_winning_trade_pct: 0, profit_factor: null, payoff_ratio: null });
+    expect(none).toMatchObject({
+      total_trades: 0,
+      win_rate_pct: 0,
+      avg_trade_return_pct: 0,
+      largest_winning_trade_pct: 0,
+      profit_factor: null,
+      payoff_ratio: null,
+    });
     // a flat curve: no drawdown, so Calmar, Sortino and the recovery factor are undefined
     expect(none).toMatchObject({ max_drawdown_pct: 0, calmar_ratio: null, sortino_ratio: null, recovery_factor: null, volatility: 0 });
   });

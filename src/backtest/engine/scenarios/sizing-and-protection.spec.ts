@@ -21,7 +21,12 @@ describe('golden: position size and the configured stop loss / take profit', () 
   it('takes profit at entry × (1 + 2 %) and leaves an explicit stop alone', () => {
     // takeProfitPct 2 → target 102; bar 1 high 103 ≥ 102 → exit at max(open 100, 102) = 102 on the entry bar
     // the order's own stop 90 replaces the configured 5 % (never touched)
-    const result = runBacktest(bars, scripted({ 0: (ctx) => ctx.buy({ stopLoss: 90 }) }), { takeProfitPct: 2, stopLossPct: 5 }, frozenClock);
+    const result = runBacktest(
+      bars,
+      scripted({ 0: (ctx) => ctx.buy({ stopLoss: 90 }) }),
+      { takeProfitPct: 2, stopLossPct: 5 },
+      frozenClock,
+    );
     expect(result.trades[0]).toMatchObject({ qty: 99, exit_price: 102, exit_reason: 'take_profit' });
   });
 
