@@ -105,7 +105,12 @@ function allInQty(cash: number, price: number, opts: EngineOptions): number {
 }
 
 /** The order's own stop / target, else the configured percentages around the fill price. */
-function protectiveLevels(order: PendingOrder, direction: 1 | -1, price: number, opts: EngineOptions): { stopLoss?: number; takeProfit?: number } {
+function protectiveLevels(
+  order: PendingOrder,
+  direction: 1 | -1,
+  price: number,
+  opts: EngineOptions,
+): { stopLoss?: number; takeProfit?: number } {
   const stopLoss = order.stopLoss ?? (opts.stopLossPct ? price * (1 - (direction * opts.stopLossPct) / 100) : undefined);
   const takeProfit = order.takeProfit ?? (opts.takeProfitPct ? price * (1 + (direction * opts.takeProfitPct) / 100) : undefined);
   return { stopLoss, takeProfit };
