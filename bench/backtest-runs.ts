@@ -20,7 +20,7 @@ import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
 import type { Database } from '../src/database/database.module';
-import { SystemClock } from '../src/key-rotation/core/clock';
+import { SystemClock } from '../src/common/clock';
 import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
 import { MetricsService } from '../src/metrics/metrics.service';
 import type { StrategyBotsService } from '../src/strategy/bots/strategy-bots.service';

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { AuthModule } from './auth/auth.module';
 import { BacktestsModule } from './backtests/backtests.module';
+import { ClockModule } from './common/clock.module';
 import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
 import { ConversationModule } from './conversation/conversation.module';
@@ -33,6 +34,7 @@ export class AppModule {
         AppConfigModule.forRoot({ env: options.env }),
         LoggingModule.forRoot({ destination: options.logDestination }),
         ScheduleModule.forRoot(),
+        ClockModule,
         DatabaseModule,
         MetricsModule,
         StateStoreModule,

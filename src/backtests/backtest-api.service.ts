@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { buildReport } from '../backtest/engine/report';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { invalid } from '../strategy/records/params';
 import type { QuickRunDto, RunBacktestDto, SearchDto } from './backtests.dto';
 import { runListJson } from './backtests.serializer';

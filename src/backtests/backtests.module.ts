@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BotsModule } from '../bots/bots.module';
-import { Clock, SystemClock } from '../key-rotation/core/clock';
+
 import { MarketDataModule } from '../market-data/market-data.module';
 import { StrategyBotsModule } from '../strategy/bots/strategy-bots.module';
 import { StrategyCoreModule } from '../strategy/strategy-core.module';
@@ -34,7 +34,6 @@ import { StrategyValidationService } from './validation/strategy-validation.serv
   imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, MarketDataModule],
   controllers: [BacktestApiController, ConfigsController, RunsController, RecordsController, StrategyValidationController],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     ConfigsRepository,
     RunsRepository,
     RecordsRepository,

@@ -8,7 +8,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppLogger } from '../../logging/app-logger';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { Clock } from '../../key-rotation/core/clock';
+import { Clock } from '../../common/clock';
 import { StrategiesRepository } from '../../strategy/strategies.repository';
 import { ConfigsRepository } from '../configs.repository';
 import { assembleRun, SymbolOutcome } from '../core/run-assembly';

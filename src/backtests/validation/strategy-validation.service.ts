@@ -9,7 +9,7 @@ import { Injectable } from '@nestjs/common';
 import { staticCheck } from '../../bots/core/static-check';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
-import { Clock } from '../../key-rotation/core/clock';
+import { Clock } from '../../common/clock';
 import { invalid } from '../../strategy/records/params';
 import { canonicalBot, parseCanonical } from '../core/canonical-bot';
 import { runSettings } from '../core/run-settings';
