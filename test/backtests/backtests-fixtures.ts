@@ -8,6 +8,8 @@ export const BASE = '/api/backtests';
 /** A bot that burns CPU on every bar, so a run over a few symbols lasts seconds (for cancellation). */
 export const SLOW_BOT =
   'module.exports = { onBar(bar, ctx) { let x = 0; for (let i = 0; i < 300000; i++) x += i % 7; if (x < 0) ctx.buy(); } };';
+/** Never returns from its first bar: a run of it lasts until it is stopped (or BOT_TIMEOUT_MS). */
+export const HANG_BOT = 'module.exports = { onBar() { for (;;) {} } };';
 export const IDLE_BOT = 'module.exports = { onBar() {} };';
 /** Throws on bars closing above 150, so it fails on some symbols and runs on others. */
 export const PICKY_BOT = `module.exports = { onBar(bar, ctx) {

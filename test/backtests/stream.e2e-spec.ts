@@ -11,7 +11,7 @@ import { StrategiesRepository } from '../../src/strategy/strategies.repository';
 import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { bearer, DATABASES, Registered } from '../support/auth';
 import { appWithTwoUsers, TwoUsers } from '../support/two-users';
-import { SLOW_BOT } from './backtests-fixtures';
+import { HANG_BOT } from './backtests-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -176,7 +176,7 @@ describe.each(DATABASES)('ws/backtest/stream/ on %s', (_name, open) => {
 
   it('bounds streams per user, and a closed socket stops the run and frees the slot', async () => {
     const first = await connect(url, { Authorization: `Bearer ${alice.access}` });
-    first.send(start({ symbol: 'AAPL', period: '2y', strategy_code: SLOW_BOT }));
+    first.send(start({ symbol: 'AAPL', period: '2y', strategy_code: HANG_BOT }));
     await first.next((f) => f.status === 'running_backtest');
     const second = await connect(url, { Authorization: `Bearer ${alice.access}` });
     second.send(start({ symbol: 'AAPL', period: '1mo' }));
