@@ -7,6 +7,7 @@ import { benchBacktestRuns } from './backtest-runs';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
 import { benchOverload } from './overload';
+import { benchRetryAfter } from './retry-after';
 import { benchSelectReserve } from './select-reserve';
 import { mdTable, printSection, Section } from './stats';
 
@@ -14,6 +15,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'select', run: benchSelectReserve },
   { name: 'client', run: benchClientOverhead },
   { name: 'overload', run: benchOverload },
+  { name: 'retry', run: benchRetryAfter },
   { name: 'bots', run: benchBotRuns },
   { name: 'backtests', run: benchBacktestRuns },
 ];
