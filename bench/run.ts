@@ -3,6 +3,7 @@
  * `npm run bench -- select client overload` picks some; BENCH_OVERLOAD_SECONDS shortens the overload run.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { benchBacktestRuns } from './backtest-runs';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
 import { benchMarketData } from './market-data';
@@ -18,6 +19,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'retry', run: benchRetryAfter },
   { name: 'bots', run: benchBotRuns },
   { name: 'data', run: benchMarketData },
+  { name: 'backtests', run: benchBacktestRuns },
 ];
 
 function machine(): string {

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { ApiRootModule } from './api-root/api-root.module';
 import { AuthModule } from './auth/auth.module';
+import { BacktestsModule } from './backtests/backtests.module';
 import { ClockModule } from './common/clock.module';
 import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
@@ -51,6 +52,7 @@ export class AppModule {
         AiDeveloperModule,
         StrategyModule,
         ProductionModule,
+        BacktestsModule,
         HealthModule,
       ],
     };

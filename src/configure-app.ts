@@ -5,6 +5,7 @@ import { corsOptions } from './common/cors';
 import { ErrorStyleGuard } from './common/error-style';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
+import { DjangoPathsWsAdapter } from './common/ws-adapter';
 import { AppConfig } from './config/app-config';
 import { createHttpLogger } from './logging/http-logger';
 import { PinoNestLogger } from './logging/logger';
@@ -26,6 +27,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalGuards(new ErrorStyleGuard(app.get(Reflector)));
   app.useGlobalFilters(new HttpErrorFilter());
+  // WebSockets (ws/backtest/stream/) on the same HTTP server, with the plain `ws` library
+  app.useWebSocketAdapter(new DjangoPathsWsAdapter(app));
 
   const document = new DocumentBuilder()
     .setTitle('AlgoAgent API')

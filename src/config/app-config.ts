@@ -63,6 +63,8 @@ export class AppConfig {
     upsertBatch: number;
   };
   readonly bots!: BotsConfig;
+  /** Backtest runs executed at once by this process. */
+  readonly backtests!: BacktestsConfig;
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
 }
@@ -77,6 +79,16 @@ export interface BotsConfig {
   warmProcesses: number;
   queueMax: number;
   outputCapBytes: number;
+}
+
+export interface BacktestsConfig {
+  /** Runs executed at once by this process. */
+  workers: number;
+  /** Pause between two candles of the stream. */
+  streamCandleMs: number;
+  streamMaxPerUser: number;
+  /** Browser origins allowed to open WebSockets (lower case, no trailing slash); empty = same host only. */
+  wsAllowedOrigins: string[];
 }
 
 export interface AuthConfig {
@@ -320,6 +332,12 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       warmProcesses: vars.BOT_WARM_PROCESSES ?? 1,
       queueMax: vars.BOT_QUEUE_MAX ?? 50,
       outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
+    },
+    backtests: {
+      workers: vars.BACKTEST_WORKERS ?? 2,
+      streamCandleMs: vars.BACKTEST_STREAM_CANDLE_MS ?? 20,
+      streamMaxPerUser: vars.BACKTEST_STREAM_MAX_PER_USER ?? 2,
+      wsAllowedOrigins: (vars.WS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().toLowerCase().replace(/\/+$/, '')).filter(Boolean),
     },
     urlFetch: {
       timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,

@@ -273,6 +273,22 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1024) @Max(104857600)
   BOT_OUTPUT_CAP_BYTES?: number;
 
+  /** Backtest runs (`/api/backtests/api/run_backtest/`) executing at once in this process; more wait queued. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
+  BACKTEST_WORKERS?: number;
+
+  /** Pause between two candles of `ws/backtest/stream/` (ms); 0 = as fast as the socket takes them. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(1000)
+  BACKTEST_STREAM_CANDLE_MS?: number;
+
+  /** Backtest streams one user may have open at once (across replicas when Redis is configured). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100)
+  BACKTEST_STREAM_MAX_PER_USER?: number;
+
+  /** Comma list of browser origins allowed to open WebSockets; empty = same host as the request only. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(4096)
+  WS_ALLOWED_ORIGINS?: string;
+
   /** Timeout of fetching a strategy page for `input_type: url`. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(60000)
   URL_FETCH_TIMEOUT_MS?: number;

@@ -697,3 +697,159 @@ export const indicatorData = pgTable(
     index('indicator_data_timestamp_idx').on(t.timestamp),
   ],
 );
+
+// ------------------------------------------------------------------ backtests (issue 18: /api/backtests/)
+
+/**
+ * Backtest settings (Django's `BacktestConfig`). `stop_loss` / `take_profit` are percentages of the entry
+ * price, `max_position_size` the fraction of cash an entry uses. `created_by` null = made without an account.
+ */
+export const backtestConfigs = pgTable(
+  'backtest_configs',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar('name', { length: 200 }).notNull(),
+    description: text('description').notNull().default(''),
+    startDate: date('start_date').notNull(),
+    endDate: date('end_date').notNull(),
+    initialCapital: numeric('initial_capital', { precision: 20, scale: 2 }).notNull().default('10000.00'),
+    commission: numeric('commission', { precision: 10, scale: 6 }).notNull().default('0.001000'),
+    slippage: numeric('slippage', { precision: 10, scale: 6 }).notNull().default('0.000500'),
+    maxPositionSize: numeric('max_position_size', { precision: 5, scale: 2 }).notNull().default('1.00'),
+    stopLoss: numeric('stop_loss', { precision: 5, scale: 2 }),
+    takeProfit: numeric('take_profit', { precision: 5, scale: 2 }),
+    dataSource: varchar('data_source', { length: 50 }).notNull().default('yfinance'),
+    timeframe: varchar('timeframe', { length: 10 }).notNull().default('1d'),
+    benchmarkSymbol: varchar('benchmark_symbol', { length: 20 }).notNull().default('SPY'),
+    /** Not in Django: a run whose max drawdown exceeds this percentage gets a warning alert. */
+    maxDrawdownLimit: numeric('max_drawdown_limit', { precision: 5, scale: 2 }).notNull().default('20.00'),
+    createdBy: integer('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    isTemplate: boolean('is_template').notNull().default(false),
+  },
+  (t) => [index('backtest_configs_created_by_idx').on(t.createdBy, t.createdAt), index('backtest_configs_template_idx').on(t.isTemplate)],
+);
+
+/**
+ * One backtest of a strategy over 1–50 symbols (Django's `BacktestRun`). status: pending | queued | running |
+ * completed | failed | cancelled; `progress` 0–100 is written as the run goes; the summary columns are
+ * copied from the result when it completes.
+ */
+export const backtestRuns = pgTable(
+  'backtest_runs',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: varchar('run_id', { length: 100 }).notNull(),
+    configId: integer('config_id').notNull(),
+    strategyId: integer('strategy_id').notNull(),
+    symbols: jsonb('symbols').$type<string[]>().notNull(),
+    status: varchar('status', { length: 20 }).notNull().default('pending'),
+    progress: numeric('progress', { precision: 5, scale: 2 }).notNull().default('0.00'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    executionTime: numeric('execution_time', { precision: 10, scale: 3 }),
+    totalReturn: numeric('total_return', { precision: 15, scale: 6 }),
+    annualizedReturn: numeric('annualized_return', { precision: 15, scale: 6 }),
+    maxDrawdown: numeric('max_drawdown', { precision: 15, scale: 6 }),
+    sharpeRatio: numeric('sharpe_ratio', { precision: 15, scale: 6 }),
+    totalTrades: integer('total_trades'),
+    winRate: numeric('win_rate', { precision: 5, scale: 2 }),
+    errorMessage: text('error_message').notNull().default(''),
+    errorTraceback: text('error_traceback').notNull().default(''),
+    createdBy: integer('created_by'),
+  },
+  (t) => [
+    uniqueIndex('backtest_runs_run_id_key').on(t.runId),
+    index('backtest_runs_created_by_idx').on(t.createdBy, t.createdAt),
+    index('backtest_runs_strategy_idx').on(t.strategyId),
+    index('backtest_runs_config_idx').on(t.configId),
+  ],
+);
+
+/** The full result of a completed run (Django's `BacktestResult`, one per run). */
+export const backtestResults = pgTable(
+  'backtest_results',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: integer('run_id').notNull(),
+    finalPortfolioValue: numeric('final_portfolio_value', { precision: 20, scale: 2 }).notNull(),
+    totalReturnPct: numeric('total_return_pct', { precision: 15, scale: 6 }).notNull(),
+    annualizedReturnPct: numeric('annualized_return_pct', { precision: 15, scale: 6 }).notNull(),
+    volatility: numeric('volatility', { precision: 15, scale: 6 }).notNull(),
+    sharpeRatio: numeric('sharpe_ratio', { precision: 15, scale: 6 }).notNull(),
+    sortinoRatio: numeric('sortino_ratio', { precision: 15, scale: 6 }),
+    calmarRatio: numeric('calmar_ratio', { precision: 15, scale: 6 }),
+    maxDrawdownPct: numeric('max_drawdown_pct', { precision: 15, scale: 6 }).notNull(),
+    maxDrawdownDuration: integer('max_drawdown_duration').notNull(),
+    currentDrawdownPct: numeric('current_drawdown_pct', { precision: 15, scale: 6 }).notNull(),
+    totalTrades: integer('total_trades').notNull(),
+    winningTrades: integer('winning_trades').notNull(),
+    losingTrades: integer('losing_trades').notNull(),
+    winRatePct: numeric('win_rate_pct', { precision: 5, scale: 2 }).notNull(),
+    avgTradeReturnPct: numeric('avg_trade_return_pct', { precision: 15, scale: 6 }).notNull(),
+    avgWinningTradePct: numeric('avg_winning_trade_pct', { precision: 15, scale: 6 }).notNull(),
+    avgLosingTradePct: numeric('avg_losing_trade_pct', { precision: 15, scale: 6 }).notNull(),
+    largestWinningTradePct: numeric('largest_winning_trade_pct', { precision: 15, scale: 6 }).notNull(),
+    largestLosingTradePct: numeric('largest_losing_trade_pct', { precision: 15, scale: 6 }).notNull(),
+    profitFactor: numeric('profit_factor', { precision: 15, scale: 6 }),
+    recoveryFactor: numeric('recovery_factor', { precision: 15, scale: 6 }),
+    payoffRatio: numeric('payoff_ratio', { precision: 15, scale: 6 }),
+    benchmarkReturnPct: numeric('benchmark_return_pct', { precision: 15, scale: 6 }),
+    alpha: numeric('alpha', { precision: 15, scale: 6 }),
+    beta: numeric('beta', { precision: 15, scale: 6 }),
+    portfolioValues: jsonb('portfolio_values').$type<unknown[]>().notNull(),
+    returns: jsonb('returns').$type<unknown[]>().notNull(),
+    drawdowns: jsonb('drawdowns').$type<unknown[]>().notNull(),
+    positions: jsonb('positions').$type<unknown[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('backtest_results_run_key').on(t.runId)],
+);
+
+/** Every trade of a run (Django's `Trade`); newest entry first. */
+export const backtestTrades = pgTable(
+  'backtest_trades',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: integer('run_id').notNull(),
+    symbol: varchar('symbol', { length: 20 }).notNull(),
+    tradeType: varchar('trade_type', { length: 10 }).notNull(),
+    status: varchar('status', { length: 20 }).notNull().default('open'),
+    entryDate: timestamp('entry_date', { withTimezone: true }).notNull(),
+    entryPrice: numeric('entry_price', { precision: 20, scale: 6 }).notNull(),
+    quantity: numeric('quantity', { precision: 20, scale: 6 }).notNull(),
+    entryValue: numeric('entry_value', { precision: 20, scale: 2 }).notNull(),
+    entryCommission: numeric('entry_commission', { precision: 20, scale: 6 }).notNull().default('0'),
+    exitDate: timestamp('exit_date', { withTimezone: true }),
+    exitPrice: numeric('exit_price', { precision: 20, scale: 6 }),
+    exitValue: numeric('exit_value', { precision: 20, scale: 2 }),
+    exitCommission: numeric('exit_commission', { precision: 20, scale: 6 }).notNull().default('0'),
+    pnl: numeric('pnl', { precision: 20, scale: 2 }),
+    pnlPct: numeric('pnl_pct', { precision: 15, scale: 6 }),
+    holdingPeriod: integer('holding_period'),
+    signalName: varchar('signal_name', { length: 100 }).notNull().default(''),
+    notes: text('notes').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('backtest_trades_run_idx').on(t.runId, t.entryDate), index('backtest_trades_symbol_idx').on(t.symbol)],
+);
+
+/** Notes a run leaves for its owner (Django's `BacktestAlert`): no trades, drawdown over the limit, a failed symbol. */
+export const backtestAlerts = pgTable(
+  'backtest_alerts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: integer('run_id').notNull(),
+    alertType: varchar('alert_type', { length: 20 }).notNull(),
+    title: varchar('title', { length: 200 }).notNull(),
+    message: text('message').notNull(),
+    timestamp: timestamp('timestamp', { withTimezone: true }).notNull(),
+    symbol: varchar('symbol', { length: 20 }).notNull().default(''),
+    tradeId: varchar('trade_id', { length: 100 }).notNull().default(''),
+    contextData: jsonb('context_data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('backtest_alerts_run_idx').on(t.runId, t.timestamp)],
+);

@@ -8,13 +8,15 @@
  *   checked against bar i's low/high (including the bar the position was entered on); (3) strategy.onBar(bar i);
  *   (4) one equity point = cash + signed qty × bar i's close. Orders placed on the last bar are cancelled.
  * - Commission = |qty × price| × commissionRate, paid in cash on every fill (stop/take-profit exits too).
- * - Default sizing, computed at fill time: buy() when flat/long = floor(cash / (price × (1 + commission)));
+ * - Default sizing, computed at fill time: buy() when flat/long = floor(positionSize × cash / (price × (1 + commission)));
  *   buy() when short = cover the whole short; sell() when long = sell the whole long; sell() when flat =
  *   all-in short sized like a buy; sell() when already short = ignored (no pyramiding by default).
  *   With allowShort=false a sell never goes below flat (excess ignored). Ignored orders are noted in `logs`.
  * - An order larger than the opposite position closes it (one trade) and opens the other side with the rest.
  * - Stop/take-profit exits fill exactly at the level (no slippage), or at the open when the bar gaps
  *   through it. If a bar touches both, the stop is assumed hit first (conservative).
+ *   An entry placed without its own stop / target gets entry × (1 ∓ stopLossPct/100) / entry × (1 ± takeProfitPct/100)
+ *   (long: stop below, target above; short mirrored) when those options are set.
  *   Long: low ≤ stop → exit at min(open, stop); high ≥ take → exit at max(open, take). Shorts mirrored.
  * - Positions still open after the last bar are NOT closed: they are marked to market at the last close
  *   in the equity curve (so in return_pct) but produce no trade and pay no exit commission.
@@ -97,28 +99,42 @@ export function runBacktest(
   };
 }
 
-function allInQty(cash: number, price: number, commissionRate: number): number {
-  return Math.max(0, Math.floor(cash / (price * (1 + commissionRate))));
+function allInQty(cash: number, price: number, opts: EngineOptions): number {
+  const fraction = opts.positionSize ?? 1;
+  return Math.max(0, Math.floor((cash * fraction) / (price * (1 + opts.commissionRate))));
+}
+
+/** The order's own stop / target, else the configured percentages around the fill price. */
+function protectiveLevels(
+  order: PendingOrder,
+  direction: 1 | -1,
+  price: number,
+  opts: EngineOptions,
+): { stopLoss?: number; takeProfit?: number } {
+  const stopLoss = order.stopLoss ?? (opts.stopLossPct ? price * (1 - (direction * opts.stopLossPct) / 100) : undefined);
+  const takeProfit = order.takeProfit ?? (opts.takeProfitPct ? price * (1 + (direction * opts.takeProfitPct) / 100) : undefined);
+  return { stopLoss, takeProfit };
 }
 
 function fillOrder(order: PendingOrder, bar: Bar, book: Book, opts: EngineOptions, logs: string[]): void {
   const held = book.qty;
   const kind = order.kind === 'close' ? (held > 0 ? 'sell' : 'buy') : order.kind;
-  const direction = kind === 'buy' ? 1 : -1;
+  const direction: 1 | -1 = kind === 'buy' ? 1 : -1;
   const price = bar.open * (1 + direction * opts.slippageRate);
   let qty: number;
   if (order.kind === 'close') qty = Math.abs(held);
   else if (order.qty !== undefined) qty = order.qty;
-  else if (kind === 'buy') qty = held < 0 ? -held : allInQty(book.cash, price, opts.commissionRate);
+  else if (kind === 'buy') qty = held < 0 ? -held : allInQty(book.cash, price, opts);
   else if (held > 0) qty = held;
-  else qty = held < 0 ? 0 : allInQty(book.cash, price, opts.commissionRate);
+  else qty = held < 0 ? 0 : allInQty(book.cash, price, opts);
 
   if (kind === 'sell' && !opts.allowShort) qty = Math.min(qty, Math.max(0, held));
   if (qty <= 0) {
     if (order.kind !== 'close') logs.push(`order ${order.kind} from bar ${order.placedAt} ignored (quantity 0)`);
     return;
   }
-  book.fill(direction, qty, price, bar.time, 'signal', { stopLoss: order.stopLoss, takeProfit: order.takeProfit });
+  const protect = order.kind === 'close' ? {} : protectiveLevels(order, direction, price, opts);
+  book.fill(direction, qty, price, bar.time, 'signal', protect);
 }
 
 /** Exits the position at its stop or take-profit if this bar reaches it; the stop wins when both do. */

@@ -21,6 +21,12 @@ export interface EngineOptions {
   allowShort: boolean;
   /** Annual risk-free rate (fraction); converted to a per-bar rate assuming 252 daily bars a year. Default 0. */
   riskFreeRate?: number;
+  /** Fraction (0–1] of cash that default sizing (`buy()` / `sell()` without a quantity) puts in. Default 1. */
+  positionSize?: number;
+  /** Stop loss in percent of the entry price, for entries placed without their own stop. Default none. */
+  stopLossPct?: number;
+  /** Take profit in percent of the entry price, for entries placed without their own target. Default none. */
+  takeProfitPct?: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
