@@ -2,12 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigValidationError } from './config/app-config';
+import { AppConfig, ConfigValidationError, loadAppConfig } from './config/app-config';
+import { readEnvironment } from './config/environment';
 import { configureApp } from './configure-app';
 import { PinoNestLogger } from './logging/logger';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+  // Validate before Nest boots: a bad value ends here with one line per variable, not inside Nest's
+  // exception handler (which would print its own stack dump around the message).
+  const env = readEnvironment();
+  loadAppConfig(env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env }), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
