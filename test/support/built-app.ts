@@ -57,8 +57,8 @@ export interface RunningApp {
   stderr: () => string;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
-  /** Resolves with the first stdout JSON line whose `msg` matches. */
-  waitForLog: (pattern: RegExp) => Promise<Record<string, unknown>>;
+  /** Resolves with the first stdout line matching `pattern` (already written or still to come). */
+  waitForLine: (pattern: RegExp) => Promise<string>;
 }
 
 /** Starts the built app as a child process with exactly `env` (plus PATH), collecting its output. */
@@ -66,7 +66,7 @@ export function startBuiltApp(env: Record<string, string>, cwd: string = ROOT): 
   const child = spawn(process.execPath, [buildApp()], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
   const stdout: string[] = [];
   let stderr = '';
-  const waiters: Array<{ pattern: RegExp; resolve: (line: Record<string, unknown>) => void }> = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   let pending = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
@@ -74,26 +74,33 @@ export function startBuiltApp(env: Record<string, string>, cwd: string = ROOT): 
     pending = lines.pop() ?? '';
     for (const line of lines.filter(Boolean)) {
       stdout.push(line);
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      for (const w of waiters.filter((x) => x.pattern.test(String(parsed.msg)))) {
+      for (const w of waiters.filter((x) => x.pattern.test(line))) {
         waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(parsed);
+        w.resolve(line);
       }
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const waitForLog = (pattern: RegExp) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const seen = stdout.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((l) => l && pattern.test(String(l.msg)));
-      if (seen) return resolve(seen);
+  const waitForLine = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = stdout.find((l) => pattern.test(l));
+      if (seen !== undefined) return resolve(seen);
       waiters.push({ pattern, resolve });
-      void exited.then((code) => reject(new Error(`app exited (${code}) before logging ${pattern}; stderr: ${stderr}`)));
+      void exited.then((code) => reject(new Error(`app exited (${code}) before printing ${pattern}; stderr: ${stderr}`)));
     });
-  return { child, stdout, stderr: () => stderr, exited, waitForLog };
+  return { child, stdout, stderr: () => stderr, exited, waitForLine };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
