@@ -14,6 +14,7 @@ import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { StrategyModule } from './strategy/strategy.module';
+import { ShutdownModule } from './shutdown/shutdown.module';
 import { StateStoreModule } from './state-store/state-store.module';
 
 export interface AppOptions {
@@ -32,6 +33,7 @@ export class AppModule {
         AppConfigModule.forRoot({ env: options.env }),
         LoggingModule.forRoot({ destination: options.logDestination }),
         ScheduleModule.forRoot(),
+        ShutdownModule,
         DatabaseModule,
         MetricsModule,
         StateStoreModule,

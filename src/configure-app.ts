@@ -5,6 +5,7 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { createHttpLogger } from './logging/http-logger';
 import { PinoNestLogger } from './logging/logger';
+import { ShutdownService } from './shutdown/shutdown.service';
 
 /**
  * Everything that makes the HTTP edge behave, shared by `main.ts` and the end-to-end tests so they run
@@ -14,6 +15,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const config = app.get(AppConfig);
   const logger = app.get(PinoNestLogger);
   app.useLogger(logger);
+  app.use(app.get(ShutdownService).track);
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.use(createHttpLogger(logger.pino));

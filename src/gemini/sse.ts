@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
+import { trackStream } from '../shutdown/open-streams';
 
 /** Sends one event; `id` becomes the SSE `id:` line (what a reconnecting client sends back as Last-Event-ID). */
 export type SendEvent = (event: string, data: unknown, id?: number | string) => void;
@@ -7,7 +8,8 @@ export type SendEvent = (event: string, data: unknown, id?: number | string) => 
 /**
  * Writes a Server-Sent Events response: headers first, then whatever `produce` sends. An error after the
  * stream started becomes an `error` event (the status line is already gone); a client that disconnects
- * stops the producer at its next send.
+ * stops the producer at its next send. On shutdown the stream gets a final `shutdown` event and ends; the
+ * producer stops at its next send too.
  */
 export async function sendSse(res: Response, req: Request, produce: (send: SendEvent) => Promise<void>): Promise<void> {
   res.status(200);
@@ -18,6 +20,11 @@ export async function sendSse(res: Response, req: Request, produce: (send: SendE
   res.flushHeaders();
   let closed = false;
   req.on('close', () => (closed = true));
+  const untrack = trackStream((event, data) => {
+    if (closed) return;
+    closed = true;
+    res.end(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  });
   const send: SendEvent = (event, data, id) => {
     if (closed) throw new Error('client disconnected');
     res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -30,6 +37,7 @@ export async function sendSse(res: Response, req: Request, produce: (send: SendE
       res.write(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
     }
   } finally {
-    res.end();
+    untrack();
+    if (!res.writableEnded) res.end();
   }
 }
