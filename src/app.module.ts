@@ -14,6 +14,7 @@ import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { StrategyModule } from './strategy/strategy.module';
+import { UsageModule } from './usage/usage.module';
 import { ShutdownModule } from './shutdown/shutdown.module';
 import { StateStoreModule } from './state-store/state-store.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         MetricsModule,
         StateStoreModule,
         AuthModule,
+        UsageModule,
         GeminiModule,
         ConversationModule,
         MarketDataModule,

@@ -5,6 +5,8 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { createHttpLogger } from './logging/http-logger';
 import { PinoNestLogger } from './logging/logger';
+import { httpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 import { ShutdownService } from './shutdown/shutdown.service';
 
 /**
@@ -16,6 +18,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const logger = app.get(PinoNestLogger);
   app.useLogger(logger);
   app.use(app.get(ShutdownService).track);
+  app.use(httpMetrics(app.get(MetricsService)));
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.use(createHttpLogger(logger.pino));

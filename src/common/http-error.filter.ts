@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode, RATE_LIMIT_REASON, rateLimitReason } from './domain-error';
 
 /** The Django API's error body, kept by the frontend. */
 export interface ErrorBody {
@@ -98,7 +98,9 @@ export class HttpErrorFilter implements ExceptionFilter {
         body.retry_after = domain.retryAfterSec;
         res.setHeader('Retry-After', String(domain.retryAfterSec));
       }
-      res.status(statusFor(domain.code)).json(body);
+      const status = statusFor(domain.code);
+      if (status === HttpStatus.TOO_MANY_REQUESTS) res.locals[RATE_LIMIT_REASON] = rateLimitReason(domain);
+      res.status(status).json(body);
       return;
     }
     if (exception instanceof HttpException) {
