@@ -11,7 +11,7 @@ const KEYS = [
 
 async function generate(s: TwoUsers, token: string, prompt: string) {
   const res = await request(s.t.app.getHttpServer()).post('/api/ai/generate').set(bearer(token)).send({ prompt }).expect(200);
-  return res.body as { key_id: string; model: string; usage: { promptTokens: number; candidatesTokens: number } };
+  return res.body as { key_id: string; model: string; usage: { prompt_tokens: number; candidates_tokens: number } };
 }
 
 describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
@@ -25,12 +25,12 @@ describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
   }, 120000);
   afterAll(() => s.close());
 
-  const sum = (list: typeof calls.alice, field: 'promptTokens' | 'candidatesTokens') => list.reduce((n, c) => n + c.usage[field], 0);
+  const sum = (list: typeof calls.alice, field: 'prompt_tokens' | 'candidates_tokens') => list.reduce((n, c) => n + c.usage[field], 0);
   const http = () => request(s.t.app.getHttpServer());
 
   it('shows each user their own calls and tokens today and this month, with their limits', async () => {
     const mine = await http().get('/api/auth/usage/').set(bearer(s.alice.access)).expect(200);
-    const expected = { requests: 2, prompt_tokens: sum(calls.alice, 'promptTokens'), output_tokens: sum(calls.alice, 'candidatesTokens') };
+    const expected = { requests: 2, prompt_tokens: sum(calls.alice, 'prompt_tokens'), output_tokens: sum(calls.alice, 'candidates_tokens') };
     expect(expected.prompt_tokens).toBeGreaterThan(0);
     expect(mine.body.today).toEqual({ from: '2026-11-25', to: '2026-11-25', ...expected });
     expect(mine.body.month).toEqual({ from: '2026-11-01', to: '2026-11-25', ...expected });
@@ -44,7 +44,7 @@ describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
     const all = [...calls.alice, ...calls.bob];
     expect(res.body.from).toBe('2026-11-23');
     expect(res.body.to).toBe('2026-11-25');
-    expect(res.body.totals).toEqual({ requests: 3, prompt_tokens: sum(all, 'promptTokens'), output_tokens: sum(all, 'candidatesTokens') });
+    expect(res.body.totals).toEqual({ requests: 3, prompt_tokens: sum(all, 'prompt_tokens'), output_tokens: sum(all, 'candidates_tokens') });
     expect(res.body.by_day.map((d: { day: string; requests: number }) => [d.day, d.requests])).toEqual([
       ['2026-11-23', 0],
       ['2026-11-24', 0],
