@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
+import { AdminUiModule } from './admin-ui/admin-ui.module';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { AuthModule } from './auth/auth.module';
 import { BotsModule } from './bots/bots.module';
@@ -48,6 +49,7 @@ export class AppModule {
         AiDeveloperModule,
         StrategyModule,
         HealthModule,
+        AdminUiModule,
       ],
     };
   }

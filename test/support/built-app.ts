@@ -17,7 +17,7 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Compiles `src/` to CommonJS the way `nest build` lays it out (decorator metadata on, migrations copied),
- * with swc so it takes seconds, into `.test-build/<hash of the sources>/` inside the project (so packages
+ * with swc so it takes seconds (assets copied as nest-cli.json does), into `.test-build/<hash of the sources>/` inside the project (so packages
  * resolve from node_modules). Reused while the sources are unchanged. Returns the path of `main.js`.
  */
 export function buildApp(): string {
@@ -43,6 +43,7 @@ export function buildApp(): string {
     writeFileSync(out, code);
   }
   cpSync(join(SRC, 'database', 'migrations'), join(partial, 'database', 'migrations'), { recursive: true });
+  cpSync(join(SRC, 'admin-ui', 'public'), join(partial, 'admin-ui', 'public'), { recursive: true });
   try {
     renameSync(partial, dir);
   } catch {
