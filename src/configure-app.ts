@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { ADMIN_SECURITY } from './key-rotation/admin-token.guard';
 import { createHttpLogger } from './logging/http-logger';
 import { PinoNestLogger } from './logging/logger';
 import { httpMetrics } from './metrics/http-metrics';
@@ -35,7 +36,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
         'Errors are `{ "error": ..., "details": ... }`; 429 answers carry `Retry-After`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/auth/login/' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'User access token from /api/auth/login/' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN (or a staff user\'s access token) for /api/keys/*' },
+      ADMIN_SECURITY,
+    )
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: 'docs-json',

@@ -4,7 +4,7 @@ import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AdminTokenGuard } from '../key-rotation/admin-token.guard';
+import { ADMIN_SECURITY, AdminTokenGuard } from '../key-rotation/admin-token.guard';
 import { KeyEventDto, KeyEventsRepository } from './key-events.repository';
 
 /** The dashboard's files, read once at boot (plain HTML + JS, no build step). */
@@ -43,7 +43,7 @@ export class AdminUiController {
 }
 
 @ApiTags('keys')
-@ApiBearerAuth()
+@ApiBearerAuth(ADMIN_SECURITY)
 @UseGuards(AdminTokenGuard)
 @Controller('api/keys')
 export class KeyEventsController {

@@ -3,12 +3,12 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTa
 import { AuthUser, CurrentUser, userKey } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
-import { AdminTokenGuard } from '../key-rotation/admin-token.guard';
+import { ADMIN_SECURITY, AdminTokenGuard } from '../key-rotation/admin-token.guard';
 import { OwnUsageDto, UsageQueryDto, UsageReportDto } from './usage.dto';
 import { UsageService } from './usage.service';
 
 @ApiTags('keys')
-@ApiBearerAuth()
+@ApiBearerAuth(ADMIN_SECURITY)
 @UseGuards(AdminTokenGuard)
 @Controller('api/keys')
 export class KeyUsageController {
