@@ -13,7 +13,7 @@ import { AppConfig, loadAppConfig } from '../src/config/app-config';
 import type { Database } from '../src/database/database.module';
 import { GeminiClientService } from '../src/gemini/gemini-client.service';
 import { GeminiSdkTransport } from '../src/gemini/gemini-sdk.transport';
-import { SystemClock } from '../src/key-rotation/core/clock';
+import { SystemClock } from '../src/common/clock';
 import { KeyRotationService } from '../src/key-rotation/key-rotation.service';
 import { KeyStateRepository } from '../src/key-rotation/key-state.repository';
 import { SecretScrubber } from '../src/logging/secret-scrubber';

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AdminUiModule } from './admin-ui/admin-ui.module';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { AuthModule } from './auth/auth.module';
+import { ClockModule } from './common/clock.module';
 import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
 import { ConversationModule } from './conversation/conversation.module';
@@ -36,6 +37,7 @@ export class AppModule {
         LoggingModule.forRoot({ destination: options.logDestination }),
         ScheduleModule.forRoot(),
         ShutdownModule,
+        ClockModule,
         DatabaseModule,
         MetricsModule,
         StateStoreModule,

@@ -1,4 +1,5 @@
-import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, SetMetadata, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -46,7 +47,7 @@ export class JwtAuthGuard implements CanActivate {
  */
 @Injectable()
 export class OptionalJwtAuthGuard implements CanActivate {
-  private readonly logger = new Logger('Auth');
+  private readonly logger = new AppLogger('Auth');
 
   constructor(private readonly authenticator: Authenticator) {}
 

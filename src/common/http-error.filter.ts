@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, RATE_LIMIT_REASON, rateLimitReason } from './domain-error';
 
@@ -60,7 +61,7 @@ function fromBodyParser(err: unknown): DomainError | null {
 
 function fromHttpException(err: HttpException, req: Request): ErrorBody {
   const response = err.getResponse();
-  if (err.getStatus() === HttpStatus.NOT_FOUND && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
+  if (err.getStatus() === (HttpStatus.NOT_FOUND as number) && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
     return { error: 'Not found', details: `No route for ${req.method} ${req.path}` };
   }
   if (typeof response === 'string') return { error: response };
@@ -78,7 +79,7 @@ function fromHttpException(err: HttpException, req: Request): ErrorBody {
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpErrorFilter');
+  private readonly logger = new AppLogger('HttpErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -107,10 +108,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.status(exception.getStatus()).json(fromHttpException(exception, req));
       return;
     }
-    this.logger.error(
-      `Unhandled error on ${req.method} ${req.path}`,
-      exception instanceof Error ? exception.stack : String(exception),
-    );
+    this.logger.error(`Unhandled error on ${req.method} ${req.path}`, { err: exception });
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
   }
 }

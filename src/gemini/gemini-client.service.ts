@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { FailureAction } from '../key-rotation/core/error-classifier';
 import { KeysExhaustedError, NoUsableKeysError } from '../key-rotation/key-rotation.errors';
 import { CallContext, KeyRotationService } from '../key-rotation/key-rotation.service';
@@ -35,7 +35,7 @@ interface Attempted<T> {
  */
 @Injectable()
 export class GeminiClientService {
-  private readonly logger = new Logger('GeminiClient');
+  private readonly logger = new AppLogger('GeminiClient');
   private readonly breaker: CircuitBreaker;
 
   constructor(
@@ -159,9 +159,9 @@ export class GeminiClientService {
       if (got.kind === 'busy') {
         const waitMs = got.untilMs === null ? null : Math.max(0, got.untilMs - now);
         if (!capReached && waitMs !== null && waitedMs + waitMs <= g.maxWaitMs && waitMs < remaining) {
-          this.logger.log(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
+          this.logger.info(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
           waitedMs += waitMs;
-          await sleep(waitMs + 5);
+          await this.clock.sleep(waitMs + 5);
           tried.clear();
           continue;
         }
@@ -191,7 +191,7 @@ export class GeminiClientService {
         if (action.rotate) tried.add(lease.keyId);
         // At the cap, quota and disable failures go round once more so the answer is 429 or 503, not 502.
         if (attempts >= maxAttempts && !isQuota(action) && action.effect.kind !== 'disable') throw upstreamError(last);
-        if (action.backoffBeforeRetry) await sleep(Math.min(SERVER_ERROR_BACKOFF_MS * attempts, Math.max(0, deadline - this.clock.now())));
+        if (action.backoffBeforeRetry) await this.clock.sleep(Math.min(SERVER_ERROR_BACKOFF_MS * attempts, Math.max(0, deadline - this.clock.now())));
       }
     }
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { MetricsService } from '../metrics/metrics.service';
 import { dayRange, daysBefore, monthStart, utcDay } from './usage-days';
 import type { OwnUsageDto, UsageReportDto, UsageTotalsDto } from './usage.dto';
