@@ -35,7 +35,11 @@ describe('key dashboard in headless Chromium', () => {
       ],
       { store: 'memory' },
     );
-    for (let i = 0; i < 4; i++) await request(t.app.getHttpServer()).post('/api/ai/generate').send({ prompt: `idea ${i}` }).expect(200);
+    for (let i = 0; i < 4; i++)
+      await request(t.app.getHttpServer())
+        .post('/api/ai/generate')
+        .send({ prompt: `idea ${i}` })
+        .expect(200);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
@@ -45,8 +49,14 @@ describe('key dashboard in headless Chromium', () => {
       headless: true,
       viewport: { width: 1400, height: 1000 },
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
       ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -71,7 +81,9 @@ describe('key dashboard in headless Chromium', () => {
     await page.fill('#token', ADMIN_TOKEN);
     await page.click('#token-form button');
     await page.waitForSelector('#keys tbody tr[data-key="flash_03"]');
-    const rows = await page.$$eval('#keys tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const rows = await page.$$eval('#keys tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
     expect(rows.map((r) => r[0])).toEqual(['flash_01', 'flash_02', 'flash_03']);
     expect(rows.map((r) => r[1])).toEqual(['proj-a', 'proj-b', 'proj-b']);
     expect(rows.every((r) => r[3] === 'ok')).toBe(true);

@@ -91,7 +91,14 @@ describe('the built app with the image and compose environment', () => {
     const jwt = /^\$\{JWT_SECRET:-(.+)\}$/.exec(String(compose.services.app.environment.JWT_SECRET))![1];
     const port = await freePort();
     const app = startBuiltApp(
-      { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwt, LOG_PRETTY: 'true', DATABASE_URL: 'pglite://memory' },
+      {
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        JWT_SECRET: jwt,
+        LOG_PRETTY: 'true',
+        DATABASE_URL: 'pglite://memory',
+      },
       cwd,
     );
     try {

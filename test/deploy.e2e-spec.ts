@@ -31,11 +31,14 @@ const docs: Array<{ file: string; doc: Doc }> = files.flatMap((file) =>
 const find = (kind: string, name: string) => docs.find((d) => d.doc.kind === kind && d.doc.metadata.name === name)?.doc;
 
 describe('deploy/k8s', () => {
-  it.each(docs.map((d) => [`${d.file}: ${d.doc.kind} ${d.doc.metadata.name}`, d.doc] as const))('%s passes the Kubernetes schema', (_n, doc) => {
-    const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
-    expect(Model).toBeDefined();
-    expect(() => new Model(doc).validate()).not.toThrow();
-  });
+  it.each(docs.map((d) => [`${d.file}: ${d.doc.kind} ${d.doc.metadata.name}`, d.doc] as const))(
+    '%s passes the Kubernetes schema',
+    (_n, doc) => {
+      const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
+      expect(Model).toBeDefined();
+      expect(() => new Model(doc).validate()).not.toThrow();
+    },
+  );
 
   it('catches a broken manifest (the check is not a no-op)', () => {
     const api = structuredClone(find('Deployment', 'algoagent-api')!);

@@ -12,7 +12,8 @@ describe('Swagger for operators', () => {
 
   it('gives the admin token and the user JWT separate security schemes', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['admin-token', 'bearer']);
-    for (const path of ['/api/keys/health', '/api/keys/usage', '/api/keys/events']) expect(doc.paths[path].get.security).toEqual([{ 'admin-token': [] }]);
+    for (const path of ['/api/keys/health', '/api/keys/usage', '/api/keys/events'])
+      expect(doc.paths[path].get.security).toEqual([{ 'admin-token': [] }]);
     expect(doc.paths['/api/keys/reload'].post.security).toEqual([{ 'admin-token': [] }]);
     expect(doc.paths['/api/auth/user/me'].get.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/auth/usage'].get.security).toEqual([{ bearer: [] }]);

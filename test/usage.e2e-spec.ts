@@ -20,7 +20,10 @@ describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
 
   beforeAll(async () => {
     s = await appWithTwoUsers(open, KEYS);
-    calls.alice.push(await generate(s, s.alice.access, 'first idea'), await generate(s, s.alice.access, 'a second, longer idea about trading'));
+    calls.alice.push(
+      await generate(s, s.alice.access, 'first idea'),
+      await generate(s, s.alice.access, 'a second, longer idea about trading'),
+    );
     calls.bob.push(await generate(s, s.bob.access, 'bob asks once'));
   }, 120000);
   afterAll(() => s.close());
@@ -30,7 +33,11 @@ describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
 
   it('shows each user their own calls and tokens today and this month, with their limits', async () => {
     const mine = await http().get('/api/auth/usage/').set(bearer(s.alice.access)).expect(200);
-    const expected = { requests: 2, prompt_tokens: sum(calls.alice, 'prompt_tokens'), output_tokens: sum(calls.alice, 'candidates_tokens') };
+    const expected = {
+      requests: 2,
+      prompt_tokens: sum(calls.alice, 'prompt_tokens'),
+      output_tokens: sum(calls.alice, 'candidates_tokens'),
+    };
     expect(expected.prompt_tokens).toBeGreaterThan(0);
     expect(mine.body.today).toEqual({ from: '2026-11-25', to: '2026-11-25', ...expected });
     expect(mine.body.month).toEqual({ from: '2026-11-01', to: '2026-11-25', ...expected });
@@ -44,7 +51,11 @@ describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
     const all = [...calls.alice, ...calls.bob];
     expect(res.body.from).toBe('2026-11-23');
     expect(res.body.to).toBe('2026-11-25');
-    expect(res.body.totals).toEqual({ requests: 3, prompt_tokens: sum(all, 'prompt_tokens'), output_tokens: sum(all, 'candidates_tokens') });
+    expect(res.body.totals).toEqual({
+      requests: 3,
+      prompt_tokens: sum(all, 'prompt_tokens'),
+      output_tokens: sum(all, 'candidates_tokens'),
+    });
     expect(res.body.by_day.map((d: { day: string; requests: number }) => [d.day, d.requests])).toEqual([
       ['2026-11-23', 0],
       ['2026-11-24', 0],

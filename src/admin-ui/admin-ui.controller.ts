@@ -18,7 +18,9 @@ export class KeyEventsQueryDto {
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'limit must be a whole number' }) @Min(1) @Max(500)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
 
@@ -51,9 +53,11 @@ export class KeyEventsController {
 
   @Get('events')
   @ApiOperation({ summary: 'Recent key events (disable, enable, cooldowns, probes), newest first (admin)' })
-  @ApiOkResponse({ description: 'Audit log entries', schema: { example: [{ id: 12, key_id: 'flash_01', event: 'disabled', reason: 'manual', at: '2026-11-25T09:30:00.000Z' }] } })
+  @ApiOkResponse({
+    description: 'Audit log entries',
+    schema: { example: [{ id: 12, key_id: 'flash_01', event: 'disabled', reason: 'manual', at: '2026-11-25T09:30:00.000Z' }] },
+  })
   recent(@Query() query: KeyEventsQueryDto): Promise<KeyEventDto[]> {
     return this.events.recent(query.limit ?? 50);
   }
 }
-

@@ -100,7 +100,7 @@ export class HttpErrorFilter implements ExceptionFilter {
         res.setHeader('Retry-After', String(domain.retryAfterSec));
       }
       const status = statusFor(domain.code);
-      if (status === HttpStatus.TOO_MANY_REQUESTS) res.locals[RATE_LIMIT_REASON] = rateLimitReason(domain);
+      if (status === Number(HttpStatus.TOO_MANY_REQUESTS)) res.locals[RATE_LIMIT_REASON] = rateLimitReason(domain);
       res.status(status).json(body);
       return;
     }

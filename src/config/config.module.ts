@@ -1,4 +1,5 @@
-import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig, loadAppConfig } from './app-config';
 
@@ -19,7 +20,7 @@ export class AppConfigModule implements OnModuleInit {
   constructor(private readonly config: AppConfig) {}
 
   onModuleInit(): void {
-    const logger = new Logger('Config');
+    const logger = new AppLogger('Config');
     for (const warning of this.config.warnings) logger.warn(warning);
   }
 

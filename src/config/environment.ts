@@ -17,8 +17,26 @@ export function readEnvironment(cwd: string = process.cwd()): Record<string, str
 
 /** Prefixes of our own variables: a name with one of these that we do not read is most likely a typo. */
 const OWN_PREFIXES = [
-  'ADMIN_', 'AUTH_', 'BOT_', 'BOTS_', 'COOLDOWN_', 'DATABASE_', 'GEMINI_', 'JWT_', 'KEY_', 'KEYS_', 'LOG_', 'MARKET_DATA_',
-  'PROMPT_', 'REDIS_', 'SECRET_', 'SHUTDOWN_', 'STATE_STORE_', 'STICKY_', 'URL_FETCH_', 'VAULT_',
+  'ADMIN_',
+  'AUTH_',
+  'BOT_',
+  'BOTS_',
+  'COOLDOWN_',
+  'DATABASE_',
+  'GEMINI_',
+  'JWT_',
+  'KEY_',
+  'KEYS_',
+  'LOG_',
+  'MARKET_DATA_',
+  'PROMPT_',
+  'REDIS_',
+  'SECRET_',
+  'SHUTDOWN_',
+  'STATE_STORE_',
+  'STICKY_',
+  'URL_FETCH_',
+  'VAULT_',
 ];
 /** Read outside the schema: per-key secrets and the key lists (`envKeys` in app-config.ts). */
 const OWN_PATTERNS = [/^GEMINI_KEY_.+$/, /^GEMINI_API_KEYS?$/];

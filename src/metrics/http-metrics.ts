@@ -14,7 +14,8 @@ export function httpMetrics(metrics: MetricsService) {
     const stop = metrics.httpDuration.startTimer();
     res.once('finish', () => {
       stop({ method: req.method, route: routeTemplate(req), status_code: String(res.statusCode) });
-      if (res.statusCode === 429) metrics.rateLimited.inc({ reason: (res.locals[RATE_LIMIT_REASON] as RateLimitReason | undefined) ?? 'user_limit' });
+      if (res.statusCode === 429)
+        metrics.rateLimited.inc({ reason: (res.locals[RATE_LIMIT_REASON] as RateLimitReason | undefined) ?? 'user_limit' });
     });
     next();
   };

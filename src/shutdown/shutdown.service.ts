@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { INestApplication, Injectable, Logger } from '@nestjs/common';
+import { INestApplication, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
+import { AppLogger } from '../logging/app-logger';
 import { closeOpenStreams } from './open-streams';
 
 /** What an open SSE stream receives before it is ended on shutdown. */
@@ -17,7 +18,7 @@ export const SHUTDOWN_EVENT = { event: 'shutdown', data: { error: 'The server is
  */
 @Injectable()
 export class ShutdownService {
-  private readonly logger = new Logger('Shutdown');
+  private readonly logger = new AppLogger('Shutdown');
   private draining = false;
   private inFlight = 0;
   private server: Server | null = null;
@@ -51,7 +52,7 @@ export class ShutdownService {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const streams = closeOpenStreams(SHUTDOWN_EVENT.event, SHUTDOWN_EVENT.data);
-    this.logger.log(`${signal} received: readiness 503, no new connections; finishing ${requests} request(s), ended ${streams} stream(s)`);
+    this.logger.info(`${signal} received: readiness 503, no new connections; finishing ${requests} request(s), ended ${streams} stream(s)`);
     const timeoutMs = this.config.http.shutdownTimeoutMs;
     const cut = await Promise.race([closed.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     const unfinished = cut ? this.inFlight : 0;
@@ -59,10 +60,12 @@ export class ShutdownService {
     await app.close();
     const ms = Date.now() - started;
     if (cut) {
-      this.logger.error(`Shutdown forced after ${ms} ms: ${unfinished} request(s) still running at SHUTDOWN_TIMEOUT_MS=${timeoutMs} were cut; exit 1`);
+      this.logger.error(
+        `Shutdown forced after ${ms} ms: ${unfinished} request(s) still running at SHUTDOWN_TIMEOUT_MS=${timeoutMs} were cut; exit 1`,
+      );
       return 1;
     }
-    this.logger.log(`Shutdown complete in ${ms} ms: every request finished, connections and dependencies closed; exit 0`);
+    this.logger.info(`Shutdown complete in ${ms} ms: every request finished, connections and dependencies closed; exit 0`);
     return 0;
   }
 }

@@ -6,7 +6,9 @@ export class UsageQueryDto {
   @ApiPropertyOptional({ example: 7, minimum: 1, maximum: 90, default: 7, description: 'How many UTC days back, today included' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'days must be a whole number' }) @Min(1) @Max(90)
+  @IsInt({ message: 'days must be a whole number' })
+  @Min(1)
+  @Max(90)
   days?: number;
 }
 

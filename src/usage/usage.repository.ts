@@ -25,7 +25,12 @@ export type UsageGroup = 'day' | 'user_key' | 'key_id' | 'model';
 export abstract class UsageRepository {
   abstract add(event: UsageEvent): Promise<void>;
   /** Sums between two UTC days (inclusive), optionally for one user, grouped by one column. */
-  abstract sum(from: string, to: string, group: UsageGroup | null, userKey?: string): Promise<Array<UsageTotals & { group: string | null }>>;
+  abstract sum(
+    from: string,
+    to: string,
+    group: UsageGroup | null,
+    userKey?: string,
+  ): Promise<Array<UsageTotals & { group: string | null }>>;
 }
 
 const GROUP_COLUMNS = {
@@ -50,7 +55,15 @@ export class SqlUsageRepository extends UsageRepository {
     const t = geminiUsageDaily;
     await this.db
       .insert(t)
-      .values({ day: e.day, userKey: e.userKey, keyId: e.keyId, model: e.model, requests: 1, promptTokens: e.promptTokens, outputTokens: e.outputTokens })
+      .values({
+        day: e.day,
+        userKey: e.userKey,
+        keyId: e.keyId,
+        model: e.model,
+        requests: 1,
+        promptTokens: e.promptTokens,
+        outputTokens: e.outputTokens,
+      })
       .onConflictDoUpdate({
         target: [t.day, t.userKey, t.keyId, t.model],
         set: {
@@ -71,7 +84,10 @@ export class SqlUsageRepository extends UsageRepository {
       prompt: sql<string>`coalesce(sum(${t.promptTokens}), 0)`,
       output: sql<string>`coalesce(sum(${t.outputTokens}), 0)`,
     };
-    const base = this.db.select({ group: column ?? sql<null>`null`, ...totals }).from(t).where(and(...where));
+    const base = this.db
+      .select({ group: column ?? sql<null>`null`, ...totals })
+      .from(t)
+      .where(and(...where));
     const rows = column ? await base.groupBy(column).orderBy(column) : await base;
     return rows.map((r) => ({
       group: r.group === null ? null : String(r.group),

@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
+import { AppLogger } from '../logging/app-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { dayRange, daysBefore, monthStart, utcDay } from './usage-days';
 import type { OwnUsageDto, UsageReportDto, UsageTotalsDto } from './usage.dto';
@@ -23,7 +24,7 @@ const ZERO: UsageTotalsDto = { requests: 0, prompt_tokens: 0, output_tokens: 0 }
  */
 @Injectable()
 export class UsageService implements OnApplicationShutdown {
-  private readonly logger = new Logger('Usage');
+  private readonly logger = new AppLogger('Usage');
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -72,7 +73,10 @@ export class UsageService implements OnApplicationShutdown {
       by_day: dayRange(from, to).map((day) => ({ day, ...(perDay.get(day) ?? ZERO) })),
       by_key: byKey.map(({ group, ...t }) => ({ key_id: String(group), ...t })),
       by_model: byModel.map(({ group, ...t }) => ({ model: String(group), ...t })),
-      by_user: byUser.map(({ group, ...t }) => ({ user: String(group), ...t })).sort((a, b) => b.requests - a.requests).slice(0, 100),
+      by_user: byUser
+        .map(({ group, ...t }) => ({ user: String(group), ...t }))
+        .sort((a, b) => b.requests - a.requests)
+        .slice(0, 100),
     };
   }
 
@@ -81,7 +85,10 @@ export class UsageService implements OnApplicationShutdown {
     await this.flush();
     const today = utcDay(this.clock.now());
     const month = monthStart(today);
-    const [[day], [sofar]] = await Promise.all([this.repository.sum(today, today, null, userKey), this.repository.sum(month, today, null, userKey)]);
+    const [[day], [sofar]] = await Promise.all([
+      this.repository.sum(today, today, null, userKey),
+      this.repository.sum(month, today, null, userKey),
+    ]);
     return {
       today: { from: today, to: today, ...strip(day) },
       month: { from: month, to: today, ...strip(sofar) },

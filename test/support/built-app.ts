@@ -69,7 +69,7 @@ export function startBuiltApp(env: Record<string, string>, cwd: string = ROOT): 
   let stderr = '';
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
@@ -81,7 +81,7 @@ export function startBuiltApp(env: Record<string, string>, cwd: string = ROOT): 
       }
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const waitForLine = (pattern: RegExp) =>
     new Promise<string>((resolve, reject) => {
