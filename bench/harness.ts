@@ -18,6 +18,8 @@ import { KeyRotationService } from '../src/key-rotation/key-rotation.service';
 import { KeyStateRepository } from '../src/key-rotation/key-state.repository';
 import { SecretScrubber } from '../src/logging/secret-scrubber';
 import { MetricsService } from '../src/metrics/metrics.service';
+import type { UsageRepository } from '../src/usage/usage.repository';
+import { UsageService } from '../src/usage/usage.service';
 import { EnvSecretProvider } from '../src/secrets/providers/env.provider';
 import { SecretsService } from '../src/secrets/secrets.service';
 import { MemoryStateStore } from '../src/state-store/memory-state-store';
@@ -151,7 +153,10 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
   const metrics = new MetricsService();
   const rotation = new KeyRotationService(config, secrets, repo, clock, metrics, database, new SchedulerRegistry());
   await rotation.reload({ failOnBadFile: true });
-  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics);
+  // Usage rows go nowhere here (no database in the bench); the writes are off the call's path anyway.
+  const usageRows: UsageRepository = { add: async () => undefined, sum: async () => [] };
+  const usage = new UsageService(usageRows, clock, metrics, config);
+  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics, usage);
 
   return {
     config,

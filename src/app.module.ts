@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
+import { AdminUiModule } from './admin-ui/admin-ui.module';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { ApiRootModule } from './api-root/api-root.module';
 import { AuthModule } from './auth/auth.module';
@@ -19,6 +20,8 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ProductionModule } from './production/production.module';
 import { StrategyModule } from './strategy/strategy.module';
+import { UsageModule } from './usage/usage.module';
+import { ShutdownModule } from './shutdown/shutdown.module';
 import { StateStoreModule } from './state-store/state-store.module';
 
 export interface AppOptions {
@@ -37,12 +40,14 @@ export class AppModule {
         AppConfigModule.forRoot({ env: options.env }),
         LoggingModule.forRoot({ destination: options.logDestination }),
         ScheduleModule.forRoot(),
+        ShutdownModule,
         ClockModule,
         DatabaseModule,
         MetricsModule,
         StateStoreModule,
         AuthModule,
         ApiRootModule,
+        UsageModule,
         GeminiModule,
         ConversationModule,
         MarketDataModule,
@@ -54,6 +59,7 @@ export class AppModule {
         ProductionModule,
         BacktestsModule,
         HealthModule,
+        AdminUiModule,
       ],
     };
   }

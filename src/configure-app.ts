@@ -7,8 +7,12 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
 import { DjangoPathsWsAdapter } from './common/ws-adapter';
 import { AppConfig } from './config/app-config';
+import { ADMIN_SECURITY } from './key-rotation/admin-token.guard';
 import { createHttpLogger } from './logging/http-logger';
 import { PinoNestLogger } from './logging/logger';
+import { httpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
+import { ShutdownService } from './shutdown/shutdown.service';
 
 /**
  * Everything that makes the HTTP edge behave, shared by `main.ts` and the end-to-end tests so they run
@@ -18,6 +22,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const config = app.get(AppConfig);
   const logger = app.get(PinoNestLogger);
   app.useLogger(logger);
+  app.use(app.get(ShutdownService).track);
+  app.use(httpMetrics(app.get(MetricsService)));
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.use(createHttpLogger(logger.pino));
@@ -38,7 +44,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
         'Errors are `{ "error": ..., "details": ... }`; 429 answers carry `Retry-After`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/auth/login/' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'User access token from /api/auth/login/' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN (or a staff user\'s access token) for /api/keys/*' },
+      ADMIN_SECURITY,
+    )
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: 'docs-json',

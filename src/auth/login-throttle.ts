@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { RateLimitedError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { StateStore } from '../state-store/state-store';
 
@@ -37,8 +37,8 @@ export class LoginThrottle {
     if (!refused) return;
     const ttlMs = await this.store.ttl(refused);
     const retryAfterSec = Math.max(1, Math.ceil(Number.isFinite(ttlMs) && ttlMs !== null ? ttlMs / 1000 : windowMs / 1000));
-    throw new DomainError(
-      ErrorCode.RateLimited,
+    throw new RateLimitedError(
+      'login_throttle',
       'Too many failed login attempts',
       { reason: refused === userKey ? 'username' : 'client_address', limit: refused === userKey ? max : max * PER_ADDRESS_FACTOR, window_seconds: windowMs / 1000 },
       retryAfterSec,

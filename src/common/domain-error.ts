@@ -36,3 +36,27 @@ export class DomainError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Why a client was answered 429 (the `reason` label of `http_rate_limited_total`). */
+export type RateLimitReason = 'keys_busy' | 'user_limit' | 'login_throttle' | 'bot_queue';
+
+/** A 429 that names its reason for the metrics; a plain `RateLimited` DomainError counts as `user_limit`. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly reason: RateLimitReason,
+    message: string,
+    details?: unknown,
+    retryAfterSec?: number,
+  ) {
+    super(ErrorCode.RateLimited, message, details, retryAfterSec);
+  }
+}
+
+/** `res.locals` key where the exception filter leaves a 429's reason for the HTTP metrics. */
+export const RATE_LIMIT_REASON = 'rateLimitReason';
+
+/** The reason label of a 429 answer. */
+export function rateLimitReason(error: DomainError): RateLimitReason {
+  if (error instanceof RateLimitedError) return error.reason;
+  return error.code === ErrorCode.KeysExhausted ? 'keys_busy' : 'user_limit';
+}

@@ -3,7 +3,7 @@ import { AppLogger } from '../logging/app-logger';
 import type { Request, Response } from 'express';
 import { allowedMethods } from './allowed-methods';
 import { AuthFailure } from './auth-failure';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode, RATE_LIMIT_REASON, rateLimitReason } from './domain-error';
 import { drfBody, methodNotAllowed } from './drf-body';
 import { errorStyleOf } from './error-style';
 
@@ -130,6 +130,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   private sendDomain(domain: DomainError, req: Request, res: Response): void {
     const status = statusFor(domain.code);
     if (status === Number(HttpStatus.UNAUTHORIZED)) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    if (status === Number(HttpStatus.TOO_MANY_REQUESTS)) res.locals[RATE_LIMIT_REASON] = rateLimitReason(domain);
     if (domain instanceof AuthFailure) {
       res.status(status).json(domain.body);
       return;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvironmentVariables } from './env.schema';
+import { unknownVariableWarnings } from './environment';
 import { asText } from '../common/text';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -67,6 +68,8 @@ export class AppConfig {
   readonly backtests!: BacktestsConfig;
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
+  /** Not errors, logged once at boot: variables with one of our prefixes that nothing reads (typos). */
+  readonly warnings!: string[];
 }
 
 export interface BotsConfig {
@@ -344,5 +347,6 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       maxBytes: vars.URL_FETCH_MAX_BYTES ?? 1024 * 1024,
       allowHosts: (vars.URL_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     },
+    warnings: unknownVariableWarnings(raw),
   });
 }

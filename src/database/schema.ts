@@ -853,3 +853,23 @@ export const backtestAlerts = pgTable(
   },
   (t) => [index('backtest_alerts_run_idx').on(t.runId, t.timestamp)],
 );
+// --- Usage accounting (src/usage) ------------------------------------------------------------------
+
+/** Successful Gemini calls and their tokens, one row per UTC day, user, key and model (upserted per call). */
+export const geminiUsageDaily = pgTable(
+  'gemini_usage_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    /** The sticky user key: `user:<id>`, or `anonymous:<hash>` for calls without a signed-in user. */
+    userKey: varchar('user_key', { length: 128 }).notNull(),
+    keyId: varchar('key_id', { length: 128 }).notNull(),
+    model: varchar('model', { length: 64 }).notNull(),
+    requests: integer('requests').notNull().default(0),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.userKey, t.keyId, t.model] }),
+    index('gemini_usage_daily_user_idx').on(t.userKey, t.day),
+  ],
+);

@@ -8,6 +8,7 @@ import { KeysExhaustedError, NoUsableKeysError } from '../key-rotation/key-rotat
 import { CallContext, KeyRotationService } from '../key-rotation/key-rotation.service';
 import type { Lease } from '../key-rotation/key-state.repository';
 import { MetricsService } from '../metrics/metrics.service';
+import { UsageService } from '../usage/usage.service';
 import { CircuitBreaker } from './circuit-breaker';
 import { GeminiSdkTransport } from './gemini-sdk.transport';
 import { CallOptions, CallReport, GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn, Usage } from './gemini.types';
@@ -43,6 +44,7 @@ export class GeminiClientService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly usage: UsageService,
   ) {
     this.breaker = new CircuitBreaker(() => clock.now());
   }
@@ -51,7 +53,7 @@ export class GeminiClientService {
     return this.run(opts, req, async (secret, model, timeoutMs) => {
       const r = await this.transport.generate(secret, model, req, timeoutMs);
       return { value: r, usage: r.usage };
-    }).then(({ value, report }) => ({ ...value, ...report }));
+    }).then(({ value, report }) => this.accounted(opts, value, report));
   }
 
   /** Multi-turn chat: `history` holds earlier turns, `message` is the new user message. */
@@ -60,7 +62,23 @@ export class GeminiClientService {
     return this.run(opts, req, async (secret, model, timeoutMs) => {
       const r = await this.transport.chat(secret, model, req, timeoutMs);
       return { value: r, usage: r.usage };
-    }).then(({ value, report }) => ({ ...value, ...report }));
+    }).then(({ value, report }) => this.accounted(opts, value, report));
+  }
+
+  /** Usage accounting of one successful call (per user, key, model and day; token counters). */
+  private accounted(opts: CallOptions, value: GenerateResult, report: CallReport): GenerateResult & CallReport {
+    this.record(opts, report, value.usage);
+    return { ...value, ...report };
+  }
+
+  private record(opts: CallOptions, report: CallReport, usage: Usage | null): void {
+    this.usage.record({
+      userKey: opts.userId,
+      keyId: report.keyId,
+      model: report.model,
+      promptTokens: usage?.promptTokens ?? 0,
+      outputTokens: usage?.candidatesTokens ?? 0,
+    });
   }
 
   countTokens(opts: CallOptions, req: GenerateRequest): Promise<{ totalTokens: number } & CallReport> {
@@ -83,6 +101,7 @@ export class GeminiClientService {
       (lease, pinned) => (won = { lease, pinned }),
     );
     const rotation = this.rotation;
+    const record = (usage: Usage | null) => this.record(opts, report, usage);
     const { lease, pinned } = won!;
     async function* relay(): AsyncGenerator<StreamChunk> {
       let usage: Usage | null = null;
@@ -97,6 +116,7 @@ export class GeminiClientService {
         throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini stream broke off', { reason: e.failure.kind });
       }
       await rotation.succeed(lease, ctx, usage?.promptTokens, pinned);
+      record(usage);
     }
     return { chunks: relay(), report };
   }

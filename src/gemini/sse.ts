@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
+import { trackStream } from '../shutdown/open-streams';
 
 /** Sends one event; `id` becomes the SSE `id:` line (what a reconnecting client sends back as Last-Event-ID). */
 export type SendEvent = (event: string, data: unknown, id?: number | string) => void;
@@ -8,7 +9,8 @@ export type SendEvent = (event: string, data: unknown, id?: number | string) => 
  * Writes a Server-Sent Events response: headers first, then whatever `produce` sends. An error after the
  * stream started becomes an `error` event (the status line is already gone); a client that disconnects
  * stops the producer at its next send. With `retryMs`, every event carries `retry:` (EventSource's
- * reconnect delay).
+ * reconnect delay). On shutdown the stream gets a final `shutdown` event and ends; the
+ * producer stops at its next send too.
  */
 export async function sendSse(
   res: Response,
@@ -25,6 +27,11 @@ export async function sendSse(
   let closed = false;
   req.on('close', () => (closed = true));
   const retry = options.retryMs !== undefined ? `retry: ${options.retryMs}\n` : '';
+  const untrack = trackStream((event, data) => {
+    if (closed) return;
+    closed = true;
+    res.end(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  });
   const send: SendEvent = (event, data, id) => {
     if (closed) throw new Error('client disconnected');
     res.write(`${retry}${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -37,6 +44,7 @@ export async function sendSse(
       res.write(`${retry}event: error\ndata: ${JSON.stringify(body)}\n\n`);
     }
   } finally {
-    res.end();
+    untrack();
+    if (!res.writableEnded) res.end();
   }
 }

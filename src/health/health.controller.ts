@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/term
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { HealthReportDto } from './health.dto';
+import { ShutdownService } from '../shutdown/shutdown.service';
 import { ReadinessIndicators } from './readiness.indicators';
 
 @ApiTags('health')
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: ReadinessIndicators,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   @Get('live')
@@ -31,6 +33,7 @@ export class HealthController {
     description: 'A part is down; `error` names it and `details` holds the full report',
   })
   async ready(): Promise<HealthCheckResult> {
+    if (this.shutdown.isDraining) throw new DomainError(ErrorCode.NotReady, 'Not ready: shutting_down', { status: 'shutting_down' });
     try {
       return await this.health.check([
         () => this.indicators.databaseCheck(),

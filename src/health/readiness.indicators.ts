@@ -18,10 +18,11 @@ export class ReadinessIndicators {
   ) {}
 
   /**
-   * Gemini keys: down when keys are configured but none can ever serve (all disabled or without secrets) —
-   * an operator must act. Degraded (still 200) when all are only cooling: that passes by itself, and
-   * pulling every replica out of service would take the non-AI endpoints down too. With no keys at all
-   * the service is deliberately run without AI: up, with a note (AI endpoints answer 503).
+   * Gemini keys never take a replica out of service: pulling every pod because no key can serve would take
+   * the non-AI endpoints down too, and another pod has the same keys anyway. Every key disabled or without a
+   * secret, or every key cooling → degraded (still 200; alerted on through `gemini_keys_available`). With no
+   * keys at all the service is deliberately run without AI: up, with a note (AI endpoints answer 503). Only
+   * unreadable key state is down (the state store is then down as well).
    */
   async keysCheck(): Promise<HealthIndicatorResult<'gemini_keys'>> {
     const session = this.health.check('gemini_keys');
@@ -38,7 +39,7 @@ export class ReadinessIndicators {
     const details = { configured, with_secret: withSecret, usable_now: usable };
     if (usable > 0) return session.up(details);
     const disabledOrMissing = await this.rotation.disabledOrMissingCount();
-    if (disabledOrMissing >= configured) return session.down({ ...details, message: 'no usable Gemini key: every key is disabled or has no secret' });
+    if (disabledOrMissing >= configured) return session.degraded({ ...details, message: 'no usable Gemini key: every key is disabled or has no secret' });
     return session.degraded({ ...details, message: 'every Gemini key is cooling down; calls wait or get 429 until one frees' });
   }
 

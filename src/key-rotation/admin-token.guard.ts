@@ -16,6 +16,9 @@ function sameText(a: string, b: string): boolean {
  * active `is_staff` user. With neither an admin token configured nor a staff token sent, the admin
  * endpoints are switched off (403), never open.
  */
+/** Swagger security scheme of the admin endpoints (its own Authorize field, apart from the user JWT). */
+export const ADMIN_SECURITY = 'admin-token';
+
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(

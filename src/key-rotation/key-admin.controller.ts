@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorBodyDto } from '../common/error-body.dto';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { AdminTokenGuard } from './admin-token.guard';
+import { ADMIN_SECURITY, AdminTokenGuard } from './admin-token.guard';
 import { KeyHealthService, KeysHealthReport } from './key-health.service';
 import { KeyRotationService } from './key-rotation.service';
 
@@ -14,8 +15,10 @@ export class KeyActionDto {
 }
 
 @ApiTags('keys')
-@ApiBearerAuth()
+@ApiBearerAuth(ADMIN_SECURITY)
 @UseGuards(AdminTokenGuard)
+@ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No token sent' })
+@ApiForbiddenResponse({ type: ErrorBodyDto, description: 'Not the admin token nor a staff user, or key administration disabled' })
 @Controller('api/keys')
 export class KeyAdminController {
   constructor(
@@ -33,6 +36,7 @@ export class KeyAdminController {
   @Post('reload')
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-read keys.json and the secret store now (admin)' })
+  @ApiOkResponse({ schema: { example: { keys: 4, usable: 4, warnings: [] } } })
   reload(): Promise<{ keys: number; usable: number; warnings: string[] }> {
     return this.rotation.reload({ failOnBadFile: false });
   }
@@ -41,6 +45,9 @@ export class KeyAdminController {
   @HttpCode(200)
   @ApiParam({ name: 'id', example: 'flash_01' })
   @ApiOperation({ summary: 'Take a key out of rotation until enabled again (admin); probes leave it alone' })
+  @ApiOkResponse({ schema: { example: { key_id: 'flash_01', state: 'disabled' } } })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid reason' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown key id' })
   async disable(@Param('id') id: string, @Body() body: KeyActionDto): Promise<{ key_id: string; state: string }> {
     this.requireKey(id);
     await this.rotation.disableKey(id, 'manual', { note: body.reason ?? null });
@@ -51,6 +58,9 @@ export class KeyAdminController {
   @HttpCode(200)
   @ApiParam({ name: 'id', example: 'flash_01' })
   @ApiOperation({ summary: 'Put a key back into rotation, clearing its cooldown and failure streak (admin)' })
+  @ApiOkResponse({ schema: { example: { key_id: 'flash_01', state: 'enabled' } } })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid reason' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown key id' })
   async enable(@Param('id') id: string, @Body() body: KeyActionDto): Promise<{ key_id: string; state: string }> {
     this.requireKey(id);
     await this.rotation.enableKey(id, body.reason ?? 'manual');

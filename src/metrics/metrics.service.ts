@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /**
  * The Prometheus registry and every metric the service exports. Labels carry key ids, models, reasons and
  * outcomes — never a secret.
@@ -92,8 +94,32 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route template (never the raw path) and status code, with their duration',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'http_rate_limited_total',
+    help: '429 answers by reason: keys_busy (every Gemini key busy), user_limit, login_throttle, bot_queue',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly geminiTokens = new Counter({
+    name: 'gemini_tokens_total',
+    help: 'Gemini tokens used by key, model and kind (prompt or output), from usageMetadata',
+    labelNames: ['key_id', 'model', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these gauges `*_total`, which Prometheus reserves for counters (promtool rejects them).
+    for (const name of GAUGES_NAMED_LIKE_COUNTERS) this.registry.removeSingleMetric(name);
   }
 
   /** Hooks that refresh gauges right before a scrape. */

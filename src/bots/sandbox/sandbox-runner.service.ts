@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppLogger } from '../../logging/app-logger';
 import { Bar, EngineOptions } from '../../backtest/engine/types';
-import { DomainError, ErrorCode } from '../../common/domain-error';
+import { RateLimitedError } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { BotErrorType, classifyBotError } from '../core/error-classifier';
@@ -89,7 +89,7 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
       });
     } catch (error) {
       if (error instanceof QueueFullError) {
-        throw new DomainError(ErrorCode.RateLimited, 'Too many bot runs are waiting; try again shortly', { waiting: error.waiting }, 5);
+        throw new RateLimitedError('bot_queue', 'Too many bot runs are waiting; try again shortly', { waiting: error.waiting }, 5);
       }
       throw error;
     }

@@ -47,7 +47,7 @@ export class CreateStrategyWithAiDto extends ValidateStrategyDto {
   @IsOptional() @IsString() @MaxLength(MAX_STRATEGY_TEXT)
   description?: string;
 
-  @ApiPropertyOptional({ example: 3, description: 'Use this (your own or a system) template instead of creating one' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'Use this (your own or a system) template instead of creating one' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   template_id?: number;
 

@@ -40,7 +40,7 @@ export class GenerateCodeDto {
   @ApiProperty({ example: 'A 20/50 EMA crossover with a 2 × ATR trailing stop.', minLength: 10, maxLength: MAX_DESCRIPTION_CHARS })
   @IsString() @Length(10, MAX_DESCRIPTION_CHARS)
   strategy_description!: string;
-  @ApiPropertyOptional({ example: 3 }) @IsOptional() @IsInt() @Min(1) template_id?: number;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: null }) @IsOptional() @IsInt() @Min(1) template_id?: number;
   @ApiPropertyOptional({ example: { fast: 20, slow: 50 } }) @IsOptional() @IsObject() parameters?: Record<string, unknown>;
   @ApiPropertyOptional({ example: true, default: true }) @IsOptional() @IsBoolean() use_gemini?: boolean;
   @ApiPropertyOptional({ example: 'EMA Cross ATR Stop' }) @IsOptional() @IsString() @Length(1, 200) strategy_name?: string;

@@ -110,7 +110,7 @@ class StrategyFieldsDto {
   @OptionalNotNull() @IsString() @MaxLength(MAX_DESCRIPTION)
   description?: string;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 3, description: 'Id of a template you own (or a system template); null to unlink' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'Id of a template you own (or a system template); null to unlink' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   template?: number | null;
 
@@ -237,7 +237,7 @@ export class CreateStrategyRequestDto extends PickType(CreateStrategyDto, [
   'expected_return',
   'max_drawdown',
 ] as const) {
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 3, description: 'A template you own (or a system template); its category is used for the auto-created template' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'A template you own (or a system template); its category is used for the auto-created template' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   template_id?: number | null;
 
