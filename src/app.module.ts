@@ -12,6 +12,7 @@ import { MarketDataModule } from './market-data/market-data.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { StrategyModule } from './strategy/strategy.module';
 import { StateStoreModule } from './state-store/state-store.module';
@@ -21,6 +22,8 @@ export interface AppOptions {
   env?: Record<string, string | undefined>;
   /** Where log lines go instead of stdout (tests that read the logs). */
   logDestination?: DestinationStream;
+  /** `worker`: `npm run worker` (consumes jobs whatever WORKER_MODE says); default `api`. */
+  role?: 'api' | 'worker';
 }
 
 @Module({})
@@ -35,6 +38,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         StateStoreModule,
+        JobsModule.forRoot({ role: options.role }),
         AuthModule,
         GeminiModule,
         ConversationModule,

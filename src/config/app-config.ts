@@ -43,6 +43,7 @@ export class AppConfig {
   readonly auth!: AuthConfig;
   readonly marketData!: { source: 'synthetic' | 'csv' | 'yahoo'; csvDir: string | null; timeoutMs: number };
   readonly bots!: BotsConfig;
+  readonly jobs!: JobsConfig;
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
 }
@@ -57,6 +58,16 @@ export interface BotsConfig {
   warmProcesses: number;
   queueMax: number;
   outputCapBytes: number;
+}
+
+export interface JobsConfig {
+  /** Whether this API process consumes jobs too (`npm run worker` always does). */
+  workerMode: 'inline' | 'off';
+  /** Jobs of one kind run at once per process. */
+  concurrency: { default: number; perKind: Record<string, number> };
+  attempts: number;
+  backoffMs: number;
+  lockMs: number;
 }
 
 export interface AuthConfig {
@@ -203,6 +214,18 @@ function secretsConfig(vars: EnvironmentVariables, env: EnvKeys, problems: strin
   return { ...base, vault, aws, azure };
 }
 
+/** `2,ai_developer.run=1` → default 2, ai_developer.run 1 (already checked by the schema's pattern). */
+function jobConcurrency(value: string | undefined): JobsConfig['concurrency'] {
+  const result: JobsConfig['concurrency'] = { default: 2, perKind: {} };
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind, n] = part.includes('=') ? part.split('=') : [null, part];
+    const count = Math.max(1, Number(n));
+    if (kind) result.perKind[kind] = count;
+    else result.default = count;
+  }
+  return result;
+}
+
 /** Validates the raw environment and returns the typed config (defaults applied). */
 export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
@@ -275,6 +298,13 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       warmProcesses: vars.BOT_WARM_PROCESSES ?? 1,
       queueMax: vars.BOT_QUEUE_MAX ?? 50,
       outputCapBytes: vars.BOT_OUTPUT_CAP_BYTES ?? 1024 * 1024,
+    },
+    jobs: {
+      workerMode: vars.WORKER_MODE ?? 'inline',
+      concurrency: jobConcurrency(vars.JOB_CONCURRENCY),
+      attempts: vars.JOB_ATTEMPTS ?? 3,
+      backoffMs: vars.JOB_BACKOFF_MS ?? 2000,
+      lockMs: vars.JOB_LOCK_MS ?? 30000,
     },
     urlFetch: {
       timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,
