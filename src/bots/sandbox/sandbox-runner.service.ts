@@ -26,6 +26,8 @@ export interface SandboxHooks {
   /** Called with the 1-based place in line while the run waits for a slot. */
   onQueued?: (position: number) => void;
   onStarted?: () => void;
+  /** Aborting kills the bot process at once; `run` then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export type SandboxOutcome = BotRunOutcome & { durationMs: number };
@@ -70,10 +72,12 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
       throw error;
     }
     this.metrics.botQueue.set(this.queue.waiting);
-    hooks.onStarted?.();
     const started = performance.now();
     try {
-      const outcome = await this.runInChild(bundle, job);
+      hooks.signal?.throwIfAborted();
+      hooks.onStarted?.();
+      const outcome = await this.runInChild(bundle, job, hooks.signal);
+      hooks.signal?.throwIfAborted();
       this.metrics.botRuns.inc({ outcome: outcome.ok ? 'ok' : outcome.errorType });
       return { ...outcome, durationMs: performance.now() - started };
     } finally {
@@ -135,7 +139,7 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
     return child;
   }
 
-  private runInChild(bundle: string, job: SandboxJob): Promise<BotRunOutcome> {
+  private runInChild(bundle: string, job: SandboxJob, signal?: AbortSignal): Promise<BotRunOutcome> {
     const { timeoutMs, memoryMb, outputCapBytes } = this.config.bots;
     return new Promise((resolve) => {
       const child = this.takeChild(bundle);
@@ -152,6 +156,7 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.children.delete(child);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         resolve(outcome);
@@ -161,6 +166,8 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
         child.kill('SIGKILL');
       };
       const timer = setTimeout(() => stop('timeout'), timeoutMs);
+      const onAbort = () => child.kill('SIGKILL');
+      signal?.addEventListener('abort', onAbort, { once: true });
       const count = (chunk: Buffer, keep: boolean) => {
         outputBytes += chunk.length;
         if (keep) stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);

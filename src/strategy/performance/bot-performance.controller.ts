@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from '../records/params';
-import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllDto, VerifyAllResponseDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
+import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
 import { BotPerformanceService } from './bot-performance.service';
 
 const VERIFIED_RULE = 'Verified = the run finished without error AND made at least one trade; otherwise failed.';
@@ -41,15 +41,18 @@ export class BotPerformanceController {
   }
 
   @Post('verify_all')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
-    summary: 'Verify your strategies (staff: all) that have a bot, one after the other (AAPL 1d, 1y, 10000, 0.002)',
-    description: `${VERIFIED_RULE} Untested strategies only unless force_retest. At most 100 per call, never or least recently tested first.`,
+    summary: 'Verify your strategies (staff: all) that have a bot, one after the other (AAPL 1d, 1y, 10000, 0.002), as a job',
+    description:
+      `${VERIFIED_RULE} Untested strategies only unless force_retest. At most 100 per call, never or least recently tested first. ` +
+      'Answers at once with the job; GET job_url for its state and summary (result: {total, verified, failed, testing, errors}), ' +
+      'events_url for live progress; POST /api/jobs/{id}/cancel stops it.',
   })
-  @ApiOkResponse({ type: VerifyAllResponseDto })
+  @ApiAcceptedResponse({ type: VerifyAllAcceptedDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named (more than 100 strategy_ids…)' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable; nothing recorded' })
-  verifyAll(@CurrentUser() user: AuthUser, @Body() body: VerifyAllDto): Promise<VerifyAllResponseDto> {
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'The job queue (Redis) is unavailable (Retry-After)' })
+  verifyAll(@CurrentUser() user: AuthUser, @Body() body: VerifyAllDto): Promise<VerifyAllAcceptedDto> {
     return this.service.verifyAll(user, body);
   }
 
