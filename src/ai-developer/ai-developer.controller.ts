@@ -80,7 +80,7 @@ export class AiDeveloperController {
     let last = /^\d{1,9}$/.test(lastEventId ?? '') ? Number(lastEventId) : 0;
     const queue: RunEvent[] = [];
     let wake: (() => void) | null = null;
-    const unsubscribe = this.service.subscribe(runId, (event) => {
+    const unsubscribe = await this.service.subscribe(runId, (event) => {
       queue.push(event);
       wake?.();
     });
@@ -98,7 +98,7 @@ export class AiDeveloperController {
         for (const event of await this.service.eventsAfter(runId, last)) if (deliver(event)) return;
         // A run that ended without a `done` event (the server stopped mid-run) ends the stream too.
         const run = await this.service.owned(user, runId);
-        if (queue.length === 0 && (run.status === 'succeeded' || run.status === 'failed') && run.step === 'done') {
+        if (queue.length === 0 && ['succeeded', 'failed', 'cancelled'].includes(run.status) && run.step === 'done') {
           send('progress', { seq: last + 1, step: 'done', progress: 100, message: `Run ${run.status}`, data: { status: run.status }, at: run.updatedAt.toISOString() }, last + 1);
           return;
         }

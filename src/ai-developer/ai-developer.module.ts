@@ -6,12 +6,13 @@ import { MarketDataModule } from '../market-data/market-data.module';
 import { AiDeveloperController } from './ai-developer.controller';
 import { AiDeveloperService } from './ai-developer.service';
 import { RunEventsHub } from './run-events';
+import { AiDeveloperRunJob } from './run.job';
 import { RunsRepository } from './runs.repository';
 
 @Module({
   imports: [BotsModule, ErrorFixerModule, MarketDataModule, GeminiModule],
   controllers: [AiDeveloperController],
-  providers: [AiDeveloperService, RunsRepository, RunEventsHub],
+  providers: [AiDeveloperService, RunsRepository, RunEventsHub, AiDeveloperRunJob],
   exports: [AiDeveloperService],
 })
 export class AiDeveloperModule {}

@@ -32,3 +32,26 @@ export async function withKeyWait<T>(call: () => Promise<T>, opts: KeyWaitOption
     }
   }
 }
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts (a cancelled job stops
+ * waiting for Gemini at once; the HTTP call itself ends by its own deadline).
+ */
+export function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

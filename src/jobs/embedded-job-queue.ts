@@ -88,7 +88,7 @@ export class EmbeddedJobQueue extends JobQueue {
   private async poll(): Promise<void> {
     for (const kind of this.registry.kinds()) {
       while (!this.closed && this.active(kind) < this.runtime.concurrency(kind)) {
-        const row = await this.repo.claim(kind, this.worker, this.lockMs);
+        const row = await this.repo.claim(kind, this.worker, this.lockMs, this.runtime.now());
         if (!row) break;
         this.run(row);
       }

@@ -11,5 +11,5 @@ export async function storeJob(runtime: JobRuntime, repo: JobsRepository, kind: 
   const definition = runtime.definition(kind);
   if (!definition) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: kind', { kind: [`unknown job kind ${kind}`] });
   const command = definition.validate(payload);
-  return repo.create({ id: options.jobId ?? newJobId(), kind, ownerId: options.ownerId, maxAttempts: runtime.maxAttempts(kind), payload: command });
+  return repo.create({ id: options.jobId ?? newJobId(), kind, ownerId: options.ownerId, maxAttempts: runtime.maxAttempts(kind), payload: command, runAt: runtime.now() });
 }

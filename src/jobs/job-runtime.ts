@@ -6,6 +6,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { Clock } from '../key-rotation/core/clock';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventBus } from './event-bus';
 import { JobContext } from './job-definition';
@@ -29,7 +30,13 @@ export class JobRuntime {
     private readonly bus: EventBus,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly clock: Clock,
   ) {}
+
+  /** The job clock (due times of delayed jobs); tests drive it. */
+  now(): Date {
+    return new Date(this.clock.now());
+  }
 
   maxAttempts(kind: string): number {
     return this.registry.get(kind)?.attempts ?? this.config.jobs.attempts;
@@ -101,11 +108,11 @@ export class JobRuntime {
         await emitter.emit('done', { status: 'failed', ...d.error });
         return;
       case 'retry':
-        await this.repo.reschedule(row.id, new Date(Date.now() + d.delayMs), { ...d.error });
+        await this.repo.reschedule(row.id, new Date(this.clock.now() + d.delayMs), { ...d.error });
         await emitter.emit('retrying', { attempt: row.attempts, max_attempts: row.maxAttempts, delay_ms: d.delayMs, ...d.error });
         return;
       case 'delay':
-        await this.repo.reschedule(row.id, new Date(Date.now() + d.delayMs), { ...d.error }, true);
+        await this.repo.reschedule(row.id, new Date(this.clock.now() + d.delayMs), { ...d.error }, true);
         await emitter.emit('waiting', { delay_ms: d.delayMs, message: `Waiting ${Math.ceil(d.delayMs / 1000)} s: ${d.error.error}` });
         return;
       default: {

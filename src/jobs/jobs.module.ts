@@ -6,6 +6,7 @@
 import { BeforeApplicationShutdown, DynamicModule, Global, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
+import { Clock, SystemClock } from '../key-rotation/core/clock';
 import { BullJobQueue } from './bull-job-queue';
 import { EmbeddedJobQueue } from './embedded-job-queue';
 import { EventBus, MemoryEventBus } from './event-bus';
@@ -38,6 +39,7 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
           inject: [AppConfig],
           useFactory: (config: AppConfig): EventBus => (config.redis.url ? new RedisEventBus(config.redis.url, config.redis.keyPrefix) : new MemoryEventBus()),
         },
+        { provide: Clock, useClass: SystemClock },
         JobsRepository,
         JobRegistry,
         JobRuntime,

@@ -24,7 +24,7 @@ export class JobsRepository {
     return this.database.connection.db;
   }
 
-  async create(v: Pick<JobRow, 'id' | 'kind' | 'ownerId' | 'maxAttempts'> & { payload: unknown }): Promise<JobRow> {
+  async create(v: Pick<JobRow, 'id' | 'kind' | 'ownerId' | 'maxAttempts' | 'runAt'> & { payload: unknown }): Promise<JobRow> {
     const [row] = await this.db.insert(jobs).values({ ...v, status: 'queued' }).returning();
     return row;
   }
@@ -84,11 +84,11 @@ export class JobsRepository {
 
   /**
    * Embedded queue: claims the oldest due job of `kind` — queued, delayed and due, or running with an expired
-   * lock (its process died) — for `worker`, in one transaction that skips rows another claimer holds.
+   * lock (its process died) — for `worker`, in one transaction that skips rows another claimer holds. `now`
+   * is the job clock's (due times); locks run on wall-clock time.
    */
-  async claim(kind: string, worker: string, lockMs: number): Promise<JobRow | null> {
+  async claim(kind: string, worker: string, lockMs: number, now: Date): Promise<JobRow | null> {
     return this.db.transaction(async (tx) => {
-      const now = new Date();
       const [next] = await tx
         .select({ id: jobs.id })
         .from(jobs)
@@ -104,7 +104,7 @@ export class JobsRepository {
       if (!next) return null;
       const [row] = await tx
         .update(jobs)
-        .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedBy: worker, lockedUntil: new Date(now.getTime() + lockMs), startedAt: now, updatedAt: now })
+        .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedBy: worker, lockedUntil: new Date(Date.now() + lockMs), startedAt: new Date(), updatedAt: new Date() })
         .where(eq(jobs.id, next.id))
         .returning();
       return row;
