@@ -20,6 +20,11 @@ export class JobsService {
     private readonly bus: EventBus,
   ) {}
 
+  /** The job whoever owns it (for other modules; clients go through `owned`). */
+  find(jobId: string): Promise<JobRow | null> {
+    return this.repo.byId(jobId);
+  }
+
   async owned(user: AuthUser, jobId: string): Promise<JobRow> {
     const row = JOB_ID.test(jobId) ? await this.repo.byId(jobId) : null;
     if (!row || !((row.ownerId !== null && row.ownerId === user.id) || user.isStaff)) throw new DomainError(ErrorCode.NotFound, 'Job not found', { job_id: jobId });
