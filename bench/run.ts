@@ -5,6 +5,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
+import { benchJobs } from './jobs';
 import { benchOverload } from './overload';
 import { benchSelectReserve } from './select-reserve';
 import { mdTable, printSection, Section } from './stats';
@@ -14,6 +15,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'client', run: benchClientOverhead },
   { name: 'overload', run: benchOverload },
   { name: 'bots', run: benchBotRuns },
+  { name: 'jobs', run: benchJobs },
 ];
 
 function machine(): string {

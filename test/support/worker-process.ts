@@ -19,7 +19,7 @@ export interface WorkerProcess {
 export function startWorker(env: Record<string, string>, maxMs = 240_000): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, 'src', 'worker.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, // info: the ready line is logged at info
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
