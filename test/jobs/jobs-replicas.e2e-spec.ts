@@ -132,16 +132,18 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
 
   it('cancel (on B) stops the bot running on the worker: the process is killed and nothing is recorded', async () => {
     const loop = await a.app.get(StrategiesRepository).create({ name: 'Never Ends', strategyCode: LOOPING_BOT, createdBy: alice.id });
+    const before = new Set(childrenOf(worker.pid)); // esbuild's service process lives there too
     const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [loop.id] }).expect(202);
     const db = a.app.get(Database).connection.db;
     await until(async () => (await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id)))[0]?.status === 'testing', 'the bot to run');
-    await until(async () => childrenOf(worker.pid).length > 0, 'the sandbox process');
+    const started = await until(async () => childrenOf(worker.pid).filter((p) => !before.has(p)), 'the sandbox process');
+    expect(started.length).toBeGreaterThan(0);
     const cancelled = await request(b.app.getHttpServer()).post(`/api/jobs/${accepted.body.job_id}/cancel`).set(bearer(alice.access)).expect(200);
     expect(['running', 'cancelled']).toContain(cancelled.body.status);
     // BOT_TIMEOUT_MS is 60 s: only the cancel can end this job now
     const job = await waitForJob(a.app.getHttpServer(), alice.access, accepted.body.job_id, 20_000);
     expect(job.status).toBe('cancelled');
-    await until(async () => childrenOf(worker.pid).length === 0, 'the sandbox process to be gone', 5_000);
+    await until(async () => childrenOf(worker.pid).every((p) => !started.includes(p)), 'the sandbox process to be gone', 5_000);
     expect(await db.select().from(botTestRuns).where(and(eq(botTestRuns.strategyId, loop.id)))).toEqual([]);
     const [row] = await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id));
     expect(row?.status ?? 'untested').not.toBe('testing');
@@ -149,7 +151,8 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
 
   it("another user's job answers 404 everywhere; bad ids too", async () => {
     const bob = await register(a.app, 'bob');
-    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({}).expect(202);
+    const one = await a.app.get(StrategiesRepository).create({ name: 'Private', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
+    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [one.id] }).expect(202);
     for (const path of [accepted.body.job_url, accepted.body.events_url]) await request(b.app.getHttpServer()).get(path).set(bearer(bob.access)).expect(404);
     await request(b.app.getHttpServer()).post(`${accepted.body.job_url}/cancel`).set(bearer(bob.access)).expect(404);
     for (const id of ['nope', 'job_123', "job_'; drop table jobs;--", 'x'.repeat(500)]) {
@@ -164,7 +167,8 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
     const ready = await request(a.app.getHttpServer()).get('/health/ready').expect(200);
     expect(ready.body.details.jobs).toMatchObject({ status: 'up', engine: 'bullmq' });
     await worker.kill('SIGTERM');
-    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ force_retest: true }).expect(202);
+    const one = await a.app.get(StrategiesRepository).create({ name: 'Waits For A Worker', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
+    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [one.id] }).expect(202);
     const report = await until(async () => {
       const r = await request(b.app.getHttpServer()).get('/health/ready');
       return r.body.details?.jobs?.unconsumed ? r : null;
