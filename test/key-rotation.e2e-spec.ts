@@ -208,7 +208,7 @@ describe('key rotation: playground, admin and limits', () => {
     const { GeminiClientService } = await import('../src/gemini/gemini-client.service');
     const seen: Array<Array<{ role?: string }>> = [];
     t.fake.respondWith((req) => {
-      seen.push(req.contents as Array<{ role?: string }>);
+      seen.push(req.contents);
       return undefined;
     });
     const gemini = t.app.get(GeminiClientService);

@@ -4,8 +4,9 @@
  * client disconnects, stores every progress event, survives the restart of its worker (resumed from the saved
  * bot), can be cancelled, and pauses (bounded) instead of failing when every Gemini key is busy.
  */
+import { AppLogger } from '../logging/app-logger';
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuthUser, userKey } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { BotGeneratorService, DEFAULT_MAX_KEY_WAIT_MS } from '../bots/bot-generator.service';
@@ -45,7 +46,7 @@ const FINISHED_RUN: readonly string[] = ['succeeded', 'failed', 'cancelled'];
 
 @Injectable()
 export class AiDeveloperService {
-  private readonly logger = new Logger('AiDeveloper');
+  private readonly logger = new AppLogger('AiDeveloper');
   /** Longest total pause for busy keys within one run (the job is delayed, no worker is held meanwhile). */
   maxKeyWaitMs = DEFAULT_MAX_KEY_WAIT_MS;
 
@@ -131,7 +132,7 @@ export class AiDeveloperService {
         .then(() => this.runs.addEvent(run.id, event))
         .then(() => this.runs.update(run.id, { step, progress, ...(data?.status ? { status: data.status as RunStatus } : {}) }))
         .then(() => this.hub.publish(run.id, event))
-        .catch((error) => this.logger.error({ err: error, run: run.id }, 'could not store a run event'));
+        .catch((error) => this.logger.error('could not store a run event', { err: error, run: run.id }));
     };
     const checkpoint = (patch: RunCheckpoint) => ctx.checkpoint({ ...Object.assign(saved, patch) });
     const work = { userKey: userKey(user)!, maxKeyWaitMs: 0, signal: ctx.signal };
@@ -196,7 +197,7 @@ export class AiDeveloperService {
         }
       }
       const known = error instanceof DomainError;
-      if (!known) this.logger.error({ err: error, run: run.id }, 'AI developer run failed unexpectedly');
+      if (!known) this.logger.error('AI developer run failed unexpectedly', { err: error, run: run.id });
       const message = known ? error.message : 'Internal error';
       const result = { success: false, error: message, ...(known && error.details ? { details: error.details } : {}) };
       await chain;

@@ -39,5 +39,5 @@ export function toProfileChanges(dto: UpdateProfileDto): ProfileChanges {
     strategyPreferences: dto.strategy_preferences,
     riskParameters: dto.risk_parameters,
   };
-  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ProfileChanges;
+  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
 }

@@ -5,8 +5,8 @@
  * delays, so BullMQ's own attempt counter never disagrees with it. Cancel reaches the worker that runs the
  * job over the event bus (`worker.cancelJob` → the handler's abort signal).
  */
+import { AppLogger } from '../logging/app-logger';
 import { hostname } from 'node:os';
-import { Logger } from '@nestjs/common';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { storeJob } from './enqueue';
@@ -25,7 +25,7 @@ export interface BullOptions {
 
 export class BullJobQueue extends JobQueue {
   readonly kind = 'bullmq' as const;
-  private readonly logger = new Logger('Jobs');
+  private readonly logger = new AppLogger('Jobs');
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
   private readonly name = `${hostname()}:${process.pid}`;

@@ -3,8 +3,8 @@
  * `FOR UPDATE SKIP LOCKED` under a renewed lock. A restart loses nothing: at boot the jobs the previous
  * process was running are due again (attempt + 1, resumed from their checkpoint when they saved one).
  */
+import { AppLogger } from '../logging/app-logger';
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import { storeJob } from './enqueue';
 import { EnqueueOptions, JobQueue, QueueCounts } from './job-queue';
 import { JobRegistry } from './job-registry';
@@ -15,7 +15,7 @@ const POLL_MS = 200;
 
 export class EmbeddedJobQueue extends JobQueue {
   readonly kind = 'embedded' as const;
-  private readonly logger = new Logger('Jobs');
+  private readonly logger = new AppLogger('Jobs');
   private readonly worker = `embedded:${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, { kind: string; abort: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | null = null;
@@ -107,7 +107,7 @@ export class EmbeddedJobQueue extends JobQueue {
     const done = this.runtime
       .execute(row, abort.signal)
       .then(() => undefined)
-      .catch((e: Error) => this.logger.error({ err: e, job: row.id }, 'job runner failed'))
+      .catch((e: Error) => this.logger.error('job runner failed', { err: e, job: row.id }))
       .finally(() => {
         this.running.delete(row.id);
         this.kick();

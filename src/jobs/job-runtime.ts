@@ -3,7 +3,8 @@
  * its context (progress, events, checkpoint, abort signal), then records the outcome (`job-outcome.ts`) on
  * the job row and as the job's last event. The queue only applies the decision's mechanics (delay, retry).
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../key-rotation/core/clock';
@@ -22,7 +23,7 @@ export const CANCEL_CHANNEL = 'jobs:cancel';
 
 @Injectable()
 export class JobRuntime {
-  private readonly logger = new Logger('Jobs');
+  private readonly logger = new AppLogger('Jobs');
 
   constructor(
     private readonly repo: JobsRepository,
@@ -84,7 +85,7 @@ export class JobRuntime {
     let decision = decide(outcome, { attempt: row.attempts, maxAttempts, backoffMs: this.config.jobs.backoffMs, aborted });
     if (aborted && signal.reason === SHUTDOWN) decision = { type: 'retry', delayMs: 0, error: { error: 'The worker stopped' } };
     if (!outcome.ok && !aborted && decision.type !== 'delay' && !(outcome.error instanceof DomainError)) {
-      this.logger.error({ err: outcome.error, job: row.id, kind: row.kind }, 'job failed unexpectedly');
+      this.logger.error('job failed unexpectedly', { err: outcome.error, job: row.id, kind: row.kind });
     }
     await this.record(row, decision, emitter);
     const seconds = (performance.now() - started) / 1000;
@@ -134,7 +135,7 @@ export class JobRuntime {
             await this.repo.addEvent(jobId, event);
             await this.bus.publish(jobChannel(jobId), event).catch((e: Error) => this.logger.warn(`job event not published: ${e.message}`));
           })
-          .catch((e: unknown) => this.logger.error({ err: e, job: jobId }, 'could not store a job event'));
+          .catch((e: unknown) => this.logger.error('could not store a job event', { err: e, job: jobId }));
         return chain;
       },
     };

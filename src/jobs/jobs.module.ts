@@ -3,7 +3,8 @@
  * processes); unset → the embedded queue in the database and in-process events (one process). This API
  * process consumes too unless WORKER_MODE=off; a worker process always does.
  */
-import { BeforeApplicationShutdown, DynamicModule, Global, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
+import { BeforeApplicationShutdown, DynamicModule, Global, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
 import { Clock, SystemClock } from '../key-rotation/core/clock';
@@ -58,7 +59,7 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
     };
   }
 
-  private readonly logger = new Logger('Jobs');
+  private readonly logger = new AppLogger('Jobs');
 
   constructor(
     private readonly queue: JobQueue,
@@ -72,11 +73,11 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
     const consume = this.role.role === 'worker' || this.config.jobs.workerMode === 'inline';
     const kinds = this.registry.kinds().join(', ');
     if (!consume) {
-      this.logger.log(`${this.queue.kind} job queue; WORKER_MODE=off: this process only enqueues (${kinds})`);
+      this.logger.info(`${this.queue.kind} job queue; WORKER_MODE=off: this process only enqueues (${kinds})`);
       return;
     }
     await this.queue.startWorkers();
-    this.logger.log(`${this.queue.kind} job queue; consuming ${kinds}`);
+    this.logger.info(`${this.queue.kind} job queue; consuming ${kinds}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

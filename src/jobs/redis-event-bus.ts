@@ -1,11 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import Redis from 'ioredis';
 import { EventBus } from './event-bus';
 
 /** Redis pub/sub: one connection publishes, one listens (a subscribed connection can do nothing else). */
 export class RedisEventBus extends EventBus {
   readonly kind = 'redis' as const;
-  private readonly logger = new Logger('EventBus');
+  private readonly logger = new AppLogger('EventBus');
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly listeners = new Map<string, Set<(message: unknown) => void>>();

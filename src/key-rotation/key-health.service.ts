@@ -76,7 +76,7 @@ export class KeyHealthService {
                 ? 'cooling'
                 : 'ok';
         const limits = s.limits!;
-        const use = (kind: 'rpm' | 'tpm' | 'rpd', used: number): QuotaUse => ({ used, limit: limits[kind], learned: pm.learned[kind] !== undefined && pm.learned[kind]! < pm.limits[kind] });
+        const use = (kind: 'rpm' | 'tpm' | 'rpd', used: number): QuotaUse => ({ used, limit: limits[kind], learned: pm.learned[kind] !== undefined && pm.learned[kind] < pm.limits[kind] });
         return {
           key_id: k.keyId,
           model: k.modelName,

@@ -1,5 +1,5 @@
 /**
- * Wire bodies for the fake Gemini server (see /work/shared/GEMINI_WIRE.md).
+ * Wire bodies for the fake Gemini server (see docs/gemini-wire.md).
  * Pure functions: error envelopes (google.rpc.Status), success responses, token estimates, model list.
  */
 
@@ -180,7 +180,7 @@ export function asContent(value: unknown): GeminiContent | undefined {
   if (value == null) return undefined;
   if (typeof value === 'string') return { parts: [{ text: value }] };
   if (Array.isArray(value)) return { parts: value as GeminiPart[] };
-  return value as GeminiContent;
+  return value;
 }
 
 /** The fake's token estimate: ceil(chars / 4) over all text parts, system instruction included. */

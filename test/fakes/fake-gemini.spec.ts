@@ -52,7 +52,7 @@ async function fetchError(p: Promise<unknown>): Promise<GoogleGenerativeAIFetchE
 
 type Detail = Record<string, any>;
 const detail = (err: GoogleGenerativeAIFetchError, type: string): Detail | undefined =>
-  (err.errorDetails as Detail[] | undefined)?.find((d) => d['@type'] === `type.googleapis.com/google.rpc.${type}`);
+  (err.errorDetails)?.find((d) => d['@type'] === `type.googleapis.com/google.rpc.${type}`);
 
 async function post(path: string, body: unknown, key?: string): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };

@@ -1,6 +1,6 @@
 /**
  * Wire-level fake of the Google Gemini REST API (v1beta) for tests and demos. Speaks the format described in
- * /work/shared/GEMINI_WIRE.md so the real `@google/generative-ai` SDK works against it via
+ * docs/gemini-wire.md so the real `@google/generative-ai` SDK works against it via
  * `getGenerativeModel({ model }, { baseUrl: await fake.start() })`.
  *
  * - Keys belong to projects; RPM / input-TPM / RPD are enforced per project × model (fake-gemini-quota.ts),
@@ -244,7 +244,7 @@ export class FakeGemini {
     }
     if (route.endpoint === 'getModel') return this.send(res, entry, modelResource(model), 200);
 
-    const request = this.parseRequest(route.endpoint as FakeRequest['endpoint'], model, reg, body);
+    const request = this.parseRequest(route.endpoint, model, reg, body);
     entry.request = request;
     if (typeof behaviour === 'object' && 'status' in behaviour && !('streamErrorAfterChunks' in behaviour)) {
       return this.send(res, entry, serverErrorBody(behaviour.status));

@@ -23,7 +23,7 @@
  *   / `Object.assign(module.exports, {…})`. It only judges what it can see: an object literal (also behind a
  *   top-level `const bot = {…}`); a spread or a computed key makes a missing onBar "not visible", so no error.
  */
-import { parse, type AnyNode, type Expression, type Node, type ObjectExpression, type Pattern, type Program } from 'acorn';
+import { parse, type AnyNode, type Expression, type Node, type ObjectExpression, type Program } from 'acorn';
 import { ancestor, simple, type AncestorVisitors } from 'acorn-walk';
 
 export type StaticCheckErrorType = 'syntax' | 'sandbox_violation' | 'contract';
@@ -324,7 +324,7 @@ function collectExports(program: Program): ExportsView {
         view.bareExportsAssignment ??= node;
         return;
       }
-      if (left.type === 'MemberExpression' && isExportsObject(left.object as AnyNode)) {
+      if (left.type === 'MemberExpression' && isExportsObject(left.object)) {
         const name = memberName(left.property, left.computed);
         if (name !== undefined) view.members.push({ name, value: node.right, node });
       }
@@ -401,7 +401,7 @@ function topLevelBindings(program: Program): Bindings {
       bindings.set(stmt.id.name, stmt);
     } else if (stmt.type === 'VariableDeclaration') {
       for (const d of stmt.declarations) {
-        if ((d.id as Pattern).type === 'Identifier' && d.init) bindings.set((d.id as { name: string }).name, d.init);
+        if ((d.id).type === 'Identifier' && d.init) bindings.set((d.id as { name: string }).name, d.init);
       }
     }
   }
@@ -412,7 +412,7 @@ function topLevelBindings(program: Program): Bindings {
 function resolve(expr: Node, bindings: Bindings): AnyNode | undefined {
   let node = expr as AnyNode;
   for (let hops = 0; hops < 5; hops++) {
-    if (node.type === 'ParenthesizedExpression') node = node.expression as AnyNode;
+    if (node.type === 'ParenthesizedExpression') node = node.expression;
     if (node.type !== 'Identifier') return node;
     const next = bindings.get(node.name);
     if (!next) return undefined;

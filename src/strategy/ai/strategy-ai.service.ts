@@ -98,7 +98,7 @@ export class StrategyAiService {
             parametersSchema: {},
             linkedStrategyId: s.id,
             latestStrategyCode: code,
-            latestParameters: c.metadata as Record<string, unknown>,
+            latestParameters: c.metadata,
             chatHistory: [],
             createdBy: user.id,
           },
@@ -144,7 +144,7 @@ export class StrategyAiService {
         };
         await this.templates.update(
           t.id,
-          { chatHistory: [...(t.chatHistory ?? []), entry].slice(-CHAT_HISTORY_LIMIT), latestStrategyCode: code, latestParameters: c.metadata as Record<string, unknown> },
+          { chatHistory: [...(t.chatHistory ?? []), entry].slice(-CHAT_HISTORY_LIMIT), latestStrategyCode: code, latestParameters: c.metadata },
           tx,
         );
       }

@@ -3,6 +3,7 @@
  * least a title or description and some rules. The text description for Gemini comes from it.
  */
 import { DomainError, ErrorCode } from '../../common/domain-error';
+import { asText } from '../../common/text';
 import { describeCanonical } from '../ai/canonical-strategy';
 
 export const MAX_CANONICAL_BYTES = 100 * 1024;
@@ -23,7 +24,7 @@ export function parseCanonicalInput(raw: unknown): Canonical {
   if (Buffer.byteLength(JSON.stringify(value)) > MAX_CANONICAL_BYTES) throw bad(`canonical_json is larger than ${MAX_CANONICAL_BYTES} bytes`);
   const c = value as Canonical;
   const problems: Record<string, string[]> = {};
-  const text = (k: string) => typeof c[k] === 'string' && (c[k] as string).trim() !== '';
+  const text = (k: string) => typeof c[k] === 'string' && (c[k]).trim() !== '';
   if (!text('title') && !text('description')) problems['canonical_json.title'] = ['a title or a description is required'];
   for (const k of ['entry_rules', 'exit_rules', 'indicators']) {
     if (c[k] !== undefined && !Array.isArray(c[k])) problems[`canonical_json.${k}`] = [`${k} must be an array`];
@@ -45,7 +46,7 @@ export function canonicalDescription(c: Canonical, name: string): string {
     '',
     'IMPORTANT INSTRUCTIONS:',
     '- The bot must work for any symbol; it only sees bars through onBar and ctx.',
-    `- Timeframe: ${String(meta.timeframe ?? '1d')} bars.`,
+    `- Timeframe: ${asText(meta.timeframe ?? '1d')} bars.`,
     '- Put tunable numbers (periods, thresholds, stop distances) in params.',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
+import { Inject, Injectable } from '@nestjs/common';
 import { staticCheck } from '../../bots/core/static-check';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService } from '../../error-fixer/error-fixer.service';
@@ -38,7 +39,7 @@ export const VALIDATE_KIND = 'strategies.validate';
  */
 @Injectable()
 export class BotValidationService {
-  private readonly logger = new Logger('StrategyValidation');
+  private readonly logger = new AppLogger('StrategyValidation');
   private readonly queued = new Set<string>();
 
   constructor(
@@ -71,7 +72,7 @@ export class BotValidationService {
       this.queued.add(job.id);
     } catch (e) {
       const message = e instanceof DomainError ? e.message : 'The validation could not be queued';
-      if (!(e instanceof DomainError)) this.logger.error(`Queueing the validation of strategy ${strategyId} failed`, (e as Error)?.stack);
+      if (!(e instanceof DomainError)) this.logger.error(`Queueing the validation of strategy ${strategyId} failed`, { err: e });
       await this.save(strategyId, [cannotRun('backtest', 'error', 'test_run', message)], BACKGROUND, 0).catch(() => undefined);
     }
   }
@@ -104,7 +105,7 @@ export class BotValidationService {
       } catch (e) {
         if (signal?.aborted) throw e;
         const message = e instanceof DomainError ? `${e.message}${typeof e.details === 'string' ? `: ${e.details}` : ''}` : 'The bot could not be tested';
-        if (!(e instanceof DomainError)) this.logger.error(`Testing strategy ${strategyId} failed`, (e as Error)?.stack);
+        if (!(e instanceof DomainError)) this.logger.error(`Testing strategy ${strategyId} failed`, { err: e });
         verdicts = [cannotRun('backtest', 'error', 'test_run', message)];
       }
     }

@@ -1,4 +1,3 @@
-import type { BotTestOutcome } from '../../error-fixer/error-fixer.service';
 import { decimalText } from './strategy.dto';
 import { looksLikeBot } from '../../bots/core/looks-like-bot';
 import { BotTest, cannotRun, judge, scoreOf } from './validation-report';
@@ -6,7 +5,7 @@ import { BotTest, cannotRun, judge, scoreOf } from './validation-report';
 const metrics = { return_pct: 3.5, num_trades: 4, win_rate: 50, sharpe_ratio: 0.9, max_drawdown: 2.25, execution_time: 0.01 };
 const passed = (numTrades = 4): BotTest => ({
   stage: 'sandbox',
-  outcome: { ok: true, result: { metrics: { ...metrics, num_trades: numTrades }, trades: [], equity_curve: [], logs: [] }, durationMs: 12 } as BotTestOutcome,
+  outcome: { ok: true, result: { metrics: { ...metrics, num_trades: numTrades }, trades: [], equity_curve: [], logs: [] }, durationMs: 12 },
 });
 const failedAt = (stage: 'static' | 'sandbox', errorType: 'syntax' | 'sandbox_violation' | 'contract' | 'reference', message: string): BotTest => ({
   stage,
