@@ -10,7 +10,6 @@ import Redis from 'ioredis';
 import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
-import type { Database } from '../src/database/database.module';
 import { jobEvents, jobs } from '../src/database/schema';
 import { BullJobQueue } from '../src/jobs/bull-job-queue';
 import { EmbeddedJobQueue } from '../src/jobs/embedded-job-queue';
@@ -36,7 +35,7 @@ export async function benchJobs(): Promise<{ section: Section }> {
   const prefix = `bench:jobs:${randomBytes(4).toString('hex')}:`;
   const connection = await openDatabase({ kind: 'pglite', dataDir: null });
   await connection.migrate();
-  const repo = new JobsRepository({ connection } as Database);
+  const repo = new JobsRepository({ connection });
   const metrics = new MetricsService();
   const bars = new SyntheticMarketDataProvider().generate({ symbol: 'AAPL', period: '5y', interval: '1d' });
   const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: '4', BOT_WARM_PROCESSES: '4', BOT_QUEUE_MAX: '10000' }), metrics);
@@ -59,16 +58,21 @@ export async function benchJobs(): Promise<{ section: Section }> {
   const direct = async (def: JobDefinition, count: number, n: number) => {
     let next = 0;
     const ctx = { signal: new AbortController().signal } as never;
-    await Promise.all(Array.from({ length: n }, async () => {
-      while (next < count) await def.handle(def.validate({ n: next++ }), ctx);
-    }));
+    await Promise.all(
+      Array.from({ length: n }, async () => {
+        while (next < count) await def.handle(def.validate({ n: next++ }), ctx);
+      }),
+    );
   };
 
   const through = async (engine: 'embedded' | 'bullmq', kind: string, count: number, n: number) => {
     const config = loadAppConfig({ JOB_CONCURRENCY: String(n), REDIS_URL: engine === 'bullmq' ? redisUrl : '' });
     const bus = engine === 'bullmq' ? new RedisEventBus(redisUrl, prefix) : new MemoryEventBus();
     const runtime = new JobRuntime(repo, registry, bus, config, metrics, new SystemClock());
-    const queue: JobQueue = engine === 'bullmq' ? new BullJobQueue(repo, runtime, registry, bus, { url: redisUrl, prefix: `${prefix}bull`, lockMs: 30_000 }) : new EmbeddedJobQueue(repo, runtime, registry, 30_000);
+    const queue: JobQueue =
+      engine === 'bullmq'
+        ? new BullJobQueue(repo, runtime, registry, bus, { url: redisUrl, prefix: `${prefix}bull`, lockMs: 30_000 })
+        : new EmbeddedJobQueue(repo, runtime, registry, 30_000);
     await queue.startWorkers();
     const start = process.hrtime.bigint();
     for (let i = 0; i < count; i++) await queue.enqueue(kind, { n: i }, { ownerId: null });
@@ -96,12 +100,24 @@ export async function benchJobs(): Promise<{ section: Section }> {
   const rows: string[][] = [];
   try {
     await direct(kinds[1], 4, 2); // warm the sandbox bundle and processes
-    for (const [def, count] of [[kinds[0], TRIVIAL_JOBS], [kinds[1], SANDBOX_JOBS]] as const) {
+    for (const [def, count] of [
+      [kinds[0], TRIVIAL_JOBS],
+      [kinds[1], SANDBOX_JOBS],
+    ] as const) {
       for (const n of CONCURRENCY) {
         const base = (count * 1000) / (await timed(() => direct(def, count, n)));
         const embedded = (count * 1000) / (await through('embedded', def.kind, count, n));
         const bull = (count * 1000) / (await through('bullmq', def.kind, count, n));
-        rows.push([def.kind === 'bench.trivial' ? 'trivial' : 'sandboxed backtest', String(n), String(count), base.toFixed(1), embedded.toFixed(1), fmtRatio(embedded / base), bull.toFixed(1), fmtRatio(bull / base)]);
+        rows.push([
+          def.kind === 'bench.trivial' ? 'trivial' : 'sandboxed backtest',
+          String(n),
+          String(count),
+          base.toFixed(1),
+          embedded.toFixed(1),
+          fmtRatio(embedded / base),
+          bull.toFixed(1),
+          fmtRatio(bull / base),
+        ]);
       }
     }
   } finally {

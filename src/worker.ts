@@ -19,7 +19,10 @@ async function bootstrap(): Promise<void> {
     process.once(signal, () => setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs).unref());
   }
   await app.init();
-  logger.log(`AlgoAgent worker ${process.pid} consuming jobs${config.redis.url ? ' from Redis' : ' from the database (single process)'}`, 'Worker');
+  logger.log(
+    `AlgoAgent worker ${process.pid} consuming jobs${config.redis.url ? ' from Redis' : ' from the database (single process)'}`,
+    'Worker',
+  );
 }
 
 bootstrap().catch((err: unknown) => {

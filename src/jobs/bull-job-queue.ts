@@ -54,10 +54,19 @@ export class BullJobQueue extends JobQueue {
   async enqueue(kind: string, payload: unknown, options: EnqueueOptions): Promise<JobRow> {
     const row = await storeJob(this.runtime, this.repo, kind, payload, options);
     try {
-      await this.queue(kind).add(kind, { id: row.id }, { jobId: row.id, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } });
+      await this.queue(kind).add(
+        kind,
+        { id: row.id },
+        { jobId: row.id, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+      );
     } catch (e) {
       await this.repo.remove(row.id);
-      throw new DomainError(ErrorCode.StateStoreUnavailable, 'The job queue (Redis) is unavailable; try again shortly', { reason: (e as Error).message }, 5);
+      throw new DomainError(
+        ErrorCode.StateStoreUnavailable,
+        'The job queue (Redis) is unavailable; try again shortly',
+        { reason: (e as Error).message },
+        5,
+      );
     }
     return row;
   }
@@ -65,7 +74,9 @@ export class BullJobQueue extends JobQueue {
   async cancel(jobId: string): Promise<JobRow | null> {
     const row = await this.repo.requestCancel(jobId);
     if (!row) return null;
-    const job = await this.queue(row.kind).getJob(jobId).catch(() => undefined);
+    const job = await this.queue(row.kind)
+      .getJob(jobId)
+      .catch(() => undefined);
     const state = await job?.getState().catch(() => 'unknown');
     if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await job.remove().catch(() => undefined);
     await this.bus.publish(CANCEL_CHANNEL, { id: jobId });
@@ -76,7 +87,13 @@ export class BullJobQueue extends JobQueue {
     const result: Record<string, QueueCounts> = {};
     for (const kind of this.registry.kinds()) {
       const c = await this.queue(kind).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
-      result[kind] = { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
+      result[kind] = {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+        completed: c.completed ?? 0,
+      };
     }
     return result;
   }
@@ -114,11 +131,12 @@ export class BullJobQueue extends JobQueue {
 
   private async failRecord(id: string, message: string): Promise<void> {
     const row = await this.repo.byId(id).catch(() => null);
-    if (row && !FINISHED.includes(row.status as JobStatus)) await this.repo.finish(id, 'failed', { error: { error: message } }).catch(() => undefined);
+    if (row && !FINISHED.includes(row.status as JobStatus))
+      await this.repo.finish(id, 'failed', { error: { error: message } }).catch(() => undefined);
   }
 
   private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-    const id = String(job.data?.id ?? job.id);
+    const id = (job.data as { id?: string } | undefined)?.id ?? String(job.id);
     const row = await this.repo.byId(id);
     if (!row || FINISHED.includes(row.status as JobStatus)) return null;
     const abort = new AbortController();

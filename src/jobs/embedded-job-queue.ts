@@ -69,9 +69,12 @@ export class EmbeddedJobQueue extends JobQueue {
     this.consuming = true;
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();
-    this.renewTimer = setInterval(() => {
-      void this.repo.renewLocks([...this.running.keys()], this.worker, this.lockMs).catch(() => undefined);
-    }, Math.max(250, this.lockMs / 3));
+    this.renewTimer = setInterval(
+      () => {
+        void this.repo.renewLocks([...this.running.keys()], this.worker, this.lockMs).catch(() => undefined);
+      },
+      Math.max(250, this.lockMs / 3),
+    );
     this.renewTimer.unref();
     this.kick();
   }

@@ -1,7 +1,13 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { decide } from './job-outcome';
 
-const at = (attempt: number, extra: Partial<{ maxAttempts: number; aborted: boolean }> = {}) => ({ attempt, maxAttempts: 3, backoffMs: 1000, aborted: false, ...extra });
+const at = (attempt: number, extra: Partial<{ maxAttempts: number; aborted: boolean }> = {}) => ({
+  attempt,
+  maxAttempts: 3,
+  backoffMs: 1000,
+  aborted: false,
+  ...extra,
+});
 
 describe(decide.name, () => {
   it('succeeds with what the handler returned (null for nothing)', () => {
@@ -16,14 +22,21 @@ describe(decide.name, () => {
 
   it('delays busy keys and full sandboxes by their Retry-After, whatever the attempt', () => {
     const busy = new DomainError(ErrorCode.KeysExhausted, 'All Gemini keys are busy', undefined, 42);
-    expect(decide({ ok: false, error: busy }, at(3))).toEqual({ type: 'delay', delayMs: 42_000, error: { error: 'All Gemini keys are busy', code: 'keys_exhausted' } });
+    expect(decide({ ok: false, error: busy }, at(3))).toEqual({
+      type: 'delay',
+      delayMs: 42_000,
+      error: { error: 'All Gemini keys are busy', code: 'keys_exhausted' },
+    });
     const full = new DomainError(ErrorCode.RateLimited, 'Too many bot runs are waiting', { waiting: 50 });
     expect(decide({ ok: false, error: full }, at(1))).toMatchObject({ type: 'delay', delayMs: 1000 });
   });
 
   it('fails at once on errors another try cannot fix', () => {
     for (const code of [ErrorCode.ValidationFailed, ErrorCode.NotFound, ErrorCode.NoUsableKeys, ErrorCode.UpstreamFailed]) {
-      expect(decide({ ok: false, error: new DomainError(code, 'no', { field: ['x'] }) }, at(1))).toEqual({ type: 'failed', error: { error: 'no', code, details: { field: ['x'] } } });
+      expect(decide({ ok: false, error: new DomainError(code, 'no', { field: ['x'] }) }, at(1))).toEqual({
+        type: 'failed',
+        error: { error: 'no', code, details: { field: ['x'] } },
+      });
     }
   });
 

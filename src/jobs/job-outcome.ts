@@ -34,7 +34,8 @@ const FINAL_CODES = new Set<ErrorCode>([
 const WAIT_CODES = new Set<ErrorCode>([ErrorCode.KeysExhausted, ErrorCode.RateLimited]);
 
 export function errorBody(error: unknown): JobErrorBody {
-  if (error instanceof DomainError) return { error: error.message, code: error.code, ...(error.details !== undefined ? { details: error.details } : {}) };
+  if (error instanceof DomainError)
+    return { error: error.message, code: error.code, ...(error.details !== undefined ? { details: error.details } : {}) };
   return { error: 'Internal error' };
 }
 

@@ -20,7 +20,8 @@ export class JobQueueStatus {
       const status = await this.status().catch(() => null);
       if (!status) return;
       for (const [kind, q] of Object.entries(status.queues)) {
-        for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed'] as const) metrics.jobQueue.set({ kind, state }, q[state]);
+        for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed'] as const)
+          metrics.jobQueue.set({ kind, state }, q[state]);
         metrics.jobConsumers.set({ kind }, q.consumers);
       }
     });

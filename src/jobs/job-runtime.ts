@@ -61,7 +61,11 @@ export class JobRuntime {
     try {
       if (!definition) throw new Error(`no definition for job kind ${row.kind}`);
       const command = definition.validate(row.payload);
-      if (row.attempts > 1) await emitter.emit('resumed', { attempt: row.attempts, message: `Attempt ${row.attempts} of ${maxAttempts}: the job runs again${row.checkpoint ? ' from its last checkpoint' : ''}` });
+      if (row.attempts > 1)
+        await emitter.emit('resumed', {
+          attempt: row.attempts,
+          message: `Attempt ${row.attempts} of ${maxAttempts}: the job runs again${row.checkpoint ? ' from its last checkpoint' : ''}`,
+        });
       await emitter.emit('started', { attempt: row.attempts });
       const ctx: JobContext = {
         jobId: row.id,

@@ -29,7 +29,7 @@ export class JobsController {
 
   @Get(':id/events')
   @ApiOperation({
-    summary: 'A job\'s events as Server-Sent Events, from any replica',
+    summary: "A job's events as Server-Sent Events, from any replica",
     description:
       'Replays the stored events, then streams live ones until `done` (`{status: succeeded|failed|cancelled}`). Types: ' +
       '`started`, `progress` `{progress, …}`, `waiting` (busy keys: delayed by their Retry-After), `retrying`, `resumed` ' +
@@ -40,7 +40,13 @@ export class JobsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this seq' })
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string', example: EVENTS_EXAMPLE } })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such job, or not yours' })
-  events(@CurrentUser() user: AuthUser, @Param('id') id: string, @Headers('last-event-id') last: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
+  events(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Headers('last-event-id') last: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return streamJobEvents(this.service, user, id, last, req, res);
   }
 

@@ -6,9 +6,18 @@ export class JobDto {
   @ApiProperty({ example: 'bots.verify_all' }) kind!: string;
   @ApiProperty({ enum: ['queued', 'running', 'delayed', 'succeeded', 'failed', 'cancelled'], example: 'running' }) status!: string;
   @ApiProperty({ example: 45, minimum: 0, maximum: 100 }) progress!: number;
-  @ApiPropertyOptional({ type: Object, nullable: true, example: { done: 9, total: 20, verified: 7, failed: 2 } }) info!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: Object, nullable: true, example: null, description: 'What the job returned, once succeeded' }) result!: unknown;
-  @ApiPropertyOptional({ type: Object, nullable: true, example: null, description: '{ error, details } once failed (or of the last failed attempt)' })
+  @ApiPropertyOptional({ type: Object, nullable: true, example: { done: 9, total: 20, verified: 7, failed: 2 } }) info!: Record<
+    string,
+    unknown
+  > | null;
+  @ApiPropertyOptional({ type: Object, nullable: true, example: null, description: 'What the job returned, once succeeded' })
+  result!: unknown;
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    example: null,
+    description: '{ error, details } once failed (or of the last failed attempt)',
+  })
   error!: Record<string, unknown> | null;
   @ApiProperty({ example: 1, description: 'Attempts started so far' }) attempts!: number;
   @ApiProperty({ example: 3 }) max_attempts!: number;

@@ -38,7 +38,8 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
         {
           provide: EventBus,
           inject: [AppConfig],
-          useFactory: (config: AppConfig): EventBus => (config.redis.url ? new RedisEventBus(config.redis.url, config.redis.keyPrefix) : new MemoryEventBus()),
+          useFactory: (config: AppConfig): EventBus =>
+            config.redis.url ? new RedisEventBus(config.redis.url, config.redis.keyPrefix) : new MemoryEventBus(),
         },
         { provide: Clock, useClass: SystemClock },
         JobsRepository,
@@ -49,7 +50,11 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
           inject: [AppConfig, JobsRepository, JobRuntime, JobRegistry, EventBus],
           useFactory: (config: AppConfig, repo: JobsRepository, runtime: JobRuntime, registry: JobRegistry, bus: EventBus): JobQueue =>
             config.redis.url
-              ? new BullJobQueue(repo, runtime, registry, bus, { url: config.redis.url, prefix: `${config.redis.keyPrefix}bull`, lockMs: config.jobs.lockMs })
+              ? new BullJobQueue(repo, runtime, registry, bus, {
+                  url: config.redis.url,
+                  prefix: `${config.redis.keyPrefix}bull`,
+                  lockMs: config.jobs.lockMs,
+                })
               : new EmbeddedJobQueue(repo, runtime, registry, config.jobs.lockMs),
         },
         JobsService,

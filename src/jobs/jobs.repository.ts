@@ -25,7 +25,10 @@ export class JobsRepository {
   }
 
   async create(v: Pick<JobRow, 'id' | 'kind' | 'ownerId' | 'maxAttempts' | 'runAt'> & { payload: unknown }): Promise<JobRow> {
-    const [row] = await this.db.insert(jobs).values({ ...v, status: 'queued' }).returning();
+    const [row] = await this.db
+      .insert(jobs)
+      .values({ ...v, status: 'queued' })
+      .returning();
     return row;
   }
 
@@ -39,7 +42,10 @@ export class JobsRepository {
   }
 
   async update(id: string, changes: Partial<Omit<JobRow, 'id' | 'kind' | 'createdAt'>>): Promise<void> {
-    await this.db.update(jobs).set({ ...changes, updatedAt: new Date() }).where(eq(jobs.id, id));
+    await this.db
+      .update(jobs)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(jobs.id, id));
   }
 
   /** Marks a running or waiting job as started by `worker` (attempt given by the queue). */
@@ -47,7 +53,14 @@ export class JobsRepository {
     const now = new Date();
     const [row] = await this.db
       .update(jobs)
-      .set({ status: 'running', attempts: attempt, lockedBy: worker, lockedUntil: new Date(now.getTime() + lockMs), startedAt: now, updatedAt: now })
+      .set({
+        status: 'running',
+        attempts: attempt,
+        lockedBy: worker,
+        lockedUntil: new Date(now.getTime() + lockMs),
+        startedAt: now,
+        updatedAt: now,
+      })
       .where(and(eq(jobs.id, id), inArray(jobs.status, ['queued', 'delayed', 'running'])))
       .returning();
     return row ?? null;
@@ -59,7 +72,10 @@ export class JobsRepository {
       .update(jobs)
       .set({ status: 'cancelled', cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, id), inArray(jobs.status, ['queued', 'delayed'])));
-    await this.db.update(jobs).set({ cancelRequested: true, updatedAt: new Date() }).where(and(eq(jobs.id, id), eq(jobs.status, 'running')));
+    await this.db
+      .update(jobs)
+      .set({ cancelRequested: true, updatedAt: new Date() })
+      .where(and(eq(jobs.id, id), eq(jobs.status, 'running')));
     return this.byId(id);
   }
 
@@ -95,7 +111,10 @@ export class JobsRepository {
         .where(
           and(
             eq(jobs.kind, kind),
-            or(and(inArray(jobs.status, ['queued', 'delayed']), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now))),
+            or(
+              and(inArray(jobs.status, ['queued', 'delayed']), lte(jobs.runAt, now)),
+              and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now)),
+            ),
           ),
         )
         .orderBy(asc(jobs.runAt), asc(jobs.createdAt))
@@ -104,7 +123,14 @@ export class JobsRepository {
       if (!next) return null;
       const [row] = await tx
         .update(jobs)
-        .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedBy: worker, lockedUntil: new Date(Date.now() + lockMs), startedAt: new Date(), updatedAt: new Date() })
+        .set({
+          status: 'running',
+          attempts: sql`${jobs.attempts} + 1`,
+          lockedBy: worker,
+          lockedUntil: new Date(Date.now() + lockMs),
+          startedAt: new Date(),
+          updatedAt: new Date(),
+        })
         .where(eq(jobs.id, next.id))
         .returning();
       return row;
@@ -122,7 +148,11 @@ export class JobsRepository {
 
   /** Embedded queue at boot: the jobs its previous process was running are due again now. */
   async releaseAllLocks(): Promise<number> {
-    const rows = await this.db.update(jobs).set({ lockedUntil: new Date(0) }).where(eq(jobs.status, 'running')).returning({ id: jobs.id });
+    const rows = await this.db
+      .update(jobs)
+      .set({ lockedUntil: new Date(0) })
+      .where(eq(jobs.status, 'running'))
+      .returning({ id: jobs.id });
     return rows.length;
   }
 
@@ -133,7 +163,10 @@ export class JobsRepository {
   }
 
   async lastSeq(jobId: string): Promise<number> {
-    const [row] = await this.db.select({ seq: max(jobEvents.seq) }).from(jobEvents).where(eq(jobEvents.jobId, jobId));
+    const [row] = await this.db
+      .select({ seq: max(jobEvents.seq) })
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, jobId));
     return row?.seq ?? 0;
   }
 

@@ -27,7 +27,8 @@ export class JobsService {
 
   async owned(user: AuthUser, jobId: string): Promise<JobRow> {
     const row = JOB_ID.test(jobId) ? await this.repo.byId(jobId) : null;
-    if (!row || !((row.ownerId !== null && row.ownerId === user.id) || user.isStaff)) throw new DomainError(ErrorCode.NotFound, 'Job not found', { job_id: jobId });
+    if (!row || !((row.ownerId !== null && row.ownerId === user.id) || user.isStaff))
+      throw new DomainError(ErrorCode.NotFound, 'Job not found', { job_id: jobId });
     return row;
   }
 

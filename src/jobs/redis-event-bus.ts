@@ -10,7 +10,10 @@ export class RedisEventBus extends EventBus {
   private readonly sub: Redis;
   private readonly listeners = new Map<string, Set<(message: unknown) => void>>();
 
-  constructor(url: string, private readonly prefix: string) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     super();
     const options = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true };
     this.pub = new Redis(url, options);

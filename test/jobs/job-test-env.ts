@@ -34,7 +34,12 @@ export async function startFakeGemini(): Promise<FakeGemini> {
 export function jobTestEnv(fake: FakeGemini, extra: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'jobs-'));
   const keysFile = join(dir, 'keys.json');
-  writeFileSync(keysFile, JSON.stringify({ keys: [{ key_id: 'k1', model_name: 'gemini-2.5-flash', project: 'p1', rpm: 10_000, tpm: 100_000_000, rpd: 1_000_000, priority: 1 }] }));
+  writeFileSync(
+    keysFile,
+    JSON.stringify({
+      keys: [{ key_id: 'k1', model_name: 'gemini-2.5-flash', project: 'p1', rpm: 10_000, tpm: 100_000_000, rpd: 1_000_000, priority: 1 }],
+    }),
+  );
   return {
     KEYS_FILE: keysFile,
     GEMINI_KEY_k1: KEY,

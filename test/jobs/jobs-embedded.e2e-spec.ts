@@ -19,13 +19,28 @@ import { FakeGemini } from '../fakes/fake-gemini';
 import { createTestApp, TestApp } from '../support/app';
 import { bearer, register, Registered } from '../support/auth';
 import { waitForJob } from '../support/jobs';
-import { BROKEN_BOT, contiguous, fenced, isFixPrompt, jobTestEnv, KEY, LOOPING_BOT, readSse, startFakeGemini, startRun, until } from './job-test-env';
+import {
+  BROKEN_BOT,
+  contiguous,
+  fenced,
+  isFixPrompt,
+  jobTestEnv,
+  KEY,
+  LOOPING_BOT,
+  readSse,
+  startFakeGemini,
+  startRun,
+  until,
+} from './job-test-env';
 
 jest.setTimeout(600_000);
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -65,7 +80,11 @@ describe('jobs without Redis: the embedded queue in one process', () => {
     const events = (await readSse(url, `/api/ai-developer/runs/${run.id}/events`, alice.access)).map((e) => e.data);
     expect(contiguous(events)).toBe(true);
     expect(events.at(-1)).toMatchObject({ step: 'done', data: { status: 'succeeded' } });
-    expect(await waitForJob(t.app.getHttpServer(), alice.access, run.id)).toMatchObject({ kind: 'ai_developer.run', status: 'succeeded', attempts: 1 });
+    expect(await waitForJob(t.app.getHttpServer(), alice.access, run.id)).toMatchObject({
+      kind: 'ai_developer.run',
+      status: 'succeeded',
+      attempts: 1,
+    });
   });
 
   it('a restart of the process in the middle of a run resumes it from the saved bot, with no lost or repeated events', async () => {
@@ -89,9 +108,20 @@ describe('jobs without Redis: the embedded queue in one process', () => {
 
   it('verify_all over 20 bots answers at once and reports progress', async () => {
     const strategies = t.app.get(StrategiesRepository);
-    for (let i = 1; i <= 20; i++) await strategies.create({ name: `Bulk ${i}`, strategyCode: SMA_CROSS_BOT.replace('fast: 5', `fast: ${2 + (i % 5)}`), createdBy: alice.id });
-    const accepted = await request(t.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({}).expect(202);
-    expect((await request(t.app.getHttpServer()).get(accepted.body.job_url).set(bearer(alice.access)).expect(200)).body.progress).toBeLessThan(100);
+    for (let i = 1; i <= 20; i++)
+      await strategies.create({
+        name: `Bulk ${i}`,
+        strategyCode: SMA_CROSS_BOT.replace('fast: 5', `fast: ${2 + (i % 5)}`),
+        createdBy: alice.id,
+      });
+    const accepted = await request(t.app.getHttpServer())
+      .post('/api/strategies/bot-performance/verify_all/')
+      .set(bearer(alice.access))
+      .send({})
+      .expect(202);
+    expect(
+      (await request(t.app.getHttpServer()).get(accepted.body.job_url).set(bearer(alice.access)).expect(200)).body.progress,
+    ).toBeLessThan(100);
     const events = await readSse(url, accepted.body.events_url, alice.access);
     expect(events.filter((e) => e.event === 'progress').map((e) => e.data.done)).toEqual(Array.from({ length: 21 }, (_, i) => i));
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'succeeded', result: { total: 20, verified: 20 } } });
@@ -103,9 +133,16 @@ describe('jobs without Redis: the embedded queue in one process', () => {
   it('cancel stops a running bot: its process is killed and nothing is recorded', async () => {
     const loop = await t.app.get(StrategiesRepository).create({ name: 'Never Ends', strategyCode: LOOPING_BOT, createdBy: alice.id });
     const before = new Set(childrenOf(process.pid));
-    const accepted = await request(t.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [loop.id] }).expect(202);
+    const accepted = await request(t.app.getHttpServer())
+      .post('/api/strategies/bot-performance/verify_all/')
+      .set(bearer(alice.access))
+      .send({ strategy_ids: [loop.id] })
+      .expect(202);
     const db = t.app.get(Database).connection.db;
-    await until(async () => (await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id)))[0]?.status === 'testing', 'the bot to run');
+    await until(
+      async () => (await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id)))[0]?.status === 'testing',
+      'the bot to run',
+    );
     const started = await until(async () => childrenOf(process.pid).filter((p) => !before.has(p)), 'the sandbox process');
     expect(started.length).toBeGreaterThan(0);
     await request(t.app.getHttpServer()).post(`/api/jobs/${accepted.body.job_id}/cancel`).set(bearer(alice.access)).expect(200);
@@ -116,14 +153,21 @@ describe('jobs without Redis: the embedded queue in one process', () => {
     const [row] = await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id));
     expect(row?.status ?? 'untested').not.toBe('testing');
     // cancelling a finished job changes nothing
-    expect((await request(t.app.getHttpServer()).post(`/api/jobs/${accepted.body.job_id}/cancel`).set(bearer(alice.access)).expect(200)).body.status).toBe('cancelled');
+    expect(
+      (await request(t.app.getHttpServer()).post(`/api/jobs/${accepted.body.job_id}/cancel`).set(bearer(alice.access)).expect(200)).body
+        .status,
+    ).toBe('cancelled');
   });
 
   it('with WORKER_MODE=off and no worker, readiness says the queue is not consumed', async () => {
     const off = await createTestApp({ ...env, DATABASE_URL: 'pglite://memory', WORKER_MODE: 'off' });
     try {
       const bob = await register(off.app, 'bob');
-      await request(off.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(bob.access)).send({}).expect(202);
+      await request(off.app.getHttpServer())
+        .post('/api/strategies/bot-performance/verify_all/')
+        .set(bearer(bob.access))
+        .send({})
+        .expect(202);
       const ready = await request(off.app.getHttpServer()).get('/health/ready').expect(200);
       expect(ready.body.details.jobs).toMatchObject({ status: 'degraded', engine: 'embedded', unconsumed: ['bots.verify_all'] });
     } finally {

@@ -19,14 +19,29 @@ import { bearer, register, Registered } from '../support/auth';
 import { waitForJob } from '../support/jobs';
 import { freshPostgresSchema, freshRedisPrefix } from '../support/services';
 import { startWorker, WorkerProcess } from '../support/worker-process';
-import { BROKEN_BOT, contiguous, fenced, isFixPrompt, jobTestEnv, KEY, LOOPING_BOT, readSse, startFakeGemini, startRun, until } from './job-test-env';
+import {
+  BROKEN_BOT,
+  contiguous,
+  fenced,
+  isFixPrompt,
+  jobTestEnv,
+  KEY,
+  LOOPING_BOT,
+  readSse,
+  startFakeGemini,
+  startRun,
+  until,
+} from './job-test-env';
 
 jest.setTimeout(900_000);
 
 /** Processes whose parent is `pid` (the worker's sandboxed bots). */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter(Boolean);
   } catch {
     return []; // ps exits 1 when there are none
   }
@@ -115,8 +130,17 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
 
   it('verify_all over 20 bots answers at once with a job, and its progress is followed from B', async () => {
     const strategies = a.app.get(StrategiesRepository);
-    for (let i = 1; i <= 20; i++) await strategies.create({ name: `Bulk ${i}`, strategyCode: SMA_CROSS_BOT.replace('fast: 5', `fast: ${2 + (i % 5)}`), createdBy: alice.id });
-    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({}).expect(202);
+    for (let i = 1; i <= 20; i++)
+      await strategies.create({
+        name: `Bulk ${i}`,
+        strategyCode: SMA_CROSS_BOT.replace('fast: 5', `fast: ${2 + (i % 5)}`),
+        createdBy: alice.id,
+      });
+    const accepted = await request(a.app.getHttpServer())
+      .post('/api/strategies/bot-performance/verify_all/')
+      .set(bearer(alice.access))
+      .send({})
+      .expect(202);
     const right = await request(a.app.getHttpServer()).get(accepted.body.job_url).set(bearer(alice.access)).expect(200);
     expect(right.body.progress).toBeLessThan(100); // the answer came before the work was done
     const events = await readSse(bUrl, accepted.body.events_url, alice.access);
@@ -133,18 +157,33 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
   it('cancel (on B) stops the bot running on the worker: the process is killed and nothing is recorded', async () => {
     const loop = await a.app.get(StrategiesRepository).create({ name: 'Never Ends', strategyCode: LOOPING_BOT, createdBy: alice.id });
     const before = new Set(childrenOf(worker.pid)); // esbuild's service process lives there too
-    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [loop.id] }).expect(202);
+    const accepted = await request(a.app.getHttpServer())
+      .post('/api/strategies/bot-performance/verify_all/')
+      .set(bearer(alice.access))
+      .send({ strategy_ids: [loop.id] })
+      .expect(202);
     const db = a.app.get(Database).connection.db;
-    await until(async () => (await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id)))[0]?.status === 'testing', 'the bot to run');
+    await until(
+      async () => (await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id)))[0]?.status === 'testing',
+      'the bot to run',
+    );
     const started = await until(async () => childrenOf(worker.pid).filter((p) => !before.has(p)), 'the sandbox process');
     expect(started.length).toBeGreaterThan(0);
-    const cancelled = await request(b.app.getHttpServer()).post(`/api/jobs/${accepted.body.job_id}/cancel`).set(bearer(alice.access)).expect(200);
+    const cancelled = await request(b.app.getHttpServer())
+      .post(`/api/jobs/${accepted.body.job_id}/cancel`)
+      .set(bearer(alice.access))
+      .expect(200);
     expect(['running', 'cancelled']).toContain(cancelled.body.status);
     // BOT_TIMEOUT_MS is 60 s: only the cancel can end this job now
     const job = await waitForJob(a.app.getHttpServer(), alice.access, accepted.body.job_id, 20_000);
     expect(job.status).toBe('cancelled');
     await until(async () => childrenOf(worker.pid).every((p) => !started.includes(p)), 'the sandbox process to be gone', 5_000);
-    expect(await db.select().from(botTestRuns).where(and(eq(botTestRuns.strategyId, loop.id)))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(botTestRuns)
+        .where(and(eq(botTestRuns.strategyId, loop.id))),
+    ).toEqual([]);
     const [row] = await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id));
     expect(row?.status ?? 'untested').not.toBe('testing');
   });
@@ -152,11 +191,19 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
   it("another user's job answers 404 everywhere; bad ids too", async () => {
     const bob = await register(a.app, 'bob');
     const one = await a.app.get(StrategiesRepository).create({ name: 'Private', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
-    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [one.id] }).expect(202);
-    for (const path of [accepted.body.job_url, accepted.body.events_url]) await request(b.app.getHttpServer()).get(path).set(bearer(bob.access)).expect(404);
+    const accepted = await request(a.app.getHttpServer())
+      .post('/api/strategies/bot-performance/verify_all/')
+      .set(bearer(alice.access))
+      .send({ strategy_ids: [one.id] })
+      .expect(202);
+    for (const path of [accepted.body.job_url, accepted.body.events_url])
+      await request(b.app.getHttpServer()).get(path).set(bearer(bob.access)).expect(404);
     await request(b.app.getHttpServer()).post(`${accepted.body.job_url}/cancel`).set(bearer(bob.access)).expect(404);
     for (const id of ['nope', 'job_123', "job_'; drop table jobs;--", 'x'.repeat(500)]) {
-      const res = await request(b.app.getHttpServer()).get(`/api/jobs/${encodeURIComponent(id)}`).set(bearer(alice.access)).expect(404);
+      const res = await request(b.app.getHttpServer())
+        .get(`/api/jobs/${encodeURIComponent(id)}`)
+        .set(bearer(alice.access))
+        .expect(404);
       expect(res.body).toEqual({ error: 'Job not found', details: { job_id: id } });
     }
     await request(b.app.getHttpServer()).get(accepted.body.job_url).expect(401);
@@ -167,14 +214,24 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
     const ready = await request(a.app.getHttpServer()).get('/health/ready').expect(200);
     expect(ready.body.details.jobs).toMatchObject({ status: 'up', engine: 'bullmq' });
     await worker.kill('SIGTERM');
-    const one = await a.app.get(StrategiesRepository).create({ name: 'Waits For A Worker', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
-    const accepted = await request(a.app.getHttpServer()).post('/api/strategies/bot-performance/verify_all/').set(bearer(alice.access)).send({ strategy_ids: [one.id] }).expect(202);
+    const one = await a.app
+      .get(StrategiesRepository)
+      .create({ name: 'Waits For A Worker', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
+    const accepted = await request(a.app.getHttpServer())
+      .post('/api/strategies/bot-performance/verify_all/')
+      .set(bearer(alice.access))
+      .send({ strategy_ids: [one.id] })
+      .expect(202);
     const report = await until(async () => {
       const r = await request(b.app.getHttpServer()).get('/health/ready');
       return r.body.details?.jobs?.unconsumed ? r : null;
     }, 'readiness to notice');
     expect(report.status).toBe(200);
-    expect(report.body.details.jobs).toMatchObject({ status: 'degraded', unconsumed: ['bots.verify_all'], message: expect.stringContaining('npm run worker') });
+    expect(report.body.details.jobs).toMatchObject({
+      status: 'degraded',
+      unconsumed: ['bots.verify_all'],
+      message: expect.stringContaining('npm run worker'),
+    });
     worker = await startWorker(env);
     expect((await waitForJob(a.app.getHttpServer(), alice.access, accepted.body.job_id, 120_000)).status).toBe('succeeded');
   });

@@ -28,7 +28,9 @@ export function parseSse(text: string): SseEvent[] {
     .split('\n\n')
     .filter((block) => block.trim())
     .map((block) => {
-      const fields = Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+      const fields = Object.fromEntries(
+        block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
       return { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
     });
 }

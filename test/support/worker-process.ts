@@ -45,8 +45,8 @@ export function startWorker(env: Record<string, string>, maxMs = 240_000): Promi
         resolve(worker);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`the worker exited (${signal ?? code}) before consuming jobs:\n${output.slice(-4000)}`));

@@ -17,7 +17,10 @@ export class ValidateStrategyJob implements JobDefinition<ValidateStrategyComman
 
   validate(payload: unknown): ValidateStrategyCommand {
     const id = (payload as { strategyId?: unknown } | null)?.strategyId;
-    if (!Number.isInteger(id) || (id as number) < 1) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', { strategy_id: ['strategy_id must be a positive integer'] });
+    if (!Number.isInteger(id) || (id as number) < 1)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', {
+        strategy_id: ['strategy_id must be a positive integer'],
+      });
     return { strategyId: id as number };
   }
 

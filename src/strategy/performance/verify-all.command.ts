@@ -11,16 +11,25 @@ export interface VerifyAllCommand {
   forceRetest: boolean;
 }
 
-const bad = (field: string, message: string) => new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [message] });
+const bad = (field: string, message: string) =>
+  new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [message] });
 
 export function verifyAllCommand(payload: unknown): VerifyAllCommand {
   const p = (payload ?? {}) as Record<string, unknown>;
   const user = p.user as Record<string, unknown> | undefined;
-  if (!user || !(user.id === null || Number.isInteger(user.id)) || typeof user.isStaff !== 'boolean') throw bad('user', 'user must be {id, username, isStaff}');
+  if (!user || !(user.id === null || Number.isInteger(user.id)) || typeof user.isStaff !== 'boolean')
+    throw bad('user', 'user must be {id, username, isStaff}');
   const ids = p.strategyIds;
-  if (ids !== null && (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_VERIFY_ALL || !ids.every((i) => Number.isInteger(i) && i > 0))) {
+  if (
+    ids !== null &&
+    (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_VERIFY_ALL || !ids.every((i) => Number.isInteger(i) && i > 0))
+  ) {
     throw bad('strategy_ids', `strategy_ids must be 1 to ${MAX_VERIFY_ALL} positive integers`);
   }
   if (typeof p.forceRetest !== 'boolean') throw bad('force_retest', 'force_retest must be a boolean');
-  return { user: { id: user.id as number | null, username: String(user.username ?? ''), isStaff: user.isStaff }, strategyIds: ids as number[] | null, forceRetest: p.forceRetest };
+  return {
+    user: { id: user.id as number | null, username: typeof user.username === 'string' ? user.username : '', isStaff: user.isStaff },
+    strategyIds: ids as number[] | null,
+    forceRetest: p.forceRetest,
+  };
 }
