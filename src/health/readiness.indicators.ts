@@ -21,7 +21,7 @@ export class ReadinessIndicators {
 
   /**
    * Job queues: degraded (still 200 — this replica serves fine) when a queue has jobs waiting and no process
-   * consumes it (every API replica on WORKER_MODE=off and no `npm run worker` up); down when the queue
+   * consumes it (every API replica on WORKER_MODE=off and no `npm run worker` up), or when the queues
    * cannot be read.
    */
   async jobsCheck(): Promise<HealthIndicatorResult<'jobs'>> {
@@ -33,8 +33,9 @@ export class ReadinessIndicators {
       const details = { engine: status.engine, consumers, waiting };
       if (status.unconsumed.length === 0) return session.up(details);
       return session.degraded({ ...details, unconsumed: status.unconsumed, message: `no worker consumes ${status.unconsumed.join(', ')}: start \`npm run worker\` or set WORKER_MODE=inline` });
-    } catch (e) {
-      return session.down({ message: `job queues unreadable: ${(e as Error).message}` });
+    } catch {
+      // Like the state store failing open: this replica still serves; enqueueing answers 503 meanwhile.
+      return session.degraded({ message: 'job queues unreadable (Redis unreachable?): new jobs are refused with 503 until they answer' });
     }
   }
 

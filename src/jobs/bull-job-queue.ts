@@ -16,6 +16,8 @@ import { JobRegistry } from './job-registry';
 import { CANCEL_CHANNEL, JobRuntime, SHUTDOWN } from './job-runtime';
 import { FINISHED, JobRow, JobStatus, JobsRepository } from './jobs.repository';
 
+const CLOSE_WAIT_MS = 10_000;
+
 export interface BullOptions {
   url: string;
   /** Redis key prefix of the queues (REDIS_KEY_PREFIX + "bull"). */
@@ -104,11 +106,15 @@ export class BullJobQueue extends JobQueue {
     return result;
   }
 
+  /** Never blocks the boot: with Redis down the workers (and the cancel listener) connect when it returns. */
   async startWorkers(): Promise<void> {
-    this.unsubscribe = await this.bus.subscribe(CANCEL_CHANNEL, (message) => {
-      const id = (message as { id?: unknown })?.id;
-      if (typeof id === 'string') for (const worker of this.workers.values()) worker.cancelJob(id, 'cancelled');
-    });
+    void this.bus
+      .subscribe(CANCEL_CHANNEL, (message) => {
+        const id = (message as { id?: unknown })?.id;
+        if (typeof id === 'string') for (const worker of this.workers.values()) worker.cancelJob(id, 'cancelled');
+      })
+      .then((unsubscribe) => (this.unsubscribe = unsubscribe))
+      .catch((e: Error) => this.logger.warn(`cancel listener not subscribed: ${e.message}`));
     for (const kind of this.registry.kinds()) {
       const worker = new Worker(kind, (job, token, signal) => this.process(job, token, signal), {
         connection: { url: this.options.url, maxRetriesPerRequest: null },
@@ -126,7 +132,6 @@ export class BullJobQueue extends JobQueue {
       });
       this.workers.set(kind, worker);
     }
-    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
   }
 
   private async failRecord(id: string, message: string): Promise<void> {
@@ -154,10 +159,11 @@ export class BullJobQueue extends JobQueue {
     return null;
   }
 
+  /** Hands running jobs back (they are retried at once elsewhere); bounded, so a Redis that is down cannot hold the shutdown. */
   async close(): Promise<void> {
     this.unsubscribe?.();
     for (const worker of this.workers.values()) worker.cancelAllJobs(SHUTDOWN);
-    await Promise.allSettled([...this.workers.values()].map((w) => w.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    const closing = Promise.allSettled([...this.workers.values(), ...this.queues.values()].map((c) => c.close()));
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
   }
 }
