@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from '../records/params';
-import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
+import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyAllSummaryDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
 import { BotPerformanceService } from './bot-performance.service';
 
 const VERIFIED_RULE = 'Verified = the run finished without error AND made at least one trade; otherwise failed.';
@@ -14,6 +14,7 @@ const VERIFIED_RULE = 'Verified = the run finished without error AND made at lea
  * verdicts. Ids are strategy ids. Static actions are declared before `:id`.
  */
 @ApiTags('strategies')
+@ApiExtraModels(VerifyAllSummaryDto) // the verify_all job's result (GET /api/jobs/{id} → result)
 @Authenticated()
 @Controller('api/strategies/bot-performance')
 export class BotPerformanceController {
