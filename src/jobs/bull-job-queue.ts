@@ -16,7 +16,7 @@ import { JobRegistry } from './job-registry';
 import { CANCEL_CHANNEL, JobRuntime, SHUTDOWN } from './job-runtime';
 import { FINISHED, JobRow, JobStatus, JobsRepository } from './jobs.repository';
 
-const CLOSE_WAIT_MS = 10_000;
+const CLOSE_WAIT_MS = 3_000;
 
 export interface BullOptions {
   url: string;

@@ -58,6 +58,8 @@ export class RedisEventBus extends EventBus {
 
   async close(): Promise<void> {
     this.listeners.clear();
-    await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+    // disconnect, not quit: a quit waits in the offline queue forever while Redis is down
+    this.pub.disconnect();
+    this.sub.disconnect();
   }
 }
