@@ -7,6 +7,7 @@ import { benchBacktestRuns } from './backtest-runs';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
 import { benchMarketData } from './market-data';
+import { benchJobs } from './jobs';
 import { benchOverload } from './overload';
 import { benchRetryAfter } from './retry-after';
 import { benchSelectReserve } from './select-reserve';
@@ -20,6 +21,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'bots', run: benchBotRuns },
   { name: 'data', run: benchMarketData },
   { name: 'backtests', run: benchBacktestRuns },
+  { name: 'jobs', run: benchJobs },
 ];
 
 function machine(): string {

@@ -17,6 +17,7 @@ import { MarketDataModule } from './market-data/market-data.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { ProductionModule } from './production/production.module';
 import { StrategyModule } from './strategy/strategy.module';
@@ -29,6 +30,8 @@ export interface AppOptions {
   env?: Record<string, string | undefined>;
   /** Where log lines go instead of stdout (tests that read the logs). */
   logDestination?: DestinationStream;
+  /** `worker`: `npm run worker` (consumes jobs whatever WORKER_MODE says); default `api`. */
+  role?: 'api' | 'worker';
 }
 
 @Module({})
@@ -45,6 +48,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         StateStoreModule,
+        JobsModule.forRoot({ role: options.role }),
         AuthModule,
         ApiRootModule,
         UsageModule,

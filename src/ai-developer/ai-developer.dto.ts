@@ -52,7 +52,7 @@ export class RunEventDto {
 
 export class RunDto {
   @ApiProperty({ example: 'run_3f2a9c1d4b5e6f708a9b' }) id!: string;
-  @ApiProperty({ enum: ['queued', 'running', 'waiting', 'succeeded', 'failed'], example: 'running' }) status!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'], example: 'running' }) status!: string;
   @ApiProperty({ enum: ['generate', 'test', 'analyze', 'fix', 'done'], example: 'fix' }) step!: string;
   @ApiProperty({ example: 47 }) progress!: number;
   @ApiProperty({ example: 1, description: 'Fix attempts made so far' }) iterations!: number;

@@ -10,12 +10,13 @@ import { RunEventsStream } from './run-events.stream';
 import { RunEventsHub } from './run-events';
 import { StreamAuthGuard } from './stream-auth.guard';
 import { StreamTickets } from './stream-tickets';
+import { AiDeveloperRunJob } from './run.job';
 import { RunsRepository } from './runs.repository';
 
 @Module({
   imports: [BotsModule, ErrorFixerModule, MarketDataModule, GeminiModule],
   controllers: [AiDeveloperController, RunEventsController],
-  providers: [AiDeveloperService, RunsRepository, RunEventsHub, RunEventsStream, StreamTickets, StreamAuthGuard],
+  providers: [AiDeveloperService, RunsRepository, RunEventsHub, RunEventsStream, StreamTickets, StreamAuthGuard, AiDeveloperRunJob],
   exports: [AiDeveloperService],
 })
 export class AiDeveloperModule {}

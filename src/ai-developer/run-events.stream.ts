@@ -40,7 +40,7 @@ export class RunEventsStream {
     let last = lastSeq(input.lastEventId);
     const queue: RunEvent[] = [];
     let wake: (() => void) | null = null;
-    const unsubscribe = this.service.subscribe(runId, (event) => {
+    const unsubscribe = await this.service.subscribe(runId, (event) => {
       queue.push(event);
       wake?.();
     });

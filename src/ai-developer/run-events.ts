@@ -1,9 +1,9 @@
 /**
- * Live fan-out of AI developer run events inside this process. Events are also stored (RunsRepository),
- * so a reader that connects late or reconnects replays them first, then follows live ones.
+ * Live fan-out of AI developer run events to every replica. Events are also stored (RunsRepository), so a
+ * reader that connects late or reconnects replays them first, then follows live ones.
  */
-import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
+import { EventBus } from '../jobs/event-bus';
 
 export type RunStep = 'generate' | 'test' | 'analyze' | 'fix' | 'done';
 
@@ -16,17 +16,17 @@ export interface RunEvent {
   at: string;
 }
 
+/** Run events through the jobs' event bus: Redis pub/sub with REDIS_URL (every replica), else this process. */
 @Injectable()
 export class RunEventsHub {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  constructor(private readonly bus: EventBus) {}
 
-  publish(runId: string, event: RunEvent): void {
-    this.emitter.emit(runId, event);
+  async publish(runId: string, event: RunEvent): Promise<void> {
+    await this.bus.publish(`run:${runId}`, event);
   }
 
-  /** Calls `listener` for every event published from now on; returns the unsubscribe function. */
-  subscribe(runId: string, listener: (event: RunEvent) => void): () => void {
-    this.emitter.on(runId, listener);
-    return () => this.emitter.off(runId, listener);
+  /** Calls `listener` for every event published from now on; resolves (with the unsubscribe) once listening. */
+  subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
+    return this.bus.subscribe(`run:${runId}`, (message) => listener(message as RunEvent));
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, max } from 'drizzle-orm';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
 import { aiDevRunEvents, aiDevRuns } from '../database/schema';
 import type { RunEvent, RunStep } from './run-events';
 
 export type RunRow = typeof aiDevRuns.$inferSelect;
-export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed';
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 
 @Injectable()
 export class RunsRepository {
@@ -43,13 +43,14 @@ export class RunsRepository {
     return rows.map((r) => ({ seq: r.seq, step: r.step as RunStep, progress: r.progress, message: r.message, data: r.data, at: r.createdAt.toISOString() }));
   }
 
-  /** Runs left unfinished by a previous process (it stopped mid-run): marked failed at boot. */
-  async failUnfinished(message: string): Promise<string[]> {
-    const rows = await this.db
-      .update(aiDevRuns)
-      .set({ status: 'failed', step: 'done', result: { success: false, error: message }, updatedAt: new Date() })
-      .where(inArray(aiDevRuns.status, ['queued', 'running', 'waiting']))
-      .returning({ id: aiDevRuns.id });
-    return rows.map((r) => r.id);
+  /** The last stored event's seq (0 before the first): a resumed run numbers on from it. */
+  async lastSeq(runId: string): Promise<number> {
+    const [row] = await this.db.select({ seq: max(aiDevRunEvents.seq) }).from(aiDevRunEvents).where(eq(aiDevRunEvents.runId, runId));
+    return row?.seq ?? 0;
+  }
+
+  /** Removes a run that could not be queued (it has no events yet). */
+  async remove(id: string): Promise<void> {
+    await this.db.delete(aiDevRuns).where(eq(aiDevRuns.id, id));
   }
 }

@@ -9,7 +9,7 @@ import { extractCode } from './core/extract-code';
 import { staticCheck, StaticCheckResult } from './core/static-check';
 import { BotFiles } from './bot-files';
 import { BotRow, BotsRepository } from './bots.repository';
-import { withKeyWait } from './key-wait';
+import { abortable, withKeyWait } from './key-wait';
 import { generationPrompt, generationSystemInstruction, GenerationInput } from './prompts';
 
 export interface GeminiWork {
@@ -22,6 +22,8 @@ export interface GeminiWork {
   maxKeyWaitMs?: number;
   /** How to pause (default: a real timer). */
   sleep?: (ms: number) => Promise<void>;
+  /** Aborting stops waiting for Gemini (a cancelled job). */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_KEY_WAIT_MS = 5 * 60_000;
@@ -49,10 +51,10 @@ export class BotGeneratorService {
 
   /** Sends `prompt` under the generation system instruction and returns the code of the answer. */
   async ask(prompt: string, work: GeminiWork): Promise<string> {
-    const result = await withKeyWait(
+    const result = await abortable(withKeyWait(
       () => this.gemini.generate({ userId: work.userKey }, { system: generationSystemInstruction(), contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.2 } }),
       { maxTotalWaitMs: work.maxKeyWaitMs ?? DEFAULT_MAX_KEY_WAIT_MS, onWait: (ms) => work.onKeyWait?.(ms), onResume: () => work.onKeyResume?.(), sleep: work.sleep },
-    );
+    ), work.signal);
     return extractCode(result.text);
   }
 

@@ -32,3 +32,18 @@ export async function withKeyWait<T>(call: () => Promise<T>, opts: KeyWaitOption
     }
   }
 }
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts (a cancelled job stops
+ * waiting for Gemini at once; the HTTP call itself ends by its own deadline).
+ */
+export function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  const aborted = () => (signal.reason instanceof Error ? signal.reason : new Error(`aborted: ${String(signal.reason)}`));
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -21,6 +21,15 @@ describe(loadAppConfig.name, () => {
     expect(loadAppConfig({ DATABASE_URL: 'pglite://./tmp/db' }).database.target).toEqual({ kind: 'pglite', dataDir: './tmp/db' });
   });
 
+  it('reads the job settings: inline workers by default, concurrency as a default plus per-kind values', () => {
+    expect(loadAppConfig({}).jobs).toEqual({ workerMode: 'inline', concurrency: { default: 2, perKind: {} }, attempts: 3, backoffMs: 2000, lockMs: 30000 });
+    const jobs = loadAppConfig({ WORKER_MODE: 'off', JOB_CONCURRENCY: '4, ai_developer.run=1,bots.verify_all=3', JOB_ATTEMPTS: '5', JOB_LOCK_MS: '5000' }).jobs;
+    expect(jobs).toMatchObject({ workerMode: 'off', concurrency: { default: 4, perKind: { 'ai_developer.run': 1, 'bots.verify_all': 3 } }, attempts: 5, lockMs: 5000 });
+    expect(loadAppConfig({ JOB_CONCURRENCY: 'ai_developer.run=1' }).jobs.concurrency).toEqual({ default: 2, perKind: { 'ai_developer.run': 1 } });
+    const problems = problemsOf({ WORKER_MODE: 'sometimes', JOB_CONCURRENCY: 'lots', JOB_ATTEMPTS: '0', JOB_LOCK_MS: '10' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['JOB_ATTEMPTS', 'JOB_CONCURRENCY', 'JOB_LOCK_MS', 'WORKER_MODE']);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadAppConfig({ PORT: '', LOG_PRETTY: '' }).http.port).toBe(8000);
   });

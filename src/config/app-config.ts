@@ -66,6 +66,7 @@ export class AppConfig {
   readonly bots!: BotsConfig;
   /** Backtest runs executed at once by this process. */
   readonly backtests!: BacktestsConfig;
+  readonly jobs!: JobsConfig;
   /** Fetching strategy pages for `input_type: url` (SSRF-guarded). */
   readonly urlFetch!: { timeoutMs: number; maxBytes: number; allowHosts: string[] };
   /** Not errors, logged once at boot: variables with one of our prefixes that nothing reads (typos). */
@@ -92,6 +93,16 @@ export interface BacktestsConfig {
   streamMaxPerUser: number;
   /** Browser origins allowed to open WebSockets (lower case, no trailing slash); empty = same host only. */
   wsAllowedOrigins: string[];
+}
+
+export interface JobsConfig {
+  /** Whether this API process consumes jobs too (`npm run worker` always does). */
+  workerMode: 'inline' | 'off';
+  /** Jobs of one kind run at once per process. */
+  concurrency: { default: number; perKind: Record<string, number> };
+  attempts: number;
+  backoffMs: number;
+  lockMs: number;
 }
 
 export interface AuthConfig {
@@ -249,6 +260,18 @@ function corsOrigins(raw: string | undefined, env: AppConfig['env']): string[] {
   return raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
 }
 
+/** `2,ai_developer.run=1` → default 2, ai_developer.run 1 (already checked by the schema's pattern). */
+function jobConcurrency(value: string | undefined): JobsConfig['concurrency'] {
+  const result: JobsConfig['concurrency'] = { default: 2, perKind: {} };
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind, n] = part.includes('=') ? part.split('=') : [null, part];
+    const count = Math.max(1, Number(n));
+    if (kind) result.perKind[kind] = count;
+    else result.default = count;
+  }
+  return result;
+}
+
 /** Validates the raw environment and returns the typed config (defaults applied). */
 export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
@@ -341,6 +364,13 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       streamCandleMs: vars.BACKTEST_STREAM_CANDLE_MS ?? 20,
       streamMaxPerUser: vars.BACKTEST_STREAM_MAX_PER_USER ?? 2,
       wsAllowedOrigins: (vars.WS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().toLowerCase().replace(/\/+$/, '')).filter(Boolean),
+    },
+    jobs: {
+      workerMode: vars.WORKER_MODE ?? 'inline',
+      concurrency: jobConcurrency(vars.JOB_CONCURRENCY),
+      attempts: vars.JOB_ATTEMPTS ?? 3,
+      backoffMs: vars.JOB_BACKOFF_MS ?? 2000,
+      lockMs: vars.JOB_LOCK_MS ?? 30000,
     },
     urlFetch: {
       timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,

@@ -5,6 +5,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const SECRET_STORES = ['env', 'vault', 'aws', 'azure'] as const;
 export const DATA_SOURCES = ['synthetic', 'csv', 'yahoo'] as const;
+export const WORKER_MODES = ['inline', 'off'] as const;
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" → boolean; anything else stays as given so validation names it. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -288,6 +289,27 @@ export class EnvironmentVariables {
   /** Comma list of browser origins allowed to open WebSockets; empty = same host as the request only. */
   @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(4096)
   WS_ALLOWED_ORIGINS?: string;
+
+  /** `inline`: this API process also consumes jobs; `off`: it only enqueues (run `npm run worker` beside it). */
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(WORKER_MODES)
+  WORKER_MODE?: (typeof WORKER_MODES)[number];
+
+  /** Jobs of one kind a process runs at once: `2`, or a default plus per-kind values `2,ai_developer.run=1`. */
+  @IsOptional() @Transform(emptyToUndefined)
+  @Matches(/^(\d{1,3}|[a-z_]+\.[a-z_]+=\d{1,3})(,\s*[a-z_]+\.[a-z_]+=\d{1,3})*$/, { message: 'must be a number, optionally followed by kind=number pairs (2,ai_developer.run=1)' })
+  JOB_CONCURRENCY?: string;
+
+  /** Tries of a job whose failure is not the bot's fault (worker died, database hiccup). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(20)
+  JOB_ATTEMPTS?: number;
+
+  /** First retry delay; doubles with each attempt. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(600000)
+  JOB_BACKOFF_MS?: number;
+
+  /** A running job's lock lasts this long and is renewed at half; a worker that died loses its jobs to others after it. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1000) @Max(600000)
+  JOB_LOCK_MS?: number;
 
   /** Timeout of fetching a strategy page for `input_type: url`. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(60000)

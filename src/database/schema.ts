@@ -873,3 +873,50 @@ export const geminiUsageDaily = pgTable(
     index('gemini_usage_daily_user_idx').on(t.userKey, t.day),
   ],
 );
+
+// ---- Jobs (src/jobs) -------------------------------------------------------------------------------
+
+/**
+ * Every long piece of work, whichever queue runs it (BullMQ or the embedded one): its validated command,
+ * state, progress and outcome. The embedded queue also claims from here (`run_at`, `locked_until`).
+ * Status: queued | running | delayed | succeeded | failed | cancelled.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: varchar('id', { length: 40 }).primaryKey(),
+    kind: varchar('kind', { length: 64 }).notNull(),
+    ownerId: integer('owner_id'),
+    status: varchar('status', { length: 16 }).notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    progress: integer('progress').notNull().default(0),
+    info: jsonb('info').$type<Record<string, unknown>>(),
+    result: jsonb('result').$type<unknown>(),
+    error: jsonb('error').$type<Record<string, unknown>>(),
+    checkpoint: jsonb('checkpoint').$type<Record<string, unknown>>(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: varchar('locked_by', { length: 64 }),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('jobs_kind_status_run_at_idx').on(t.kind, t.status, t.runAt), index('jobs_owner_idx').on(t.ownerId, t.createdAt)],
+);
+
+/** A job's events in order (`seq` from 1), kept for replay after a disconnect (`Last-Event-ID`). */
+export const jobEvents = pgTable(
+  'job_events',
+  {
+    jobId: varchar('job_id', { length: 40 }).notNull(),
+    seq: integer('seq').notNull(),
+    type: varchar('type', { length: 32 }).notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);

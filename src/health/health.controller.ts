@@ -39,6 +39,7 @@ export class HealthController {
         () => this.indicators.databaseCheck(),
         () => this.indicators.stateStoreCheck(),
         () => this.indicators.keysCheck(),
+        () => this.indicators.jobsCheck(),
       ]);
     } catch (e) {
       if (!(e instanceof ServiceUnavailableException)) throw e;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Database } from '../database/database.module';
+import { JobQueueStatus } from '../jobs/job-queue-status';
 import { KeyRotationService } from '../key-rotation/key-rotation.service';
 import { FallbackStateStore } from '../state-store/fallback-state-store';
 import { StateStore } from '../state-store/state-store';
@@ -15,7 +16,28 @@ export class ReadinessIndicators {
     private readonly database: Database,
     private readonly store: StateStore,
     private readonly rotation: KeyRotationService,
+    private readonly jobs: JobQueueStatus,
   ) {}
+
+  /**
+   * Job queues: degraded (still 200 — this replica serves fine) when a queue has jobs waiting and no process
+   * consumes it (every API replica on WORKER_MODE=off and no `npm run worker` up), or when the queues
+   * cannot be read.
+   */
+  async jobsCheck(): Promise<HealthIndicatorResult<'jobs'>> {
+    const session = this.health.check('jobs');
+    try {
+      const status = await withTimeout(this.jobs.status(), CHECK_TIMEOUT_MS);
+      const consumers = Object.fromEntries(Object.entries(status.queues).map(([k, q]) => [k, q.consumers]));
+      const waiting = Object.fromEntries(Object.entries(status.queues).map(([k, q]) => [k, q.waiting + q.delayed]));
+      const details = { engine: status.engine, consumers, waiting };
+      if (status.unconsumed.length === 0) return session.up(details);
+      return session.degraded({ ...details, unconsumed: status.unconsumed, message: `no worker consumes ${status.unconsumed.join(', ')}: start \`npm run worker\` or set WORKER_MODE=inline` });
+    } catch {
+      // Like the state store failing open: this replica still serves; enqueueing answers 503 meanwhile.
+      return session.degraded({ message: 'job queues unreadable (Redis unreachable?): new jobs are refused with 503 until they answer' });
+    }
+  }
 
   /**
    * Gemini keys never take a replica out of service: pulling every pod because no key can serve would take
@@ -73,4 +95,10 @@ export class ReadinessIndicators {
       })
       .withTimeout(CHECK_TIMEOUT_MS);
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

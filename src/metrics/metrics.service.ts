@@ -116,6 +116,35 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly jobsTotal = new Counter({
+    name: 'jobs_total',
+    help: 'Job attempts that ended, by kind and outcome (succeeded, failed, cancelled, retry, delay)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobSeconds = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Duration of job attempts, by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+    registers: [this.registry],
+  });
+
+  readonly jobQueue = new Gauge({
+    name: 'job_queue_jobs',
+    help: 'Jobs in each queue by kind and state (waiting, active, delayed, failed, completed)',
+    labelNames: ['kind', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobConsumers = new Gauge({
+    name: 'job_queue_consumers',
+    help: 'Worker processes consuming each kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges `*_total`, which Prometheus reserves for counters (promtool rejects them).

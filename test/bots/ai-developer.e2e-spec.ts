@@ -243,18 +243,23 @@ describe('AI developer runs when every Gemini key is busy', () => {
     s.t.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
   });
   afterAll(async () => {
-    service.sleepForKeys = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     await s.close();
   });
 
-  it('pauses, says so in its events, and resumes when the key frees up', async () => {
-    const waits: number[] = [];
-    // time passes on the fake clock shared by the app and the fake Gemini
-    service.sleepForKeys = async (ms) => {
-      waits.push(ms);
-      s.t.clock.advance(ms);
-    };
+  it('pauses (its job delayed by the Retry-After, no worker held), says so in its events, and resumes when the key frees up', async () => {
     const res = await request(s.t.app.getHttpServer()).post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Buy the fast/slow SMA cross, test the key pause.', strategy_name: 'Busy Keys' });
+    let job: Record<string, any> = {};
+    for (let i = 0; i < 1200 && job.status !== 'delayed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await request(s.t.app.getHttpServer()).get(`/api/jobs/${res.body.id}`).set(bearer(s.alice.access)).expect(200)).body;
+    }
+    expect(job).toMatchObject({ kind: 'ai_developer.run', status: 'delayed', error: { code: 'keys_exhausted' } });
+    const pausedRun = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+    expect(pausedRun.body.status).toBe('waiting');
+    const waitEvent = (await service.eventsAfter(res.body.id, 0)).find((e) => e.data?.status === 'waiting')!;
+    const waits = [waitEvent.data!.wait_ms as number];
+    // time passes on the fake clock shared by the app, its job queue and the fake Gemini
+    s.t.clock.advance(waits[0]);
     await service.settled(res.body.id);
     const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
     expect(run.body).toMatchObject({ status: 'succeeded', result: { success: true, final_status: 'fixed' } });
@@ -272,9 +277,6 @@ describe('AI developer runs when every Gemini key is busy', () => {
 
   it('gives up with a clear failure when the pause would exceed the bound', async () => {
     service.maxKeyWaitMs = 10_000;
-    service.sleepForKeys = async () => {
-      throw new Error('must not sleep');
-    };
     try {
       s.t.clock.advance(61_000); // a fresh minute for the generation
       const res = await request(s.t.app.getHttpServer()).post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Same again with a short bound on the wait.', strategy_name: 'Busy Keys Bounded' });

@@ -1,8 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppLogger } from '../../logging/app-logger';
 import { staticCheck } from '../../bots/core/static-check';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService } from '../../error-fixer/error-fixer.service';
+import { JobQueue } from '../../jobs/job-queue';
+import { JobsService } from '../../jobs/jobs.service';
 import { DEFAULT_MARKET_DATA_REQUEST, MARKET_DATA, type MarketDataProvider } from '../../market-data/market-data.port';
 import { StrategiesRepository, type StrategyRow } from '../strategies.repository';
 import { StrategyCrudRepository, type ValidationRow } from './strategy-crud.repository';
@@ -16,33 +18,37 @@ export interface ValidationSettings {
   useGemini: boolean;
 }
 
+const BACKGROUND: ValidationSettings = { types: ['backtest'], strictMode: false, useGemini: false };
+
 export interface ValidationOutcome {
   rows: ValidationRow[];
   overall: 'passed' | 'failed';
 }
 
-/** How long shutdown waits for background validations before the database closes. */
-const SHUTDOWN_WAIT_MS = 15_000;
+export const VALIDATE_KIND = 'strategies.validate';
 
 /**
  * Validates a strategy's bot: static checks, then a sandboxed backtest on the default test data (AAPL, 1y,
  * 1d), judged per validation type (`validation-report.ts`); the StrategyValidation rows and the strategy's
  * new status (valid | invalid) and `last_validated` are written in one transaction.
  *
- * Background runs (after `create_strategy/`) are tracked: `settled()` resolves when all have finished, and
- * shutdown waits for them. A background run never throws: any failure is logged, and a failure to test
- * (no market data, a full sandbox queue) is recorded as a validation with status `error`.
+ * Background runs (after `create_strategy/`) are `strategies.validate` jobs (`validate-strategy.job.ts`), run
+ * by any worker and retried if it stops; `settled()` resolves when those queued here have finished. A
+ * failure to test (no market data, a full sandbox queue, a queue that refused the job) is recorded as a
+ * validation with status `error`.
  */
 @Injectable()
-export class BotValidationService implements BeforeApplicationShutdown {
+export class BotValidationService {
   private readonly logger = new AppLogger('StrategyValidation');
-  private readonly pending = new Set<Promise<void>>();
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly fixer: ErrorFixerService,
     @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
     private readonly strategies: StrategiesRepository,
     private readonly repo: StrategyCrudRepository,
+    private readonly jobs: JobQueue,
+    private readonly jobsService: JobsService,
   ) {}
 
   /**
@@ -64,29 +70,33 @@ export class BotValidationService implements BeforeApplicationShutdown {
     return saved;
   }
 
-  /** Starts a `backtest` validation of the strategy in the background (see the class comment). */
-  validateInBackground(strategyId: number): void {
-    const run: Promise<void> = this.backgroundRun(strategyId)
-      .catch((e: unknown) => this.logger.error(`Background validation of strategy ${strategyId} failed`, { err: e }))
-      .finally(() => this.pending.delete(run));
-    this.pending.add(run);
+  /** Queues a `backtest` validation of the strategy (see the class comment); never throws. */
+  async validateInBackground(strategyId: number, ownerId: number | null): Promise<void> {
+    try {
+      const job = await this.jobs.enqueue(VALIDATE_KIND, { strategyId }, { ownerId });
+      this.queued.add(job.id);
+    } catch (e) {
+      const message = e instanceof DomainError ? e.message : 'The validation could not be queued';
+      if (!(e instanceof DomainError)) this.logger.error(`Queueing the validation of strategy ${strategyId} failed`, { err: e });
+      await this.save(strategyId, [cannotRun('backtest', 'error', 'test_run', message)], BACKGROUND, 0).catch(() => undefined);
+    }
   }
 
-  /** Resolves when every background validation started so far (and any they started) has finished. */
+  /** Resolves when every validation queued by this process so far has finished (tests). */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    for (const id of [...this.queued]) {
+      for (;;) {
+        const row = await this.jobsService.find(id);
+        if (!row || ['succeeded', 'failed', 'cancelled'].includes(row.status)) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      this.queued.delete(id);
+    }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.pending.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
-    await Promise.race([this.settled(), timeout]);
-    clearTimeout(timer);
-  }
-
-  private async backgroundRun(strategyId: number): Promise<void> {
-    const settings: ValidationSettings = { types: ['backtest'], strictMode: false, useGemini: false };
+  /** The validation job: a sandboxed backtest on the default test data; any failure to test becomes an `error` row. */
+  async backgroundRun(strategyId: number, signal?: AbortSignal): Promise<void> {
+    const settings = BACKGROUND;
     const strategy = await this.strategies.byId(strategyId);
     if (!strategy) return;
     const started = performance.now();
@@ -95,9 +105,10 @@ export class BotValidationService implements BeforeApplicationShutdown {
       verdicts = [cannotRun('backtest', 'failed', 'bot', NOT_A_BOT)];
     } else {
       try {
-        const { test, barCount } = await this.test(strategy.strategyCode);
+        const { test, barCount } = await this.test(strategy.strategyCode, signal);
         verdicts = judge(test, settings.types, { strictMode: false, barCount });
       } catch (e) {
+        if (signal?.aborted) throw e;
         const message = e instanceof DomainError ? `${e.message}${typeof e.details === 'string' ? `: ${e.details}` : ''}` : 'The bot could not be tested';
         if (!(e instanceof DomainError)) this.logger.error(`Testing strategy ${strategyId} failed`, { err: e });
         verdicts = [cannotRun('backtest', 'error', 'test_run', message)];
@@ -107,14 +118,14 @@ export class BotValidationService implements BeforeApplicationShutdown {
   }
 
   /** Static checks first (no data needed), then the sandboxed backtest on the default test data. */
-  private async test(code: string): Promise<{ test: BotTest; barCount: number }> {
+  private async test(code: string, signal?: AbortSignal): Promise<{ test: BotTest; barCount: number }> {
     const check = staticCheck(code);
     if (!check.ok) {
       const where = check.line ? ` (bot.js line ${check.line})` : '';
       return { test: { stage: 'static', outcome: { ok: false, errorType: check.errorType, message: `${check.message}${where}`, logs: [], durationMs: 0 } }, barCount: 0 };
     }
     const data = await this.marketData.getBars({ ...DEFAULT_MARKET_DATA_REQUEST });
-    return { test: { stage: 'sandbox', outcome: await this.fixer.test(code, data.bars) }, barCount: data.bars.length };
+    return { test: { stage: 'sandbox', outcome: await this.fixer.test(code, data.bars, { signal }) }, barCount: data.bars.length };
   }
 
   /** Writes the verdicts and the strategy's status in one transaction; null when the strategy is gone. */

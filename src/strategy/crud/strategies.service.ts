@@ -217,7 +217,7 @@ export class StrategiesService {
       return { strategy: await this.strategies.update(strategy.id, { templateId: template.id }, tx), template };
     };
     const created = await this.withRetryOnTemplateName(() => this.insertOrClash(b.name, DEFAULT_VERSION, () => this.strategies.transaction(work)));
-    this.validation.validateInBackground(created.strategy.id);
+    await this.validation.validateInBackground(created.strategy.id, user.id);
     const t = created.template;
     return {
       ...(await this.json(created.strategy)),

@@ -9,6 +9,7 @@ import { StrategyApiController } from './strategy-api.controller';
 import { StrategyApiHealthService } from './strategy-api-health.service';
 import { StrategyCrudRepository } from './strategy-crud.repository';
 import { BotValidationService } from './bot-validation.service';
+import { ValidateStrategyJob } from './validate-strategy.job';
 
 /**
  * Strategy CRUD (`/api/strategies/strategies/`), validation with the sandbox, and the non-AI actions of
@@ -17,7 +18,7 @@ import { BotValidationService } from './bot-validation.service';
 @Module({
   imports: [StrategyCoreModule, ErrorFixerModule, MarketDataModule, KeyRotationModule],
   controllers: [StrategiesController, StrategyApiController],
-  providers: [StrategyCrudRepository, BotValidationService, StrategiesService, StrategyApiHealthService],
+  providers: [StrategyCrudRepository, BotValidationService, StrategiesService, StrategyApiHealthService, ValidateStrategyJob],
   exports: [BotValidationService],
 })
 export class StrategyCrudModule {}

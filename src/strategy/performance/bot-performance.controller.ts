@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from '../records/params';
-import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllDto, VerifyAllResponseDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
+import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyAllSummaryDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
 import { BotPerformanceService } from './bot-performance.service';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
@@ -15,6 +15,7 @@ const VERIFIED_RULE = 'Verified = the run finished without error AND made at lea
  * verdicts. Ids are strategy ids. Static actions are declared before `:id`.
  */
 @ApiTags('strategies')
+@ApiExtraModels(VerifyAllSummaryDto) // the verify_all job's result (GET /api/jobs/{id} → result)
 @Authenticated()
 @DrfErrors()
 @Controller('api/strategies/bot-performance')
@@ -45,15 +46,18 @@ export class BotPerformanceController {
 
   @DjangoErrors()
   @Post('verify_all')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
-    summary: 'Verify your strategies (staff: all) that have a bot, one after the other (AAPL 1d, 1y, 10000, 0.002)',
-    description: `${VERIFIED_RULE} Untested strategies only unless force_retest. At most 100 per call, never or least recently tested first.`,
+    summary: 'Verify your strategies (staff: all) that have a bot, one after the other (AAPL 1d, 1y, 10000, 0.002), as a job',
+    description:
+      `${VERIFIED_RULE} Untested strategies only unless force_retest. At most 100 per call, never or least recently tested first. ` +
+      'Answers at once with the job; GET job_url for its state and summary (result: {total, verified, failed, testing, errors}), ' +
+      'events_url for live progress; POST /api/jobs/{id}/cancel stops it.',
   })
-  @ApiOkResponse({ type: VerifyAllResponseDto })
+  @ApiAcceptedResponse({ type: VerifyAllAcceptedDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named (more than 100 strategy_ids…)' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable; nothing recorded' })
-  verifyAll(@CurrentUser() user: AuthUser, @Body() body: VerifyAllDto): Promise<VerifyAllResponseDto> {
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'The job queue (Redis) is unavailable (Retry-After)' })
+  verifyAll(@CurrentUser() user: AuthUser, @Body() body: VerifyAllDto): Promise<VerifyAllAcceptedDto> {
     return this.service.verifyAll(user, body);
   }
 

@@ -78,9 +78,14 @@ export class VerifyAllSummaryDto {
   errors!: VerifyAllErrorDto[];
 }
 
-export class VerifyAllResponseDto {
-  @ApiProperty({ example: 'completed', enum: ['completed'] }) status!: 'completed';
-  @ApiProperty({ type: VerifyAllSummaryDto }) summary!: VerifyAllSummaryDto;
+/** `verify_all/` answers at once: the job doing the work (its result is a `VerifyAllSummaryDto`). */
+export class VerifyAllAcceptedDto {
+  @ApiProperty({ example: 'queued', enum: ['queued'] }) status!: 'queued';
+  @ApiProperty({ example: 'job_3f2a9c1d4b5e6f708a9b' }) job_id!: string;
+  @ApiProperty({ example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b' }) job_url!: string;
+  @ApiProperty({ example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b/events', description: 'SSE: progress {done, total, verified, failed}, then done with the summary' })
+  events_url!: string;
+  @ApiProperty({ example: "Verification started; follow events_url for progress; the summary is the job's result" }) message!: string;
 }
 
 export class VerifiedBotsDto {

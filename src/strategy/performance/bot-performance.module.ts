@@ -9,11 +9,12 @@ import { BotPerformanceController } from './bot-performance.controller';
 import { BotPerformanceRepository } from './bot-performance.repository';
 import { BotPerformanceService } from './bot-performance.service';
 import { BotTestRunner } from './bot-test-runner';
+import { VerifyAllJob } from './verify-all.job';
 
 /** `/api/strategies/bot-performance/`: bot verification (Django's BotPerformanceViewSet). */
 @Module({
   imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, ErrorFixerModule, MarketDataModule, StrategyVersionsModule],
   controllers: [BotPerformanceController],
-  providers: [BotPerformanceRepository, BotPerformanceService, BotTestRunner],
+  providers: [BotPerformanceRepository, BotPerformanceService, BotTestRunner, VerifyAllJob],
 })
 export class BotPerformanceModule {}

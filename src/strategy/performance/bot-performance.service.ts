@@ -10,16 +10,19 @@ import type { Bar } from '../../backtest/engine/types';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { Clock } from '../../common/clock';
+import type { JobContext } from '../../jobs/job-definition';
+import { JobQueue } from '../../jobs/job-queue';
 import { MarketDataRequest, parseMarketDataRequest, Period } from '../../market-data/market-data.port';
 import { StrategyVersionsRepository } from '../../production/versions/strategy-versions.repository';
 import { StrategyBotsService } from '../bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
 import { visibleOr404 } from '../strategy-access';
 import { iso, PAGE_SIZE } from '../records/params';
-import { BotPerformancePageDto, BotPerformanceDto, BotTestRunDto, MAX_VERIFY_ALL, TestHistoryDto, VerifiedBotsDto, VerifyAllDto, VerifyAllResponseDto, VerifyAllSummaryDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
+import { BotPerformancePageDto, BotPerformanceDto, BotTestRunDto, MAX_VERIFY_ALL, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyAllSummaryDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
 import { BotPerformanceRepository, BotTestRunRow, NamedPerformanceRow } from './bot-performance.repository';
 import { BotTestRunner, EngineMoney } from './bot-test-runner';
 import { periodFor, RunMetrics, verdictOf } from './bot-verification';
+import { VERIFY_ALL_KIND, type VerifyAllCommand } from './verify-all.command';
 
 /** Most runs `test_history/` shows. */
 export const TEST_HISTORY_LIMIT = 50;
@@ -86,6 +89,7 @@ export class BotPerformanceService {
     private readonly runner: BotTestRunner,
     private readonly clock: Clock,
     private readonly versions: StrategyVersionsRepository,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** POST verify_bot/: 404 when not your strategy, 400 without a bot to run. */
@@ -99,25 +103,47 @@ export class BotPerformanceService {
   }
 
   /**
-   * POST verify_all/: your strategies (staff: all) with a bot, untested ones only unless `force_retest`, one
-   * after the other on the default settings (AAPL, 1d, 1y, 10000, 0.002). At most 100 per call, those never
-   * or least recently tested first, so a repeated call goes on with the rest.
+   * POST verify_all/: answers at once (202) with the job that verifies your strategies (staff: all) with a
+   * bot, untested ones only unless `force_retest`, one after the other on the default settings (AAPL, 1d,
+   * 1y, 10000, 0.002); follow its progress at `events_url`, its summary is the job's result.
    */
-  async verifyAll(user: AuthUser, dto: VerifyAllDto): Promise<VerifyAllResponseDto> {
-    const ids = dto.strategy_ids ? [...new Set(dto.strategy_ids)] : undefined;
+  async verifyAll(user: AuthUser, dto: VerifyAllDto): Promise<VerifyAllAcceptedDto> {
+    const payload: VerifyAllCommand = {
+      user: { id: user.id, username: user.username, isStaff: user.isStaff },
+      strategyIds: dto.strategy_ids ? [...new Set(dto.strategy_ids)] : null,
+      forceRetest: dto.force_retest ?? false,
+    };
+    const job = await this.jobs.enqueue(VERIFY_ALL_KIND, payload, { ownerId: user.id });
+    return {
+      status: 'queued',
+      job_id: job.id,
+      job_url: `/api/jobs/${job.id}`,
+      events_url: `/api/jobs/${job.id}/events`,
+      message: 'Verification started; follow events_url for progress; the summary is the job\'s result',
+    };
+  }
+
+  /**
+   * The verify_all job: at most 100 strategies per call, those never or least recently tested first, so a
+   * repeated call goes on with the rest. Progress after each strategy; cancel stops the running bot.
+   */
+  async runVerifyAll(command: VerifyAllCommand, ctx: Pick<JobContext, 'signal' | 'progress'>): Promise<VerifyAllSummaryDto> {
+    const { user, strategyIds: ids, forceRetest } = command;
     const summary: VerifyAllSummaryDto = { total: 0, verified: 0, failed: 0, testing: 0, errors: [] };
     if (ids) {
       const visible = await this.performance.visibleIds(user, ids);
       for (const id of ids) if (!visible.has(id)) summary.errors.push({ strategy_id: id, error: 'Strategy not found' });
     }
-    const todo = await this.performance.toVerify(user, { ids, forceRetest: dto.force_retest ?? false, limit: MAX_VERIFY_ALL });
-    if (todo.length === 0) return { status: 'completed', summary };
+    const todo = await this.performance.toVerify(user, { ids: ids ?? undefined, forceRetest, limit: MAX_VERIFY_ALL });
+    if (todo.length === 0) return summary;
     const config = this.testConfig({});
     const bars = await this.runner.bars(config.request);
     summary.total = todo.length;
-    for (const strategy of todo) {
+    await ctx.progress(0, { done: 0, total: todo.length, verified: 0, failed: 0 });
+    for (const [i, strategy] of todo.entries()) {
+      ctx.signal.throwIfAborted();
       try {
-        const row = await this.verify(strategy, await this.strategyBots.codeOf(strategy), bars, config);
+        const row = await this.verify(strategy, await this.strategyBots.codeOf(strategy), bars, config, ctx.signal);
         if (row.isVerified) summary.verified++;
         else {
           summary.failed++;
@@ -129,8 +155,10 @@ export class BotPerformanceService {
         summary.failed++;
         summary.errors.push({ strategy_id: strategy.id, error: error.message });
       }
+      const done = i + 1;
+      await ctx.progress((100 * done) / todo.length, { done, total: todo.length, verified: summary.verified, failed: summary.failed, strategy_id: strategy.id });
     }
-    return { status: 'completed', summary };
+    return summary;
   }
 
   /** GET verified_bots/. */
@@ -164,13 +192,13 @@ export class BotPerformanceService {
    * Marks the strategy `testing`, runs the bot, then records the run and the verdict together; when that
    * throws, the row is put back as it was.
    */
-  private async verify(strategy: StrategyRow, code: string, bars: Bar[], c: TestConfig): Promise<NamedPerformanceRow> {
+  private async verify(strategy: StrategyRow, code: string, bars: Bar[], c: TestConfig, signal?: AbortSignal): Promise<NamedPerformanceRow> {
     const { symbol, interval: timeframe } = c.request;
     const money = { initialBalance: c.initialBalance, commission: c.commission };
     const startedAt = new Date(this.clock.now());
     const before = await this.performance.markTesting(strategy.id, { symbol, timeframe, ...money }, startedAt);
     try {
-      const outcome = await this.runner.run(code, bars, c.money);
+      const outcome = await this.runner.run(code, bars, c.money, signal);
       const finishedAt = new Date(this.clock.now());
       const v = verdictOf(outcome, { symbol, timeframe, period: c.period });
       return await this.performance.finish(

@@ -1,0 +1,93 @@
+/**
+ * Jobs: `REDIS_URL` set → BullMQ queues and Redis pub/sub events (N API replicas + M `npm run worker`
+ * processes); unset → the embedded queue in the database and in-process events (one process). This API
+ * process consumes too unless WORKER_MODE=off; a worker process always does.
+ */
+import { AppLogger } from '../logging/app-logger';
+import { BeforeApplicationShutdown, DynamicModule, Global, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AppConfig } from '../config/app-config';
+import { BullJobQueue } from './bull-job-queue';
+import { EmbeddedJobQueue } from './embedded-job-queue';
+import { EventBus, MemoryEventBus } from './event-bus';
+import { JobQueue } from './job-queue';
+import { JobQueueStatus } from './job-queue-status';
+import { JobRegistry } from './job-registry';
+import { JobRuntime } from './job-runtime';
+import { JobsController } from './jobs.controller';
+import { JobsRepository } from './jobs.repository';
+import { JobsService } from './jobs.service';
+import { RedisEventBus } from './redis-event-bus';
+
+/** `worker`: the process started by `npm run worker` (consumes whatever WORKER_MODE says). */
+export class JobsRole {
+  constructor(readonly role: 'api' | 'worker') {}
+}
+
+@Global()
+@Module({})
+export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  static forRoot(options: { role?: 'api' | 'worker' } = {}): DynamicModule {
+    return {
+      module: JobsModule,
+      imports: [DiscoveryModule],
+      controllers: [JobsController],
+      providers: [
+        { provide: JobsRole, useValue: new JobsRole(options.role ?? 'api') },
+        {
+          provide: EventBus,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig): EventBus =>
+            config.redis.url ? new RedisEventBus(config.redis.url, config.redis.keyPrefix) : new MemoryEventBus(),
+        },
+        JobsRepository,
+        JobRegistry,
+        JobRuntime,
+        {
+          provide: JobQueue,
+          inject: [AppConfig, JobsRepository, JobRuntime, JobRegistry, EventBus],
+          useFactory: (config: AppConfig, repo: JobsRepository, runtime: JobRuntime, registry: JobRegistry, bus: EventBus): JobQueue =>
+            config.redis.url
+              ? new BullJobQueue(repo, runtime, registry, bus, {
+                  url: config.redis.url,
+                  prefix: `${config.redis.keyPrefix}bull`,
+                  lockMs: config.jobs.lockMs,
+                })
+              : new EmbeddedJobQueue(repo, runtime, registry, config.jobs.lockMs),
+        },
+        JobsService,
+        JobQueueStatus,
+      ],
+      exports: [JobQueue, JobsService, JobRegistry, EventBus, JobQueueStatus],
+    };
+  }
+
+  private readonly logger = new AppLogger('Jobs');
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly bus: EventBus,
+    private readonly registry: JobRegistry,
+    private readonly config: AppConfig,
+    private readonly role: JobsRole,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const consume = this.role.role === 'worker' || this.config.jobs.workerMode === 'inline';
+    const kinds = this.registry.kinds().join(', ');
+    if (!consume) {
+      this.logger.info(`${this.queue.kind} job queue; WORKER_MODE=off: this process only enqueues (${kinds})`);
+      return;
+    }
+    await this.queue.startWorkers();
+    this.logger.info(`${this.queue.kind} job queue; consuming ${kinds}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}
