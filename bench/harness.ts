@@ -13,6 +13,7 @@ import { AppConfig, loadAppConfig } from '../src/config/app-config';
 import type { Database } from '../src/database/database.module';
 import { GeminiClientService } from '../src/gemini/gemini-client.service';
 import { GeminiSdkTransport } from '../src/gemini/gemini-sdk.transport';
+import { UserAiLimit } from '../src/gemini/user-ai-limit';
 import { SystemClock } from '../src/key-rotation/core/clock';
 import { KeyRotationService } from '../src/key-rotation/key-rotation.service';
 import { KeyStateRepository } from '../src/key-rotation/key-state.repository';
@@ -106,6 +107,9 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
     KEYS_FILE: keysFile,
     GEMINI_BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:9',
     LOG_LEVEL: 'silent',
+    // The benchmarks measure the rotation itself, not the per-user fair share.
+    AI_USER_RPM: '0',
+    AI_USER_RPD: '0',
     ...(opts.store === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {}),
     ...Object.fromEntries(opts.keys.map((k) => [`GEMINI_KEY_${k.id}`, secretFor(k.id)])),
     ...opts.env,
@@ -138,7 +142,8 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
   const metrics = new MetricsService();
   const rotation = new KeyRotationService(config, secrets, repo, clock, metrics, database, new SchedulerRegistry());
   await rotation.reload({ failOnBadFile: true });
-  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics);
+  const userLimit = new UserAiLimit(store, config, clock);
+  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics, userLimit);
 
   return {
     config,

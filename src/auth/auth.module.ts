@@ -6,7 +6,7 @@ import { SecretScrubber } from '../logging/secret-scrubber';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator';
-import { JwtAuthGuard, OptionalJwtAuthGuard } from './jwt-auth.guard';
+import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginThrottle } from './login-throttle';
 import { Argon2PasswordHasher, PasswordHasher } from './password-hasher';
 import { ProfilesController } from './profiles.controller';
@@ -17,7 +17,7 @@ import { UsersRepository } from './users.repository';
 
 /**
  * JWT auth compatible with the Django API (users, profiles, token blacklist). Global, so any module can
- * put `@Authenticated()` / `OptionalJwtAuthGuard` on its endpoints and read `@CurrentUser()`.
+ * put `@Authenticated()` on its endpoints and read `@CurrentUser()`.
  */
 @Global()
 @Module({
@@ -43,9 +43,8 @@ import { UsersRepository } from './users.repository';
     AuthService,
     ProfilesService,
     JwtAuthGuard,
-    OptionalJwtAuthGuard,
   ],
-  exports: [Authenticator, JwtAuthGuard, OptionalJwtAuthGuard],
+  exports: [Authenticator, JwtAuthGuard],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

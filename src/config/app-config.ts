@@ -29,6 +29,9 @@ export class AppConfig {
     /** Attempts per call; `null` = number of keys, at most 8. */
     maxAttempts: number | null;
     promptMaxChars: number;
+    /** Per-user Gemini calls per minute / per Pacific day (0 = no limit). */
+    userRpm: number;
+    userRpd: number;
   };
   readonly rotation!: {
     enabled: boolean;
@@ -245,6 +248,8 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       maxWaitMs: vars.GEMINI_MAX_WAIT_MS ?? 20000,
       maxAttempts: vars.GEMINI_MAX_ATTEMPTS ?? null,
       promptMaxChars: vars.PROMPT_MAX_CHARS ?? 30000,
+      userRpm: vars.AI_USER_RPM ?? 20,
+      userRpd: vars.AI_USER_RPD ?? 500,
     },
     rotation: {
       enabled: vars.ENABLE_KEY_ROTATION ?? true,

@@ -116,6 +116,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(1000000)
   PROMPT_MAX_CHARS?: number;
 
+  /** Gemini calls one user (or one anonymous address) may make per minute; 0 = no limit. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(100000)
+  AI_USER_RPM?: number;
+
+  /** Gemini calls one user (or one anonymous address) may make per Pacific day; 0 = no limit. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(10000000)
+  AI_USER_RPD?: number;
+
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(604800)
   STICKY_TTL_SECONDS?: number;
 

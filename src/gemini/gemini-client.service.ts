@@ -9,6 +9,7 @@ import { CallContext, KeyRotationService } from '../key-rotation/key-rotation.se
 import type { Lease } from '../key-rotation/key-state.repository';
 import { MetricsService } from '../metrics/metrics.service';
 import { CircuitBreaker } from './circuit-breaker';
+import { UserAiLimit } from './user-ai-limit';
 import { GeminiSdkTransport } from './gemini-sdk.transport';
 import { CallOptions, CallReport, GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn, Usage } from './gemini.types';
 
@@ -43,6 +44,7 @@ export class GeminiClientService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly userLimit: UserAiLimit,
   ) {
     this.breaker = new CircuitBreaker(() => clock.now());
   }
@@ -115,6 +117,24 @@ export class GeminiClientService {
     attempt: (secret: string, model: string, timeoutMs: number) => Promise<Attempted<T>>,
     deferSuccess?: (lease: Lease, pinned: boolean) => void,
   ): Promise<{ value: T; report: CallReport }> {
+    const ticket = await this.userLimit.take(opts.userId);
+    const tracker = { attempts: 0 };
+    try {
+      return await this.rotate(opts, req, attempt, tracker, deferSuccess);
+    } catch (e) {
+      // Nothing reached Gemini: the call costs the user nothing.
+      if (tracker.attempts === 0) await this.userLimit.refund(ticket);
+      throw e;
+    }
+  }
+
+  private async rotate<T>(
+    opts: CallOptions,
+    req: GenerateRequest,
+    attempt: (secret: string, model: string, timeoutMs: number) => Promise<Attempted<T>>,
+    tracker: { attempts: number },
+    deferSuccess?: (lease: Lease, pinned: boolean) => void,
+  ): Promise<{ value: T; report: CallReport }> {
     const ctx = this.context(opts);
     const g = this.config.gemini;
     const deadline = opts.deadline ?? this.clock.now() + g.timeoutMs;
@@ -154,6 +174,7 @@ export class GeminiClientService {
         throw new KeysExhaustedError(retryAfterSec, `${got.why}; ${attempts} attempt(s) made for model ${ctx.model}`);
       }
       attempts++;
+      tracker.attempts = attempts;
       const { lease, secret } = got;
       const stopTimer = this.metrics.upstreamSeconds.startTimer({ model: lease.model });
       try {
