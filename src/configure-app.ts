@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { SafeInputPipe } from './common/safe-input.pipe';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { createHttpLogger } from './logging/http-logger';
@@ -19,7 +20,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(createHttpLogger(logger.pino));
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: true });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new SafeInputPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
 
   const document = new DocumentBuilder()

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthUser, CurrentUser } from './current-user.decorator';
 import { Authenticated } from './jwt-auth.guard';
 import { ProfileDto, ProfilePageDto, UpdateProfileDto } from './profile.dto';
 import { ProfilesService } from './profiles.service';
 
-const ProfileId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are integers') });
+const ProfileId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are positive integers'));
 
 /** Django's `UserProfileViewSet` (own profile only; it is created with the account, never deleted alone). */
 @ApiTags('auth')

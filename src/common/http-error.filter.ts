@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { databaseErrorToDomain, describeDatabaseError } from '../database/database-errors';
 import { DomainError, ErrorCode } from './domain-error';
 
 /** The Django API's error body, kept by the frontend. */
@@ -91,7 +92,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     // Nest wraps body-parser's errors in an HttpException with the original as `cause`.
     const raw = exception instanceof HttpException && exception.cause ? exception.cause : exception;
-    const domain = exception instanceof DomainError ? exception : fromBodyParser(raw);
+    const domain = exception instanceof DomainError ? exception : (fromBodyParser(raw) ?? databaseErrorToDomain(exception));
+    if (domain && domain !== exception && domain.code === ErrorCode.DatabaseUnavailable) {
+      this.logger.warn(`${req.method} ${req.path}: ${describeDatabaseError(exception) ?? 'database unavailable'}`);
+    }
     if (domain) {
       const body: ErrorBody = { ...(domain.extraBody ?? {}), error: domain.message, details: domain.details };
       if (domain.retryAfterSec !== undefined) {
@@ -105,10 +109,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.status(exception.getStatus()).json(fromHttpException(exception, req));
       return;
     }
-    this.logger.error(
-      `Unhandled error on ${req.method} ${req.path}`,
-      exception instanceof Error ? exception.stack : String(exception),
-    );
+    // A failed query's message carries its parameters (user content, token ids): log only what is safe.
+    const database = describeDatabaseError(exception);
+    this.logger.error(`Unhandled error on ${req.method} ${req.path}`, database ?? (exception instanceof Error ? exception.stack : String(exception)));
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
   }
 }
