@@ -27,11 +27,13 @@ export const PathId = createParamDecorator((name: string, ctx: ExecutionContext)
  * A pipe for `@Param` ids of routes that answer a non-integer id with their own error (Django's router gives
  * 404 there): also anything beyond PostgreSQL's `integer` range, so the database never sees it.
  */
-export class IntegerIdPipe implements PipeTransform<string, number> {
+export class IntegerIdPipe implements PipeTransform<unknown, number> {
   constructor(private readonly onInvalid: () => DomainError) {}
 
-  transform(raw: string): number {
-    if (typeof raw !== 'string' || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > MAX_ID) throw this.onInvalid();
-    return Number(raw);
+  /** `raw` is the text, or the number the global ValidationPipe already made of it. */
+  transform(raw: unknown): number {
+    const text = typeof raw === 'number' || typeof raw === 'string' ? String(raw) : '';
+    if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > MAX_ID) throw this.onInvalid();
+    return Number(text);
   }
 }
