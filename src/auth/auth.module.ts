@@ -13,6 +13,7 @@ import { ProfilesController } from './profiles.controller';
 import { ProfilesService } from './profiles.service';
 import { TokenBlacklistRepository } from './token-blacklist.repository';
 import { TokensService } from './tokens.service';
+import { TokenValidity } from './token-validity';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -37,6 +38,7 @@ import { UsersRepository } from './users.repository';
     { provide: Clock, useClass: SystemClock },
     UsersRepository,
     TokenBlacklistRepository,
+    TokenValidity,
     TokensService,
     LoginThrottle,
     Authenticator,
@@ -44,7 +46,7 @@ import { UsersRepository } from './users.repository';
     ProfilesService,
     JwtAuthGuard,
   ],
-  exports: [Authenticator, JwtAuthGuard],
+  exports: [Authenticator, JwtAuthGuard, TokenValidity],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

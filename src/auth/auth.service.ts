@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Clock } from '../key-rotation/core/clock';
-import { AuthHealthDto, AuthResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
+import { AuthHealthDto, AuthResponseDto, ChangePasswordResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
 import { toProfileDto, toUserDetailDto, toUserDto } from './auth.serializers';
 import { AuthUser, requireUserId } from './current-user.decorator';
@@ -9,6 +9,7 @@ import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblems } from './password-policy';
 import { TokensService } from './tokens.service';
+import { TokenValidity } from './token-validity';
 import { UserRow, UsersRepository } from './users.repository';
 
 const USERNAME_TAKEN = 'A user with that username already exists.';
@@ -33,6 +34,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
+    private readonly validity: TokenValidity,
   ) {}
 
   async register(dto: RegisterDto): Promise<AuthResponseDto> {
@@ -101,7 +103,7 @@ export class AuthService {
     return { user: toUserDetailDto(user), profile: toProfileDto(profile) };
   }
 
-  async changePassword(caller: AuthUser, dto: ChangePasswordDto, address: string | undefined): Promise<MessageDto> {
+  async changePassword(caller: AuthUser, dto: ChangePasswordDto, address: string | undefined): Promise<ChangePasswordResponseDto> {
     const user = await this.existing(requireUserId(caller));
     await this.throttle.attempt(user.username, address);
     if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
@@ -116,7 +118,15 @@ export class AuthService {
     });
     if (weak.length > 0) throw invalid({ new_password: weak });
     await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.new_password));
-    return { message: 'Password changed successfully' };
+    // Every earlier token (other sessions, a stolen one) stops working; this session continues with a fresh pair.
+    await this.validity.revokeAllBefore(user.id);
+    return { message: 'Password changed successfully', tokens: this.tokens.issuePair(user.id) };
+  }
+
+  /** Deactivates an account and revokes every token it holds, on every replica. */
+  async deactivate(userId: number): Promise<void> {
+    await this.users.setActive(userId, false);
+    await this.validity.revokeAllBefore(userId);
   }
 
   health(caller: AuthUser): AuthHealthDto {

@@ -35,17 +35,17 @@ describe('PostgreSQL goes away while the app runs', () => {
   it('answers 503 with Retry-After and {error, details} on DB-backed routes, never a 500, and logs no query parameters', async () => {
     await proxy.down();
     const http = () => request(t.app.getHttpServer());
-    const calls = [
-      http().get('/api/strategies/strategies/').set(bearer(alice.access)),
-      http().get('/api/auth/user/me/').set(bearer(alice.access)),
-      http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }),
-      http().post('/api/auth/register/').send({ username: 'newbie', email: 'n@example.com', password: alice.password, password2: alice.password }),
-      http().post('/api/strategies/tags/').set(bearer(alice.access)).send({ name: 'secret-tag-content' }),
-      http().get('/api/auth/chat-sessions/').set(bearer(alice.access)),
+    const calls: Array<[string, () => request.Test]> = [
+      ['list strategies', () => http().get('/api/strategies/strategies/').set(bearer(alice.access))],
+      ['me', () => http().get('/api/auth/user/me/').set(bearer(alice.access))],
+      ['login', () => http().post('/api/auth/login/').send({ username: 'alice', password: alice.password })],
+      ['register', () => http().post('/api/auth/register/').send({ username: 'newbie', email: 'n@example.com', password: alice.password, password2: alice.password })],
+      ['create tag', () => http().post('/api/strategies/tags/').set(bearer(alice.access)).send({ name: 'secret-tag-content' })],
+      ['chat sessions', () => http().get('/api/auth/chat-sessions/').set(bearer(alice.access))],
     ];
-    for (const call of calls) {
-      const res = await call;
-      expect({ url: res.req.path, status: res.status }).toEqual({ url: res.req.path, status: 503 });
+    for (const [name, call] of calls) {
+      const res = await call();
+      expect({ name, status: res.status }).toEqual({ name, status: 503 });
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
       expect(res.body).toEqual({ error: 'Database unavailable', details: expect.any(String), retry_after: expect.any(Number) });
     }
