@@ -60,11 +60,21 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, address: string | undefined): Promise<AuthResponseDto> {
-    await this.throttle.attempt(dto.username, address);
-    const user = await this.users.findByUsername(dto.username);
-    const passwordOk = await this.hasher.verify(user?.passwordHash ?? (await this.decoy()), dto.password);
-    if (!user || !passwordOk || !user.isActive) throw new DomainError(ErrorCode.Unauthorized, 'Invalid credentials');
-    await this.throttle.succeeded(dto.username, address);
+    const attempt = await this.throttle.begin(dto.username, address);
+    let user: UserRow | null;
+    let passwordOk: boolean;
+    try {
+      user = await this.users.findByUsername(dto.username);
+      passwordOk = await this.hasher.verify(user?.passwordHash ?? (await this.decoy()), dto.password);
+    } catch (e) {
+      await attempt.abandoned();
+      throw e;
+    }
+    if (!user || !passwordOk || !user.isActive) {
+      await attempt.failed();
+      throw new DomainError(ErrorCode.Unauthorized, 'Invalid credentials');
+    }
+    await attempt.succeeded();
     await this.users.recordLogin(user.id, this.now());
     return { user: toUserDto(user), tokens: this.tokens.issuePair(user.id), message: 'Login successful' };
   }
@@ -105,11 +115,19 @@ export class AuthService {
 
   async changePassword(caller: AuthUser, dto: ChangePasswordDto, address: string | undefined): Promise<ChangePasswordResponseDto> {
     const user = await this.existing(requireUserId(caller));
-    await this.throttle.attempt(user.username, address);
-    if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+    const attempt = await this.throttle.begin(user.username, address);
+    let passwordOk: boolean;
+    try {
+      passwordOk = await this.hasher.verify(user.passwordHash, dto.current_password);
+    } catch (e) {
+      await attempt.abandoned();
+      throw e;
+    }
+    if (!passwordOk) {
+      await attempt.failed();
       throw new DomainError(ErrorCode.ValidationFailed, 'Current password is incorrect');
     }
-    await this.throttle.succeeded(user.username, address);
+    await attempt.succeeded();
     const weak = passwordProblems(dto.new_password, {
       username: user.username,
       email: user.email,

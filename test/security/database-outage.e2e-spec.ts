@@ -20,7 +20,7 @@ describe('PostgreSQL goes away while the app runs', () => {
     url.host = `127.0.0.1:${proxy.port}`;
     t = await createGeminiTestApp([{ id: 'k1', project: 'p1' }], {
       store: 'memory',
-      env: { JWT_SECRET, DATABASE_URL: url.toString(), DATABASE_SCHEMA: pg.schema, DATABASE_POOL_SIZE: '2' },
+      env: { JWT_SECRET, DATABASE_URL: url.toString(), DATABASE_SCHEMA: pg.schema, DATABASE_POOL_SIZE: '2', AUTH_LOGIN_MAX_ATTEMPTS: '3' },
     });
     alice = await register(t.app, 'alice');
     await request(t.app.getHttpServer()).post('/api/strategies/strategies/').set(bearer(alice.access)).send({ name: 'kept', strategy_code: SMA_CROSS_BOT }).expect(201);
@@ -49,6 +49,8 @@ describe('PostgreSQL goes away while the app runs', () => {
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
       expect(res.body).toEqual({ error: 'Database unavailable', details: expect.any(String), retry_after: expect.any(Number) });
     }
+    // Logins that failed because the database was down are not failed password checks: none of them counts.
+    for (let i = 0; i < 6; i++) await http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }).expect(503);
     expect(t.logs.text).not.toMatch(/Unhandled error/);
     expect(t.logs.text).not.toContain('secret-tag-content');
     expect(t.logs.text).not.toMatch(/params:/);
@@ -64,6 +66,7 @@ describe('PostgreSQL goes away while the app runs', () => {
     expect(status).toBe(200);
     const list = await http().get('/api/strategies/strategies/').set(bearer(alice.access)).expect(200);
     expect(list.body.results.map((s: { name: string }) => s.name)).toEqual(['kept']);
+    // The right password works at once after the outage (no lock-out from the 503s above).
     await http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }).expect(200);
     const tags = await http().get('/api/strategies/tags/').set(bearer(alice.access)).expect(200);
     expect(tags.body.results).toEqual([]);
