@@ -15,6 +15,7 @@ export enum ErrorCode {
   NoUsableKeys = 'no_usable_keys',
   UpstreamFailed = 'upstream_failed',
   UpstreamUnavailable = 'upstream_unavailable',
+  UpstreamTimeout = 'upstream_timeout',
   StateStoreUnavailable = 'state_store_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   NotReady = 'not_ready',

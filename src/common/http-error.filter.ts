@@ -30,6 +30,8 @@ export function statusFor(code: ErrorCode): number {
       return HttpStatus.TOO_MANY_REQUESTS;
     case ErrorCode.UpstreamFailed:
       return HttpStatus.BAD_GATEWAY;
+    case ErrorCode.UpstreamTimeout:
+      return HttpStatus.GATEWAY_TIMEOUT;
     case ErrorCode.UpstreamUnavailable:
     case ErrorCode.NoUsableKeys:
     case ErrorCode.StateStoreUnavailable:

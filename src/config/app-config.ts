@@ -24,6 +24,8 @@ export class AppConfig {
     baseUrl: string | null;
     defaultModel: string;
     timeoutMs: number;
+    /** Longest one attempt may take (≤ timeoutMs); then the next key is tried. */
+    attemptTimeoutMs: number;
     /** Longest the client waits for a busy key to free up before answering 429. */
     maxWaitMs: number;
     /** Attempts per call; `null` = number of keys, at most 8. */
@@ -215,6 +217,10 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const cooldownBaseMs = vars.COOLDOWN_BASE_MS ?? 30000;
   const cooldownCapMs = vars.COOLDOWN_CAP_MS ?? 300000;
   if (cooldownBaseMs > cooldownCapMs) problems.push('COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS');
+  const geminiTimeoutMs = vars.GEMINI_TIMEOUT_MS ?? 60000;
+  if (vars.GEMINI_ATTEMPT_TIMEOUT_MS !== undefined && vars.GEMINI_ATTEMPT_TIMEOUT_MS > geminiTimeoutMs) {
+    problems.push('GEMINI_ATTEMPT_TIMEOUT_MS: must not be greater than GEMINI_TIMEOUT_MS');
+  }
   const env = vars.NODE_ENV ?? 'development';
   if (env === 'production' && !vars.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
   const dataSource = vars.DATA_SOURCE ?? 'synthetic';
@@ -244,7 +250,8 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
     gemini: {
       baseUrl: vars.GEMINI_BASE_URL?.replace(/\/+$/, '') ?? null,
       defaultModel: vars.GEMINI_DEFAULT_MODEL ?? 'gemini-2.5-flash',
-      timeoutMs: vars.GEMINI_TIMEOUT_MS ?? 60000,
+      timeoutMs: geminiTimeoutMs,
+      attemptTimeoutMs: vars.GEMINI_ATTEMPT_TIMEOUT_MS ?? Math.max(500, Math.floor(geminiTimeoutMs / 3)),
       maxWaitMs: vars.GEMINI_MAX_WAIT_MS ?? 20000,
       maxAttempts: vars.GEMINI_MAX_ATTEMPTS ?? null,
       promptMaxChars: vars.PROMPT_MAX_CHARS ?? 30000,

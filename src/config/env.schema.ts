@@ -107,6 +107,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1000) @Max(600000)
   GEMINI_TIMEOUT_MS?: number;
 
+  /** Longest one attempt may take; shorter than GEMINI_TIMEOUT_MS so a hanging key leaves room for another. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(600000)
+  GEMINI_ATTEMPT_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(120000)
   GEMINI_MAX_WAIT_MS?: number;
 

@@ -15,6 +15,8 @@ import { CallOptions, CallReport, GenerateRequest, GenerateResult, StreamChunk, 
 
 const MAX_ATTEMPTS_CAP = 8;
 const SERVER_ERROR_BACKOFF_MS = 500;
+/** Retry-After when Gemini never answered in time (504). */
+const TIMEOUT_RETRY_AFTER_SEC = 5;
 
 /** Rough token estimate before the call: characters / 4, as the spec's default. */
 export function estimateTokens(req: GenerateRequest): number {
@@ -148,7 +150,7 @@ export class GeminiClientService {
     for (;;) {
       const now = this.clock.now();
       const remaining = deadline - now;
-      if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini did not answer before the deadline', { attempts });
+      if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamTimeout, 'Gemini did not answer before the deadline', { attempts }, TIMEOUT_RETRY_AFTER_SEC);
       const blockedMs = this.breaker.blockedFor(ctx.model);
       if (blockedMs > 0) {
         throw new DomainError(ErrorCode.UpstreamUnavailable, `Gemini model ${ctx.model} is failing; calls are paused`, { attempts }, Math.ceil(blockedMs / 1000));
@@ -178,7 +180,8 @@ export class GeminiClientService {
       const { lease, secret } = got;
       const stopTimer = this.metrics.upstreamSeconds.startTimer({ model: lease.model });
       try {
-        const result = await attempt(secret, lease.model, Math.min(remaining, g.timeoutMs)).finally(() => stopTimer());
+        // Each attempt gets at most GEMINI_ATTEMPT_TIMEOUT_MS, so a hanging key leaves time to try another.
+        const result = await attempt(secret, lease.model, Math.min(remaining, g.attemptTimeoutMs)).finally(() => stopTimer());
         this.breaker.success(ctx.model);
         if (deferSuccess) deferSuccess(lease, got.pinned);
         else await this.rotation.succeed(lease, ctx, result.usage?.promptTokens, got.pinned);
@@ -210,6 +213,8 @@ function upstreamError(last: { action: FailureAction; error: TransportError }): 
       return new DomainError(ErrorCode.ValidationFailed, 'Gemini rejected the request', messageOf(error));
     case 'model_not_found':
       return new DomainError(ErrorCode.NotFound, 'Gemini model not found', messageOf(error));
+    case 'timeout':
+      return new DomainError(ErrorCode.UpstreamTimeout, 'Gemini did not answer in time', { reason: 'timeout' }, TIMEOUT_RETRY_AFTER_SEC);
     default:
       return new DomainError(ErrorCode.UpstreamFailed, 'Gemini failed to answer', { reason: action.reason });
   }
