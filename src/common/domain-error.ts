@@ -19,6 +19,8 @@ export enum ErrorCode {
   StateStoreUnavailable = 'state_store_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   NotReady = 'not_ready',
+  /** The client went away before the answer (nobody reads the response; logged as 499). */
+  ClientClosed = 'client_closed',
 }
 
 export class DomainError extends Error {

@@ -3,6 +3,9 @@ import type { Request, Response } from 'express';
 import { databaseErrorToDomain, describeDatabaseError } from '../database/database-errors';
 import { DomainError, ErrorCode } from './domain-error';
 
+/** nginx's status for a request the client abandoned; nobody reads it, it is for the logs. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 /** The Django API's error body, kept by the frontend. */
 export interface ErrorBody {
   error: string;
@@ -38,6 +41,8 @@ export function statusFor(code: ErrorCode): number {
     case ErrorCode.DatabaseUnavailable:
     case ErrorCode.NotReady:
       return HttpStatus.SERVICE_UNAVAILABLE;
+    case ErrorCode.ClientClosed:
+      return CLIENT_CLOSED_REQUEST;
     default: {
       const unhandled: never = code;
       throw new Error(`No HTTP status for error code ${String(unhandled)}`);

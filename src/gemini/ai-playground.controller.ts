@@ -15,6 +15,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AppConfig } from '../config/app-config';
 import { GenerateDto, GenerateResponseDto } from './ai-playground.dto';
+import { abortOnDisconnect } from './client-abort';
 import { anonymousUserId } from './client-identity';
 import { GeminiClientService } from './gemini-client.service';
 import { GenerateRequest } from './gemini.types';
@@ -40,8 +41,13 @@ export class AiPlaygroundController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy, or your own AI request limit is reached (details.scope: user); see Retry-After' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key (none configured or all disabled)' })
-  async generate(@Body() body: GenerateDto, @Req() req: Request, @CurrentUser() user?: AuthUser): Promise<GenerateResponseDto> {
-    const r = await this.gemini.generate({ userId: userKey(user) ?? anonymousUserId(req), model: body.model }, this.request(body));
+  async generate(
+    @Body() body: GenerateDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() user?: AuthUser,
+  ): Promise<GenerateResponseDto> {
+    const r = await this.gemini.generate({ userId: userKey(user) ?? anonymousUserId(req), model: body.model, signal: abortOnDisconnect(req, res) }, this.request(body));
     return {
       text: r.text,
       model: r.model,
@@ -61,7 +67,7 @@ export class AiPlaygroundController {
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response, @CurrentUser() user?: AuthUser): Promise<void> {
     const userId = userKey(user) ?? anonymousUserId(req);
-    const { chunks, report } = await this.gemini.generateStream({ userId, model: body.model }, this.request(body));
+    const { chunks, report } = await this.gemini.generateStream({ userId, model: body.model, signal: abortOnDisconnect(req, res) }, this.request(body));
     await sendSse(res, req, async (send) => {
       send('meta', { key_id: report.keyId, model: report.model, attempts: report.attempts });
       let last: { usage?: unknown; finishReason?: string | null } = {};

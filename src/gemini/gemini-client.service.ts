@@ -53,7 +53,7 @@ export class GeminiClientService {
 
   generate(opts: CallOptions, req: GenerateRequest): Promise<GenerateResult & CallReport> {
     return this.run(opts, req, async (secret, model, timeoutMs) => {
-      const r = await this.transport.generate(secret, model, req, timeoutMs);
+      const r = await this.transport.generate(secret, model, req, timeoutMs, opts.signal);
       return { value: r, usage: r.usage };
     }).then(({ value, report }) => ({ ...value, ...report }));
   }
@@ -62,13 +62,13 @@ export class GeminiClientService {
   chat(opts: CallOptions, history: Turn[], message: string, extra: Omit<GenerateRequest, 'contents'> = {}): Promise<GenerateResult & CallReport> {
     const req: GenerateRequest = { ...extra, contents: [...history, { role: 'user', text: message }] };
     return this.run(opts, req, async (secret, model, timeoutMs) => {
-      const r = await this.transport.chat(secret, model, req, timeoutMs);
+      const r = await this.transport.chat(secret, model, req, timeoutMs, opts.signal);
       return { value: r, usage: r.usage };
     }).then(({ value, report }) => ({ ...value, ...report }));
   }
 
   countTokens(opts: CallOptions, req: GenerateRequest): Promise<{ totalTokens: number } & CallReport> {
-    return this.run(opts, req, async (secret, model, timeoutMs) => ({ value: await this.transport.countTokens(secret, model, req, timeoutMs), usage: null })).then(
+    return this.run(opts, req, async (secret, model, timeoutMs) => ({ value: await this.transport.countTokens(secret, model, req, timeoutMs, opts.signal), usage: null })).then(
       ({ value, report }) => ({ totalTokens: value, ...report }),
     );
   }
@@ -80,10 +80,15 @@ export class GeminiClientService {
   async generateStream(opts: CallOptions, req: GenerateRequest): Promise<{ chunks: AsyncGenerator<StreamChunk>; report: CallReport }> {
     let won: { lease: Lease; pinned: boolean } | null = null;
     const ctx = this.context(opts);
+    const deadline = opts.deadline ?? this.clock.now() + this.config.gemini.timeoutMs;
     const { value: stream, report } = await this.run(
-      opts,
+      { ...opts, deadline },
       req,
-      async (secret, model, timeoutMs) => ({ value: await this.transport.stream(secret, model, req, timeoutMs), usage: null }),
+      // The signal also bounds reading the stream, so a stream keeps the whole remaining deadline, not one attempt's.
+      async (secret, model, timeoutMs) => ({
+        value: await this.transport.stream(secret, model, req, Math.max(timeoutMs, deadline - this.clock.now()), opts.signal),
+        usage: null,
+      }),
       (lease, pinned) => (won = { lease, pinned }),
     );
     const rotation = this.rotation;
@@ -96,6 +101,7 @@ export class GeminiClientService {
           yield chunk;
         }
       } catch (e) {
+        if (opts.signal?.aborted) throw clientGone(report.attempts);
         if (!(e instanceof TransportError)) throw e;
         await rotation.fail(lease, e.failure);
         throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini stream broke off', { reason: e.failure.kind });
@@ -148,6 +154,7 @@ export class GeminiClientService {
     let last: { action: FailureAction; error: TransportError } | null = null;
 
     for (;;) {
+      if (opts.signal?.aborted) throw clientGone(attempts);
       const now = this.clock.now();
       const remaining = deadline - now;
       if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamTimeout, 'Gemini did not answer before the deadline', { attempts }, TIMEOUT_RETRY_AFTER_SEC);
@@ -163,7 +170,7 @@ export class GeminiClientService {
         if (!capReached && waitMs !== null && waitedMs + waitMs <= g.maxWaitMs && waitMs < remaining) {
           this.logger.log(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
           waitedMs += waitMs;
-          await sleep(waitMs + 5);
+          await sleep(waitMs + 5, undefined, { signal: opts.signal }).catch(() => undefined);
           tried.clear();
           continue;
         }
@@ -187,6 +194,8 @@ export class GeminiClientService {
         else await this.rotation.succeed(lease, ctx, result.usage?.promptTokens, got.pinned);
         return { value: result.value, report: { keyId: lease.keyId, model: lease.model, attempts } };
       } catch (e) {
+        // The client went away: the call was cut on purpose, which says nothing about the key or the model.
+        if (opts.signal?.aborted) throw clientGone(attempts);
         if (!(e instanceof TransportError)) throw e;
         const action = await this.rotation.fail(lease, e.failure);
         last = { action, error: e };
@@ -199,6 +208,10 @@ export class GeminiClientService {
       }
     }
   }
+}
+
+function clientGone(attempts: number): DomainError {
+  return new DomainError(ErrorCode.ClientClosed, 'The client closed the request', { attempts });
 }
 
 function isQuota(action: FailureAction): boolean {
