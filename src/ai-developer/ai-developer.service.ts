@@ -4,7 +4,8 @@
  * event, and pauses (bounded) instead of failing when every Gemini key is busy.
  */
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { AuthUser, userKey } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { BotGeneratorService, DEFAULT_MAX_KEY_WAIT_MS } from '../bots/bot-generator.service';
@@ -29,7 +30,7 @@ const PROGRESS = { start: 5, generated: 25, firstTest: 30, fixSpan: 65, done: 10
 
 @Injectable()
 export class AiDeveloperService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('AiDeveloper');
+  private readonly logger = new AppLogger('AiDeveloper');
   private readonly active = new Map<string, Promise<void>>();
   /** Longest pause for busy keys within one run. */
   maxKeyWaitMs = DEFAULT_MAX_KEY_WAIT_MS;
@@ -48,7 +49,7 @@ export class AiDeveloperService implements OnApplicationBootstrap, OnModuleDestr
 
   async onApplicationBootstrap(): Promise<void> {
     const stale = await this.runs.failUnfinished('The server restarted while this run was in progress; start a new run');
-    if (stale.length > 0) this.logger.warn({ runs: stale }, 'marked unfinished AI developer runs as failed');
+    if (stale.length > 0) this.logger.warn('marked unfinished AI developer runs as failed', { runs: stale });
   }
 
   /** Gives runs in flight a moment to finish; any still going are marked failed at the next boot. */
@@ -106,7 +107,7 @@ export class AiDeveloperService implements OnApplicationBootstrap, OnModuleDestr
         .then(() => this.runs.addEvent(run.id, event))
         .then(() => this.runs.update(run.id, { step, progress, ...(data?.status ? { status: data.status as RunStatus } : {}) }))
         .then(() => this.hub.publish(run.id, event))
-        .catch((error) => this.logger.error({ err: error, run: run.id }, 'could not store a run event'));
+        .catch((error: unknown) => this.logger.error('could not store a run event', { err: error, run: run.id }));
     };
     const work = {
       userKey: userKey(user)!,
@@ -145,7 +146,7 @@ export class AiDeveloperService implements OnApplicationBootstrap, OnModuleDestr
       emit('done', outcome.success ? `Done: the bot works (${outcome.final_status === 'fixed' ? `fixed in ${outcome.attempts.length} attempt(s)` : 'no fix needed'})` : `Done: the bot still fails after ${outcome.attempts.length} fix attempt(s)`, { status: outcome.success ? 'succeeded' : 'failed', success: outcome.success, final_status: outcome.final_status }, PROGRESS.done);
     } catch (error) {
       const known = error instanceof DomainError;
-      if (!known) this.logger.error({ err: error, run: run.id }, 'AI developer run failed unexpectedly');
+      if (!known) this.logger.error('AI developer run failed unexpectedly', { err: error, run: run.id });
       const message = known ? error.message : 'Internal error';
       await chain;
       await this.runs.update(run.id, { status: 'failed', result: { success: false, error: message, ...(known && error.details ? { details: error.details } : {}) } });

@@ -68,7 +68,7 @@ function fromBodyParser(err: unknown): DomainError | null {
 
 function fromHttpException(err: HttpException, req: Request): ErrorBody {
   const response = err.getResponse();
-  if (err.getStatus() === HttpStatus.NOT_FOUND && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
+  if (err.getStatus() === (HttpStatus.NOT_FOUND as number) && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message))) {
     return { error: 'Not found', details: `No route for ${req.method} ${req.path}` };
   }
   if (typeof response === 'string') return { error: response };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvironmentVariables } from './env.schema';
+import { asText } from '../common/text';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -129,13 +130,15 @@ function trustProxy(value: string | undefined): boolean | number | string {
 }
 
 const KEY_VAR = /^GEMINI_KEY_(.+)$/;
+/** Secret-holding variables read here by name besides the schema (and `GEMINI_KEY_<key_id>`, matched by KEY_VAR). */
+export const SECRET_ENV_VARIABLES = ['GEMINI_API_KEYS', 'GEMINI_API_KEY'] as const;
 
 function envKeys(raw: Record<string, unknown>, problems: string[]): EnvKeys {
   const perKey: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     const m = KEY_VAR.exec(name);
     if (!m || value === undefined) continue;
-    const text = String(value).trim();
+    const text = asText(value).trim();
     if (!text) problems.push(`${name}: is set but empty`);
     else perKey[m[1]] = text;
   }

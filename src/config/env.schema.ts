@@ -187,7 +187,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @IsString()
   VAULT_NAMESPACE?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_.\/-]+$/, { message: 'must be a path such as secret/algoagent' })
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_./-]+$/, { message: 'must be a path such as secret/algoagent' })
   VAULT_SECRET_PATH?: string;
 
   @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'must be a mount name such as secret' })
@@ -271,6 +271,6 @@ export class EnvironmentVariables {
   URL_FETCH_MAX_BYTES?: number;
 
   /** Comma list of host:port allowed even though they resolve to private/loopback addresses (an internal docs server). */
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9.\-\[\]:]+(,[A-Za-z0-9.\-\[\]:]+)*$/, { message: 'must be a comma-separated list of host:port' })
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9.\-[\]:]+(,[A-Za-z0-9.\-[\]:]+)*$/, { message: 'must be a comma-separated list of host:port' })
   URL_FETCH_ALLOW_HOSTS?: string;
 }

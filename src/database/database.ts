@@ -20,8 +20,8 @@ const MIGRATION_LOCK_ID = 7_401_100;
 
 /** Raw SQL for the rare query the builder cannot express; both drivers answer with `{ rows }`. */
 export async function selectRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
 }
 
 /** An open database: the handle plus its lifecycle. */

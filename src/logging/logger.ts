@@ -69,7 +69,10 @@ export class PinoNestLogger implements LoggerService {
     if (message instanceof Error) {
       this.pino[level]({ ...fields, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.pino[level]({ ...fields, ...(message) });
+      // AppLogger lines: structured fields plus the message under `msg`.
+      const { msg, ...rest } = message as Record<string, unknown>;
+      if (typeof msg === 'string') this.pino[level]({ ...fields, ...rest }, msg);
+      else this.pino[level]({ ...fields, ...rest });
     } else {
       this.pino[level](fields, String(message));
     }

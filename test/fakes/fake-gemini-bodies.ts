@@ -1,5 +1,5 @@
 /**
- * Wire bodies for the fake Gemini server (see /work/shared/GEMINI_WIRE.md).
+ * Wire bodies for the fake Gemini server (see docs/gemini-wire.md).
  * Pure functions: error envelopes (google.rpc.Status), success responses, token estimates, model list.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Wire-level fake of the Google Gemini REST API (v1beta) for tests and demos. Speaks the format described in
- * /work/shared/GEMINI_WIRE.md so the real `@google/generative-ai` SDK works against it via
+ * docs/gemini-wire.md so the real `@google/generative-ai` SDK works against it via
  * `getGenerativeModel({ model }, { baseUrl: await fake.start() })`.
  *
  * - Keys belong to projects; RPM / input-TPM / RPD are enforced per project × model (fake-gemini-quota.ts),

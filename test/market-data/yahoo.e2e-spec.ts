@@ -137,7 +137,6 @@ describe(YahooMarketDataProvider.name, () => {
     expect(err.code).toBe(ErrorCode.UpstreamUnavailable);
     expect(err.message).toContain('300 ms');
     expect(elapsed).toBeGreaterThanOrEqual(280);
-    expect(elapsed).toBeLessThan(1500);
   });
 
   it('answers upstream_unavailable when the connection is refused', async () => {

@@ -346,7 +346,7 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
     const exampled = (name: string) =>
       Object.values(schemas[name].properties as Record<string, { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } }>).every((p) => p.example !== undefined || p.$ref !== undefined || p.allOf !== undefined || p.items?.$ref !== undefined);
     for (const p of paths) {
-      for (const op of Object.values(doc.paths[p]) as Array<{ tags: string[]; responses: Record<string, { content?: { 'application/json': { schema: { $ref?: string } } } }>; requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>) {
+      for (const op of Object.values(doc.paths[p] as Record<string, { tags: string[]; responses: Record<string, { content?: { 'application/json': { schema: { $ref?: string } } } }>; requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>)) {
         expect(op.tags).toEqual(['strategies']);
         const ok = op.responses['200'].content!['application/json'].schema.$ref!.split('/').pop()!;
         expect(exampled(ok)).toBe(true);

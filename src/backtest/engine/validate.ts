@@ -4,7 +4,9 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 
 /** Throws BacktestInputError unless bars are non-empty, strictly time-ordered and well-formed. */
 export function validateBars(bars: readonly Bar[]): void {
-  if (!Array.isArray(bars) || bars.length === 0) {
+  // Not Array.isArray(bars) directly: its `any[]` guard would erase the Bar type below.
+  const isArray: boolean = Array.isArray(bars);
+  if (!isArray || bars.length === 0) {
     throw new BacktestInputError('bars: expected a non-empty array of bars');
   }
   bars.forEach((bar, i) => {

@@ -23,7 +23,7 @@
  *   / `Object.assign(module.exports, {…})`. It only judges what it can see: an object literal (also behind a
  *   top-level `const bot = {…}`); a spread or a computed key makes a missing onBar "not visible", so no error.
  */
-import { parse, type AnyNode, type Expression, type Node, type ObjectExpression, type Pattern, type Program } from 'acorn';
+import { parse, type AnyNode, type Expression, type Node, type ObjectExpression, type Program } from 'acorn';
 import { ancestor, simple, type AncestorVisitors } from 'acorn-walk';
 
 export type StaticCheckErrorType = 'syntax' | 'sandbox_violation' | 'contract';

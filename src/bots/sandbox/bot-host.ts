@@ -48,9 +48,9 @@ export function runBot(input: BotRunInput): BotRunOutcome {
     let entry = byCall.get(callKey);
     if (!entry) {
       const spec = findIndicator(name)!;
-      const raw = paramsJson === undefined ? {} : JSON.parse(paramsJson);
-      const ago = raw && typeof raw === 'object' && 'ago' in raw ? raw.ago : 0;
-      if (!Number.isInteger(ago) || ago < 0) throw new TypeError(`${name}: ago must be a whole number >= 0 (got ${String(ago)})`);
+      const raw: unknown = paramsJson === undefined ? {} : JSON.parse(paramsJson);
+      const ago: unknown = raw && typeof raw === 'object' && 'ago' in raw ? raw.ago : 0;
+      if (typeof ago !== 'number' || !Number.isInteger(ago) || ago < 0) throw new TypeError(`${name}: ago must be a whole number >= 0 (got ${String(ago)})`);
       const resolved = resolveIndicatorParams(spec, raw);
       const seriesKey = `${name}|${JSON.stringify(resolved)}`;
       let values = series.get(seriesKey);
@@ -114,7 +114,7 @@ export function runBot(input: BotRunInput): BotRunOutcome {
   let prelude: PreludeApi;
   let factory: unknown;
   try {
-    const context = vm.createContext(Object.create(null), {
+    const context = vm.createContext(Object.create(null) as vm.Context, {
       name: 'bot',
       codeGeneration: { strings: false, wasm: false },
     });

@@ -4,7 +4,7 @@
  * processes, workers or writes), --disallow-code-generation-from-strings and a small heap. Waits for one
  * RunRequest over IPC, answers with one RunReply, exits.
  */
-import Module = require('node:module');
+import Module from 'node:module';
 import { describeError, runBot } from './bot-host';
 import { classifyBotError } from '../core/error-classifier';
 import type { RunReply, RunRequest } from './protocol';

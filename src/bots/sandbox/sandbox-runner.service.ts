@@ -4,7 +4,8 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { dirname } from 'node:path';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
 import { Bar, EngineOptions } from '../../backtest/engine/types';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
@@ -48,7 +49,7 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
 
   /** Builds the sandbox bundle in the background at boot, so the first run does not wait for esbuild. */
   onModuleInit(): void {
-    sandboxBundlePath().catch((error) => new Logger('Sandbox').error({ err: error }, 'could not build the bot sandbox bundle; bot runs will retry'));
+    sandboxBundlePath().catch((error: unknown) => new AppLogger('Sandbox').error('could not build the bot sandbox bundle; bot runs will retry', { err: error }));
   }
 
   get stats(): { running: number; waiting: number; warm: number } {

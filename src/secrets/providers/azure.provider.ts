@@ -2,6 +2,7 @@ import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } 
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import type { SecretsConfig } from '../../config/app-config';
 import { fetchBundleThenKeys, SecretProvider, SecretStoreError } from '../secret-provider';
+import { asText } from '../../common/text';
 
 type AzureConfig = NonNullable<SecretsConfig['azure']>;
 
@@ -89,7 +90,7 @@ export class AzureSecretProvider extends SecretProvider {
       return new SecretStoreError('azure', 'timeout', `Key Vault ${this.host} did not answer for "${name}" within ${this.opts.timeoutMs} ms: check AZURE_VAULT_URL and the network, or raise SECRET_TIMEOUT_MS`);
     }
     if ((typeof code === 'string' && NETWORK_CODES.has(code)) || status === undefined || status >= 500) {
-      const why = status ? `HTTP ${status}` : typeof code === 'string' ? code : String(errName ?? 'error');
+      const why = status ? `HTTP ${status}` : typeof code === 'string' ? code : asText(errName ?? 'error');
       return new SecretStoreError('azure', 'unreachable', `cannot reach Key Vault ${this.host} for "${name}" (${why}): check AZURE_VAULT_URL and the network`);
     }
     return new SecretStoreError('azure', 'invalid', `Key Vault ${this.host} answered HTTP ${status} for "${name}" (${String(code ?? errName)}): check the secret name and AZURE_VAULT_URL`);

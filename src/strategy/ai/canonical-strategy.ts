@@ -5,6 +5,7 @@
  *
  * `confidence` is one of 'high' | 'medium' | 'low' (the words the Django validator reported), never a number.
  */
+import { asText } from '../../common/text';
 
 export const CONFIDENCE_LEVELS = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCE_LEVELS)[number];
@@ -289,7 +290,7 @@ export function canonicalOf(a: ValidationAnswer): CanonicalStrategy {
 function paramsText(p: CanonicalIndicator['params']): string {
   if (p === undefined || p === null || p === '') return '';
   if (typeof p === 'string') return ` (${p})`;
-  const parts = Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  const parts = Object.entries(p).map(([k, v]) => `${k}=${asText(v)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -300,9 +301,9 @@ function paramsText(p: CanonicalIndicator['params']): string {
  */
 export function describeCanonical(json: unknown): string {
   const o = (isObject(json) ? json : {}) as Partial<CanonicalStrategy> & Record<string, unknown>;
-  const ruleText = (r: unknown) => (isObject(r) ? String(r.description ?? r.condition ?? '') : String(r));
+  const ruleText = (r: unknown) => (isObject(r) ? asText(r.description ?? r.condition ?? '') : asText(r));
   const lines: string[] = [];
-  lines.push(`Strategy Name: ${String(o.title ?? o.name ?? 'Unnamed Strategy')}`);
+  lines.push(`Strategy Name: ${asText(o.title ?? o.name ?? 'Unnamed Strategy')}`);
   if (o.description) lines.push(`Description: ${String(o.description)}`);
   const section = (title: string, items: string[]) => {
     if (items.length === 0) return;
@@ -321,14 +322,14 @@ export function describeCanonical(json: unknown): string {
       ] as const
     )
       .filter(([, v]) => v !== undefined && v !== null && v !== '')
-      .map(([k, v]) => `- ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
+      .map(([k, v]) => `- ${k}: ${asText(v)}`),
   );
   section(
     'Indicators:',
-    (Array.isArray(o.indicators) ? o.indicators : []).map((ind) => (isObject(ind) ? `- ${String(ind.name ?? '')}${paramsText(ind.params)}` : `- ${String(ind)}`)),
+    (Array.isArray(o.indicators) ? o.indicators : []).map((ind) => (isObject(ind) ? `- ${asText(ind.name ?? '')}${paramsText(ind.params)}` : `- ${asText(ind)}`)),
   );
   const meta: Record<string, unknown> = isObject(o.metadata) ? o.metadata : {};
-  if (meta.timeframe) lines.push('', `Timeframe: ${String(meta.timeframe)}`);
+  if (meta.timeframe) lines.push('', `Timeframe: ${asText(meta.timeframe)}`);
   return lines.join('\n');
 }
 

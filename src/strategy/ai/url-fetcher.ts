@@ -39,7 +39,7 @@ const defaultResolver: Resolver = (host) =>
 
 const refused = (why: string, details?: unknown) => new DomainError(ErrorCode.ValidationFailed, `url refused: ${why}`, details);
 const timedOut = (timeoutMs: number) => new DomainError(ErrorCode.ValidationFailed, 'url fetch timed out', { timeout_ms: timeoutMs });
-const TIMED_OUT = Symbol('timed out');
+const TIMED_OUT = new Error('timed out');
 
 /** `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms) has passed. */
 function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {

@@ -3,6 +3,7 @@
  * least a title or description and some rules. The text description for Gemini comes from it.
  */
 import { DomainError, ErrorCode } from '../../common/domain-error';
+import { asText } from '../../common/text';
 import { describeCanonical } from '../ai/canonical-strategy';
 
 export const MAX_CANONICAL_BYTES = 100 * 1024;
@@ -45,7 +46,7 @@ export function canonicalDescription(c: Canonical, name: string): string {
     '',
     'IMPORTANT INSTRUCTIONS:',
     '- The bot must work for any symbol; it only sees bars through onBar and ctx.',
-    `- Timeframe: ${String(meta.timeframe ?? '1d')} bars.`,
+    `- Timeframe: ${asText(meta.timeframe ?? '1d')} bars.`,
     '- Put tunable numbers (periods, thresholds, stop distances) in params.',
   ].join('\n');
 }

@@ -1,4 +1,3 @@
-import type { BotTestOutcome } from '../../error-fixer/error-fixer.service';
 import { decimalText } from './strategy.dto';
 import { looksLikeBot } from '../../bots/core/looks-like-bot';
 import { BotTest, cannotRun, judge, scoreOf } from './validation-report';

@@ -1,0 +1,36 @@
+import { Logger } from '@nestjs/common';
+import { asText } from '../common/text';
+
+/** Structured fields of one log line; `err` may hold anything thrown (an Error is serialized with its stack). */
+export type LogFields = Record<string, unknown> & { err?: unknown };
+
+/**
+ * The logger the project's code uses: a message first, then optional structured fields. Unlike Nest's
+ * `Logger` (whose parameters are `any`), a call in the wrong order does not compile, so no line loses its
+ * message. Lines go through the app's pino logger (JSON, redacted, scrubbed of secrets).
+ */
+export class AppLogger {
+  constructor(private readonly context: string) {}
+
+  info(message: string, fields?: LogFields): void {
+    Logger.log(this.line(message, fields), this.context);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    Logger.warn(this.line(message, fields), this.context);
+  }
+
+  error(message: string, fields?: LogFields): void {
+    Logger.error(this.line(message, fields), undefined, this.context);
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    Logger.debug(this.line(message, fields), this.context);
+  }
+
+  private line(message: string, fields: LogFields | undefined): Record<string, unknown> {
+    if (!fields) return { msg: message };
+    const { err, ...rest } = fields;
+    return { ...rest, ...(err === undefined ? {} : { err: err instanceof Error ? err : { message: asText(err) } }), msg: message };
+  }
+}
