@@ -27,7 +27,7 @@ function chain(err: unknown): PgLikeError[] {
   const out: PgLikeError[] = [];
   let current: unknown = err;
   while (current && typeof current === 'object' && out.length < 5) {
-    out.push(current as PgLikeError);
+    out.push(current);
     current = (current as PgLikeError).cause;
   }
   return out;
@@ -97,13 +97,13 @@ export function databaseErrorToDomain(err: unknown): DomainError | null {
 /** What may be logged about a database error: its SQLSTATE and the driver's message, never the parameters. */
 export function describeDatabaseError(err: unknown): string | null {
   const state = sqlState(err);
-  const isQueryError = chain(err).some((e) => typeof e.message === 'string' && (e.message as string).startsWith('Failed query:'));
+  const isQueryError = chain(err).some((e) => typeof e.message === 'string' && e.message.startsWith('Failed query:'));
   if (!state && !isQueryError) return null;
-  const driver = chain(err).find((e) => typeof e.message === 'string' && !(e.message as string).startsWith('Failed query:'));
+  const driver = chain(err).find((e) => typeof e.message === 'string' && !e.message.startsWith('Failed query:'));
   const query = chain(err)
-    .map((e) => (typeof e.message === 'string' ? /^Failed query: ([\s\S]*?)\nparams:/.exec(e.message as string)?.[1] : undefined))
+    .map((e) => (typeof e.message === 'string' ? /^Failed query: ([\s\S]*?)\nparams:/.exec(e.message)?.[1] : undefined))
     .find(Boolean);
   // Driver messages quote offending values (`invalid input syntax …: "abc"`): those are user content.
-  const message = String(driver?.message ?? 'unknown').replace(/"[^"]*"/g, '"…"');
+  const message = (typeof driver?.message === 'string' ? driver.message : 'unknown').replace(/"[^"]*"/g, '"…"');
   return `database error${state ? ` ${state.code}` : ''}: ${message}${query ? ` (query: ${query.slice(0, 300)})` : ''}`;
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app';
-import { bearer, JWT_SECRET, PASSWORD, register, Registered } from '../support/auth';
+import { bearer, JWT_SECRET, PASSWORD, register } from '../support/auth';
 
 const MAX = 5;
 
@@ -16,7 +16,7 @@ describe('login throttling counts only failed password checks, per username and 
     request(t.app.getHttpServer()).post('/api/auth/login/').set('X-Forwarded-For', from).send({ username, password });
 
   it('a third party failing from other addresses cannot lock the user out of login or change-password', async () => {
-    const victim: Registered = await register(t.app, 'victim');
+    await register(t.app, 'victim');
     const attackers = ['198.51.100.1', '198.51.100.2', '198.51.100.3'];
     for (const from of attackers) {
       for (let i = 0; i < MAX - 1; i++) await login('victim', `guess-${i}-wrong`, from).expect(401);
