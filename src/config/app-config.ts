@@ -17,7 +17,18 @@ export type DatabaseTarget =
  */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
-  readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string };
+  readonly http!: {
+    port: number;
+    host: string;
+    bodyLimit: string;
+    /** `bodyLimit` in bytes: a larger Content-Length is refused with 413 before the body is read. */
+    bodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+    trustProxy: boolean | number | string;
+    docsEnabled: boolean;
+    /** Bearer token /metrics requires; `null` = public. */
+    metricsToken: string | null;
+  };
   readonly log!: { level: LogLevel; pretty: boolean };
   readonly database!: { target: DatabaseTarget; schema: string };
   readonly redis!: { url: string | null; keyPrefix: string; commandTimeoutMs: number; failOpen: boolean };
@@ -121,6 +132,13 @@ function databaseTarget(url: string | undefined, poolSize: number): DatabaseTarg
     return { kind: 'pglite', dataDir: where === 'memory' ? null : where };
   }
   return { kind: 'postgres', url, poolSize };
+}
+
+/** `512kb`, `1mb`, `100b` (as BODY_LIMIT is validated) → bytes, 1 kb = 1024 b. */
+function sizeInBytes(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)$/i.exec(text.trim());
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(m?.[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Math.floor(Number(m?.[1] ?? 0) * unit);
 }
 
 function trustProxy(value: string | undefined): boolean | number | string {
@@ -236,6 +254,9 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       port: vars.PORT ?? 8000,
       host: vars.HOST ?? '0.0.0.0',
       bodyLimit: vars.BODY_LIMIT ?? '1mb',
+      bodyLimitBytes: sizeInBytes(vars.BODY_LIMIT ?? '1mb'),
+      docsEnabled: vars.DOCS_ENABLED ?? env !== 'production',
+      metricsToken: vars.METRICS_TOKEN ?? null,
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
       trustProxy: trustProxy(vars.TRUST_PROXY),
     },

@@ -53,6 +53,14 @@ export class EnvironmentVariables {
   @Matches(/^\d+(\.\d+)?\s*(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' })
   BODY_LIMIT?: string;
 
+  /** Swagger UI at /docs and the document at /docs-json (default: on, except with NODE_ENV=production). */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  DOCS_ENABLED?: boolean;
+
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (at least 16 characters). */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @IsOptional() @Transform(emptyToUndefined) @IsIn(LOG_LEVELS)
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
