@@ -40,7 +40,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: true });
   app.useGlobalPipes(new SafeInputPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   // A slow or stalled client cannot hold a socket for Node's 5-minute default. These bound receiving the
   // request only: a long response (SSE) is not cut.
   server.headersTimeout = HEADERS_TIMEOUT_MS;

@@ -35,7 +35,8 @@ function chain(err: unknown): PgLikeError[] {
 
 function sqlState(err: unknown): { code: string; column: string | null } | null {
   for (const e of chain(err)) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return { code: e.code, column: typeof e.column === 'string' ? e.column : null };
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code))
+      return { code: e.code, column: typeof e.column === 'string' ? e.column : null };
   }
   return null;
 }
@@ -45,7 +46,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const state = sqlState(err);
   if (state) return state.code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '57014'].includes(state.code);
   return chain(err).some(
-    (e) => (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) || (typeof e.message === 'string' && CONNECTION_MESSAGES.some((re) => re.test(e.message as string))),
+    (e) =>
+      (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) ||
+      (typeof e.message === 'string' && CONNECTION_MESSAGES.some((re) => re.test(e.message as string))),
   );
 }
 
@@ -61,7 +64,12 @@ function invalidField(field: string, message: string): DomainError {
  */
 export function databaseErrorToDomain(err: unknown): DomainError | null {
   if (isDatabaseUnavailable(err)) {
-    return new DomainError(ErrorCode.DatabaseUnavailable, 'Database unavailable', 'The database did not answer; try again shortly', DATABASE_RETRY_AFTER_SEC);
+    return new DomainError(
+      ErrorCode.DatabaseUnavailable,
+      'Database unavailable',
+      'The database did not answer; try again shortly',
+      DATABASE_RETRY_AFTER_SEC,
+    );
   }
   const state = sqlState(err);
   if (!state) return null;

@@ -65,7 +65,11 @@ describe('a client that goes away stops its Gemini call', () => {
   });
 
   it('an abandoned call is not held against the key or the model: the next call is served by the same key', async () => {
-    const res = await request(t.app.getHttpServer()).post('/api/ai/generate').set(bearer(user.access)).send({ prompt: 'still fine?' }).expect(200);
+    const res = await request(t.app.getHttpServer())
+      .post('/api/ai/generate')
+      .set(bearer(user.access))
+      .send({ prompt: 'still fine?' })
+      .expect(200);
     expect(res.body).toMatchObject({ key_id: 'only', attempts: 1 });
     expect(t.logs.text).not.toMatch(/Unhandled error/);
   });

@@ -23,7 +23,11 @@ describe('PostgreSQL goes away while the app runs', () => {
       env: { JWT_SECRET, DATABASE_URL: url.toString(), DATABASE_SCHEMA: pg.schema, DATABASE_POOL_SIZE: '2', AUTH_LOGIN_MAX_ATTEMPTS: '3' },
     });
     alice = await register(t.app, 'alice');
-    await request(t.app.getHttpServer()).post('/api/strategies/strategies/').set(bearer(alice.access)).send({ name: 'kept', strategy_code: SMA_CROSS_BOT }).expect(201);
+    await request(t.app.getHttpServer())
+      .post('/api/strategies/strategies/')
+      .set(bearer(alice.access))
+      .send({ name: 'kept', strategy_code: SMA_CROSS_BOT })
+      .expect(201);
   });
   afterAll(async () => {
     await t.shutdown();
@@ -39,7 +43,13 @@ describe('PostgreSQL goes away while the app runs', () => {
       ['list strategies', () => http().get('/api/strategies/strategies/').set(bearer(alice.access))],
       ['me', () => http().get('/api/auth/user/me/').set(bearer(alice.access))],
       ['login', () => http().post('/api/auth/login/').send({ username: 'alice', password: alice.password })],
-      ['register', () => http().post('/api/auth/register/').send({ username: 'newbie', email: 'n@example.com', password: alice.password, password2: alice.password })],
+      [
+        'register',
+        () =>
+          http()
+            .post('/api/auth/register/')
+            .send({ username: 'newbie', email: 'n@example.com', password: alice.password, password2: alice.password }),
+      ],
       ['create tag', () => http().post('/api/strategies/tags/').set(bearer(alice.access)).send({ name: 'secret-tag-content' })],
       ['chat sessions', () => http().get('/api/auth/chat-sessions/').set(bearer(alice.access))],
     ];
@@ -62,7 +72,8 @@ describe('PostgreSQL goes away while the app runs', () => {
     await proxy.up();
     const http = () => request(t.app.getHttpServer());
     let status = 0;
-    for (let i = 0; i < 20 && status !== 200; i++) status = (await http().get('/api/strategies/strategies/').set(bearer(alice.access))).status;
+    for (let i = 0; i < 20 && status !== 200; i++)
+      status = (await http().get('/api/strategies/strategies/').set(bearer(alice.access))).status;
     expect(status).toBe(200);
     const list = await http().get('/api/strategies/strategies/').set(bearer(alice.access)).expect(200);
     expect(list.body.results.map((s: { name: string }) => s.name)).toEqual(['kept']);

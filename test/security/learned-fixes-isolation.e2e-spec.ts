@@ -25,7 +25,10 @@ describe('learned error fixes never carry one user’s code into another user’
   let service: AiDeveloperService;
 
   beforeAll(async () => {
-    s = await appWithTwoUsers(DATABASES[1][1], [{ id: 'k1', project: 'p1', rpm: 100 }], { BOT_TIMEOUT_MS: '5000', BOT_WARM_PROCESSES: '0' });
+    s = await appWithTwoUsers(DATABASES[1][1], [{ id: 'k1', project: 'p1', rpm: 100 }], {
+      BOT_TIMEOUT_MS: '5000',
+      BOT_WARM_PROCESSES: '0',
+    });
     service = s.t.app.get(AiDeveloperService);
   });
   afterAll(() => s.close());

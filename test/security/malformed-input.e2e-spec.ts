@@ -17,7 +17,11 @@ const REPORTED: Array<{ method: 'get' | 'post' | 'patch'; url: string; body?: st
   { method: 'get', url: '/api/strategies/strategies/?search=%00' },
   { method: 'get', url: '/api/strategies/chat/%00/messages/' },
   { method: 'get', url: '/api/ai-developer/runs/%00' },
-  { method: 'post', url: '/api/auth/register/', body: '{"username":"nul","email":"n@example.com","password":"Tr4ding-Ideas!2026","password2":"Tr4ding-Ideas!2026","first_name":"a\\u0000"}' },
+  {
+    method: 'post',
+    url: '/api/auth/register/',
+    body: '{"username":"nul","email":"n@example.com","password":"Tr4ding-Ideas!2026","password2":"Tr4ding-Ideas!2026","first_name":"a\\u0000"}',
+  },
   { method: 'patch', url: '/api/strategies/comments/1/', body: '{"content":null}' },
   { method: 'get', url: '/api/auth/ai-contexts/2147483648/' },
   { method: 'get', url: '/api/auth/chat-sessions/99999999999999999999/' },
@@ -47,12 +51,28 @@ describe(`malformed requests on every documented operation (seed ${SEED}, Postgr
     drop = pg.drop;
     t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 1000 }], {
       store: 'memory',
-      env: { JWT_SECRET, DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema, BOT_WARM_PROCESSES: '0', LOG_LEVEL: 'error', AI_USER_RPM: '0', AI_USER_RPD: '0' },
+      env: {
+        JWT_SECRET,
+        DATABASE_URL: pg.url,
+        DATABASE_SCHEMA: pg.schema,
+        BOT_WARM_PROCESSES: '0',
+        LOG_LEVEL: 'error',
+        AI_USER_RPM: '0',
+        AI_USER_RPD: '0',
+      },
     });
     alice = await register(t.app, 'alice');
     const http = () => request(t.app.getHttpServer());
-    const strategy = await http().post('/api/strategies/strategies/').set(bearer(alice.access)).send({ name: 'fuzz target', strategy_code: SMA_CROSS_BOT }).expect(201);
-    await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: strategy.body.id, content: 'first' }).expect(201);
+    const strategy = await http()
+      .post('/api/strategies/strategies/')
+      .set(bearer(alice.access))
+      .send({ name: 'fuzz target', strategy_code: SMA_CROSS_BOT })
+      .expect(201);
+    await http()
+      .post('/api/strategies/comments/')
+      .set(bearer(alice.access))
+      .send({ strategy: strategy.body.id, content: 'first' })
+      .expect(201);
     await http().post('/api/strategies/tags/').set(bearer(alice.access)).send({ name: 'fuzz' }).expect(201);
     doc = (await http().get('/docs-json').expect(200)).body;
   });
@@ -87,7 +107,11 @@ describe(`malformed requests on every documented operation (seed ${SEED}, Postgr
     const bob = await register(t.app, 'bob');
     const login = await http().post('/api/auth/login/').send({ username: 'bob', password: bob.password }).expect(200);
     const token = login.body.tokens.access;
-    const created = await http().post('/api/strategies/strategies/').set(bearer(token)).send({ name: 'after the storm', strategy_code: SMA_CROSS_BOT }).expect(201);
+    const created = await http()
+      .post('/api/strategies/strategies/')
+      .set(bearer(token))
+      .send({ name: 'after the storm', strategy_code: SMA_CROSS_BOT })
+      .expect(201);
     const list = await http().get('/api/strategies/strategies/').set(bearer(token)).expect(200);
     expect(list.body.results.map((s: { id: number }) => s.id)).toEqual([created.body.id]);
     const ai = await http().post('/api/ai/generate').set(bearer(token)).send({ prompt: 'still there?' }).expect(200);

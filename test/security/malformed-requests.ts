@@ -54,7 +54,23 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const ODD_SEGMENTS = ['0', '-1', '2147483648', '99999999999999999999', '1e3', '1.5', '%00', 'a%00b', 'abc', '%E0%A4%A', '..%2F..%2Fetc', 'x'.repeat(3000), '%20', 'null', '__proto__'];
+const ODD_SEGMENTS = [
+  '0',
+  '-1',
+  '2147483648',
+  '99999999999999999999',
+  '1e3',
+  '1.5',
+  '%00',
+  'a%00b',
+  'abc',
+  '%E0%A4%A',
+  '..%2F..%2Fetc',
+  'x'.repeat(3000),
+  '%20',
+  'null',
+  '__proto__',
+];
 const ODD_QUERY_VALUES = ['%00', 'a%00', '1e400', '-1', '99999999999999999999', 'x'.repeat(5000), '', 'true', '%E0%A4%A', '[]', '{}'];
 
 function deep(depth: number, leaf: unknown = 1): string {
@@ -115,7 +131,13 @@ export class MalformedRequestGenerator {
       const how = this.pick(['odd', 'array', 'nested', 'proto']);
       const value = this.pick(ODD_QUERY_VALUES);
       query =
-        how === 'array' ? `${name}=${value}&${name}=2` : how === 'nested' ? `${name}[a][b]=${value}` : how === 'proto' ? `__proto__[${name}]=1&${name}=${value}` : `${name}=${value}`;
+        how === 'array'
+          ? `${name}=${value}&${name}=2`
+          : how === 'nested'
+            ? `${name}[a][b]=${value}`
+            : how === 'proto'
+              ? `__proto__[${name}]=1&${name}=${value}`
+              : `${name}=${value}`;
       variant = `query ${how} ${name}=${value.slice(0, 40)}`;
     }
     const req: MalformedRequest = { method, url: query ? `${url}?${query}` : url, variant, operation: `${method.toUpperCase()} ${path}` };
@@ -141,7 +163,23 @@ export class MalformedRequestGenerator {
     const fields = schema?.properties ? Object.keys(schema.properties) : [];
     const obj = valid && typeof valid === 'object' && !Array.isArray(valid) ? { ...(valid as Record<string, unknown>) } : {};
     const field = fields.length ? this.pick(fields) : 'name';
-    const kind = this.pick(['type', 'type', 'huge', 'nul', 'nul', 'deep', 'deep-array', 'proto', 'constructor', 'inf', 'null', 'unknown', 'emoji', 'negative', 'bigint']);
+    const kind = this.pick([
+      'type',
+      'type',
+      'huge',
+      'nul',
+      'nul',
+      'deep',
+      'deep-array',
+      'proto',
+      'constructor',
+      'inf',
+      'null',
+      'unknown',
+      'emoji',
+      'negative',
+      'bigint',
+    ]);
     switch (kind) {
       case 'type': {
         const wrong = this.pick<unknown>([12345, 'text', true, [1, 'a'], { a: 1 }, -0.5, []]);
@@ -156,7 +194,10 @@ export class MalformedRequestGenerator {
       case 'deep-array':
         return { body: `{"${field}":${deepArray(this.pick([500, 10_000]))}}`, what: `${field} arrays nested deep` };
       case 'proto':
-        return { body: JSON.stringify(obj).replace(/^\{/, `{"__proto__":{"isStaff":true,"admin":true},`).replace(',}', '}'), what: '__proto__ key' };
+        return {
+          body: JSON.stringify(obj).replace(/^\{/, `{"__proto__":{"isStaff":true,"admin":true},`).replace(',}', '}'),
+          what: '__proto__ key',
+        };
       case 'constructor':
         return { body: JSON.stringify({ ...obj, constructor: { prototype: { polluted: true } } }), what: 'constructor.prototype key' };
       case 'inf':
@@ -170,7 +211,10 @@ export class MalformedRequestGenerator {
       case 'negative':
         return { body: JSON.stringify({ ...obj, [field]: -1e308 }), what: `${field}=-1e308` };
       default:
-        return { body: JSON.stringify({ ...obj, [field]: 2 ** 53 + 1 }).replace(String(2 ** 53 + 2), '99999999999999999999999'), what: `${field}=huge integer` };
+        return {
+          body: JSON.stringify({ ...obj, [field]: 2 ** 53 + 1 }).replace(String(2 ** 53 + 2), '99999999999999999999999'),
+          what: `${field}=huge integer`,
+        };
     }
   }
 

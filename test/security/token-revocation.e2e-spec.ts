@@ -33,7 +33,10 @@ describe('password change and deactivation revoke earlier tokens on every replic
 
   it('changing the password stops the old access and refresh tokens of every session, and gives this session a fresh pair', async () => {
     const sessionA = await register(one.app, 'alice');
-    const login = await request(two.app.getHttpServer()).post('/api/auth/login/').send({ username: 'alice', password: PASSWORD }).expect(200);
+    const login = await request(two.app.getHttpServer())
+      .post('/api/auth/login/')
+      .send({ username: 'alice', password: PASSWORD })
+      .expect(200);
     const sessionB = login.body.tokens as { access: string; refresh: string };
     await me(two, sessionB.access).expect(200);
 
@@ -42,7 +45,10 @@ describe('password change and deactivation revoke earlier tokens on every replic
       .set(bearer(sessionA.access))
       .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
       .expect(200);
-    expect(changed.body).toEqual({ message: 'Password changed successfully', tokens: { access: expect.any(String), refresh: expect.any(String) } });
+    expect(changed.body).toEqual({
+      message: 'Password changed successfully',
+      tokens: { access: expect.any(String), refresh: expect.any(String) },
+    });
 
     for (const t of [one, two]) {
       for (const old of [sessionA.access, sessionB.access]) {
@@ -59,13 +65,20 @@ describe('password change and deactivation revoke earlier tokens on every replic
     await me(one, rotated.body.access).expect(200);
 
     await request(one.app.getHttpServer()).post('/api/auth/login/').send({ username: 'alice', password: PASSWORD }).expect(401);
-    const again = await request(two.app.getHttpServer()).post('/api/auth/login/').send({ username: 'alice', password: NEW_PASSWORD }).expect(200);
+    const again = await request(two.app.getHttpServer())
+      .post('/api/auth/login/')
+      .send({ username: 'alice', password: NEW_PASSWORD })
+      .expect(200);
     await me(one, again.body.tokens.access).expect(200);
   });
 
   it('a wrong current password changes nothing and revokes nothing', async () => {
     const bob = await register(one.app, 'bob');
-    await request(one.app.getHttpServer()).post('/api/auth/change-password/').set(bearer(bob.access)).send({ current_password: 'wrong-one', new_password: NEW_PASSWORD }).expect(400);
+    await request(one.app.getHttpServer())
+      .post('/api/auth/change-password/')
+      .set(bearer(bob.access))
+      .send({ current_password: 'wrong-one', new_password: NEW_PASSWORD })
+      .expect(400);
     await me(two, bob.access).expect(200);
     await refresh(two, bob.refresh).expect(200);
     expect(await two.app.get(TokenValidity).tokensValidAfter(bob.id)).toBeNull();
