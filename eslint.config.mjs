@@ -18,6 +18,17 @@ export default tseslint.config(
     },
   },
   {
+    // One logger signature: message first, then fields (Nest's Logger takes `any` and lost messages before).
+    files: ['src/**/*.ts'],
+    ignores: ['src/logging/**', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@nestjs/common', importNames: ['Logger'], message: 'Use AppLogger from src/logging/app-logger.' }] },
+      ],
+    },
+  },
+  {
     // supertest and JSON.parse hand back `any` bodies by design; tests assert on them directly.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts', 'src/**/*.spec.ts'],
     rules: {

@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
 import { AiDeveloperModule } from './ai-developer/ai-developer.module';
 import { AuthModule } from './auth/auth.module';
+import { ClockModule } from './common/clock.module';
 import { BotsModule } from './bots/bots.module';
 import { AppConfigModule } from './config/config.module';
 import { ConversationModule } from './conversation/conversation.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AppConfigModule.forRoot({ env: options.env }),
         LoggingModule.forRoot({ destination: options.logDestination }),
         ScheduleModule.forRoot(),
+        ClockModule,
         DatabaseModule,
         MetricsModule,
         StateStoreModule,

@@ -316,7 +316,7 @@ describe('single-key mode (ENABLE_KEY_ROTATION=false)', () => {
 describe('two replicas on one Redis', () => {
   it('never together exceed a key’s RPM', async () => {
     const { FakeGemini } = await import('./fakes/fake-gemini');
-    const { FakeClock } = await import('../src/key-rotation/core/clock');
+    const { FakeClock } = await import('../src/common/clock');
     const { freshRedisPrefix } = await import('./support/services');
     const clock = new FakeClock(Date.parse('2026-11-25T12:00:00Z'));
     const fake = new FakeGemini({ now: () => clock.now() });

@@ -1,7 +1,7 @@
-import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
-import { Clock, SystemClock } from '../key-rotation/core/clock';
 import { SecretScrubber } from '../logging/secret-scrubber';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -35,7 +35,6 @@ import { UsersRepository } from './users.repository';
         }),
     },
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
-    { provide: Clock, useClass: SystemClock },
     UsersRepository,
     TokenBlacklistRepository,
     TokenValidity,
@@ -55,7 +54,7 @@ export class AuthModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const logger = new Logger('Auth');
+    const logger = new AppLogger('Auth');
     this.scrubber.add(this.config.auth.jwtSecret);
     if (this.config.auth.jwtSecretGenerated) {
       logger.warn('JWT_SECRET is not set: using a random secret made at boot; tokens will not survive a restart (set JWT_SECRET, 32+ characters)');

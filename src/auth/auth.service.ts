@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { AuthHealthDto, AuthResponseDto, ChangePasswordResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
 import { toProfileDto, toUserDetailDto, toUserDto } from './auth.serializers';

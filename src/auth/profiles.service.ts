@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { toProfileChanges, toProfileDto } from './auth.serializers';
 import { AuthUser, requireUserId } from './current-user.decorator';
 import { ProfileDto, ProfilePageDto, UpdateProfileDto } from './profile.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { StateStore } from '../state-store/state-store';
 import type { TokenClaims } from './tokens.service';
 

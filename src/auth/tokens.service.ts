@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { JwtService } from '@nestjs/jwt';
 import { Interval } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { TokenBlacklistRepository } from './token-blacklist.repository';
 import { TokenValidity } from './token-validity';
 
@@ -48,7 +49,7 @@ function wellFormed(c: Partial<TokenClaims>, type: TokenType): c is TokenClaims 
  */
 @Injectable()
 export class TokensService {
-  private readonly logger = new Logger('Tokens');
+  private readonly logger = new AppLogger('Tokens');
 
   constructor(
     private readonly jwt: JwtService,
@@ -92,7 +93,7 @@ export class TokensService {
   async purgeExpired(): Promise<void> {
     try {
       const removed = await this.blacklist.purgeExpired(new Date(this.clock.now()));
-      if (removed > 0) this.logger.log(`purged ${removed} expired blacklisted tokens`);
+      if (removed > 0) this.logger.info(`purged ${removed} expired blacklisted tokens`);
     } catch (e) {
       this.logger.warn(`could not purge expired blacklisted tokens: ${(e as Error).message}`);
     }

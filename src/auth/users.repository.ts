@@ -3,6 +3,7 @@ import { and, eq, SQL } from 'drizzle-orm';
 import { Database } from '../database/database.module';
 import { isUniqueViolation, type Db } from '../database/database';
 import { userProfiles, users } from '../database/schema';
+import { MAX_ID } from '../common/path-id';
 
 export type UserRow = typeof users.$inferSelect;
 export type ProfileRow = typeof userProfiles.$inferSelect;
@@ -31,7 +32,6 @@ function sanitized(e: unknown): Error {
   return new Error(`users query failed: ${cause instanceof Error ? cause.message : 'database error'}`, { cause: cause instanceof Error ? cause : undefined });
 }
 
-const MAX_INT32 = 2 ** 31 - 1;
 
 const PROFILE_WITH_USER = {
   id: userProfiles.id,
@@ -116,7 +116,7 @@ export class UsersRepository {
 
   /** A profile by its id, only if `userId` owns it. */
   async profileByIdFor(profileId: number, userId: number): Promise<ProfileWithUser | null> {
-    if (!Number.isInteger(profileId) || profileId < 1 || profileId > MAX_INT32) return null;
+    if (!Number.isInteger(profileId) || profileId < 1 || profileId > MAX_ID) return null;
     return this.selectProfile(and(eq(userProfiles.id, profileId), eq(userProfiles.userId, userId)) as SQL);
   }
 

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import type { Request, Response } from 'express';
 import { databaseErrorToDomain, describeDatabaseError } from '../database/database-errors';
 import { DomainError, ErrorCode } from './domain-error';
@@ -86,7 +87,7 @@ function fromHttpException(err: HttpException, req: Request): ErrorBody {
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpErrorFilter');
+  private readonly logger = new AppLogger('HttpErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -118,7 +119,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     // A failed query's message carries its parameters (user content, token ids): log only what is safe.
     const database = describeDatabaseError(exception);
-    this.logger.error(`Unhandled error on ${req.method} ${req.path}`, database ?? (exception instanceof Error ? exception.stack : String(exception)));
+    this.logger.error(`Unhandled error on ${req.method} ${req.path}`, database ? { database } : { err: exception });
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
   }
 }

@@ -1,6 +1,9 @@
 import { invalid } from './path-id';
 
 /** DRF-style page: `{count, next, previous, results}` with `?page=N` links. */
+/** DRF's PAGE_SIZE in the Django settings: every paginated list answers 50 per page. */
+export const PAGE_SIZE = 50;
+
 export interface Page<T> {
   count: number;
   next: string | null;

@@ -3,8 +3,7 @@ import { AuthUser, requireUserId } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AiContextDto, AiContextPageDto, CreateAiContextDto, UpdateAiContextDto } from './ai-context.dto';
 import { AiContextChanges, AiContextRow, AiContextsRepository } from './ai-contexts.repository';
-import { PAGE_SIZE } from './conversation.service';
-import { pageOf } from '../common/page';
+import { PAGE_SIZE, pageOf } from '../common/page';
 
 export function toAiContextDto(r: AiContextRow): AiContextDto {
   return {

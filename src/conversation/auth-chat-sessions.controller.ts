@@ -7,8 +7,8 @@ import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthChatSessionBodyDto, AuthChatSessionDetailDto, AuthChatSessionDto, AuthChatSessionPageDto, EndSessionResponseDto } from './ai-context.dto';
 import { ChatSessionRow } from './chat-sessions.repository';
-import { ConversationService, PAGE_SIZE } from './conversation.service';
-import { pageNumber, pageOf } from '../common/page';
+import { ConversationService } from './conversation.service';
+import { PAGE_SIZE, pageNumber, pageOf } from '../common/page';
 
 const SessionId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are positive integers'));
 export const DEFAULT_SESSION_TITLE = 'New Strategy Session';

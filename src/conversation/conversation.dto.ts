@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_ID } from '../common/path-id';
 
 export const MAX_MESSAGE_CHARS = 20000;
-const MAX_INT32 = 2 ** 31 - 1;
 
 export class ChatRequestDto {
   @ApiProperty({ example: 'How should I size positions for a 20/50 EMA crossover on BTC-USD?', minLength: 1, maxLength: MAX_MESSAGE_CHARS })
@@ -14,7 +14,7 @@ export class ChatRequestDto {
   session_id?: string;
 
   @ApiPropertyOptional({ example: 12, description: 'Link the session to this strategy' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT32)
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   strategy_id?: number;
 
   @ApiPropertyOptional({ example: true, default: true, description: 'Send earlier messages (last 20) as context' })
@@ -110,7 +110,7 @@ export class AuthChatRequestDto {
   session_id?: string;
 
   @ApiPropertyOptional({ example: 3, description: 'One of your active AI contexts: its instructions lead the system prompt' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT32)
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   ai_context_id?: number;
 
   @ApiPropertyOptional({ example: 'Strategy Development Session', default: 'Strategy Development Session', maxLength: 200 })

@@ -6,12 +6,10 @@ import { GeminiClientService } from '../gemini/gemini-client.service';
 import { CallReport, GenerateRequest, Turn, Usage } from '../gemini/gemini.types';
 import { ChatMessageRow, ChatSessionsRepository, ChatSessionRow } from './chat-sessions.repository';
 import { ChatListQueryDto, ChatMessageDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPageDto, SummaryResponseDto } from './conversation.dto';
-import { pageOf } from '../common/page';
+import { PAGE_SIZE, pageOf } from '../common/page';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
 export const CONTEXT_WINDOW = 20;
-/** DRF's PAGE_SIZE in the Django settings (API_CONTRACT.md §4). */
-export const PAGE_SIZE = 50;
 
 const SYSTEM_PROMPT =
   'You are an expert trading strategy assistant. You help traders design, understand, test and improve ' +

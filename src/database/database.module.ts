@@ -1,4 +1,5 @@
-import { Global, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { AppConfig } from '../config/app-config';
 import { DatabaseConnection, Db, openDatabase } from './database';
 
@@ -18,11 +19,11 @@ export abstract class Database {
       provide: Database,
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<Database> => {
-        const logger = new Logger('Database');
+        const logger = new AppLogger('Database');
         const connection = await openDatabase(config.database.target, config.database.schema);
         await connection.migrate();
         const where = config.database.target.kind === 'pglite' ? config.database.target.dataDir ?? 'memory' : 'server';
-        logger.log(`${connection.kind} ready (${where}), migrations applied`);
+        logger.info(`${connection.kind} ready (${where}), migrations applied`);
         return { connection };
       },
     },

@@ -1,4 +1,4 @@
-import { FakeClock } from '../key-rotation/core/clock';
+import { FakeClock } from '../common/clock';
 import { CircuitBreaker } from './circuit-breaker';
 
 describe(CircuitBreaker.name, () => {

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { FailureAction } from '../key-rotation/core/error-classifier';
 import { KeysExhaustedError, NoUsableKeysError } from '../key-rotation/key-rotation.errors';
 import { CallContext, KeyRotationService } from '../key-rotation/key-rotation.service';
@@ -37,7 +37,7 @@ interface Attempted<T> {
  */
 @Injectable()
 export class GeminiClientService {
-  private readonly logger = new Logger('GeminiClient');
+  private readonly logger = new AppLogger('GeminiClient');
   private readonly breaker: CircuitBreaker;
 
   constructor(
@@ -168,9 +168,10 @@ export class GeminiClientService {
       if (got.kind === 'busy') {
         const waitMs = got.untilMs === null ? null : Math.max(0, got.untilMs - now);
         if (!capReached && waitMs !== null && waitedMs + waitMs <= g.maxWaitMs && waitMs < remaining) {
-          this.logger.log(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
+          this.logger.info(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
           waitedMs += waitMs;
-          await sleep(waitMs + 5, undefined, { signal: opts.signal }).catch(() => undefined);
+          // Ends early (then the loop sees the abort) when the client goes away.
+          await this.clock.sleep(waitMs + 5, opts.signal).catch(() => undefined);
           tried.clear();
           continue;
         }
@@ -204,7 +205,7 @@ export class GeminiClientService {
         if (action.rotate) tried.add(lease.keyId);
         // At the cap, quota and disable failures go round once more so the answer is 429 or 503, not 502.
         if (attempts >= maxAttempts && !isQuota(action) && action.effect.kind !== 'disable') throw upstreamError(last);
-        if (action.backoffBeforeRetry) await sleep(Math.min(SERVER_ERROR_BACKOFF_MS * attempts, Math.max(0, deadline - this.clock.now())));
+        if (action.backoffBeforeRetry) await this.clock.sleep(Math.min(SERVER_ERROR_BACKOFF_MS * attempts, Math.max(0, deadline - this.clock.now())));
       }
     }
   }

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { classifyFailure } from '../key-rotation/core/error-classifier';
@@ -16,7 +17,7 @@ const PROBE_JOB = 'key-probe';
  */
 @Injectable()
 export class KeyProbeService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('KeyProbe');
+  private readonly logger = new AppLogger('KeyProbe');
   private running = false;
 
   constructor(
@@ -49,7 +50,7 @@ export class KeyProbeService implements OnApplicationBootstrap, OnApplicationShu
           enabled.push(keyId);
         } catch (e) {
           const why = e instanceof TransportError ? classifyFailure(e.failure).reason : 'probe_error';
-          this.logger.log(`key ${keyId} still unusable: ${why}`);
+          this.logger.info(`key ${keyId} still unusable: ${why}`);
         }
       }
     } finally {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { Clock } from '../key-rotation/core/clock';
+import { Clock } from '../common/clock';
 import { nextPacificMidnight, pacificDay } from '../key-rotation/core/pacific-day';
 import { ReleaseRequest, StateStore } from '../state-store/state-store';
 

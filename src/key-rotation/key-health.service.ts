@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretsService, SecretsStatus } from '../secrets/secrets.service';
-import { Clock } from './core/clock';
+import { Clock } from '../common/clock';
 import { coolingEnd } from './core/key-selector';
 import { projectModelKey } from './core/project-limits';
 import { KeyRotationService } from './key-rotation.service';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { SecretsModule } from '../secrets/secrets.module';
-import { Clock, SystemClock } from './core/clock';
 import { KeyAdminController } from './key-admin.controller';
 import { KeyHealthService } from './key-health.service';
 import { KeyRotationService } from './key-rotation.service';
@@ -9,7 +8,7 @@ import { KeyStateRepository } from './key-state.repository';
 @Module({
   imports: [SecretsModule],
   controllers: [KeyAdminController],
-  providers: [{ provide: Clock, useClass: SystemClock }, KeyStateRepository, KeyRotationService, KeyHealthService],
-  exports: [KeyRotationService, Clock],
+  providers: [KeyStateRepository, KeyRotationService, KeyHealthService],
+  exports: [KeyRotationService],
 })
 export class KeyRotationModule {}

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.module';
 import { keyEvents } from '../database/schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { SecretsService } from '../secrets/secrets.service';
-import { Clock } from './core/clock';
+import { Clock } from '../common/clock';
 import { backoffMs } from './core/cooldown-policy';
 import { classifyFailure, FailureAction, UpstreamFailure } from './core/error-classifier';
 import { coolingEnd, selectCandidates } from './core/key-selector';
@@ -39,7 +40,7 @@ const REFRESH_JOB = 'secret-refresh';
  */
 @Injectable()
 export class KeyRotationService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('KeyRotation');
+  private readonly logger = new AppLogger('KeyRotation');
   private pool: KeyPool = new KeyPool(synthesizeKeysConfig([], 'gemini-2.5-flash'), new Map());
   private viewCache: StateView | null = null;
   private viewReading: Promise<StateView> | null = null;
@@ -105,7 +106,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const usable = this.pool.usableIds().length;
     const missing = keysConfig.keys.filter((k) => !secrets.has(k.keyId)).map((k) => k.keyId);
     if (missing.length) this.logger.warn(`keys without a secret (never selected): ${missing.join(', ')}`);
-    this.logger.log(`key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`);
+    this.logger.info(`key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`);
     return { keys: keysConfig.keys.length, usable, warnings: file.warnings };
   }
 
@@ -242,7 +243,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     await this.state.enable(keyId);
     await this.audit(keyId, 'enabled', reason);
     this.viewCache = null;
-    this.logger.log(`key ${keyId} enabled: ${reason}`);
+    this.logger.info(`key ${keyId} enabled: ${reason}`);
   }
 
   /** Keys disabled automatically (not by an operator), with their secrets, for the probe job. */

@@ -9,7 +9,7 @@
  * `upstream_unavailable`; 400 → `validation_failed`; a body the library cannot validate → `upstream_failed`.
  * Rows with a null open/high/low/close are dropped; a null volume becomes 0.
  */
-import { Logger } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import YahooFinance from 'yahoo-finance2';
 import { Bar } from '../backtest/engine/types';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -70,7 +70,7 @@ function yahooDescription(body: string): string | null {
 
 export class YahooMarketDataProvider implements MarketDataProvider {
   readonly name = 'yahoo' as const;
-  private readonly logger = new Logger('YahooMarketData');
+  private readonly logger = new AppLogger('YahooMarketData');
   private readonly yf: InstanceType<typeof YahooFinance>;
   private readonly now: () => number;
 

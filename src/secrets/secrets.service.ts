@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { AppConfig } from '../config/app-config';
 import { SecretScrubber } from '../logging/secret-scrubber';
 import { SecretProvider, SecretStoreError } from './secret-provider';
@@ -23,7 +24,7 @@ export interface SecretsStatus {
  */
 @Injectable()
 export class SecretsService implements OnApplicationShutdown {
-  private readonly logger = new Logger('Secrets');
+  private readonly logger = new AppLogger('Secrets');
   private secrets = new Map<string, string>();
   private lastSuccessAt: number | null = null;
   private lastAttemptAt: number | null = null;

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { MemoryStateStore } from './memory-state-store';
 import { RedisStateStore } from './redis-state-store';
 import { ReleaseRequest, ReserveRequest, ReserveResult, StateStore } from './state-store';
@@ -15,7 +15,7 @@ const RECHECK_MS = 1000;
  */
 export class FallbackStateStore extends StateStore {
   readonly kind = 'redis' as const;
-  private readonly logger = new Logger('StateStore');
+  private readonly logger = new AppLogger('StateStore');
   private readonly local: MemoryStateStore;
   private degradedSince: number | null = null;
   private recheck: NodeJS.Timeout | null = null;
@@ -138,6 +138,6 @@ export class FallbackStateStore extends StateStore {
     this.recheck = null;
     this.degradedSince = null;
     await this.local.close();
-    this.logger.log(`Redis is back after ${seconds}s; shared state restored`);
+    this.logger.info(`Redis is back after ${seconds}s; shared state restored`);
   }
 }

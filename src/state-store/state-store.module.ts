@@ -1,4 +1,5 @@
-import { Global, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppLogger } from '../logging/app-logger';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { FallbackStateStore } from './fallback-state-store';
@@ -18,9 +19,9 @@ import { StateStore } from './state-store';
       provide: StateStore,
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<StateStore> => {
-        const logger = new Logger('StateStore');
+        const logger = new AppLogger('StateStore');
         if (!config.redis.url) {
-          logger.log('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
+          logger.info('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
           return new MemoryStateStore();
         }
         const redis = new RedisStateStore({
@@ -31,7 +32,7 @@ import { StateStore } from './state-store';
         const store = config.redis.failOpen ? new FallbackStateStore(redis) : redis;
         try {
           await store.connect();
-          logger.log('redis state store connected');
+          logger.info('redis state store connected');
         } catch (e) {
           logger.warn(`redis state store not reachable yet, will keep retrying: ${(e as Error).message}`);
         }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { FakeClock } from '../../src/key-rotation/core/clock';
+import { FakeClock } from '../../src/common/clock';
 import { bearer, JWT_SECRET, register, Registered } from '../support/auth';
 import { createGeminiTestApp, GeminiTestApp, secretFor } from '../support/gemini-app';
 
@@ -10,6 +10,10 @@ jest.setTimeout(120_000);
 class WallClock extends FakeClock {
   override now(): number {
     return Date.now();
+  }
+
+  override async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
   }
 }
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FakeClock } from '../../src/key-rotation/core/clock';
+import { FakeClock } from '../../src/common/clock';
 import { FakeGemini } from '../fakes/fake-gemini';
 import { bearer, JWT_SECRET, register, Registered } from '../support/auth';
 import { createGeminiTestApp, GeminiTestApp, secretFor, TestKey } from '../support/gemini-app';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Clock, FakeClock } from '../../src/key-rotation/core/clock';
+import { Clock, FakeClock } from '../../src/common/clock';
 import { FakeGemini } from '../fakes/fake-gemini';
 import { createTestApp, TestApp } from './app';
 import { freshRedisPrefix } from './services';

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { INPUT_TYPES, InputType } from './strategy-input';
+import { MAX_ID } from '../../common/path-id';
 
 export const MAX_STRATEGY_TEXT = 20000;
-const MAX_INT32 = 2 ** 31 - 1;
 
 /** Body of `POST validate_strategy_with_ai/` (Django's StrategyAIValidationRequestSerializer). */
 export class ValidateStrategyDto {
@@ -48,7 +48,7 @@ export class CreateStrategyWithAiDto extends ValidateStrategyDto {
   description?: string;
 
   @ApiPropertyOptional({ example: 3, description: 'Use this (your own or a system) template instead of creating one' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT32)
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
   template_id?: number;
 
   @ApiPropertyOptional({ example: ['BTC-USD', 'crypto'], description: 'Default: the primary instruments Gemini found' })

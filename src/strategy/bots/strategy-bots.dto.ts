@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { TestConfigDto } from '../../ai-developer/ai-developer.dto';
+import { MAX_ID } from '../../common/path-id';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 
@@ -61,7 +62,7 @@ export class GenerateExecutableDto {
   @IsDefined({ message: 'canonical_json is required' })
   canonical_json!: unknown;
   @ApiPropertyOptional({ example: 'GeneratedStrategy', default: 'GeneratedStrategy' }) @IsOptional() @IsString() @Length(1, 200) strategy_name?: string;
-  @ApiPropertyOptional({ example: 12 }) @IsOptional() @IsInt() @Min(1) @Max(2147483647) strategy_id?: number;
+  @ApiPropertyOptional({ example: 12 }) @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) strategy_id?: number;
   @ApiPropertyOptional({ type: TestConfigDto }) @IsOptional() @ValidateNested() @Type(() => TestConfigDto) test_config?: TestConfigDto;
 }
 

@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
 import { staticCheck } from '../../bots/core/static-check';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService } from '../../error-fixer/error-fixer.service';
@@ -34,7 +35,7 @@ const SHUTDOWN_WAIT_MS = 15_000;
  */
 @Injectable()
 export class BotValidationService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('StrategyValidation');
+  private readonly logger = new AppLogger('StrategyValidation');
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -61,7 +62,7 @@ export class BotValidationService implements BeforeApplicationShutdown {
   /** Starts a `backtest` validation of the strategy in the background (see the class comment). */
   validateInBackground(strategyId: number): void {
     const run: Promise<void> = this.backgroundRun(strategyId)
-      .catch((e: unknown) => this.logger.error(`Background validation of strategy ${strategyId} failed: ${(e as Error)?.message ?? String(e)}`, (e as Error)?.stack))
+      .catch((e: unknown) => this.logger.error(`Background validation of strategy ${strategyId} failed`, { err: e }))
       .finally(() => this.pending.delete(run));
     this.pending.add(run);
   }
@@ -93,7 +94,7 @@ export class BotValidationService implements BeforeApplicationShutdown {
         verdicts = judge(test, settings.types, { strictMode: false, barCount });
       } catch (e) {
         const message = e instanceof DomainError ? `${e.message}${typeof e.details === 'string' ? `: ${e.details}` : ''}` : 'The bot could not be tested';
-        if (!(e instanceof DomainError)) this.logger.error(`Testing strategy ${strategyId} failed`, (e as Error)?.stack);
+        if (!(e instanceof DomainError)) this.logger.error(`Testing strategy ${strategyId} failed`, { err: e });
         verdicts = [cannotRun('backtest', 'error', 'test_run', message)];
       }
     }

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../../logging/app-logger';
 import { KeyRotationService } from '../../key-rotation/key-rotation.service';
 import { StrategiesRepository } from '../strategies.repository';
 import { TemplatesRepository } from '../templates.repository';
@@ -21,7 +22,7 @@ export type StrategyApiHealth = { healthy: true; body: StrategyApiHealthDto } | 
  */
 @Injectable()
 export class StrategyApiHealthService {
-  private readonly logger = new Logger('StrategyApiHealth');
+  private readonly logger = new AppLogger('StrategyApiHealth');
 
   constructor(
     private readonly strategies: StrategiesRepository,

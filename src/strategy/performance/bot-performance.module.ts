@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BotsModule } from '../../bots/bots.module';
 import { ErrorFixerModule } from '../../error-fixer/error-fixer.module';
-import { Clock, SystemClock } from '../../key-rotation/core/clock';
 import { MarketDataModule } from '../../market-data/market-data.module';
 import { StrategyBotsModule } from '../bots/strategy-bots.module';
 import { StrategyCoreModule } from '../strategy-core.module';
@@ -14,6 +13,6 @@ import { BotTestRunner } from './bot-test-runner';
 @Module({
   imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, ErrorFixerModule, MarketDataModule],
   controllers: [BotPerformanceController],
-  providers: [{ provide: Clock, useClass: SystemClock }, BotPerformanceRepository, BotPerformanceService, BotTestRunner],
+  providers: [BotPerformanceRepository, BotPerformanceService, BotTestRunner],
 })
 export class BotPerformanceModule {}

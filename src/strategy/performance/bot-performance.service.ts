@@ -9,7 +9,7 @@ import type { AuthUser } from '../../auth/current-user.decorator';
 import type { Bar } from '../../backtest/engine/types';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
-import { Clock } from '../../key-rotation/core/clock';
+import { Clock } from '../../common/clock';
 import { MarketDataRequest, parseMarketDataRequest, Period } from '../../market-data/market-data.port';
 import { StrategyBotsService } from '../bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';

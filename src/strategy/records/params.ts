@@ -9,7 +9,7 @@ import { invalid, positiveId } from '../../common/path-id';
 export { invalid, MAX_ID, PathId, positiveId } from '../../common/path-id';
 export { pageNumber } from '../../common/page';
 
-export const PAGE_SIZE = 50;
+export { PAGE_SIZE } from '../../common/page';
 export const MAX_INT = 2_147_483_647;
 
 /** The same for an optional query filter: absent or empty → undefined. */

@@ -61,3 +61,31 @@ describe(FakeClock.name, () => {
     expect(() => new FakeClock().set(Number.POSITIVE_INFINITY)).toThrow(RangeError);
   });
 });
+
+describe('Clock.sleep', () => {
+  it('FakeClock: moves time forward by the wait, records it and resolves at once', async () => {
+    const clock = new FakeClock(1000);
+    await clock.sleep(20_000);
+    expect(clock.now()).toBe(21_000);
+    expect(clock.sleeps).toEqual([20_000]);
+  });
+
+  it('FakeClock: an aborted signal rejects and time stays put', async () => {
+    const clock = new FakeClock(5);
+    const ac = new AbortController();
+    ac.abort(new Error('cancelled'));
+    await expect(clock.sleep(100, ac.signal)).rejects.toThrow('cancelled');
+    expect(clock.now()).toBe(5);
+  });
+
+  it('SystemClock: an abort ends the wait early with the reason', async () => {
+    const ac = new AbortController();
+    const waiting = new SystemClock().sleep(60_000, ac.signal);
+    ac.abort(new Error('client went away'));
+    await expect(waiting).rejects.toThrow();
+  });
+
+  it('SystemClock: resolves after a short wait', async () => {
+    await expect(new SystemClock().sleep(1)).resolves.toBeUndefined();
+  });
+});
