@@ -17,4 +17,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/test/support/close-leftovers.ts'],
 };

@@ -27,7 +27,20 @@ import type { StateStore } from '../src/state-store/state-store';
 
 Logger.overrideLogger(false);
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * The bench's own Redis database: BENCH_REDIS_URL, default index 15 of the local server. Database 0 (where
+ * an app's data usually lives) is refused unless BENCH_ALLOW_REDIS_DB0=1; everything the bench writes is
+ * under a random prefix and deleted afterwards.
+ */
+export const REDIS_URL = benchRedisUrl(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15', process.env.BENCH_ALLOW_REDIS_DB0 === '1');
+
+export function benchRedisUrl(url: string, allowDb0: boolean): string {
+  const db = Number(new URL(url).pathname.replace(/^\//, '') || '0');
+  if (db === 0 && !allowDb0) {
+    throw new Error(`bench: refusing Redis database 0 (${new URL(url).host}); pick another index in BENCH_REDIS_URL or set BENCH_ALLOW_REDIS_DB0=1`);
+  }
+  return url;
+}
 export const MODEL = 'gemini-2.5-flash';
 
 export interface BenchKey {

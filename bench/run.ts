@@ -6,6 +6,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
 import { benchOverload } from './overload';
+import { benchRetryAfter } from './retry-after';
 import { benchSelectReserve } from './select-reserve';
 import { mdTable, printSection, Section } from './stats';
 
@@ -13,6 +14,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'select', run: benchSelectReserve },
   { name: 'client', run: benchClientOverhead },
   { name: 'overload', run: benchOverload },
+  { name: 'retry', run: benchRetryAfter },
   { name: 'bots', run: benchBotRuns },
 ];
 

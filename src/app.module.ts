@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ErrorFixerModule } from './error-fixer/error-fixer.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { ProductionModule } from './production/production.module';
 import { StrategyModule } from './strategy/strategy.module';
 import { StateStoreModule } from './state-store/state-store.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         ErrorFixerModule,
         AiDeveloperModule,
         StrategyModule,
+        ProductionModule,
         HealthModule,
       ],
     };

@@ -5,6 +5,7 @@ import { MemoryStateStore } from '../src/state-store/memory-state-store';
 import { RedisStateStore } from '../src/state-store/redis-state-store';
 import { StateStore } from '../src/state-store/state-store';
 import { StateStoreUnavailableError } from '../src/state-store/state-store.errors';
+import { startRedisCluster } from './support/redis-cluster';
 import { freshRedisPrefix } from './support/services';
 
 /**
@@ -47,6 +48,31 @@ const stores: Factory[] = [
       };
     },
   },
+  {
+    name: 'redis cluster (3 local nodes)',
+    make: async () => {
+      const cluster = await startRedisCluster();
+      const open = async () => {
+        const s = new RedisStateStore({ clusterNodes: cluster.nodes, keyPrefix: 'contract:', commandTimeoutMs: 2000 });
+        await s.connect();
+        return s;
+      };
+      const store = await open();
+      const others: StateStore[] = [];
+      return {
+        store,
+        second: async () => {
+          const s = await open();
+          others.push(s);
+          return s;
+        },
+        cleanup: async () => {
+          await Promise.all(others.map((o) => o.close()));
+          await cluster.stop();
+        },
+      };
+    },
+  },
 ];
 
 describe.each(stores)('StateStore contract: $name', ({ make }) => {
@@ -54,7 +80,8 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
   let second: () => Promise<StateStore>;
   let cleanup: () => Promise<void>;
   let n = 0;
-  const key = (name: string) => `${name}:${++n}`;
+  // A hash tag per test key: on a Redis Cluster a script's keys must share a slot, as the app's keys do.
+  const key = (name: string) => `{${name}:${++n}}`;
 
   beforeAll(async () => {
     ({ store, second, cleanup } = await make());
@@ -203,7 +230,8 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
     });
 
     it('reports the usage of many windows in one call', async () => {
-      const [w1, w2] = [key('u1'), key('u2')];
+      const base = key('u');
+      const [w1, w2] = [`${base}:1`, `${base}:2`];
       const now = Date.now();
       await store.reserve({ id: 'a', nowMs: now, windows: [{ key: w1, limit: 100, windowMs: 60000, cost: 7 }, { key: w2, limit: 100, windowMs: 60000, cost: 2 }] });
       expect(await store.windowUsageMany([w1, w2, key('u3')], 60000, now)).toEqual([7, 2, 0]);
@@ -288,10 +316,85 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
     });
   });
 
+  describe('slots held for later (an honest Retry-After)', () => {
+    const rpm = (w: string, limit: number) => [{ key: w, limit, windowMs: 60000 }];
+
+    it('hands out future slots in order: each caller told to come back gets the next slot that frees', async () => {
+      const w = key('slots');
+      const holds = { key: `${w}:holds` };
+      const base = Date.now();
+      for (let i = 0; i < 3; i++) expect(await store.reserve({ id: `now${i}`, nowMs: base + i * 1000, windows: rpm(w, 3), holds })).toEqual({ ok: true });
+      const now = base + 2000;
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const refused = await store.reserve({ id: `ask${i}`, nowMs: now, windows: rpm(w, 3), holds });
+        expect(refused).toMatchObject({ ok: false, reason: 'window' });
+        const at = now + (refused as { retryAfterMs: number }).retryAfterMs;
+        waits.push(at - base);
+        expect(await store.reserve({ id: `held${i}`, nowMs: now, atMs: at, windows: rpm(w, 3), holds: { ...holds, untilMs: at + 2000 } })).toEqual({ ok: true });
+      }
+      // The three callers come back at the three moments the three entries leave the window, not all at the first.
+      expect(waits).toEqual([60000, 61000, 62000]);
+      // A replica aiming at a slot already handed out is refused and told the next free one.
+      const other = await second();
+      const late = await other.reserve({ id: 'late', nowMs: now, atMs: base + 60000, windows: rpm(w, 3), holds });
+      expect(late).toMatchObject({ ok: false, reason: 'window' });
+      expect(base + 60000 + (late as { retryAfterMs: number }).retryAfterMs).toBe(base + 120000);
+    });
+
+    it('keeps a slot for its caller: a reservation made when it frees is refused, the claim succeeds once', async () => {
+      const w = key('keep');
+      const holds = { key: `${w}:holds` };
+      const base = Date.now();
+      await store.reserve({ id: 'first', nowMs: base, windows: rpm(w, 1), holds });
+      expect(await store.reserve({ id: 'held', nowMs: base, atMs: base + 60000, windows: rpm(w, 1), holds: { ...holds, untilMs: base + 62000 } })).toEqual({
+        ok: true,
+      });
+      const atFree = await store.reserve({ id: 'stranger', nowMs: base + 60000, windows: rpm(w, 1), holds });
+      expect(atFree).toMatchObject({ ok: false, reason: 'window' });
+      const other = await second();
+      expect(await other.claimHold(holds.key, 'held')).toBe(true);
+      expect(await store.claimHold(holds.key, 'held')).toBe(false);
+      // Claimed: it is an ordinary reservation now and is not released when the hold time passes.
+      await store.reserve({ id: 'probe', nowMs: base + 62001, windows: rpm(w, 5), holds });
+      expect(await store.windowUsage(w, 60000, base + 62001)).toBe(2);
+    });
+
+    it('releases a slot whose caller did not come back in time, windows and counters both', async () => {
+      const w = key('lapse');
+      const c = `${w}:day`;
+      const holds = { key: `${w}:holds` };
+      const base = Date.now();
+      const counters = [{ key: c, limit: 100, amount: 1, expireAtMs: base + 3_600_000 }];
+      await store.reserve({ id: 'first', nowMs: base, windows: rpm(w, 1), counters, holds });
+      await store.reserve({ id: 'held', nowMs: base, atMs: base + 60000, windows: rpm(w, 1), counters, holds: { ...holds, untilMs: base + 62000 } });
+      expect(await store.get(c)).toBe('2');
+      expect(await store.reserve({ id: 'early', nowMs: base + 61000, windows: rpm(w, 1), counters, holds })).toMatchObject({ ok: false });
+      expect(await store.reserve({ id: 'after', nowMs: base + 62000, windows: rpm(w, 1), counters, holds })).toEqual({ ok: true });
+      expect(await store.claimHold(holds.key, 'held')).toBe(false);
+      expect(await store.windowUsage(w, 60000, base + 62000)).toBe(1);
+      expect(await store.get(c)).toBe('2');
+    });
+
+    it('checks blockers as they will be at the slot’s time', async () => {
+      const w = key('cool-slot');
+      const now = Date.now();
+      await store.set(`${w}:cool`, String(now + 10000), 600000);
+      const blockers = [`${w}:cool`];
+      expect(await store.reserve({ id: 'soon', nowMs: now, atMs: now + 5000, blockers, windows: rpm(w, 5) })).toEqual({
+        ok: false,
+        reason: 'blocked',
+        key: `${w}:cool`,
+        retryAfterMs: 5000,
+      });
+      expect(await store.reserve({ id: 'later', nowMs: now, atMs: now + 10000, blockers, windows: rpm(w, 5) })).toEqual({ ok: true });
+    });
+  });
+
   describe('concurrency', () => {
     it('never admits more than the limit when 200 reservations race from two clients', async () => {
       const w = key('race');
-      const c = key('race-day');
+      const c = `${w}:day`;
       const other = await second();
       const now = Date.now();
       const results = await Promise.all(

@@ -39,6 +39,19 @@ describe(loadAppConfig.name, () => {
     expect(problems.find((p) => p.startsWith('BODY_LIMIT:'))).toMatch(/size such as/);
   });
 
+  it('reads Redis Cluster seed nodes and the Retry-After slot hold, rejecting malformed values by name', () => {
+    const config = loadAppConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000,redis-b.local:7001', RETRY_SLOT_HOLD_MS: '1500' });
+    expect(config.redis.clusterNodes).toEqual([
+      { host: '127.0.0.1', port: 7000 },
+      { host: 'redis-b.local', port: 7001 },
+    ]);
+    expect(config.rotation.slotHoldMs).toBe(1500);
+    expect(loadAppConfig({}).redis.clusterNodes).toBeNull();
+    expect(loadAppConfig({}).rotation.slotHoldMs).toBe(0);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'redis://a:1' })[0]).toMatch(/^REDIS_CLUSTER_NODES: must be host:port/);
+    expect(problemsOf({ RETRY_SLOT_HOLD_MS: '-5' })[0]).toMatch(/^RETRY_SLOT_HOLD_MS: .*not be less than 0/);
+  });
+
   it('rejects out-of-range numbers', () => {
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT: .*not be greater than 65535/);
     expect(problemsOf({ REDIS_COMMAND_TIMEOUT_MS: '5' })[0]).toMatch(/^REDIS_COMMAND_TIMEOUT_MS: .*not be less than 50/);

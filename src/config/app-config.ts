@@ -31,7 +31,14 @@ export class AppConfig {
   };
   readonly log!: { level: LogLevel; pretty: boolean };
   readonly database!: { target: DatabaseTarget; schema: string };
-  readonly redis!: { url: string | null; keyPrefix: string; commandTimeoutMs: number; failOpen: boolean };
+  readonly redis!: {
+    url: string | null;
+    /** Redis Cluster seed nodes for the state store (REDIS_CLUSTER_NODES); null = a single Redis at `url`. */
+    clusterNodes: Array<{ host: string; port: number }> | null;
+    keyPrefix: string;
+    commandTimeoutMs: number;
+    failOpen: boolean;
+  };
   readonly gemini!: {
     baseUrl: string | null;
     defaultModel: string;
@@ -51,6 +58,8 @@ export class AppConfig {
     enabled: boolean;
     keysFile: string;
     stickyTtlMs: number;
+    /** How long a slot handed out with a 429's Retry-After waits for its caller; 0 = no slots. */
+    slotHoldMs: number;
     probeIntervalMs: number;
     cooldownBaseMs: number;
     cooldownCapMs: number;
@@ -267,6 +276,12 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
     },
     redis: {
       url: vars.REDIS_URL ?? null,
+      clusterNodes: vars.REDIS_CLUSTER_NODES
+        ? vars.REDIS_CLUSTER_NODES.split(',').map((n) => {
+            const cut = n.lastIndexOf(':');
+            return { host: n.slice(0, cut), port: Number(n.slice(cut + 1)) };
+          })
+        : null,
       keyPrefix: vars.REDIS_KEY_PREFIX ?? 'algoagent:',
       commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS ?? 1000,
       failOpen: (vars.STATE_STORE_FAIL_MODE ?? 'open') === 'open',
@@ -286,6 +301,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       enabled: vars.ENABLE_KEY_ROTATION ?? true,
       keysFile: vars.KEYS_FILE ?? './keys.json',
       stickyTtlMs: (vars.STICKY_TTL_SECONDS ?? 3600) * 1000,
+      slotHoldMs: vars.RETRY_SLOT_HOLD_MS ?? 0,
       probeIntervalMs: (vars.KEY_PROBE_INTERVAL_SECONDS ?? 600) * 1000,
       cooldownBaseMs,
       cooldownCapMs,

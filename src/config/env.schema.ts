@@ -83,6 +83,11 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\/.+/, { message: 'must be redis://host:port[/db] or rediss://…' })
   REDIS_URL?: string;
 
+  /** Redis Cluster seed nodes for the state store, `host:port,host:port`; takes precedence over REDIS_URL there. */
+  @IsOptional() @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, { message: 'must be host:port[,host:port…]' })
+  REDIS_CLUSTER_NODES?: string;
+
   @IsOptional() @Transform(emptyToUndefined) @MaxLength(64) @Matches(/^[A-Za-z0-9:_-]*$/, { message: 'may hold only letters, digits, ":", "_" and "-"' })
   REDIS_KEY_PREFIX?: string;
 
@@ -138,6 +143,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(604800)
   STICKY_TTL_SECONDS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(60000)
+  RETRY_SLOT_HOLD_MS?: number;
 
   @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(86400)
   KEY_PROBE_INTERVAL_SECONDS?: number;

@@ -424,6 +424,8 @@ export const strategyExecutions = pgTable(
     executionTime: doublePrecision('execution_time'),
     errorType: varchar('error_type', { length: 32 }),
     errorMessage: text('error_message'),
+    /** The strategy version (strategy_versions.number) whose code ran; null when the code was no version's. */
+    strategyVersion: integer('strategy_version'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('strategy_executions_strategy_idx').on(t.strategyId, t.createdAt)],
@@ -472,8 +474,107 @@ export const botTestRuns = pgTable(
     errorType: varchar('error_type', { length: 32 }),
     errorMessage: text('error_message'),
     metrics: jsonb('metrics').$type<Record<string, number>>(),
+    /** The strategy version (strategy_versions.number) whose code ran; null when the code was no version's. */
+    strategyVersion: integer('strategy_version'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('bot_test_runs_strategy_idx').on(t.strategyId, t.startedAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Production (src/production): lifecycle, audit log, sandbox runs, immutable strategy versions
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Where each strategy stands in the production lifecycle (src/production/core/lifecycle.ts), one row per
+ * strategy, created at its first production action. `current_version` is the number of the strategy version
+ * whose code is current (after a deploy or a rollback), null before the first deploy.
+ */
+export const strategyLifecycles = pgTable('strategy_lifecycles', {
+  strategyId: integer('strategy_id').primaryKey(),
+  status: varchar('status', { length: 16 }).notNull().default('generated'),
+  generationAttempts: integer('generation_attempts').notNull().default(0),
+  testAttempts: integer('test_attempts').notNull().default(0),
+  fixAttempts: integer('fix_attempts').notNull().default(0),
+  errorCount: integer('error_count').notNull().default(0),
+  lastError: text('last_error'),
+  currentVersion: integer('current_version'),
+  lastTestAt: timestamp('last_test_at', { withTimezone: true }),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The audit log of the lifecycle: who did what, when, and the state before and after. Append-only. */
+export const strategyLifecycleEvents = pgTable(
+  'strategy_lifecycle_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    actorId: integer('actor_id'),
+    actorName: varchar('actor_name', { length: 150 }).notNull(),
+    action: varchar('action', { length: 32 }).notNull(),
+    fromStatus: varchar('from_status', { length: 16 }).notNull(),
+    toStatus: varchar('to_status', { length: 16 }).notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('strategy_lifecycle_events_strategy_idx').on(t.strategyId, t.id)],
+);
+
+/**
+ * Sandboxed test runs of a strategy's code (`kind` strategy_test) and sandboxed backtests (`kind` backtest):
+ * status queued | running | completed | failed; `code_hash` is the sha256 of the exact code run, `result` the
+ * full answer. A deploy needs a completed, successful run of the code being deployed.
+ */
+export const productionSandboxRuns = pgTable(
+  'production_sandbox_runs',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: varchar('kind', { length: 16 }).notNull(),
+    strategyId: integer('strategy_id').notNull(),
+    userId: integer('user_id'),
+    status: varchar('status', { length: 16 }).notNull().default('queued'),
+    success: boolean('success'),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    strategyVersion: integer('strategy_version'),
+    request: jsonb('request').$type<Record<string, unknown>>().notNull().default({}),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    errorMessage: text('error_message'),
+    executionTime: doublePrecision('execution_time'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('production_sandbox_runs_strategy_idx').on(t.strategyId, t.codeHash, t.id)],
+);
+
+/**
+ * Immutable, numbered versions of a strategy (deploy/ freezes one; rollback/ makes an earlier one current).
+ * Never updated or deleted. `content_hash` covers code and parameters, `code_hash` the code alone.
+ */
+export const strategyVersions = pgTable(
+  'strategy_versions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    strategyId: integer('strategy_id').notNull(),
+    number: integer('number').notNull(),
+    code: text('code').notNull(),
+    parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull().default({}),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    contentHash: varchar('content_hash', { length: 64 }).notNull(),
+    testRunId: integer('test_run_id').notNull(),
+    testResult: jsonb('test_result').$type<Record<string, unknown>>().notNull(),
+    message: text('message').notNull(),
+    tag: varchar('tag', { length: 50 }),
+    createdBy: integer('created_by'),
+    createdByName: varchar('created_by_name', { length: 150 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('strategy_versions_strategy_number_key').on(t.strategyId, t.number),
+    uniqueIndex('strategy_versions_strategy_tag_key').on(t.strategyId, t.tag),
+    index('strategy_versions_strategy_code_idx').on(t.strategyId, t.codeHash),
+  ],
 );

@@ -168,7 +168,7 @@ export class GeminiClientService {
       if (got.kind === 'busy') {
         const waitMs = got.untilMs === null ? null : Math.max(0, got.untilMs - now);
         if (!capReached && waitMs !== null && waitedMs + waitMs <= g.maxWaitMs && waitMs < remaining) {
-          this.logger.info(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
+          this.logger.debug(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
           waitedMs += waitMs;
           // Ends early (then the loop sees the abort) when the client goes away.
           await this.clock.sleep(waitMs + 5, opts.signal).catch(() => undefined);

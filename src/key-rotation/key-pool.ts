@@ -9,6 +9,7 @@ export class KeyPool {
   readonly byId: ReadonlyMap<string, KeyMeta>;
   /** Distinct project × model pairs with their declared limits. */
   readonly projectModels: ReadonlyMap<string, Limits>;
+  private readonly usable: string[];
 
   constructor(
     readonly config: KeysConfig,
@@ -21,6 +22,7 @@ export class KeyPool {
       if (!pms.has(pm)) pms.set(pm, projectLimits(config.keys, k.project, k.modelName)!);
     }
     this.projectModels = pms;
+    this.usable = config.keys.filter((k) => secrets.has(k.keyId)).map((k) => k.keyId);
   }
 
   get keys(): readonly KeyMeta[] {
@@ -36,7 +38,7 @@ export class KeyPool {
   }
 
   /** Key ids that have metadata and a secret. */
-  usableIds(): string[] {
-    return this.config.keys.filter((k) => this.secrets.has(k.keyId)).map((k) => k.keyId);
+  usableIds(): readonly string[] {
+    return this.usable;
   }
 }

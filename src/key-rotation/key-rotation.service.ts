@@ -10,11 +10,13 @@ import { SecretsService } from '../secrets/secrets.service';
 import { Clock } from '../common/clock';
 import { backoffMs } from './core/cooldown-policy';
 import { classifyFailure, FailureAction, UpstreamFailure } from './core/error-classifier';
-import { coolingEnd, selectCandidates } from './core/key-selector';
-import { synthesizeKeysConfig } from './core/keys-file';
+import { coolingEnd, KeyRuntimeSnapshot, projectModelKey, selectCandidates } from './core/key-selector';
+import { KeyMeta, synthesizeKeysConfig } from './core/keys-file';
+import type { Limits } from './core/project-limits';
+import { SelectionPlan } from './core/selection-plan';
 import { KeyPool } from './key-pool';
 import { NoUsableKeysError } from './key-rotation.errors';
-import { KeyStateRepository, Lease, StateView } from './key-state.repository';
+import { HeldSlot, KeyStateRepository, Lease, StateView } from './key-state.repository';
 import { keysConfigFor, readKeysFile } from './keys-file.loader';
 
 /** Who is calling and for what: every Gemini call carries one. */
@@ -29,9 +31,13 @@ export interface CallContext {
 export type Acquired =
   | { kind: 'lease'; lease: Lease; secret: string; pinned: boolean }
   /** No key can take the call now; `untilMs` is when the earliest frees (null: none will within this call). */
-  | { kind: 'busy'; untilMs: number | null; why: string; allDisabled?: boolean };
+  | { kind: 'busy'; untilMs: number | null; why: string; allDisabled?: boolean; heldSlot?: boolean };
 
 const VIEW_MAX_AGE_MS = 1000;
+/** Tries at holding a slot when another replica took the one we aimed for. */
+const SLOT_ATTEMPTS = 3;
+/** Slots are handed out at most this far ahead; beyond it the answer is a plain Retry-After. */
+const SLOT_HORIZON_MS = 120_000;
 const REFRESH_JOB = 'secret-refresh';
 
 /**
@@ -45,7 +51,10 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   private viewCache: StateView | null = null;
   private viewReading: Promise<StateView> | null = null;
   private roundRobin = 0;
+  private plans: { view: StateView | null; byShape: Map<string, SelectionPlan> } = { view: null, byShape: new Map() };
+  private snapshotCache: { view: StateView; snapshots: Record<string, KeyRuntimeSnapshot> } | null = null;
   private fileProblem: string | null = null;
+  private lastPoolSummary = '';
 
   constructor(
     private readonly config: AppConfig,
@@ -102,11 +111,16 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
       ? keysConfigFor(file, [...secrets.keys()], this.config.gemini.defaultModel)
       : synthesizeKeysConfig(secrets.has('default') ? ['default'] : [], this.config.gemini.defaultModel);
     this.pool = new KeyPool(keysConfig, secrets);
+    this.state.usePool(this.pool);
     this.viewCache = null;
     const usable = this.pool.usableIds().length;
     const missing = keysConfig.keys.filter((k) => !secrets.has(k.keyId)).map((k) => k.keyId);
     if (missing.length) this.logger.warn(`keys without a secret (never selected): ${missing.join(', ')}`);
-    this.logger.info(`key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`);
+    // Once at boot and whenever the pool changes; the periodic secret refresh is otherwise silent.
+    const summary = `key pool: ${keysConfig.keys.length} keys, ${usable} with secrets (store: ${this.secrets.store})`;
+    if (summary !== this.lastPoolSummary) this.logger.info(summary);
+    else this.logger.debug(summary);
+    this.lastPoolSummary = summary;
     return { keys: keysConfig.keys.length, usable, warnings: file.warnings };
   }
 
@@ -124,13 +138,132 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const pool = this.pool;
     if (pool.usableIds().length === 0) throw this.noKeysError();
     const now = this.clock.now();
-    const [view, pinned] = await Promise.all([this.currentView(now), this.state.pinOf(ctx.userId)]);
-    const snapshots = KeyStateRepository.snapshots(pool, view);
+    const holding = this.config.rotation.slotHoldMs > 0;
+    const [view, pinned, slots] = await Promise.all([
+      this.currentView(now),
+      this.state.pinOf(ctx.userId),
+      holding ? this.state.slotsOf(ctx.userId) : [],
+    ]);
+    if (slots.length > 0) {
+      const claimed = await this.claimHeldSlot(pool, ctx.userId, slots, pinned, now);
+      if (claimed) return claimed;
+      // Back before their slot: a held slot would only stand in their own way now.
+      await this.state.giveBackSlots(ctx.userId, slots, now);
+    }
+    const plan = this.planFor(pool, view, ctx, now);
+    const candidates = plan.candidates({
+      pinnedKeyId: pinned,
+      excludeKeyIds: tried,
+      allowCompatible: ctx.allowCompatible ?? true,
+      roundRobinCursor: this.roundRobin++,
+      random: Math.random,
+    });
+    let earliest: number | null = null;
+    let offered = 0;
+    const full: Array<{ meta: KeyMeta; model: string; limits: Limits; waitMs: number }> = [];
+    for (const candidate of candidates) {
+      offered++;
+      const meta = pool.byId.get(candidate.keyId)!;
+      const pmState = view.pms.get(projectModelKey(meta));
+      const limits = pmState ? KeyStateRepository.effective(pmState.limits, pmState.learned) : pool.projectModels.get(projectModelKey(meta))!;
+      const result = await this.state.reserve(meta, candidate.model, limits, estimatedTokens, randomUUID(), now);
+      if ('lease' in result) {
+        // Count it in the cached view too, so least_loaded spreads calls within the view's lifetime.
+        const usage = view.pms.get(result.lease.pm)?.usage;
+        if (usage) {
+          usage.rpmUsed += 1;
+          usage.tpmUsed += estimatedTokens;
+          usage.rpdUsed += 1;
+          plan.charge(result.lease.pm);
+        }
+        return { kind: 'lease', lease: result.lease, secret: pool.secretOf(candidate.keyId)!, pinned: candidate.keyId === pinned };
+      }
+      this.viewCache = null; // our picture was stale; read afresh next time
+      const wait = result.refused.retryAfterMs;
+      if (wait !== null) earliest = Math.min(earliest ?? Infinity, now + wait);
+      if (wait !== null && result.refused.reason === 'window') full.push({ meta, model: candidate.model, limits, waitMs: wait });
+    }
+    if (offered === 0) return this.whyNone(pool, view, ctx, tried, pinned, now);
+    if (holding && full.length > 0) {
+      const held = await this.holdSlot(ctx.userId, full, estimatedTokens, now);
+      if (held) return { kind: 'busy', untilMs: held.atMs, why: 'no key had quota left; a slot is held for this caller', heldSlot: true };
+    }
+    return { kind: 'busy', untilMs: earliest, why: 'no key had quota left' };
+  }
+
+  /**
+   * Every key is full for now: reserve the earliest slot that will really be free for this caller, counting
+   * the slots already handed to others (so callers told to come back are told different, honest times),
+   * on a whole second so the Retry-After header names it exactly. The slot waits for them `slotHoldMs`.
+   */
+  private async holdSlot(
+    userId: string,
+    full: Array<{ meta: KeyMeta; model: string; limits: Limits; waitMs: number }>,
+    estimatedTokens: number,
+    now: number,
+  ): Promise<HeldSlot | null> {
+    const holdMs = this.config.rotation.slotHoldMs;
+    const best = full.reduce((a, b) => (b.waitMs < a.waitMs ? b : a));
+    let atMs = now + Math.max(1000, Math.ceil(best.waitMs / 1000) * 1000);
+    for (let attempt = 0; attempt < SLOT_ATTEMPTS && atMs - now <= SLOT_HORIZON_MS; attempt++) {
+      const id = randomUUID();
+      const result = await this.state.reserve(best.meta, best.model, best.limits, estimatedTokens, id, now, { atMs, untilMs: atMs + holdMs });
+      if ('lease' in result) {
+        const slot: HeldSlot = { ...result.lease, atMs, untilMs: atMs + holdMs };
+        await this.state.rememberSlot(userId, slot, now);
+        return slot;
+      }
+      const wait = result.refused.retryAfterMs;
+      if (wait === null) return null;
+      atMs += Math.max(1000, Math.ceil(wait / 1000) * 1000);
+    }
+    return null;
+  }
+
+  /** The caller comes back for a slot held for them: it is theirs (already reserved), if still held. */
+  private async claimHeldSlot(pool: KeyPool, userId: string, slots: HeldSlot[], pinned: string | null, now: number): Promise<Acquired | null> {
+    const slot = await this.state.claimSlot(userId, slots, now);
+    if (!slot) return null;
+    const secret = pool.secretOf(slot.keyId);
+    const lease: Lease = { keyId: slot.keyId, model: slot.model, pm: slot.pm, reservationId: slot.reservationId, estimatedTokens: slot.estimatedTokens, day: slot.day };
+    if (!secret) {
+      await this.state.refund(lease);
+      return null;
+    }
+    return { kind: 'lease', lease, secret, pinned: slot.keyId === pinned };
+  }
+
+  /** The ordered keys for this view and request shape, built once per view (and when a cooldown ends). */
+  private planFor(pool: KeyPool, view: StateView, ctx: CallContext, now: number): SelectionPlan {
+    if (this.plans.view !== view) this.plans = { view, byShape: new Map() };
+    const shape = `${ctx.model}\u0000${ctx.workload ?? ''}`;
+    const cached = this.plans.byShape.get(shape);
+    if (cached?.isCurrent(now)) return cached;
+    const plan = new SelectionPlan({
+      keys: pool.keys,
+      fallbackOrder: pool.config.fallbackOrder,
+      modelCompatibility: pool.config.modelCompatibility,
+      state: this.snapshotsOf(pool, view),
+      request: { model: ctx.model, workload: ctx.workload ?? null },
+      now,
+      strategy: pool.config.rotationStrategy,
+    });
+    this.plans.byShape.set(shape, plan);
+    return plan;
+  }
+
+  private snapshotsOf(pool: KeyPool, view: StateView): Record<string, KeyRuntimeSnapshot> {
+    if (this.snapshotCache?.view !== view) this.snapshotCache = { view, snapshots: KeyStateRepository.snapshots(pool, view) };
+    return this.snapshotCache.snapshots;
+  }
+
+  /** No key to try at all: the full (slow) selection says why. */
+  private whyNone(pool: KeyPool, view: StateView, ctx: CallContext, tried: ReadonlySet<string>, pinned: string | null, now: number): Acquired {
     const selection = selectCandidates({
       keys: pool.keys,
       fallbackOrder: pool.config.fallbackOrder,
       modelCompatibility: pool.config.modelCompatibility,
-      state: snapshots,
+      state: this.snapshotsOf(pool, view),
       request: {
         model: ctx.model,
         userId: ctx.userId,
@@ -141,43 +274,21 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
       },
       now,
       strategy: pool.config.rotationStrategy,
-      roundRobinCursor: this.roundRobin++,
       random: Math.random,
     });
-    if (selection.empty) {
-      const empty = selection.empty;
-      switch (empty.kind) {
-        case 'no_keys_for_model':
-          throw new NoUsableKeysError(`No Gemini key serves model ${ctx.model}`, { model: ctx.model });
-        case 'all_disabled':
-          if (tried.size === 0) throw new NoUsableKeysError('Every Gemini key is disabled', { keys: empty.disabled });
-          return { kind: 'busy', untilMs: null, why: 'every remaining key is disabled', allDisabled: true };
-        case 'all_cooling':
-          return { kind: 'busy', untilMs: empty.earliestFreeAt, why: `all keys cooling (${empty.cooling.length})` };
-        case 'all_tried':
-          return { kind: 'busy', untilMs: empty.earliestFreeAt, why: 'every usable key was tried' };
-      }
+    const empty = selection.empty;
+    if (!empty) return { kind: 'busy', untilMs: now + VIEW_MAX_AGE_MS, why: 'keys became free since the last view' };
+    switch (empty.kind) {
+      case 'no_keys_for_model':
+        throw new NoUsableKeysError(`No Gemini key serves model ${ctx.model}`, { model: ctx.model });
+      case 'all_disabled':
+        if (tried.size === 0) throw new NoUsableKeysError('Every Gemini key is disabled', { keys: empty.disabled });
+        return { kind: 'busy', untilMs: null, why: 'every remaining key is disabled', allDisabled: true };
+      case 'all_cooling':
+        return { kind: 'busy', untilMs: empty.earliestFreeAt, why: `all keys cooling (${empty.cooling.length})` };
+      case 'all_tried':
+        return { kind: 'busy', untilMs: empty.earliestFreeAt, why: 'every usable key was tried' };
     }
-    let earliest: number | null = null;
-    for (const candidate of selection.candidates) {
-      const meta = pool.byId.get(candidate.keyId)!;
-      const limits = snapshots[candidate.keyId].limits!;
-      const result = await this.state.reserve(meta, candidate.model, limits, estimatedTokens, randomUUID(), now);
-      if ('lease' in result) {
-        // Count it in the cached view too, so least_loaded spreads calls within the view's lifetime.
-        const usage = view.pms.get(result.lease.pm)?.usage;
-        if (usage) {
-          usage.rpmUsed += 1;
-          usage.tpmUsed += estimatedTokens;
-          usage.rpdUsed += 1;
-        }
-        return { kind: 'lease', lease: result.lease, secret: pool.secretOf(candidate.keyId)!, pinned: candidate.keyId === pinned };
-      }
-      this.viewCache = null; // our picture was stale; read afresh next time
-      const wait = result.refused.retryAfterMs;
-      if (wait !== null) earliest = Math.min(earliest ?? Infinity, now + wait);
-    }
-    return { kind: 'busy', untilMs: earliest, why: 'no key had quota left' };
   }
 
   /** The attempt succeeded: reconcile tokens, reset the failure streak, (re)pin the user. */
@@ -277,7 +388,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   /** Number of keys that could take a call for `model` now (for readiness and metrics). */
   async usableCount(now = this.clock.now()): Promise<number> {
     const view = await this.currentView(now);
-    const snaps = KeyStateRepository.snapshots(this.pool, view);
+    const snaps = this.snapshotsOf(this.pool, view);
     return this.pool.keys.filter((k) => snaps[k.keyId].hasSecret && !snaps[k.keyId].disabledReason && k.active && coolingEnd(snaps[k.keyId], now) === null).length;
   }
 

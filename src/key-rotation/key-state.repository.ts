@@ -5,7 +5,7 @@ import type { KeyMeta } from './core/keys-file';
 import { nextPacificMidnight, pacificDay } from './core/pacific-day';
 import { Limits, projectModelKey, Usage } from './core/project-limits';
 import { KeyPool } from './key-pool';
-import { MINUTE_WINDOW_MS, storeKeys as K } from './store-keys';
+import { HOLD_EARLY_MS, MINUTE_WINDOW_MS, storeKeys as K } from './store-keys';
 
 /** One reservation of quota on one key for one attempt. */
 export interface Lease {
@@ -15,6 +15,12 @@ export interface Lease {
   reservationId: string;
   estimatedTokens: number;
   day: string;
+}
+
+/** A slot held for a caller told to come back at `atMs`: theirs until `untilMs`. */
+export interface HeldSlot extends Lease {
+  atMs: number;
+  untilMs: number;
 }
 
 export interface PmState {
@@ -36,6 +42,16 @@ export interface StateView {
   pms: Map<string, PmState>;
 }
 
+function parseSlots(value: string | null): HeldSlot[] {
+  if (!value) return [];
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return Array.isArray(parsed) ? (parsed as HeldSlot[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 function untilOrNull(value: string | null, now: number): number | null {
   const n = value === null ? NaN : Number(value);
   return Number.isFinite(n) && n > now ? n : null;
@@ -48,7 +64,19 @@ function untilOrNull(value: string | null, now: number): number | null {
  */
 @Injectable()
 export class KeyStateRepository {
+  /** Key id → project: a key's flags carry its project's hash tag (see store-keys). */
+  private projects = new Map<string, string>();
+
   constructor(private readonly store: StateStore) {}
+
+  /** Tells the repository which project each key belongs to (on every pool reload). */
+  usePool(pool: KeyPool): void {
+    this.projects = new Map(pool.keys.map((k) => [k.keyId, k.project]));
+  }
+
+  private projectOf(keyId: string): string {
+    return this.projects.get(keyId) ?? keyId;
+  }
 
   /** Effective limits: the declared ones, lowered by what Gemini told us (learned). */
   static effective(limits: Limits, learned: Partial<Limits>): Limits {
@@ -59,13 +87,28 @@ export class KeyStateRepository {
     };
   }
 
-  async reserve(meta: KeyMeta, model: string, limits: Limits, estimatedTokens: number, reservationId: string, now: number): Promise<{ lease: Lease } | { refused: ReserveResult & { ok: false } }> {
+  /**
+   * Reserves quota on the key's project for now, or, with `slot`, for the later moment `slot.atMs`, held
+   * until `slot.untilMs` for the caller to claim. Either way, slots held earlier and not claimed in time
+   * are released first.
+   */
+  async reserve(
+    meta: KeyMeta,
+    model: string,
+    limits: Limits,
+    estimatedTokens: number,
+    reservationId: string,
+    now: number,
+    slot?: { atMs: number; untilMs: number },
+  ): Promise<{ lease: Lease } | { refused: ReserveResult & { ok: false } }> {
     const pm = projectModelKey(meta, model);
-    const day = pacificDay(now);
+    const day = pacificDay(slot?.atMs ?? now);
     const result = await this.store.reserve({
       id: reservationId,
       nowMs: now,
-      blockers: [K.keyDisabled(meta.keyId), K.keyCooling(meta.keyId), K.pmCooling(pm), K.pmExhausted(pm)],
+      atMs: slot?.atMs,
+      holds: { key: K.pmHolds(pm), untilMs: slot?.untilMs },
+      blockers: [K.keyDisabled(meta.keyId, meta.project), K.keyCooling(meta.keyId, meta.project), K.pmCooling(pm), K.pmExhausted(pm)],
       windows: [
         { key: K.rpm(pm), limit: limits.rpm, windowMs: MINUTE_WINDOW_MS },
         { key: K.tpm(pm), limit: limits.tpm, windowMs: MINUTE_WINDOW_MS, cost: estimatedTokens },
@@ -74,6 +117,54 @@ export class KeyStateRepository {
     });
     if (!result.ok) return { refused: result };
     return { lease: { keyId: meta.keyId, model, pm, reservationId, estimatedTokens, day } };
+  }
+
+  /**
+   * Remembers a held slot under its user, so their next call (or this one after waiting) can claim it.
+   * Read-modify-write: two slots handed to one user at the same instant may keep only one pointer; the
+   * other slot is then released unclaimed when its hold runs out (capacity comes back, nothing is lost).
+   */
+  async rememberSlot(userId: string, slot: HeldSlot, now: number): Promise<void> {
+    const slots = [...parseSlots(await this.store.get(K.userSlots(userId))).filter((s) => s.untilMs > now), slot];
+    const ttl = Math.max(...slots.map((s) => s.untilMs)) - now;
+    await this.store.set(K.userSlots(userId), JSON.stringify(slots), Math.max(1, ttl));
+  }
+
+  /** The user's held slots, as stored (read alongside the pin on every call; usually none). */
+  async slotsOf(userId: string): Promise<HeldSlot[]> {
+    return parseSlots(await this.store.get(K.userSlots(userId)));
+  }
+
+  /**
+   * Claims the earliest of these slots that is due (its time has come, or nearly): the lease is the
+   * caller's. Claimed and lapsed slots are dropped from the user's list; `null` when none is due.
+   */
+  async claimSlot(userId: string, slots: HeldSlot[], now: number): Promise<HeldSlot | null> {
+    const due = slots.filter((s) => s.untilMs > now && s.atMs <= now + HOLD_EARLY_MS).sort((a, b) => a.atMs - b.atMs);
+    if (due.length === 0) return null;
+    let claimed: HeldSlot | null = null;
+    for (const slot of due) {
+      if (await this.store.claimHold(K.pmHolds(slot.pm), slot.reservationId)) {
+        claimed = slot;
+        break;
+      }
+    }
+    const dropped = new Set(due.slice(0, claimed ? due.indexOf(claimed) + 1 : due.length).map((s) => s.reservationId));
+    const left = slots.filter((s) => s.untilMs > now && !dropped.has(s.reservationId));
+    if (left.length === 0) await this.store.delete(K.userSlots(userId));
+    else await this.store.set(K.userSlots(userId), JSON.stringify(left), Math.max(1, Math.max(...left.map((s) => s.untilMs)) - now));
+    return claimed;
+  }
+
+  /**
+   * The user came back before their slots were due: give those places back (they are served now if there
+   * is room, or handed a new slot like anyone else).
+   */
+  async giveBackSlots(userId: string, slots: HeldSlot[], now: number): Promise<void> {
+    for (const slot of slots) {
+      if (slot.untilMs > now && (await this.store.claimHold(K.pmHolds(slot.pm), slot.reservationId))) await this.refund(slot);
+    }
+    await this.store.delete(K.userSlots(userId));
   }
 
   /** The request never reached Gemini: give its quota back. */
@@ -95,7 +186,7 @@ export class KeyStateRepository {
 
   /** Extend-only: returns the end in force. */
   coolKey(keyId: string, until: number, now: number): Promise<number> {
-    return this.store.extendUntil(K.keyCooling(keyId), until, now);
+    return this.store.extendUntil(K.keyCooling(keyId, this.projectOf(keyId)), until, now);
   }
 
   coolProject(pm: string, until: number, now: number): Promise<number> {
@@ -113,12 +204,12 @@ export class KeyStateRepository {
   }
 
   async disable(keyId: string, reason: string): Promise<void> {
-    await this.store.set(K.keyDisabled(keyId), reason);
+    await this.store.set(K.keyDisabled(keyId, this.projectOf(keyId)), reason);
   }
 
   /** Re-enable and forget the key's own cooldown and failure streak. */
   async enable(keyId: string): Promise<void> {
-    await this.store.delete(K.keyDisabled(keyId), K.keyCooling(keyId), K.keyFailures(keyId));
+    await this.store.delete(K.keyDisabled(keyId, this.projectOf(keyId)), K.keyCooling(keyId, this.projectOf(keyId)), K.keyFailures(keyId));
   }
 
   learn(pm: string, kind: keyof Limits, value: number): Promise<void> {
@@ -164,7 +255,7 @@ export class KeyStateRepository {
     const pms = [...pool.projectModels.keys()];
     const day = pacificDay(now);
     const [keyFlags, pmFlags, rpm, tpm, learned] = await Promise.all([
-      this.store.getMany(keys.flatMap((k) => [K.keyDisabled(k.keyId), K.keyCooling(k.keyId)])),
+      this.store.getMany(keys.flatMap((k) => [K.keyDisabled(k.keyId, k.project), K.keyCooling(k.keyId, k.project)])),
       this.store.getMany(pms.flatMap((pm) => [K.pmCooling(pm), K.pmExhausted(pm), K.rpd(pm, day)])),
       this.store.windowUsageMany(pms.map(K.rpm), MINUTE_WINDOW_MS, now),
       this.store.windowUsageMany(pms.map(K.tpm), MINUTE_WINDOW_MS, now),

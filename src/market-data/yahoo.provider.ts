@@ -9,8 +9,8 @@
  * `upstream_unavailable`; 400 → `validation_failed`; a body the library cannot validate → `upstream_failed`.
  * Rows with a null open/high/low/close are dropped; a null volume becomes 0.
  */
+import type YahooFinance from 'yahoo-finance2';
 import { AppLogger } from '../logging/app-logger';
-import YahooFinance from 'yahoo-finance2';
 import { Bar } from '../backtest/engine/types';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { DAY_MS, MarketData, MarketDataProvider, MarketDataRequest, PERIOD_DAYS } from './market-data.port';
@@ -71,21 +71,28 @@ function yahooDescription(body: string): string | null {
 export class YahooMarketDataProvider implements MarketDataProvider {
   readonly name = 'yahoo' as const;
   private readonly logger = new AppLogger('YahooMarketData');
-  private readonly yf: InstanceType<typeof YahooFinance>;
+  /** The library is loaded on first use: it is large, and most deployments never configure Yahoo. */
+  private yf: Promise<InstanceType<typeof YahooFinance>> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: YahooProviderOptions) {
     this.now = options.now ?? Date.now;
-    const text = (args: unknown[]) => args.map(String).join(' ');
-    const quiet = (...args: unknown[]) => this.logger.debug(text(args));
-    // The library warns that it wants Node >= 22 at construction; chart() works on Node 20 (see the e2e tests).
-    const warn = (...args: unknown[]) => (/Unsupported environment/.test(text(args)) ? quiet(...args) : this.logger.warn(text(args)));
-    this.yf = new YahooFinance({
-      versionCheck: false, // no calls to the npm registry on errors
-      suppressNotices: ['yahooSurvey'],
-      validation: { logErrors: false, logOptionsErrors: false },
-      logger: { info: quiet, warn, error: warn, debug: quiet, dir: quiet },
+  }
+
+  private client(): Promise<InstanceType<typeof YahooFinance>> {
+    this.yf ??= import('yahoo-finance2').then(({ default: Yahoo }) => {
+      const text = (args: unknown[]) => args.map(String).join(' ');
+      const quiet = (...args: unknown[]) => this.logger.debug(text(args));
+      // The library warns that it wants Node >= 22 at construction; chart() works on Node 20 (see the e2e tests).
+      const warn = (...args: unknown[]) => (/Unsupported environment/.test(text(args)) ? quiet(...args) : this.logger.warn(text(args)));
+      return new Yahoo({
+        versionCheck: false, // no calls to the npm registry on errors
+        suppressNotices: ['yahooSurvey'],
+        validation: { logErrors: false, logOptionsErrors: false },
+        logger: { info: quiet, warn, error: warn, debug: quiet, dir: quiet },
+      });
     });
+    return this.yf;
   }
 
   async getBars(req: MarketDataRequest): Promise<MarketData> {
@@ -104,7 +111,8 @@ export class YahooMarketDataProvider implements MarketDataProvider {
     }) as typeof fetch;
 
     const end = this.now();
-    const work = this.yf.chart(
+    const yf = await this.client();
+    const work = yf.chart(
       req.symbol,
       {
         period1: new Date(end - PERIOD_DAYS[req.period] * DAY_MS),

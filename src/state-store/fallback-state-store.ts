@@ -47,6 +47,9 @@ export class FallbackStateStore extends StateStore {
   reserve(req: ReserveRequest): Promise<ReserveResult> {
     return this.use((s) => s.reserve(req));
   }
+  claimHold(key: string, id: string): Promise<boolean> {
+    return this.use((s) => s.claimHold(key, id));
+  }
   release(req: ReleaseRequest): Promise<void> {
     return this.use((s) => s.release(req));
   }

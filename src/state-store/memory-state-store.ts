@@ -4,7 +4,15 @@ import { SlidingWindow } from './window-math';
 type Entry =
   | { type: 'string'; value: string; expireAt: number }
   | { type: 'hash'; fields: Map<string, string>; expireAt: number }
-  | { type: 'window'; window: SlidingWindow; expireAt: number };
+  | { type: 'window'; window: SlidingWindow; expireAt: number }
+  | { type: 'holds'; holds: Map<string, Hold>; expireAt: number };
+
+/** A reservation held for a caller told to come back: released at `until` unless claimed. */
+interface Hold {
+  until: number;
+  windows: Array<{ key: string; cost: number }>;
+  counters: Array<{ key: string; amount: number }>;
+}
 
 const NEVER = Number.POSITIVE_INFINITY;
 const SWEEP_EVERY_WRITES = 1000;
@@ -25,6 +33,8 @@ export class MemoryStateStore extends StateStore {
 
   async reserve(req: ReserveRequest): Promise<ReserveResult> {
     const now = req.nowMs;
+    const at = Math.max(now, req.atMs ?? now);
+    if (req.holds) this.releaseExpiredHolds(req.holds.key, now);
     for (const key of req.blockers ?? []) {
       const e = this.read(key);
       if (e?.type !== 'string') continue;
@@ -32,11 +42,11 @@ export class MemoryStateStore extends StateStore {
       if (Number.isNaN(until) || e.value.trim() === '') {
         return { ok: false, reason: 'blocked', key, retryAfterMs: e.expireAt === NEVER ? null : e.expireAt - this.now() };
       }
-      if (until > now) return { ok: false, reason: 'blocked', key, retryAfterMs: until - now };
+      if (until > at) return { ok: false, reason: 'blocked', key, retryAfterMs: until - at };
     }
     const windows = (req.windows ?? []).map((w) => ({ spec: w, window: this.windowOf(w.key, true)!, cost: w.cost ?? 1 }));
     for (const w of windows) {
-      const wait = w.window.retryAfter(w.spec.limit, w.spec.windowMs, w.cost, now);
+      const wait = w.window.retryAfter(w.spec.limit, w.spec.windowMs, w.cost, now, at);
       if (wait !== 0) return { ok: false, reason: 'window', key: w.spec.key, retryAfterMs: wait };
     }
     for (const c of req.counters ?? []) {
@@ -48,8 +58,9 @@ export class MemoryStateStore extends StateStore {
       }
     }
     for (const w of windows) {
-      w.window.add({ id: req.id, ts: now, cost: w.cost });
-      this.write(w.spec.key, { type: 'window', window: w.window, expireAt: this.now() + w.spec.windowMs });
+      w.window.add({ id: req.id, ts: at, cost: w.cost });
+      const previous = this.read(w.spec.key)?.expireAt ?? 0;
+      this.write(w.spec.key, { type: 'window', window: w.window, expireAt: Math.max(previous, this.now() + (at - now) + w.spec.windowMs) });
     }
     for (const c of req.counters ?? []) {
       const e = this.read(c.key);
@@ -57,7 +68,19 @@ export class MemoryStateStore extends StateStore {
       const expireAt = e ? e.expireAt : this.now() + (c.expireAtMs - now);
       this.write(c.key, { type: 'string', value: String(current + c.amount), expireAt });
     }
+    if (req.holds?.untilMs !== undefined) {
+      this.holdsOf(req.holds.key).set(req.id, {
+        until: req.holds.untilMs,
+        windows: windows.map((w) => ({ key: w.spec.key, cost: w.cost })),
+        counters: (req.counters ?? []).map((c) => ({ key: c.key, amount: c.amount })),
+      });
+    }
     return { ok: true };
+  }
+
+  async claimHold(key: string, id: string): Promise<boolean> {
+    const e = this.read(key);
+    return e?.type === 'holds' ? e.holds.delete(id) : false;
   }
 
   async release(req: ReleaseRequest): Promise<void> {
@@ -168,6 +191,25 @@ export class MemoryStateStore extends StateStore {
     const e = this.read(key);
     if (e?.type === 'window') return e.window;
     return create ? new SlidingWindow() : undefined;
+  }
+
+  private holdsOf(key: string): Map<string, Hold> {
+    const e = this.read(key);
+    if (e?.type === 'holds') return e.holds;
+    const holds = new Map<string, Hold>();
+    this.write(key, { type: 'holds', holds, expireAt: NEVER });
+    return holds;
+  }
+
+  /** Gives back every held reservation whose caller did not come back in time. */
+  private releaseExpiredHolds(key: string, now: number): void {
+    const e = this.read(key);
+    if (e?.type !== 'holds') return;
+    for (const [id, hold] of e.holds) {
+      if (hold.until > now) continue;
+      e.holds.delete(id);
+      void this.release({ id, windows: hold.windows, counters: hold.counters });
+    }
   }
 
   private hashOf(key: string): Map<string, string> {

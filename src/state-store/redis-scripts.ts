@@ -2,13 +2,17 @@
  * Lua scripts for the Redis state store, registered with ioredis `defineCommand` (EVALSHA, one round trip,
  * atomic on the server). Window entries are sorted-set members `"<id>|<cost>"` scored by their time, with a
  * running total in `<window key>:sum` so a check costs the same however full the window is; the arithmetic
- * mirrors `window-math.ts`. (The `:sum` companion is derived inside the scripts, which is fine on a single
- * Redis; a Redis Cluster would need it passed in KEYS with a hash tag.)
+ * mirrors `window-math.ts`. Companion keys (`<window>:sum`, `<hold>:c`) are derived inside the scripts;
+ * they share their parent's hash tag, so on a Redis Cluster they live in the same slot as the keys passed.
  */
 
 const WINDOW_HELPERS = `
 local function cost_of(member)
   return tonumber(string.match(member, '|(%d+)$')) or 1
+end
+-- Extends a key's expiry to ttl ms unless it already lives longer (held slots are dated in the future).
+local function expire_at_least(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 end
 -- Drops expired entries, keeping the running total in <key>:sum in step; returns the live total.
 local function evict(key, window_ms, now)
@@ -27,15 +31,23 @@ local function evict(key, window_ms, now)
   end
   return tonumber(redis.call('GET', sum_key) or '0')
 end
--- When enough of the oldest entries have left for excess units to fit (reads only as many as needed).
-local function wait_for(key, excess, window_ms, now)
-  local freed, start = 0, 0
+-- Cost of the entries still live now but gone by at (dated at or before at - window_ms), and their count.
+local function gone_by(key, window_ms, at)
+  local members = redis.call('ZRANGEBYSCORE', key, '-inf', at - window_ms)
+  local gone = 0
+  for _, m in ipairs(members) do gone = gone + cost_of(m) end
+  return gone, #members
+end
+-- Milliseconds after ref until enough of the oldest entries (from rank start) have left for excess units
+-- to fit (reads only as many as needed).
+local function wait_for(key, excess, window_ms, ref, start)
+  local freed = 0
   while true do
     local batch = redis.call('ZRANGE', key, start, start + 63, 'WITHSCORES')
     if #batch == 0 then return window_ms end
     for j = 1, #batch, 2 do
       freed = freed + cost_of(batch[j])
-      if freed >= excess then return math.max(1, tonumber(batch[j + 1]) + window_ms - now) end
+      if freed >= excess then return math.max(1, tonumber(batch[j + 1]) + window_ms - ref) end
     end
     start = start + 64
   end
@@ -43,35 +55,66 @@ end
 `;
 
 /**
- * KEYS: blockers…, windows…, counters…
- * ARGV: now, id, #blockers, #windows, #counters, then per window (limit, windowMs, cost),
- *       then per counter (limit, amount, expireAtMs).
- * A blocker whose value is a number is an end time: it blocks while that time is ahead of `now` (so an
+ * KEYS: blockers…, windows…, counters…, then the hold set when #holds is 1.
+ * ARGV: now, id, #blockers, #windows, #counters, at, #holds, hold until (or -1), then per window
+ *       (limit, windowMs, cost), then per counter (limit, amount, expireAtMs).
+ * A blocker whose value is a number is an end time: it blocks while that time is ahead of `at` (so an
  * injected clock is honoured). Any other value blocks while the key exists.
- * Returns {1} or {0, reason, key index (1-based in KEYS), retryAfterMs or -1 for never}.
+ * Held reservations (hold set: id scored by release time; `<hold>:c` hash: id → costs and amounts) whose
+ * time has passed are released first. Returns {1} or {0, reason, key index (1-based in KEYS), retryAfterMs
+ * after `at`, or -1 for never}.
  */
 export const RESERVE = `${WINDOW_HELPERS}
 local now = tonumber(ARGV[1])
 local id = ARGV[2]
 local nb, nw, nc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local at, nh, hold_until = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local P = 9
+local hold = nil
+if nh == 1 then hold = KEYS[nb + nw + nc + 1] end
+
+if hold then
+  local expired = redis.call('ZRANGEBYSCORE', hold, '-inf', now)
+  for _, hid in ipairs(expired) do
+    local spec = redis.call('HGET', hold .. ':c', hid)
+    if spec then
+      local parts = {}
+      for n in string.gmatch(spec, '%S+') do parts[#parts + 1] = n end
+      for i = 1, nw do
+        local k, cost = KEYS[nb + i], parts[i]
+        if cost and redis.call('ZREM', k, hid .. '|' .. cost) == 1 then redis.call('DECRBY', k .. ':sum', cost) end
+      end
+      for i = 1, nc do
+        local k, amount = KEYS[nb + nw + i], tonumber(parts[nw + i] or '0')
+        local current = tonumber(redis.call('GET', k) or '0')
+        if current > 0 then redis.call('DECRBY', k, math.min(current, amount)) end
+      end
+    end
+    redis.call('ZREM', hold, hid)
+    redis.call('HDEL', hold .. ':c', hid)
+  end
+end
 
 for i = 1, nb do
   local v = redis.call('GET', KEYS[i])
   if v then
     local untilMs = tonumber(v)
     if untilMs == nil then return {0, 'blocked', i, redis.call('PTTL', KEYS[i])} end
-    if untilMs > now then return {0, 'blocked', i, untilMs - now} end
+    if untilMs > at then return {0, 'blocked', i, untilMs - at} end
   end
 end
 
-local a = 6
+local a = P
 for i = 1, nw do
   local k = KEYS[nb + i]
   local limit, window_ms, cost = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   a = a + 3
   if cost > limit then return {0, 'window', nb + i, -1} end
-  local excess = evict(k, window_ms, now) + cost - limit
-  if excess > 0 then return {0, 'window', nb + i, wait_for(k, excess, window_ms, now)} end
+  local total = evict(k, window_ms, now)
+  local gone, skipped = 0, 0
+  if at > now then gone, skipped = gone_by(k, window_ms, at) end
+  local excess = total - gone + cost - limit
+  if excess > 0 then return {0, 'window', nb + i, wait_for(k, excess, window_ms, at, skipped)} end
 end
 
 for i = 1, nc do
@@ -86,15 +129,17 @@ for i = 1, nc do
   a = a + 3
 end
 
-a = 6
+a = P
+local spec = {}
 for i = 1, nw do
   local k = KEYS[nb + i]
   local window_ms, cost = tonumber(ARGV[a + 1]), ARGV[a + 2]
   a = a + 3
-  redis.call('ZADD', k, now, id .. '|' .. cost)
+  redis.call('ZADD', k, at, id .. '|' .. cost)
   redis.call('INCRBY', k .. ':sum', cost)
-  redis.call('PEXPIRE', k, window_ms)
-  redis.call('PEXPIRE', k .. ':sum', window_ms)
+  expire_at_least(k, at - now + window_ms)
+  expire_at_least(k .. ':sum', at - now + window_ms)
+  spec[#spec + 1] = cost
 end
 for i = 1, nc do
   local k = KEYS[nb + nw + i]
@@ -102,8 +147,22 @@ for i = 1, nc do
   a = a + 3
   redis.call('INCRBY', k, amount)
   if redis.call('PTTL', k) == -1 then redis.call('PEXPIRE', k, math.max(1, expire_at - now)) end
+  spec[#spec + 1] = tostring(amount)
+end
+if hold and hold_until >= 0 then
+  redis.call('ZADD', hold, hold_until, id)
+  redis.call('HSET', hold .. ':c', id, table.concat(spec, ' '))
+  expire_at_least(hold, hold_until - now + 120000)
+  expire_at_least(hold .. ':c', hold_until - now + 120000)
 end
 return {1}
+`;
+
+/** KEYS[1] hold set. ARGV: id. Returns 1 when the reservation was still held (now claimed), else 0. */
+export const CLAIM_HOLD = `
+local held = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[1] .. ':c', ARGV[1])
+return held
 `;
 
 /** KEYS: windows…, counters… ARGV: id, #windows, then per window its cost, then per counter its amount. */

@@ -20,19 +20,20 @@ import { StateStore } from './state-store';
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<StateStore> => {
         const logger = new AppLogger('StateStore');
-        if (!config.redis.url) {
+        if (!config.redis.url && !config.redis.clusterNodes) {
           logger.info('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
           return new MemoryStateStore();
         }
         const redis = new RedisStateStore({
-          url: config.redis.url,
+          url: config.redis.url ?? undefined,
+          clusterNodes: config.redis.clusterNodes ?? undefined,
           keyPrefix: config.redis.keyPrefix,
           commandTimeoutMs: config.redis.commandTimeoutMs,
         });
         const store = config.redis.failOpen ? new FallbackStateStore(redis) : redis;
         try {
           await store.connect();
-          logger.info('redis state store connected');
+          logger.info(`redis state store connected${config.redis.clusterNodes ? ' (cluster)' : ''}`);
         } catch (e) {
           logger.warn(`redis state store not reachable yet, will keep retrying: ${(e as Error).message}`);
         }

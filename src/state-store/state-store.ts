@@ -35,6 +35,19 @@ export interface ReserveRequest {
   blockers?: string[];
   windows?: WindowSpec[];
   counters?: CounterSpec[];
+  /**
+   * Reserve for a later moment (a slot handed to a caller told to come back): blockers, windows and
+   * counters are checked as they will be at `atMs` (≥ `nowMs`), counting every reservation already taken
+   * (earlier held slots included), and window entries are dated `atMs`. Nothing is evicted beyond `nowMs`.
+   */
+  atMs?: number;
+  /**
+   * The hold set of the reservation's project. Held reservations in it whose `untilMs` has passed are
+   * released first (their caller never came back). With `untilMs`, this reservation is held there too,
+   * until `claimHold` or `untilMs`. Held and claimed reservations use the same windows and counters, in
+   * the same order, as this request.
+   */
+  holds?: { key: string; untilMs?: number };
 }
 
 export type ReserveResult =
@@ -44,7 +57,7 @@ export type ReserveResult =
       reason: 'blocked' | 'window' | 'counter';
       /** The key that refused. */
       key: string;
-      /** When a retry could succeed; `null` when the cost can never fit the limit. */
+      /** When a retry could succeed, counted from `atMs` (or `nowMs`); `null` when the cost can never fit the limit. */
       retryAfterMs: number | null;
     };
 
@@ -64,6 +77,11 @@ export abstract class StateStore {
    * otherwise take nothing and say which refused. Atomic across replicas.
    */
   abstract reserve(req: ReserveRequest): Promise<ReserveResult>;
+  /**
+   * Takes a held reservation out of its hold set, so it is never released as unclaimed: true when it was
+   * still held (the caller now owns it), false when it was already released or claimed.
+   */
+  abstract claimHold(key: string, id: string): Promise<boolean>;
   /** Gives a reservation back (the request never reached upstream). Unknown ids are ignored. */
   abstract release(req: ReleaseRequest): Promise<void>;
   /**

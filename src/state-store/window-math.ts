@@ -17,7 +17,10 @@ export class SlidingWindow {
   total = 0;
 
   add(entry: WindowEntry): void {
-    this.entries.push(entry);
+    let i = this.entries.length;
+    while (i > this.head && this.entries[i - 1].ts > entry.ts) i--;
+    if (i === this.entries.length) this.entries.push(entry);
+    else this.entries.splice(i, 0, entry);
     this.byId.set(entry.id, entry);
     this.total += entry.cost;
   }
@@ -54,20 +57,29 @@ export class SlidingWindow {
   }
 
   /**
-   * Milliseconds until `cost` more fits under `limit` (after evicting at `nowMs`): 0 if it fits now,
-   * `null` if it never can.
+   * Milliseconds after `atMs` (default `nowMs`) until `cost` more fits under `limit`, evicting only at
+   * `nowMs`: 0 if it fits then, `null` if it never can. Entries still live at `nowMs` but gone by `atMs`
+   * do not count; entries dated after `nowMs` (held slots) do.
    */
-  retryAfter(limit: number, windowMs: number, cost: number, nowMs: number): number | null {
+  retryAfter(limit: number, windowMs: number, cost: number, nowMs: number, atMs = nowMs): number | null {
     if (cost > limit) return null;
     this.evict(windowMs, nowMs);
-    const excess = this.total + cost - limit;
+    const cutoff = atMs - windowMs;
+    let i = this.head;
+    let gone = 0;
+    for (; i < this.entries.length && this.entries[i].ts <= cutoff; i++) gone += this.live(this.entries[i]);
+    const excess = this.total - gone + cost - limit;
     if (excess <= 0) return 0;
     let freed = 0;
-    for (let i = this.head; i < this.entries.length; i++) {
+    for (; i < this.entries.length; i++) {
       const e = this.entries[i];
-      freed += this.byId.get(e.id) === e ? e.cost : 0;
-      if (freed >= excess) return Math.max(1, e.ts + windowMs - nowMs);
+      freed += this.live(e);
+      if (freed >= excess) return Math.max(1, e.ts + windowMs - atMs);
     }
     return windowMs;
+  }
+
+  private live(e: WindowEntry): number {
+    return this.byId.get(e.id) === e ? e.cost : 0;
   }
 }

@@ -109,6 +109,7 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
         error_type: null,
         error_message: null,
         metrics: { return_pct: expect.any(Number), num_trades: perf.total_trades, win_rate: expect.any(Number), sharpe_ratio: expect.any(Number), max_drawdown: expect.any(Number), execution_time: expect.any(Number) },
+        strategy_version: null,
         started_at: ISO,
         finished_at: ISO,
       });

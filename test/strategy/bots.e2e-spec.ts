@@ -201,8 +201,8 @@ describe('strategy bot endpoints (PostgreSQL)', () => {
       strategy_name: 'broken_later',
       total_executions: 2,
       executions: [
-        { timestamp: expect.any(String), success: true, symbol: 'TSLA', return_pct: expect.any(Number), num_trades: expect.any(Number), win_rate: expect.any(Number), sharpe_ratio: expect.any(Number), max_drawdown: expect.any(Number), execution_time: expect.any(Number), error_message: null },
-        { timestamp: expect.any(String), success: false, symbol: 'GOOG', return_pct: null, num_trades: null, win_rate: null, sharpe_ratio: null, max_drawdown: null, execution_time: null, error_message: expect.stringMatching(/smaFast/) },
+        { timestamp: expect.any(String), success: true, symbol: 'TSLA', return_pct: expect.any(Number), num_trades: expect.any(Number), win_rate: expect.any(Number), sharpe_ratio: expect.any(Number), max_drawdown: expect.any(Number), execution_time: expect.any(Number), error_message: null, strategy_version: null },
+        { timestamp: expect.any(String), success: false, symbol: 'GOOG', return_pct: null, num_trades: null, win_rate: null, sharpe_ratio: null, max_drawdown: null, execution_time: null, error_message: expect.stringMatching(/smaFast/), strategy_version: null },
       ],
     });
     await http().post(`/api/strategies/strategies/${gen.body.id}/execute/`).set(bearer(s.bob.access)).send({}).expect(404);

@@ -22,6 +22,15 @@ export class LogCapture extends Writable {
   }
 }
 
+/**
+ * Apps a test started and has not closed yet. `close-leftovers.ts` (a Jest setup file) closes them after each
+ * test, so an assertion that fails before a test's own `close()` leaks no server, pool or Redis client.
+ * Apps started in `beforeAll` are left to their suite.
+ */
+export const appsOpenedByTests = new Set<() => Promise<void>>();
+/** True from the first beforeEach to the last afterEach of a test (set by close-leftovers.ts). */
+export const testScope = { active: false };
+
 export interface TestApp {
   app: NestExpressApplication;
   logs: LogCapture;
@@ -47,5 +56,13 @@ export async function createTestApp(
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   configureApp(app);
   await app.init();
-  return { app, logs, close: () => app.close() };
+  let closed = false;
+  const close = async (): Promise<void> => {
+    appsOpenedByTests.delete(close);
+    if (closed) return;
+    closed = true;
+    await app.close();
+  };
+  if (testScope.active) appsOpenedByTests.add(close);
+  return { app, logs, close };
 }

@@ -14,7 +14,16 @@ import type { RunReply, RunRequest } from './protocol';
   throw new Error('ERR_ACCESS_DENIED: module loading is disabled in the bot sandbox');
 };
 
+/** CPU time at the start of the run (a warm process has already used some on its warm-up). */
+let cpuAtStart = 0;
+
+function cpuMicros(): number {
+  const u = process.resourceUsage();
+  return u.userCPUTime + u.systemCPUTime;
+}
+
 function reply(message: RunReply): void {
+  message.usage = { maxRssKb: process.resourceUsage().maxRSS, cpuMicros: cpuMicros() - cpuAtStart };
   process.send!(message, () => process.exit(0));
 }
 
@@ -26,6 +35,7 @@ process.on('unhandledRejection', (reason) => {
 });
 
 process.once('message', (message: RunRequest) => {
+  cpuAtStart = cpuMicros();
   if (!message || message.type !== 'run') {
     reply({ type: 'failed', errorType: 'unknown', message: 'sandbox received an unexpected message', logs: [] });
     return;

@@ -13,6 +13,12 @@ export interface RunRequest {
   outputCapBytes: number;
 }
 
+/** What the process used for the run, by its own count (`process.resourceUsage()`): peak RSS and CPU time. */
+export interface ReplyUsage {
+  maxRssKb: number;
+  cpuMicros: number;
+}
+
 export type RunReply =
-  | { type: 'done'; result: BacktestResult }
-  | { type: 'failed'; errorType: BotErrorType; message: string; logs: string[] };
+  | { type: 'done'; result: BacktestResult; usage?: ReplyUsage }
+  | { type: 'failed'; errorType: BotErrorType; message: string; logs: string[]; usage?: ReplyUsage };

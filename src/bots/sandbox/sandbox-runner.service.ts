@@ -13,6 +13,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { BotErrorType, classifyBotError } from '../core/error-classifier';
 import type { BotRunOutcome } from './bot-host';
 import { sandboxBundlePath } from './bundle';
+import { measure, ProcessUsage } from './process-usage';
 import type { RunReply, RunRequest } from './protocol';
 import { QueueFullError, RunQueue } from './run-queue';
 
@@ -21,15 +22,37 @@ export interface SandboxJob {
   bars: Bar[];
   options?: Partial<EngineOptions>;
   params?: Record<string, unknown>;
+  /** Tighter limits for this run; each is capped at the configured one (BOT_TIMEOUT_MS, BOT_MEMORY_MB). */
+  limits?: { timeoutMs?: number; memoryMb?: number };
 }
 
 export interface SandboxHooks {
   /** Called with the 1-based place in line while the run waits for a slot. */
   onQueued?: (position: number) => void;
   onStarted?: () => void;
+  /** Aborting stops the run (its process is killed); the outcome then says `cancelled`. */
+  signal?: AbortSignal;
 }
 
-export type SandboxOutcome = BotRunOutcome & { durationMs: number };
+/** How the sandbox process ended, and what it used. */
+export interface SandboxProcessReport {
+  /**
+   * 0 = the bot ran to the end, 1 = the bot failed and the sandbox reported why; otherwise the process's own
+   * exit code, or null when it was stopped by a signal (`signal`).
+   */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  usage: ProcessUsage;
+  /** The limits the run had. */
+  limits: { timeoutMs: number; memoryMb: number; outputCapBytes: number };
+}
+
+/** `process` is always set by `SandboxRunner.run`; outcomes made up elsewhere (a static-check failure) have none. */
+export type SandboxOutcome = BotRunOutcome & { durationMs: number; process?: SandboxProcessReport };
+
+type StopReason = 'timeout' | 'output' | 'cancelled';
 
 const STDERR_TAIL_BYTES = 16 * 1024;
 
@@ -71,21 +94,33 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
       throw error;
     }
     this.metrics.botQueue.set(this.queue.waiting);
+    const limits = this.limitsOf(job);
+    if (hooks.signal?.aborted) {
+      release();
+      return { ...cancelledOutcome(), durationMs: 0, process: { ...NO_PROCESS, cancelled: true, limits } };
+    }
     hooks.onStarted?.();
     const started = performance.now();
     try {
-      const outcome = await this.runInChild(bundle, job);
+      const { outcome, process } = await this.runInChild(bundle, job, limits, hooks.signal);
       this.metrics.botRuns.inc({ outcome: outcome.ok ? 'ok' : outcome.errorType });
-      return { ...outcome, durationMs: performance.now() - started };
+      return { ...outcome, durationMs: performance.now() - started, process };
     } finally {
       this.metrics.botRunSeconds.observe((performance.now() - started) / 1000);
       release();
     }
   }
 
-  /** A fresh bot process: forked now, or a warm one forked earlier and never used. */
-  private takeChild(bundle: string): ChildProcess {
+  private limitsOf(job: SandboxJob): SandboxProcessReport['limits'] {
+    const { timeoutMs, memoryMb, outputCapBytes } = this.config.bots;
+    const within = (asked: number | undefined, max: number) => (asked !== undefined && asked > 0 ? Math.min(Math.floor(asked), max) : max);
+    return { timeoutMs: within(job.limits?.timeoutMs, timeoutMs), memoryMb: within(job.limits?.memoryMb, memoryMb), outputCapBytes };
+  }
+
+  /** A fresh bot process: forked now, or a warm one forked earlier and never used (those have the default heap). */
+  private takeChild(bundle: string, memoryMb: number): ChildProcess {
     let child: ChildProcess | undefined;
+    if (memoryMb !== this.config.bots.memoryMb) return this.forkChild(bundle, false, memoryMb);
     while (!child && this.spares.length > 0) {
       const spare = this.spares.shift()!;
       if (spare.exitCode === null && spare.signalCode === null && spare.connected) child = spare;
@@ -114,8 +149,7 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private forkChild(bundle: string, warmUp = false): ChildProcess {
-    const { memoryMb } = this.config.bots;
+  private forkChild(bundle: string, warmUp = false, memoryMb = this.config.bots.memoryMb): ChildProcess {
     const child = fork(bundle, warmUp ? ['--warm-up'] : [], {
       env: {},
       cwd: dirname(bundle),
@@ -136,31 +170,56 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
     return child;
   }
 
-  private runInChild(bundle: string, job: SandboxJob): Promise<BotRunOutcome> {
-    const { timeoutMs, memoryMb, outputCapBytes } = this.config.bots;
+  private runInChild(
+    bundle: string,
+    job: SandboxJob,
+    limits: SandboxProcessReport['limits'],
+    signal?: AbortSignal,
+  ): Promise<{ outcome: BotRunOutcome; process: SandboxProcessReport }> {
+    const { timeoutMs, memoryMb, outputCapBytes } = limits;
     return new Promise((resolve) => {
-      const child = this.takeChild(bundle);
+      const child = this.takeChild(bundle, memoryMb);
       if (child.exitCode !== null || child.signalCode !== null) {
-        resolve({ ok: false, errorType: 'unknown', message: 'the sandbox process could not start', logs: [] });
+        const outcome: BotRunOutcome = { ok: false, errorType: 'unknown', message: 'the sandbox process could not start', logs: [] };
+        resolve({ outcome, process: { ...NO_PROCESS, exitCode: child.exitCode, signal: child.signalCode, limits } });
         return;
       }
       this.children.add(child);
+      const usageSince = measure(child.pid);
+      let usage: ProcessUsage | null = null;
+      /** Read while the process is alive: after it ends /proc has nothing. */
+      const sample = () => (usage ??= usageSince());
       let settled = false;
-      let stopReason: 'timeout' | 'output' | null = null;
+      let stopReason: StopReason | null = null;
       let outputBytes = 0;
       let stderrTail = '';
-      const finish = (outcome: BotRunOutcome) => {
+      const finish = (outcome: BotRunOutcome, exit: { code: number | null; signal: string | null }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.children.delete(child);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        resolve(outcome);
+        if (child.exitCode === null && child.signalCode === null) {
+          sample();
+          child.kill('SIGKILL');
+        }
+        const report: SandboxProcessReport = {
+          exitCode: exit.code,
+          signal: exit.signal,
+          timedOut: stopReason === 'timeout',
+          cancelled: stopReason === 'cancelled',
+          usage: usage ?? { peakRssMb: null, cpuMs: null },
+          limits,
+        };
+        resolve({ outcome, process: report });
       };
-      const stop = (reason: 'timeout' | 'output') => {
+      const stop = (reason: StopReason) => {
         stopReason ??= reason;
+        sample();
         child.kill('SIGKILL');
       };
+      const onAbort = () => stop('cancelled');
+      signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => stop('timeout'), timeoutMs);
       const count = (chunk: Buffer, keep: boolean) => {
         outputBytes += chunk.length;
@@ -170,11 +229,21 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
       child.stdout!.on('data', (chunk: Buffer) => count(chunk, false));
       child.stderr!.on('data', (chunk: Buffer) => count(chunk, true));
       child.on('message', (reply: RunReply) => {
-        if (reply?.type === 'done') finish({ ok: true, result: reply.result });
-        else if (reply?.type === 'failed') finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] });
+        // The process may already be exiting (no /proc figures): fall back on what it counted itself.
+        if (reply?.usage) {
+          const own = sample();
+          usage = {
+            peakRssMb: own.peakRssMb ?? Math.round((reply.usage.maxRssKb / 1024) * 10) / 10,
+            cpuMs: own.cpuMs ?? Math.round(reply.usage.cpuMicros / 100) / 10,
+          };
+        }
+        if (reply?.type === 'done') finish({ ok: true, result: reply.result }, { code: 0, signal: null });
+        else if (reply?.type === 'failed') finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] }, { code: 1, signal: null });
       });
       // 'close', not 'exit': 'exit' can come before the last IPC message and the end of stderr are read.
-      child.on('close', (code, signal) => finish(exitOutcome(stopReason, code, signal, stderrTail, { timeoutMs, memoryMb, outputCapBytes })));
+      child.on('close', (code, sig) =>
+        finish(stopReason === 'cancelled' ? cancelledOutcome() : exitOutcome(stopReason, code, sig, stderrTail, limits), { code, signal: sig }),
+      );
       const request: RunRequest = { type: 'run', code: job.code, bars: job.bars, options: job.options, params: job.params, outputCapBytes };
       child.send(request, () => undefined); // if the process already died, 'exit' reports why
     });
@@ -186,6 +255,18 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
     this.children.clear();
     this.spares.length = 0;
   }
+}
+
+const NO_PROCESS: Omit<SandboxProcessReport, 'limits'> = {
+  exitCode: null,
+  signal: null,
+  timedOut: false,
+  cancelled: false,
+  usage: { peakRssMb: null, cpuMs: null },
+};
+
+function cancelledOutcome(): BotRunOutcome {
+  return { ok: false, errorType: 'unknown', message: 'the run was cancelled before it finished', logs: [] };
 }
 
 /** Why a sandbox process ended without a reply. */

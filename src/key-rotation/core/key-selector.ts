@@ -98,7 +98,7 @@ export function coolingEnd(snapshot: KeyRuntimeSnapshot, now: number): number | 
   return ends.length > 0 ? Math.max(...ends) : null;
 }
 
-interface Ready {
+export interface Ready {
   meta: KeyMeta;
   index: number;
   model: string;
@@ -106,7 +106,7 @@ interface Ready {
   snapshot: KeyRuntimeSnapshot;
 }
 
-interface Survey {
+export interface Survey {
   ready: Ready[];
   cooling: Array<{ keyId: string; until: number }>;
   triedCoolingEnds: number[];
@@ -117,7 +117,7 @@ interface Survey {
   seen: number;
 }
 
-function survey(input: SelectionInput, models: readonly string[], excluded: ReadonlySet<string>): Survey {
+export function survey(input: SelectionInput, models: readonly string[], excluded: ReadonlySet<string>): Survey {
   const out: Survey = { ready: [], cooling: [], triedCoolingEnds: [], tried: 0, disabled: [], candidates: 0, seen: 0 };
   models.forEach((model, modelRank) => {
     input.keys.forEach((meta, index) => {
@@ -159,7 +159,7 @@ function merge(a: Survey, b: Survey): Survey {
   };
 }
 
-function whyEmpty(s: Survey): EmptyReason {
+export function whyEmpty(s: Survey): EmptyReason {
   if (s.seen === 0) return { kind: 'no_keys_for_model' };
   if (s.cooling.length > 0) {
     return { kind: 'all_cooling', earliestFreeAt: Math.min(...s.cooling.map((c) => c.until)), cooling: s.cooling };
@@ -170,7 +170,7 @@ function whyEmpty(s: Survey): EmptyReason {
   return { kind: 'all_disabled', disabled: s.disabled };
 }
 
-function shuffle<T>(items: T[], random: () => number): T[] {
+export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const r = random();
     const j = Math.min(i, Math.floor((r >= 0 && r < 1 ? r : 0) * (i + 1)));
@@ -179,20 +179,24 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-function order(input: SelectionInput, ready: Ready[]): Ready[] {
-  const { request } = input;
-  const strategy = input.strategy ?? 'least_loaded';
+/** A ready key's load (highest fraction of any limit used), for `least_loaded`. */
+export function loadOfReady(input: Pick<SelectionInput, 'keys'>, r: Ready): number {
+  return loadOf(r.snapshot.usage, r.snapshot.limits ?? projectLimits(input.keys, r.meta.project, r.meta.modelName) ?? r.meta);
+}
+
+/**
+ * Step 4 without the strategy: the ready keys grouped into tiers (model rank, workload match, priority,
+ * fallback position), tiers in order, members in file order.
+ */
+export function tierGroups(input: Pick<SelectionInput, 'request' | 'fallbackOrder'>, ready: Ready[]): Ready[][] {
   const fallbackPos = new Map((input.fallbackOrder ?? []).map((id, i) => [id, i] as const));
-  const workload = request.workload ?? null;
+  const workload = input.request.workload ?? null;
   const tier = (r: Ready): number[] => [
     r.modelRank,
     workload !== null && r.meta.workloadType !== workload ? 1 : 0,
     r.meta.priority,
     fallbackPos.get(r.meta.keyId) ?? Number.MAX_SAFE_INTEGER,
   ];
-  const load = (r: Ready): number =>
-    loadOf(r.snapshot.usage, r.snapshot.limits ?? projectLimits(input.keys, r.meta.project, r.meta.modelName) ?? r.meta);
-
   const tiers = new Map<string, { tier: number[]; members: Ready[] }>();
   for (const r of ready) {
     const t = tier(r);
@@ -205,14 +209,16 @@ function order(input: SelectionInput, ready: Ready[]): Ready[] {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
     return 0;
   };
-  const groups = [...tiers.values()].sort((a, b) => compareTiers(a.tier, b.tier));
+  return [...tiers.values()].sort((a, b) => compareTiers(a.tier, b.tier)).map((g) => g.members.sort((a, b) => a.index - b.index));
+}
 
+function order(input: SelectionInput, ready: Ready[]): Ready[] {
+  const strategy = input.strategy ?? 'least_loaded';
   const cursor = Math.max(0, Math.floor(input.roundRobinCursor ?? 0));
-  return groups.flatMap(({ members }) => {
-    const byFile = [...members].sort((a, b) => a.index - b.index);
+  return tierGroups(input, ready).flatMap((byFile) => {
     switch (strategy) {
       case 'least_loaded': {
-        const loads = new Map(byFile.map((r) => [r, load(r)] as const));
+        const loads = new Map(byFile.map((r) => [r, loadOfReady(input, r)] as const));
         return byFile.sort((a, b) => loads.get(a)! - loads.get(b)! || a.index - b.index);
       }
       case 'round_robin': {

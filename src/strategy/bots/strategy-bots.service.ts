@@ -11,6 +11,7 @@ import { looksLikeBot } from '../../bots/core/looks-like-bot';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService, metricsOf } from '../../error-fixer/error-fixer.service';
 import { DEFAULT_MARKET_DATA_REQUEST, marketDataRequestOrDefaults } from '../../market-data/market-data.port';
+import { StrategyVersionsRepository } from '../../production/versions/strategy-versions.repository';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
 import { visibleOr404 } from '../strategy-access';
 import { canonicalDescription, parseCanonicalInput } from './canonical-input';
@@ -35,6 +36,7 @@ export class StrategyBotsService {
     private readonly bots: BotsRepository,
     private readonly files: BotFiles,
     private readonly fixer: ErrorFixerService,
+    private readonly versions: StrategyVersionsRepository,
   ) {}
 
   private async owned(user: AuthUser, id: number): Promise<StrategyRow> {
@@ -129,6 +131,7 @@ export class StrategyBotsService {
       executionTime: m?.execution_time ?? null,
       errorType: outcome.ok ? null : outcome.errorType,
       errorMessage: outcome.ok ? null : outcome.message.slice(0, 4000),
+      strategyVersion: await this.versions.numberForCode(strategy.id, code),
     });
     await this.strategies.update(strategy.id, { status: outcome.ok ? 'executed' : 'failed' });
     return {
@@ -160,6 +163,7 @@ export class StrategyBotsService {
         max_drawdown: r.maxDrawdown,
         execution_time: r.executionTime,
         error_message: r.errorMessage,
+        strategy_version: r.strategyVersion,
       })),
     };
   }

@@ -110,6 +110,8 @@ export class BotTestRunDto {
   @ApiProperty({ type: String, nullable: true, example: null, description: 'e.g. syntax, reference, type, timeout' }) error_type!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) error_message!: string | null;
   @ApiProperty({ type: BotTestRunMetricsDto, nullable: true }) metrics!: BotTestRunMetricsDto | null;
+  @ApiProperty({ type: Number, nullable: true, example: 2, description: 'The strategy version (/api/production/) whose code ran, if any' })
+  strategy_version!: number | null;
   @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) started_at!: string;
   @ApiProperty({ example: '2026-11-25T09:30:01.000Z' }) finished_at!: string;
 }

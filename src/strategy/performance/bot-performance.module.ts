@@ -3,6 +3,7 @@ import { BotsModule } from '../../bots/bots.module';
 import { ErrorFixerModule } from '../../error-fixer/error-fixer.module';
 import { MarketDataModule } from '../../market-data/market-data.module';
 import { StrategyBotsModule } from '../bots/strategy-bots.module';
+import { StrategyVersionsModule } from '../../production/versions/strategy-versions.module';
 import { StrategyCoreModule } from '../strategy-core.module';
 import { BotPerformanceController } from './bot-performance.controller';
 import { BotPerformanceRepository } from './bot-performance.repository';
@@ -11,7 +12,7 @@ import { BotTestRunner } from './bot-test-runner';
 
 /** `/api/strategies/bot-performance/`: bot verification (Django's BotPerformanceViewSet). */
 @Module({
-  imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, ErrorFixerModule, MarketDataModule],
+  imports: [StrategyCoreModule, StrategyBotsModule, BotsModule, ErrorFixerModule, MarketDataModule, StrategyVersionsModule],
   controllers: [BotPerformanceController],
   providers: [BotPerformanceRepository, BotPerformanceService, BotTestRunner],
 })

@@ -11,6 +11,7 @@ import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { Clock } from '../../common/clock';
 import { MarketDataRequest, parseMarketDataRequest, Period } from '../../market-data/market-data.port';
+import { StrategyVersionsRepository } from '../../production/versions/strategy-versions.repository';
 import { StrategyBotsService } from '../bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
 import { visibleOr404 } from '../strategy-access';
@@ -69,6 +70,7 @@ export function testRunJson(r: BotTestRunRow): BotTestRunDto {
     error_type: r.errorType,
     error_message: r.errorMessage,
     metrics: r.metrics as unknown as RunMetrics | null,
+    strategy_version: r.strategyVersion,
     started_at: iso(r.startedAt)!,
     finished_at: iso(r.finishedAt)!,
   };
@@ -83,6 +85,7 @@ export class BotPerformanceService {
     private readonly strategyBots: StrategyBotsService,
     private readonly runner: BotTestRunner,
     private readonly clock: Clock,
+    private readonly versions: StrategyVersionsRepository,
   ) {}
 
   /** POST verify_bot/: 404 when not your strategy, 400 without a bot to run. */
@@ -181,6 +184,7 @@ export class BotPerformanceService {
           errorType: outcome.ok ? null : outcome.errorType.slice(0, 32),
           errorMessage: outcome.ok ? null : outcome.message.slice(0, ERROR_MESSAGE_CHARS),
           metrics: outcome.ok ? { ...outcome.metrics } : null,
+          strategyVersion: await this.versions.numberForCode(strategy.id, code),
           startedAt,
           finishedAt,
         },
