@@ -14,6 +14,7 @@ import type { Database } from '../src/database/database.module';
 import { GeminiClientService } from '../src/gemini/gemini-client.service';
 import { GeminiSdkTransport } from '../src/gemini/gemini-sdk.transport';
 import { SystemClock } from '../src/common/clock';
+import { UserAiLimit } from '../src/gemini/user-ai-limit';
 import { KeyRotationService } from '../src/key-rotation/key-rotation.service';
 import { KeyStateRepository } from '../src/key-rotation/key-state.repository';
 import { SecretScrubber } from '../src/logging/secret-scrubber';
@@ -121,6 +122,9 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
     KEYS_FILE: keysFile,
     GEMINI_BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:9',
     LOG_LEVEL: 'silent',
+    // The benchmarks measure the rotation itself, not the per-user fair share.
+    AI_USER_RPM: '0',
+    AI_USER_RPD: '0',
     ...(opts.store === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {}),
     ...Object.fromEntries(opts.keys.map((k) => [`GEMINI_KEY_${k.id}`, secretFor(k.id)])),
     ...opts.env,
@@ -156,7 +160,8 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
   // Usage rows go nowhere here (no database in the bench); the writes are off the call's path anyway.
   const usageRows: UsageRepository = { add: async () => undefined, sum: async () => [] };
   const usage = new UsageService(usageRows, clock, metrics, config);
-  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics, usage);
+  const userLimit = new UserAiLimit(store, config, clock);
+  const client = new GeminiClientService(rotation, new GeminiSdkTransport(config.gemini.baseUrl), config, clock, metrics, usage, userLimit);
 
   return {
     config,

@@ -1,9 +1,13 @@
 import { Reflector } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { corsOptions } from './common/cors';
 import { ErrorStyleGuard } from './common/error-style';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { SafeInputPipe } from './common/safe-input.pipe';
 import { createValidationPipe } from './common/validation';
 import { DjangoPathsWsAdapter } from './common/ws-adapter';
 import { AppConfig } from './config/app-config';
@@ -13,6 +17,19 @@ import { PinoNestLogger } from './logging/logger';
 import { httpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 import { ShutdownService } from './shutdown/shutdown.service';
+
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** A declared Content-Length over the limit is answered 413 at once, without waiting for (or reading) the body. */
+function refuseOversizedBodies(limitBytes: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const declared = Number(req.headers['content-length']);
+    if (!Number.isFinite(declared) || declared <= limitBytes) return next();
+    res.setHeader('Connection', 'close');
+    res.status(413).json({ error: 'Request body is too large', details: { limit_bytes: limitBytes } });
+  };
+}
 
 /**
  * Everything that makes the HTTP edge behave, shared by `main.ts` and the end-to-end tests so they run
@@ -27,14 +44,22 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.use(createHttpLogger(logger.pino));
+  app.use(helmet({ contentSecurityPolicy: config.http.docsEnabled ? false : undefined }));
   app.enableCors(corsOptions(config.http.corsOrigins));
+  app.use(refuseOversizedBodies(config.http.bodyLimitBytes));
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: true });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new SafeInputPipe(), createValidationPipe());
   app.useGlobalGuards(new ErrorStyleGuard(app.get(Reflector)));
   app.useGlobalFilters(new HttpErrorFilter());
   // WebSockets (ws/backtest/stream/) on the same HTTP server, with the plain `ws` library
   app.useWebSocketAdapter(new DjangoPathsWsAdapter(app));
+  const server: Server = app.getHttpServer();
+  // A slow or stalled client cannot hold a socket for Node's 5-minute default. These bound receiving the
+  // request only: a long response (SSE) is not cut.
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  if (!config.http.docsEnabled) return app;
 
   const document = new DocumentBuilder()
     .setTitle('AlgoAgent API')

@@ -136,13 +136,13 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
 
     it('still accepts ADMIN_API_TOKEN, and still refuses a wrong token or none', async () => {
       await http().get('/api/keys/health').set(bearer(ADMIN_API_TOKEN)).expect(200);
-      await http().get('/api/keys/health').set(bearer('wrong-token')).expect(403);
+      await http().get('/api/keys/health').set(bearer('wrong-token')).expect(401);
       await http().get('/api/keys/health').expect(401);
     });
 
     it('refuses a staff user who has been deactivated', async () => {
       await t.app.get(Database).connection.db.update(users).set({ isActive: false }).where(eq(users.id, alice.id));
-      await http().get('/api/keys/health').set(bearer(alice.access)).expect(403);
+      await http().get('/api/keys/health').set(bearer(alice.access)).expect(401);
       await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(401);
       await http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }).expect(401);
     });

@@ -124,7 +124,10 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       const weak = await http().post('/api/auth/change-password/').set(bearer(alice.access)).send({ current_password: PASSWORD, new_password: 'alice1234' }).expect(400);
       expect(weak.body.details.new_password).toEqual(['The password is too similar to the username.']);
       const ok = await http().post('/api/auth/change-password/').set(bearer(alice.access)).send({ current_password: PASSWORD, new_password: NEW_PASSWORD }).expect(200);
-      expect(ok.body).toEqual({ message: 'Password changed successfully' });
+      expect(ok.body).toEqual({ message: 'Password changed successfully', tokens: { access: expect.any(String), refresh: expect.any(String) } });
+      await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(401);
+      remember(ok.body.tokens.access, ok.body.tokens.refresh);
+      alice = { ...alice, access: ok.body.tokens.access, refresh: ok.body.tokens.refresh };
       await http().post('/api/auth/login/').send({ username: 'alice', password: PASSWORD }).expect(401);
       const login = await http().post('/api/auth/login/').send({ username: 'alice', password: NEW_PASSWORD }).expect(200);
       remember(login.body.tokens.access, login.body.tokens.refresh);
@@ -213,19 +216,21 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
     const login = (username: string, password: string, from: string) =>
       http().post('/api/auth/login/').set('X-Forwarded-For', from).send({ username, password });
 
-    it(`answers 429 with Retry-After once a username has failed ${MAX_ATTEMPTS} times, even for the right password`, async () => {
+    it(`answers 429 with Retry-After once a username has failed ${MAX_ATTEMPTS} times from one address, even for the right password`, async () => {
       const dave = await register(t.app, 'dave');
       remember(dave.access, dave.refresh);
       for (let i = 0; i < MAX_ATTEMPTS; i++) await login('dave', `wrong-${i}-password`, '203.0.113.1').expect(401);
-      const res = await login('dave', PASSWORD, '203.0.113.2').expect(429);
+      const res = await login('dave', PASSWORD, '203.0.113.1').expect(429);
       const retryAfter = Number(res.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(15 * 60);
       expect(res.body).toEqual({
         error: 'Too many failed login attempts',
-        details: { reason: 'username', limit: MAX_ATTEMPTS, window_seconds: 900 },
+        details: { reason: 'username_and_address', limit: MAX_ATTEMPTS, window_seconds: 900 },
         retry_after: retryAfter,
       });
+      const elsewhere = await login('dave', PASSWORD, '203.0.113.2').expect(200);
+      remember(elsewhere.body.tokens.access, elsewhere.body.tokens.refresh);
     });
 
     it("clears a username's failures on a successful login", async () => {

@@ -7,6 +7,8 @@ import { ADMIN_TOKEN, createGeminiTestApp, GeminiTestApp, secretFor } from './su
 const responses: string[] = [];
 const allLogs: string[] = [];
 const allSecrets = new Set<string>();
+/** These suites are about rotation, so callers are anonymous (told apart by address) as in demo mode. */
+const ANON = { ALLOW_ANONYMOUS: 'true' };
 
 async function generate(t: GeminiTestApp, prompt = 'hello', ip = '10.0.0.1') {
   const res = await request(t.app.getHttpServer()).post('/api/ai/generate').set('X-Forwarded-For', ip).send({ prompt });
@@ -32,7 +34,7 @@ async function finish(t: GeminiTestApp): Promise<void> {
 
 describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)', (store) => {
   it('serves a call and reports which key did, with usage', async () => {
-    const t = await createGeminiTestApp([{ id: 'k1', project: 'p1' }], { store });
+    const t = await createGeminiTestApp([{ id: 'k1', project: 'p1' }], { store, env: ANON });
     const res = await generate(t, 'say hi');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ text: 'echo: say hi', model: 'gemini-2.5-flash', key_id: 'k1', attempts: 1 });
@@ -47,7 +49,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
         { id: 'b', project: 'pb', rpm: 3 },
         { id: 'c', project: 'pc', rpm: 3 },
       ],
-      { store },
+      { store, env: ANON },
     );
     const results = [];
     for (let i = 0; i < 9; i++) results.push(await generate(t, `burst ${i}`));
@@ -65,7 +67,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('keeps a user on the same key (sticky) while it has room', async () => {
-    const t = await createGeminiTestApp([{ id: 'a', project: 'pa' }, { id: 'b', project: 'pb' }], { store });
+    const t = await createGeminiTestApp([{ id: 'a', project: 'pa' }, { id: 'b', project: 'pb' }], { store, env: ANON });
     const first = await generate(t, 'x', '10.1.1.1');
     const again = await Promise.all([1, 2, 3].map(() => generate(t, 'y', '10.1.1.1')));
     expect(again.map((r) => r.body.key_id)).toEqual([first.body.key_id, first.body.key_id, first.body.key_id]);
@@ -80,7 +82,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
         { id: 'a', project: 'pa', rpm: 10, real: { rpm: 2 }, priority: 1 },
         { id: 'b', project: 'pb', rpm: 10, priority: 2 },
       ],
-      { store },
+      { store, env: ANON },
     );
     expect((await generate(t)).body.key_id).toBe('a');
     expect((await generate(t)).body.key_id).toBe('a');
@@ -101,7 +103,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
         { id: 'a', project: 'pa', rpd: 100, real: { rpd: 1 }, priority: 1 },
         { id: 'b', project: 'pb', priority: 2 },
       ],
-      { store },
+      { store, env: ANON },
     );
     expect((await generate(t)).body.key_id).toBe('a');
     expect((await generate(t)).body).toMatchObject({ key_id: 'b', attempts: 2 });
@@ -117,7 +119,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('disables an invalid key, never tries it again, and a probe re-enables it once it works', async () => {
-    const t = await createGeminiTestApp([{ id: 'bad', project: 'p1', priority: 1 }, { id: 'good', project: 'p2', priority: 2 }], { store });
+    const t = await createGeminiTestApp([{ id: 'bad', project: 'p1', priority: 1 }, { id: 'good', project: 'p2', priority: 2 }], { store, env: ANON });
     t.fake.script(secretFor('bad'), 'invalid');
     expect((await generate(t)).body).toMatchObject({ key_id: 'good', attempts: 2 });
     for (let i = 0; i < 3; i++) expect((await generate(t, `again ${i}`, `10.2.0.${i}`)).body.key_id).toBe('good');
@@ -133,7 +135,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('does not cool keys for a 503 from Gemini and answers 502 when every attempt fails', async () => {
-    const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store, env: { GEMINI_TIMEOUT_MS: '5000' } });
+    const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store, env: { ...ANON, GEMINI_TIMEOUT_MS: '5000' } });
     t.fake.script(secretFor('a'), { status: 503 });
     t.fake.script(secretFor('b'), { status: 503 });
     const res = await generate(t);
@@ -155,7 +157,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('times out a key that does not answer, backs it off and rotates (the app clock is frozen, so the call deadline has room)', async () => {
-    const t = await createGeminiTestApp([{ id: 'slow', project: 'p1', priority: 1 }, { id: 'fast', project: 'p2', priority: 2 }], { store, env: { GEMINI_TIMEOUT_MS: '1000' } });
+    const t = await createGeminiTestApp([{ id: 'slow', project: 'p1', priority: 1 }, { id: 'fast', project: 'p2', priority: 2 }], { store, env: { ...ANON, GEMINI_TIMEOUT_MS: '1000' } });
     t.fake.script(secretFor('slow'), 'hang');
     expect((await generate(t, 'are you there', '10.5.0.1')).body).toMatchObject({ key_id: 'fast', attempts: 2 });
     expect(keyOf(await keysHealth(t), 'slow')).toMatchObject({ state: 'cooling', last_error: 'timeout', in_cooldown: true });
@@ -164,7 +166,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('answers 503 with reasons when every key is disabled', async () => {
-    const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store });
+    const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store, env: ANON });
     t.fake.script(secretFor('a'), 'leaked');
     t.fake.script(secretFor('b'), 'suspended');
     expect((await generate(t)).status).toBe(503);
@@ -183,7 +185,7 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
 describe('key rotation: playground, admin and limits', () => {
   let t: GeminiTestApp;
   beforeAll(async () => {
-    t = await createGeminiTestApp([{ id: 'k1', project: 'p1' }, { id: 'k2', project: 'p2' }], { store: 'memory', env: { PROMPT_MAX_CHARS: '50' } });
+    t = await createGeminiTestApp([{ id: 'k1', project: 'p1' }, { id: 'k2', project: 'p2' }], { store: 'memory', env: { ...ANON, PROMPT_MAX_CHARS: '50' } });
   });
   afterAll(() => finish(t));
 
@@ -236,7 +238,7 @@ describe('key rotation: playground, admin and limits', () => {
 
   it('guards key administration with the admin token', async () => {
     await request(t.app.getHttpServer()).get('/api/keys/health').expect(401);
-    await request(t.app.getHttpServer()).get('/api/keys/health').set('Authorization', 'Bearer wrong').expect(403);
+    await request(t.app.getHttpServer()).get('/api/keys/health').set('Authorization', 'Bearer wrong').expect(401);
   });
 
   it('reports every seed field for each key and never a secret', async () => {
@@ -280,7 +282,7 @@ describe('key rotation: playground, admin and limits', () => {
 describe('key rotation without keys', () => {
   it('boots, stays ready (AI disabled), and answers AI calls with 503 and what to set', async () => {
     const { createTestApp } = await import('./support/app');
-    const t = await createTestApp({});
+    const t = await createTestApp(ANON);
     const ready = await request(t.app.getHttpServer()).get('/health/ready').expect(200);
     expect(ready.body.details.gemini_keys).toMatchObject({ status: 'up', configured: 0 });
     const res = await request(t.app.getHttpServer()).post('/api/ai/generate').send({ prompt: 'hi' }).expect(503);
@@ -298,6 +300,7 @@ describe('single-key mode (ENABLE_KEY_ROTATION=false)', () => {
     fake.addKey({ key: secretFor('default'), id: 'default', project: 'p' });
     await fake.start();
     const t = await createTestApp({
+      ...ANON,
       ENABLE_KEY_ROTATION: 'false',
       GEMINI_API_KEY: secretFor('default'),
       GEMINI_KEY_other: secretFor('other'),
@@ -323,8 +326,8 @@ describe('two replicas on one Redis', () => {
     await fake.start();
     const redis = await freshRedisPrefix();
     const keys = [{ id: 'only', project: 'p', rpm: 5 }];
-    const one = await createGeminiTestApp(keys, { store: 'redis', clock, fake, redisPrefix: redis.prefix });
-    const two = await createGeminiTestApp(keys, { store: 'redis', clock, fake, redisPrefix: redis.prefix });
+    const one = await createGeminiTestApp(keys, { store: 'redis', clock, fake, redisPrefix: redis.prefix, env: ANON });
+    const two = await createGeminiTestApp(keys, { store: 'redis', clock, fake, redisPrefix: redis.prefix, env: ANON });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => generate(i % 2 ? one : two, `r${i}`, `10.4.0.${i}`)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(7);

@@ -36,6 +36,12 @@ export class MessageDto {
   @ApiProperty({ example: 'Logout successful' }) message!: string;
 }
 
+export class ChangePasswordResponseDto {
+  @ApiProperty({ example: 'Password changed successfully' }) message!: string;
+  @ApiProperty({ type: TokenPairDto, description: 'A fresh pair for this session: every token issued before the change no longer works' })
+  tokens!: TokenPairDto;
+}
+
 export class MeDto {
   @ApiProperty({ type: UserDetailDto }) user!: UserDetailDto;
   @ApiProperty({ type: ProfileDto }) profile!: ProfileDto;

@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body.dto';
-import { AuthHealthDto, AuthResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
+import { AuthHealthDto, AuthResponseDto, ChangePasswordResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { AuthUser, CurrentUser } from './current-user.decorator';
@@ -70,11 +70,11 @@ export class AuthController {
   @Post('change-password')
   @HttpCode(200)
   @Authenticated({ allowAnonymous: false })
-  @ApiOperation({ summary: 'Change your password (tokens already issued stay valid)' })
-  @ApiOkResponse({ type: MessageDto, description: "message: 'Password changed successfully'" })
+  @ApiOperation({ summary: 'Change your password; every token issued before stops working, and this session gets a fresh pair' })
+  @ApiOkResponse({ type: ChangePasswordResponseDto, description: "message: 'Password changed successfully', plus the new tokens" })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: "Wrong current password ({ error: 'Current password is incorrect' }) or a weak new one" })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
-  changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto, @Ip() ip: string): Promise<MessageDto> {
+  changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto, @Ip() ip: string): Promise<ChangePasswordResponseDto> {
     return this.auth.changePassword(user, body, ip);
   }
 

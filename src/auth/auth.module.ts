@@ -6,18 +6,19 @@ import { SecretScrubber } from '../logging/secret-scrubber';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator';
-import { JwtAuthGuard, OptionalJwtAuthGuard } from './jwt-auth.guard';
+import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginThrottle } from './login-throttle';
 import { Argon2PasswordHasher, PasswordHasher } from './password-hasher';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesService } from './profiles.service';
 import { TokenBlacklistRepository } from './token-blacklist.repository';
 import { TokensService } from './tokens.service';
+import { TokenValidity } from './token-validity';
 import { UsersRepository } from './users.repository';
 
 /**
  * JWT auth compatible with the Django API (users, profiles, token blacklist). Global, so any module can
- * put `@Authenticated()` / `OptionalJwtAuthGuard` on its endpoints and read `@CurrentUser()`.
+ * put `@Authenticated()` on its endpoints and read `@CurrentUser()`.
  */
 @Global()
 @Module({
@@ -36,15 +37,15 @@ import { UsersRepository } from './users.repository';
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     UsersRepository,
     TokenBlacklistRepository,
+    TokenValidity,
     TokensService,
     LoginThrottle,
     Authenticator,
     AuthService,
     ProfilesService,
     JwtAuthGuard,
-    OptionalJwtAuthGuard,
   ],
-  exports: [Authenticator, JwtAuthGuard, OptionalJwtAuthGuard],
+  exports: [Authenticator, JwtAuthGuard, TokenValidity],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

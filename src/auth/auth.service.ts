@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AuthFailure } from '../common/auth-failure';
 import { Clock } from '../common/clock';
-import { AuthHealthDto, AuthResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
+import { AuthHealthDto, AuthResponseDto, ChangePasswordResponseDto, MeDto, MessageDto, RefreshResponseDto } from './auth-responses.dto';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
 import { toProfileDto, toUserDetailDto, toUserDto } from './auth.serializers';
 import { AuthUser, requireUserId } from './current-user.decorator';
@@ -10,6 +10,7 @@ import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblems } from './password-policy';
 import { TokensService } from './tokens.service';
+import { TokenValidity } from './token-validity';
 import { UserRow, UsersRepository } from './users.repository';
 
 const USERNAME_TAKEN = 'A user with that username already exists.';
@@ -34,6 +35,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
+    private readonly validity: TokenValidity,
   ) {}
 
   async register(dto: RegisterDto): Promise<AuthResponseDto> {
@@ -59,11 +61,21 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, address: string | undefined): Promise<AuthResponseDto> {
-    await this.throttle.attempt(dto.username, address);
-    const user = await this.users.findByUsername(dto.username);
-    const passwordOk = await this.hasher.verify(user?.passwordHash ?? (await this.decoy()), dto.password);
-    if (!user || !passwordOk || !user.isActive) throw new DomainError(ErrorCode.Unauthorized, 'Invalid credentials');
-    await this.throttle.succeeded(dto.username, address);
+    const attempt = await this.throttle.begin(dto.username, address);
+    let user: UserRow | null;
+    let passwordOk: boolean;
+    try {
+      user = await this.users.findByUsername(dto.username);
+      passwordOk = await this.hasher.verify(user?.passwordHash ?? (await this.decoy()), dto.password);
+    } catch (e) {
+      await attempt.abandoned();
+      throw e;
+    }
+    if (!user || !passwordOk || !user.isActive) {
+      await attempt.failed();
+      throw new DomainError(ErrorCode.Unauthorized, 'Invalid credentials');
+    }
+    await attempt.succeeded();
     await this.users.recordLogin(user.id, this.now());
     return { user: toUserDto(user), tokens: this.tokens.issuePair(user.id), message: 'Login successful' };
   }
@@ -102,13 +114,21 @@ export class AuthService {
     return { user: toUserDetailDto(user), profile: toProfileDto(profile) };
   }
 
-  async changePassword(caller: AuthUser, dto: ChangePasswordDto, address: string | undefined): Promise<MessageDto> {
+  async changePassword(caller: AuthUser, dto: ChangePasswordDto, address: string | undefined): Promise<ChangePasswordResponseDto> {
     const user = await this.existing(requireUserId(caller));
-    await this.throttle.attempt(user.username, address);
-    if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+    const attempt = await this.throttle.begin(user.username, address);
+    let passwordOk: boolean;
+    try {
+      passwordOk = await this.hasher.verify(user.passwordHash, dto.current_password);
+    } catch (e) {
+      await attempt.abandoned();
+      throw e;
+    }
+    if (!passwordOk) {
+      await attempt.failed();
       throw new DomainError(ErrorCode.ValidationFailed, 'Current password is incorrect');
     }
-    await this.throttle.succeeded(user.username, address);
+    await attempt.succeeded();
     const weak = passwordProblems(dto.new_password, {
       username: user.username,
       email: user.email,
@@ -117,7 +137,15 @@ export class AuthService {
     });
     if (weak.length > 0) throw invalid({ new_password: weak });
     await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.new_password));
-    return { message: 'Password changed successfully' };
+    // Every earlier token (other sessions, a stolen one) stops working; this session continues with a fresh pair.
+    await this.validity.revokeAllBefore(user.id);
+    return { message: 'Password changed successfully', tokens: this.tokens.issuePair(user.id) };
+  }
+
+  /** Deactivates an account and revokes every token it holds, on every replica. */
+  async deactivate(userId: number): Promise<void> {
+    await this.users.setActive(userId, false);
+    await this.validity.revokeAllBefore(userId);
   }
 
   health(caller: AuthUser): AuthHealthDto {

@@ -19,8 +19,8 @@ export interface RequestWithUser extends Request {
 }
 
 /**
- * The `AuthUser` of the request: always set behind `@Authenticated()`, `undefined` behind
- * `OptionalJwtAuthGuard` when the call carries no valid token.
+ * The `AuthUser` of the request: always set behind `@Authenticated()` (the anonymous user when
+ * ALLOW_ANONYMOUS=true and no token came).
  */
 export const CurrentUser = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AuthUser | undefined => ctx.switchToHttp().getRequest<RequestWithUser>().user,

@@ -1,5 +1,4 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
-import { AppLogger } from '../logging/app-logger';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthFailure } from '../common/auth-failure';
@@ -37,30 +36,6 @@ export class JwtAuthGuard implements CanActivate {
       return true;
     }
     throw AuthFailure.notProvided();
-  }
-}
-
-/**
- * Sets the user when a valid access token comes along; otherwise (no token, a bad one, or the database
- * unable to say) lets the call through without one.
- */
-@Injectable()
-export class OptionalJwtAuthGuard implements CanActivate {
-  private readonly logger = new AppLogger('Auth');
-
-  constructor(private readonly authenticator: Authenticator) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<RequestWithUser>();
-    const token = bearerToken(req.headers.authorization);
-    if (!token) return true;
-    try {
-      const result = await this.authenticator.authenticate(token);
-      if (result.ok) req.user = result.user;
-    } catch (e) {
-      this.logger.warn(`could not check an access token, serving the call as anonymous: ${(e as Error).message}`);
-    }
-    return true;
   }
 }
 

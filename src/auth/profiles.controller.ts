@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthUser, CurrentUser } from './current-user.decorator';
 import { Authenticated } from './jwt-auth.guard';
@@ -8,7 +9,7 @@ import { ProfileDto, ProfilePageDto, UpdateProfileDto } from './profile.dto';
 import { ProfilesService } from './profiles.service';
 import { DrfErrors } from '../common/error-style';
 
-const ProfileId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are integers') });
+const ProfileId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are positive integers'));
 
 /** Django's `UserProfileViewSet` (own profile only; it is created with the account, never deleted alone). */
 @ApiTags('auth')

@@ -6,6 +6,7 @@ import { Interval } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { TokenBlacklistRepository } from './token-blacklist.repository';
+import { TokenValidity } from './token-validity';
 
 export type TokenType = 'access' | 'refresh';
 
@@ -15,6 +16,8 @@ export interface TokenClaims {
   user_id: number;
   jti: string;
   iat: number;
+  /** `iat` in milliseconds, so a password change revokes exactly the tokens issued before it. */
+  iat_ms?: number;
   exp: number;
   iss?: string;
 }
@@ -35,6 +38,7 @@ function wellFormed(c: Partial<TokenClaims>, type: TokenType): c is TokenClaims 
     typeof c.jti === 'string' &&
     c.jti.length > 0 &&
     c.jti.length <= 64 &&
+    typeof c.iat === 'number' &&
     typeof c.exp === 'number'
   );
 }
@@ -52,6 +56,7 @@ export class TokensService {
     private readonly blacklist: TokenBlacklistRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly validity: TokenValidity,
   ) {}
 
   issuePair(userId: number): TokenPair {
@@ -75,6 +80,7 @@ export class TokensService {
     }
     if (!wellFormed(claims, type)) return { ok: false, reason: `Token is not a valid ${type} token` };
     if (await this.blacklist.has(claims.jti)) return { ok: false, reason: 'Token is blacklisted' };
+    if (!(await this.validity.isCurrent(claims))) return { ok: false, reason: 'Token was revoked (password changed or account deactivated)' };
     return { ok: true, claims };
   }
 
@@ -94,8 +100,9 @@ export class TokensService {
   }
 
   private sign(userId: number, type: TokenType, ttlSec: number): string {
-    const iat = this.nowSec();
-    const claims: TokenClaims = { token_type: type, user_id: userId, jti: randomUUID().replaceAll('-', ''), iat, exp: iat + ttlSec };
+    const nowMs = this.clock.now();
+    const iat = Math.floor(nowMs / 1000);
+    const claims: TokenClaims = { token_type: type, user_id: userId, jti: randomUUID().replaceAll('-', ''), iat, iat_ms: nowMs, exp: iat + ttlSec };
     return this.jwt.sign(claims);
   }
 

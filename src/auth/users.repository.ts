@@ -28,7 +28,8 @@ export type ProfileChanges = Partial<
  */
 function sanitized(e: unknown): Error {
   const cause = (e as { cause?: unknown })?.cause;
-  return new Error(`users query failed: ${cause instanceof Error ? cause.message : 'database error'}`);
+  // Keep the driver's error (its SQLSTATE says unavailable vs bad data) but not Drizzle's, which holds the parameters.
+  return new Error(`users query failed: ${cause instanceof Error ? cause.message : 'database error'}`, { cause: cause instanceof Error ? cause : undefined });
 }
 
 
@@ -85,6 +86,14 @@ export class UsersRepository {
   async recordLogin(userId: number, now: Date): Promise<void> {
     await this.db.update(users).set({ lastLogin: now }).where(eq(users.id, userId));
     await this.db.update(userProfiles).set({ lastActive: now }).where(eq(userProfiles.userId, userId));
+  }
+
+  async setActive(userId: number, isActive: boolean): Promise<void> {
+    try {
+      await this.db.update(users).set({ isActive }).where(eq(users.id, userId));
+    } catch (e) {
+      throw sanitized(e);
+    }
   }
 
   async setPasswordHash(userId: number, passwordHash: string): Promise<void> {

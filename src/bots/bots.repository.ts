@@ -61,8 +61,8 @@ export class BotsRepository {
     return this.db.select().from(botFixAttempts).where(eq(botFixAttempts.botId, botId)).orderBy(asc(botFixAttempts.attempt), asc(botFixAttempts.id));
   }
 
-  /** Learned fixes of one error type, most seen first (at most 200). */
-  async learnedFixes(errorType: string): Promise<LearnedFix[]> {
+  /** Learned fixes of one owner and error type, most seen first (at most 200). */
+  async learnedFixes(owner: string, errorType: string): Promise<LearnedFix[]> {
     return this.db
       .select({
         errorType: botErrorFixes.errorType,
@@ -72,21 +72,21 @@ export class BotsRepository {
         timesSeen: botErrorFixes.timesSeen,
       })
       .from(botErrorFixes)
-      .where(eq(botErrorFixes.errorType, errorType))
+      .where(and(eq(botErrorFixes.owner, owner), eq(botErrorFixes.errorType, errorType)))
       .orderBy(desc(botErrorFixes.timesSeen), desc(botErrorFixes.updatedAt))
       .limit(200);
   }
 
-  /** Stores an error → fix pair; the same error type and signature again counts up and keeps the newest fix. */
-  async learnFix(fix: Omit<LearnedFix, 'timesSeen'>, now = new Date()): Promise<void> {
+  /** Stores an owner's error → fix pair; the same error type and signature again counts up and keeps the newest fix. */
+  async learnFix(owner: string, fix: Omit<LearnedFix, 'timesSeen'>, now = new Date()): Promise<void> {
     const updated = await this.db
       .update(botErrorFixes)
       .set({ errorMessage: fix.errorMessage, fixExcerpt: fix.fixExcerpt, updatedAt: now, timesSeen: sqlIncrement() })
-      .where(and(eq(botErrorFixes.errorType, fix.errorType), eq(botErrorFixes.signature, fix.signature)))
+      .where(and(eq(botErrorFixes.owner, owner), eq(botErrorFixes.errorType, fix.errorType), eq(botErrorFixes.signature, fix.signature)))
       .returning({ id: botErrorFixes.id });
     if (updated.length > 0) return;
     try {
-      await this.db.insert(botErrorFixes).values({ ...fix, createdAt: now, updatedAt: now });
+      await this.db.insert(botErrorFixes).values({ ...fix, owner, createdAt: now, updatedAt: now });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }

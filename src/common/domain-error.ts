@@ -16,9 +16,12 @@ export enum ErrorCode {
   NoUsableKeys = 'no_usable_keys',
   UpstreamFailed = 'upstream_failed',
   UpstreamUnavailable = 'upstream_unavailable',
+  UpstreamTimeout = 'upstream_timeout',
   StateStoreUnavailable = 'state_store_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   NotReady = 'not_ready',
+  /** The client went away before the answer (nobody reads the response; logged as 499). */
+  ClientClosed = 'client_closed',
 }
 
 export class DomainError extends Error {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { AppLogger } from '../logging/app-logger';
 import type { Request, Response } from 'express';
+import { databaseErrorToDomain, describeDatabaseError } from '../database/database-errors';
 import { allowedMethods } from './allowed-methods';
 import { AuthFailure } from './auth-failure';
 import { DomainError, ErrorCode, RATE_LIMIT_REASON, rateLimitReason } from './domain-error';
@@ -9,6 +10,9 @@ import { errorStyleOf } from './error-style';
 
 /** What DRF's JWTAuthentication/simplejwt send with every 401. */
 const WWW_AUTHENTICATE = 'Bearer realm="api"';
+
+/** nginx's status for a request the client abandoned; nobody reads it, it is for the logs. */
+const CLIENT_CLOSED_REQUEST = 499;
 
 /** The Django API's error body, kept by the frontend. */
 export interface ErrorBody {
@@ -39,12 +43,16 @@ export function statusFor(code: ErrorCode): number {
       return HttpStatus.TOO_MANY_REQUESTS;
     case ErrorCode.UpstreamFailed:
       return HttpStatus.BAD_GATEWAY;
+    case ErrorCode.UpstreamTimeout:
+      return HttpStatus.GATEWAY_TIMEOUT;
     case ErrorCode.UpstreamUnavailable:
     case ErrorCode.NoUsableKeys:
     case ErrorCode.StateStoreUnavailable:
     case ErrorCode.DatabaseUnavailable:
     case ErrorCode.NotReady:
       return HttpStatus.SERVICE_UNAVAILABLE;
+    case ErrorCode.ClientClosed:
+      return CLIENT_CLOSED_REQUEST;
     default: {
       const unhandled: never = code;
       throw new Error(`No HTTP status for error code ${String(unhandled)}`);
@@ -107,7 +115,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     // Nest wraps body-parser's errors in an HttpException with the original as `cause`.
     const raw = exception instanceof HttpException && exception.cause ? exception.cause : exception;
-    const domain = exception instanceof DomainError ? exception : fromBodyParser(raw);
+    const domain = exception instanceof DomainError ? exception : (fromBodyParser(raw) ?? databaseErrorToDomain(exception));
+    if (domain && domain !== exception && domain.code === ErrorCode.DatabaseUnavailable) {
+      this.logger.warn(`${req.method} ${req.path}: ${describeDatabaseError(exception) ?? 'database unavailable'}`);
+    }
     if (domain) {
       this.sendDomain(domain, req, res);
       return;
@@ -122,7 +133,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.status(exception.getStatus()).json(fromHttpException(exception, req));
       return;
     }
-    this.logger.error(`Unhandled error on ${req.method} ${req.path}`, { err: exception });
+    // A failed query's message carries its parameters (user content, token ids): log only what is safe.
+    const database = describeDatabaseError(exception);
+    this.logger.error(`Unhandled error on ${req.method} ${req.path}`, database ? { database } : { err: exception });
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'Internal server error' } satisfies ErrorBody);
   }
 

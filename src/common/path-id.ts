@@ -3,7 +3,7 @@
  * naming the field (never a 500 from the database). `@PathId` reads the raw text: a pipe on `@Param` would
  * see what the global ValidationPipe made of it ("1e3" → 1000).
  */
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, PipeTransform } from '@nestjs/common';
 import { DomainError, ErrorCode } from './domain-error';
 
 export const MAX_ID = 2_147_483_647;
@@ -22,3 +22,18 @@ export function positiveId(raw: string | undefined, field: string): number {
 export const PathId = createParamDecorator((name: string, ctx: ExecutionContext): number =>
   positiveId(ctx.switchToHttp().getRequest<{ params: Record<string, string | undefined> }>().params[name], name),
 );
+
+/**
+ * A pipe for `@Param` ids of routes that answer a non-integer id with their own error (Django's router gives
+ * 404 there): also anything beyond PostgreSQL's `integer` range, so the database never sees it.
+ */
+export class IntegerIdPipe implements PipeTransform<unknown, number> {
+  constructor(private readonly onInvalid: () => DomainError) {}
+
+  /** `raw` is the text, or the number the global ValidationPipe already made of it. */
+  transform(raw: unknown): number {
+    const text = typeof raw === 'number' || typeof raw === 'string' ? String(raw) : '';
+    if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > MAX_ID) throw this.onInvalid();
+    return Number(text);
+  }
+}

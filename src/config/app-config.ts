@@ -18,7 +18,17 @@ export type DatabaseTarget =
  */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
-  readonly http!: { port: number; host: string; bodyLimit: string; shutdownTimeoutMs: number; trustProxy: boolean | number | string;
+  readonly http!: {
+    port: number;
+    host: string;
+    bodyLimit: string;
+    /** `bodyLimit` in bytes: a larger Content-Length is refused with 413 before the body is read. */
+    bodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+    trustProxy: boolean | number | string;
+    docsEnabled: boolean;
+    /** Bearer token /metrics requires; `null` = public. */
+    metricsToken: string | null;
     /** Browser origins allowed by CORS (exact match, credentials allowed). */
     corsOrigins: string[];
   };
@@ -36,11 +46,16 @@ export class AppConfig {
     baseUrl: string | null;
     defaultModel: string;
     timeoutMs: number;
+    /** Longest one attempt may take (≤ timeoutMs); then the next key is tried. */
+    attemptTimeoutMs: number;
     /** Longest the client waits for a busy key to free up before answering 429. */
     maxWaitMs: number;
     /** Attempts per call; `null` = number of keys, at most 8. */
     maxAttempts: number | null;
     promptMaxChars: number;
+    /** Per-user Gemini calls per minute / per Pacific day (0 = no limit). */
+    userRpm: number;
+    userRpd: number;
   };
   readonly rotation!: {
     enabled: boolean;
@@ -163,6 +178,13 @@ function databaseTarget(url: string | undefined, poolSize: number): DatabaseTarg
   return { kind: 'postgres', url, poolSize };
 }
 
+/** `512kb`, `1mb`, `100b` (as BODY_LIMIT is validated) → bytes, 1 kb = 1024 b. */
+function sizeInBytes(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)$/i.exec(text.trim());
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(m?.[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Math.floor(Number(m?.[1] ?? 0) * unit);
+}
+
 function trustProxy(value: string | undefined): boolean | number | string {
   if (!value || value === 'false') return false;
   if (value === 'true') return true;
@@ -281,6 +303,10 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   const cooldownBaseMs = vars.COOLDOWN_BASE_MS ?? 30000;
   const cooldownCapMs = vars.COOLDOWN_CAP_MS ?? 300000;
   if (cooldownBaseMs > cooldownCapMs) problems.push('COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS');
+  const geminiTimeoutMs = vars.GEMINI_TIMEOUT_MS ?? 60000;
+  if (vars.GEMINI_ATTEMPT_TIMEOUT_MS !== undefined && vars.GEMINI_ATTEMPT_TIMEOUT_MS > geminiTimeoutMs) {
+    problems.push('GEMINI_ATTEMPT_TIMEOUT_MS: must not be greater than GEMINI_TIMEOUT_MS');
+  }
   const env = vars.NODE_ENV ?? 'development';
   if (env === 'production' && !vars.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
   const dataSource = vars.DATA_SOURCE ?? 'synthetic';
@@ -293,6 +319,9 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       port: vars.PORT ?? 8000,
       host: vars.HOST ?? '0.0.0.0',
       bodyLimit: vars.BODY_LIMIT ?? '1mb',
+      bodyLimitBytes: sizeInBytes(vars.BODY_LIMIT ?? '1mb'),
+      docsEnabled: vars.DOCS_ENABLED ?? env !== 'production',
+      metricsToken: vars.METRICS_TOKEN ?? null,
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
       trustProxy: trustProxy(vars.TRUST_PROXY),
       corsOrigins: corsOrigins(vars.CORS_ORIGINS, env),
@@ -317,10 +346,13 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
     gemini: {
       baseUrl: vars.GEMINI_BASE_URL?.replace(/\/+$/, '') ?? null,
       defaultModel: vars.GEMINI_DEFAULT_MODEL ?? 'gemini-2.5-flash',
-      timeoutMs: vars.GEMINI_TIMEOUT_MS ?? 60000,
+      timeoutMs: geminiTimeoutMs,
+      attemptTimeoutMs: vars.GEMINI_ATTEMPT_TIMEOUT_MS ?? Math.max(500, Math.floor(geminiTimeoutMs / 3)),
       maxWaitMs: vars.GEMINI_MAX_WAIT_MS ?? 20000,
       maxAttempts: vars.GEMINI_MAX_ATTEMPTS ?? null,
       promptMaxChars: vars.PROMPT_MAX_CHARS ?? 30000,
+      userRpm: vars.AI_USER_RPM ?? 20,
+      userRpd: vars.AI_USER_RPD ?? 500,
     },
     rotation: {
       enabled: vars.ENABLE_KEY_ROTATION ?? true,

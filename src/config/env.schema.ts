@@ -61,6 +61,14 @@ export class EnvironmentVariables {
   @Matches(/^\d+(\.\d+)?\s*(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' })
   BODY_LIMIT?: string;
 
+  /** Swagger UI at /docs and the document at /docs-json (default: on, except with NODE_ENV=production). */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  DOCS_ENABLED?: boolean;
+
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (at least 16 characters). */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @IsOptional() @Transform(emptyToUndefined) @IsIn(LOG_LEVELS)
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
@@ -120,6 +128,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1000) @Max(600000)
   GEMINI_TIMEOUT_MS?: number;
 
+  /** Longest one attempt may take; shorter than GEMINI_TIMEOUT_MS so a hanging key leaves room for another. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(500) @Max(600000)
+  GEMINI_ATTEMPT_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(120000)
   GEMINI_MAX_WAIT_MS?: number;
 
@@ -128,6 +140,14 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(1000000)
   PROMPT_MAX_CHARS?: number;
+
+  /** Gemini calls one user (or one anonymous address) may make per minute; 0 = no limit. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(100000)
+  AI_USER_RPM?: number;
+
+  /** Gemini calls one user (or one anonymous address) may make per Pacific day; 0 = no limit. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(10000000)
+  AI_USER_RPD?: number;
 
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(604800)
   STICKY_TTL_SECONDS?: number;

@@ -1,15 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { pageNumber } from '../common/page';
 import { AiContextDto, AiContextPageDto, CreateAiContextDto, UpdateAiContextDto } from './ai-context.dto';
 import { AiContextsService } from './ai-contexts.service';
 import { DrfErrors } from '../common/error-style';
 
-const ContextId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'AI context ids are integers') });
+const ContextId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'AI context ids are positive integers'));
 
 /** Django's `AIContextViewSet` (`/api/auth/ai-contexts/`): your own saved assistant instructions. */
 @ApiTags('auth')

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, requireUserId } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthChatSessionBodyDto, AuthChatSessionDetailDto, AuthChatSessionDto, AuthChatSessionPageDto, EndSessionResponseDto } from './ai-context.dto';
 import { ChatSessionRow } from './chat-sessions.repository';
@@ -10,7 +11,7 @@ import { ConversationService } from './conversation.service';
 import { PAGE_SIZE, pageNumber, pageOf } from '../common/page';
 import { DrfErrors } from '../common/error-style';
 
-const SessionId = new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are integers') });
+const SessionId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are positive integers'));
 export const DEFAULT_SESSION_TITLE = 'New Strategy Session';
 
 function toDto(s: ChatSessionRow, username: string): AuthChatSessionDto {

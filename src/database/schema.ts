@@ -180,12 +180,15 @@ export const botFixAttempts = pgTable(
 
 /**
  * What the error fixer learned: an error (type + normalised signature) and the change that fixed it. The
- * most relevant past fix is shown to Gemini in the next fix prompt for a similar error.
+ * most relevant past fix is shown to Gemini in the next fix prompt for a similar error — of the same owner
+ * only (`user:<id>`), since a fix excerpt holds lines of that user's code.
  */
 export const botErrorFixes = pgTable(
   'bot_error_fixes',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    /** `user:<id>` of the user whose bot was fixed; '' for rows learned before fixes were kept per owner (never shown). */
+    owner: varchar('owner', { length: 64 }).notNull().default(''),
     errorType: varchar('error_type', { length: 32 }).notNull(),
     signature: text('signature').notNull(),
     errorMessage: text('error_message').notNull(),
@@ -194,7 +197,7 @@ export const botErrorFixes = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('bot_error_fixes_type_signature_key').on(t.errorType, t.signature)],
+  (t) => [uniqueIndex('bot_error_fixes_owner_type_signature_key').on(t.owner, t.errorType, t.signature)],
 );
 
 /**

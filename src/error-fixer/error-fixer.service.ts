@@ -94,6 +94,8 @@ export class ErrorFixerService {
     const emit = opts.onEvent ?? (() => undefined);
     const sink: FixSink = opts.sink ?? { saveCode: async () => undefined, recordAttempt: async () => undefined, finish: async () => undefined };
     const attempts: FixAttempt[] = [];
+    // Learned fixes hold lines of the owner's code: they are kept and shown per signed-in user only.
+    const owner = /^user:\d+$/.test(opts.work.userKey) ? opts.work.userKey : null;
     let code = bot.code;
     emit({ step: 'test', attempt: 0, message: 'Running the bot in the sandbox' });
     let last = await this.test(code, opts.bars, opts.sandboxHooks);
@@ -107,7 +109,7 @@ export class ErrorFixerService {
       const failure = last as Extract<BotTestOutcome, { ok: false }>;
       const errorType = failure.errorType;
       emit({ step: 'analyze', attempt, message: `${errorType}: ${failure.message}`.slice(0, 500), errorType });
-      const pastFix = mostRelevantFix(await this.repo.learnedFixes(errorType), errorType, failure.message);
+      const pastFix = owner ? mostRelevantFix(await this.repo.learnedFixes(owner, errorType), errorType, failure.message) : null;
       const prompt = fixPrompt({
         name: bot.name,
         errorType,
@@ -137,7 +139,7 @@ export class ErrorFixerService {
       attempts.push(record);
       await sink.recordAttempt(record);
       if (changed && last.ok) {
-        await this.repo.learnFix({ errorType, signature: errorSignature(failure.message), errorMessage: failure.message.slice(0, 1000), fixExcerpt: fixExcerpt(code, fixed) });
+        if (owner) await this.repo.learnFix(owner, { errorType, signature: errorSignature(failure.message), errorMessage: failure.message.slice(0, 1000), fixExcerpt: fixExcerpt(code, fixed) });
         await sink.finish(true, last);
         return { success: true, final_status: 'fixed', attempts, last, code: fixed };
       }

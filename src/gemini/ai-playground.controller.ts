@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -11,20 +10,23 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, userKey } from '../auth/current-user.decorator';
-import { OptionalJwtAuthGuard } from '../auth/jwt-auth.guard';
+import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AppConfig } from '../config/app-config';
 import { GenerateDto, GenerateResponseDto } from './ai-playground.dto';
+import { abortOnDisconnect } from './client-abort';
 import { anonymousUserId } from './client-identity';
 import { GeminiClientService } from './gemini-client.service';
 import { GenerateRequest } from './gemini.types';
 import { sendSse } from './sse';
 
-/** Try Gemini (through the key rotation) from Swagger UI. A valid access token pins keys per user. */
+/**
+ * Try Gemini (through the key rotation) from Swagger UI. Needs a valid access token (keys are pinned per
+ * user); with ALLOW_ANONYMOUS=true a call without a token is the anonymous user, pinned by client address.
+ */
 @ApiTags('ai')
-@ApiBearerAuth()
-@UseGuards(OptionalJwtAuthGuard)
+@Authenticated()
 @Controller('api/ai')
 export class AiPlaygroundController {
   constructor(
@@ -37,10 +39,15 @@ export class AiPlaygroundController {
   @ApiOperation({ summary: 'Generate text with Gemini; the key is chosen and rotated for you' })
   @ApiOkResponse({ type: GenerateResponseDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After' })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy, or your own AI request limit is reached (details.scope: user); see Retry-After' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key (none configured or all disabled)' })
-  async generate(@Body() body: GenerateDto, @Req() req: Request, @CurrentUser() user?: AuthUser): Promise<GenerateResponseDto> {
-    const r = await this.gemini.generate({ userId: userKey(user) ?? anonymousUserId(req), model: body.model }, this.request(body));
+  async generate(
+    @Body() body: GenerateDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() user?: AuthUser,
+  ): Promise<GenerateResponseDto> {
+    const r = await this.gemini.generate({ userId: userKey(user) ?? anonymousUserId(req), model: body.model, signal: abortOnDisconnect(req, res) }, this.request(body));
     return {
       text: r.text,
       model: r.model,
@@ -60,7 +67,7 @@ export class AiPlaygroundController {
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response, @CurrentUser() user?: AuthUser): Promise<void> {
     const userId = userKey(user) ?? anonymousUserId(req);
-    const { chunks, report } = await this.gemini.generateStream({ userId, model: body.model }, this.request(body));
+    const { chunks, report } = await this.gemini.generateStream({ userId, model: body.model, signal: abortOnDisconnect(req, res) }, this.request(body));
     await sendSse(res, req, async (send) => {
       send('meta', { key_id: report.keyId, model: report.model, attempts: report.attempts });
       let last: { usage?: unknown; finishReason?: string | null } = {};

@@ -10,11 +10,14 @@ import type { Lease } from '../key-rotation/key-state.repository';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsageService } from '../usage/usage.service';
 import { CircuitBreaker } from './circuit-breaker';
+import { UserAiLimit } from './user-ai-limit';
 import { GeminiSdkTransport } from './gemini-sdk.transport';
 import { CallOptions, CallReport, GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn, Usage } from './gemini.types';
 
 const MAX_ATTEMPTS_CAP = 8;
 const SERVER_ERROR_BACKOFF_MS = 500;
+/** Retry-After when Gemini never answered in time (504). */
+const TIMEOUT_RETRY_AFTER_SEC = 5;
 
 /** Rough token estimate before the call: characters / 4, as the spec's default. */
 export function estimateTokens(req: GenerateRequest): number {
@@ -45,13 +48,14 @@ export class GeminiClientService {
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly usage: UsageService,
+    private readonly userLimit: UserAiLimit,
   ) {
     this.breaker = new CircuitBreaker(() => clock.now());
   }
 
   generate(opts: CallOptions, req: GenerateRequest): Promise<GenerateResult & CallReport> {
     return this.run(opts, req, async (secret, model, timeoutMs) => {
-      const r = await this.transport.generate(secret, model, req, timeoutMs);
+      const r = await this.transport.generate(secret, model, req, timeoutMs, opts.signal);
       return { value: r, usage: r.usage };
     }).then(({ value, report }) => this.accounted(opts, value, report));
   }
@@ -60,7 +64,7 @@ export class GeminiClientService {
   chat(opts: CallOptions, history: Turn[], message: string, extra: Omit<GenerateRequest, 'contents'> = {}): Promise<GenerateResult & CallReport> {
     const req: GenerateRequest = { ...extra, contents: [...history, { role: 'user', text: message }] };
     return this.run(opts, req, async (secret, model, timeoutMs) => {
-      const r = await this.transport.chat(secret, model, req, timeoutMs);
+      const r = await this.transport.chat(secret, model, req, timeoutMs, opts.signal);
       return { value: r, usage: r.usage };
     }).then(({ value, report }) => this.accounted(opts, value, report));
   }
@@ -82,7 +86,7 @@ export class GeminiClientService {
   }
 
   countTokens(opts: CallOptions, req: GenerateRequest): Promise<{ totalTokens: number } & CallReport> {
-    return this.run(opts, req, async (secret, model, timeoutMs) => ({ value: await this.transport.countTokens(secret, model, req, timeoutMs), usage: null })).then(
+    return this.run(opts, req, async (secret, model, timeoutMs) => ({ value: await this.transport.countTokens(secret, model, req, timeoutMs, opts.signal), usage: null })).then(
       ({ value, report }) => ({ totalTokens: value, ...report }),
     );
   }
@@ -94,10 +98,15 @@ export class GeminiClientService {
   async generateStream(opts: CallOptions, req: GenerateRequest): Promise<{ chunks: AsyncGenerator<StreamChunk>; report: CallReport }> {
     let won: { lease: Lease; pinned: boolean } | null = null;
     const ctx = this.context(opts);
+    const deadline = opts.deadline ?? this.clock.now() + this.config.gemini.timeoutMs;
     const { value: stream, report } = await this.run(
-      opts,
+      { ...opts, deadline },
       req,
-      async (secret, model, timeoutMs) => ({ value: await this.transport.stream(secret, model, req, timeoutMs), usage: null }),
+      // The signal also bounds reading the stream, so a stream keeps the whole remaining deadline, not one attempt's.
+      async (secret, model, timeoutMs) => ({
+        value: await this.transport.stream(secret, model, req, Math.max(timeoutMs, deadline - this.clock.now()), opts.signal),
+        usage: null,
+      }),
       (lease, pinned) => (won = { lease, pinned }),
     );
     const rotation = this.rotation;
@@ -111,6 +120,7 @@ export class GeminiClientService {
           yield chunk;
         }
       } catch (e) {
+        if (opts.signal?.aborted) throw clientGone(report.attempts);
         if (!(e instanceof TransportError)) throw e;
         await rotation.fail(lease, e.failure);
         throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini stream broke off', { reason: e.failure.kind });
@@ -135,6 +145,24 @@ export class GeminiClientService {
     attempt: (secret: string, model: string, timeoutMs: number) => Promise<Attempted<T>>,
     deferSuccess?: (lease: Lease, pinned: boolean) => void,
   ): Promise<{ value: T; report: CallReport }> {
+    const ticket = await this.userLimit.take(opts.userId);
+    const tracker = { attempts: 0 };
+    try {
+      return await this.rotate(opts, req, attempt, tracker, deferSuccess);
+    } catch (e) {
+      // Nothing reached Gemini: the call costs the user nothing.
+      if (tracker.attempts === 0) await this.userLimit.refund(ticket);
+      throw e;
+    }
+  }
+
+  private async rotate<T>(
+    opts: CallOptions,
+    req: GenerateRequest,
+    attempt: (secret: string, model: string, timeoutMs: number) => Promise<Attempted<T>>,
+    tracker: { attempts: number },
+    deferSuccess?: (lease: Lease, pinned: boolean) => void,
+  ): Promise<{ value: T; report: CallReport }> {
     const ctx = this.context(opts);
     const g = this.config.gemini;
     const deadline = opts.deadline ?? this.clock.now() + g.timeoutMs;
@@ -146,9 +174,10 @@ export class GeminiClientService {
     let last: { action: FailureAction; error: TransportError } | null = null;
 
     for (;;) {
+      if (opts.signal?.aborted) throw clientGone(attempts);
       const now = this.clock.now();
       const remaining = deadline - now;
-      if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini did not answer before the deadline', { attempts });
+      if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamTimeout, 'Gemini did not answer before the deadline', { attempts }, TIMEOUT_RETRY_AFTER_SEC);
       const blockedMs = this.breaker.blockedFor(ctx.model);
       if (blockedMs > 0) {
         throw new DomainError(ErrorCode.UpstreamUnavailable, `Gemini model ${ctx.model} is failing; calls are paused`, { attempts }, Math.ceil(blockedMs / 1000));
@@ -161,7 +190,8 @@ export class GeminiClientService {
         if (!capReached && waitMs !== null && waitedMs + waitMs <= g.maxWaitMs && waitMs < remaining) {
           this.logger.debug(`no key free for ${ctx.model} (${got.why}); waiting ${waitMs} ms`);
           waitedMs += waitMs;
-          await this.clock.sleep(waitMs + 5);
+          // Ends early (then the loop sees the abort) when the client goes away.
+          await this.clock.sleep(waitMs + 5, opts.signal).catch(() => undefined);
           tried.clear();
           continue;
         }
@@ -174,15 +204,19 @@ export class GeminiClientService {
         throw new KeysExhaustedError(retryAfterSec, `${got.why}; ${attempts} attempt(s) made for model ${ctx.model}`);
       }
       attempts++;
+      tracker.attempts = attempts;
       const { lease, secret } = got;
       const stopTimer = this.metrics.upstreamSeconds.startTimer({ model: lease.model });
       try {
-        const result = await attempt(secret, lease.model, Math.min(remaining, g.timeoutMs)).finally(() => stopTimer());
+        // Each attempt gets at most GEMINI_ATTEMPT_TIMEOUT_MS, so a hanging key leaves time to try another.
+        const result = await attempt(secret, lease.model, Math.min(remaining, g.attemptTimeoutMs)).finally(() => stopTimer());
         this.breaker.success(ctx.model);
         if (deferSuccess) deferSuccess(lease, got.pinned);
         else await this.rotation.succeed(lease, ctx, result.usage?.promptTokens, got.pinned);
         return { value: result.value, report: { keyId: lease.keyId, model: lease.model, attempts } };
       } catch (e) {
+        // The client went away: the call was cut on purpose, which says nothing about the key or the model.
+        if (opts.signal?.aborted) throw clientGone(attempts);
         if (!(e instanceof TransportError)) throw e;
         const action = await this.rotation.fail(lease, e.failure);
         last = { action, error: e };
@@ -197,6 +231,10 @@ export class GeminiClientService {
   }
 }
 
+function clientGone(attempts: number): DomainError {
+  return new DomainError(ErrorCode.ClientClosed, 'The client closed the request', { attempts });
+}
+
 function isQuota(action: FailureAction): boolean {
   return action.reason.startsWith('rate_limit');
 }
@@ -209,6 +247,8 @@ function upstreamError(last: { action: FailureAction; error: TransportError }): 
       return new DomainError(ErrorCode.ValidationFailed, 'Gemini rejected the request', messageOf(error));
     case 'model_not_found':
       return new DomainError(ErrorCode.NotFound, 'Gemini model not found', messageOf(error));
+    case 'timeout':
+      return new DomainError(ErrorCode.UpstreamTimeout, 'Gemini did not answer in time', { reason: 'timeout' }, TIMEOUT_RETRY_AFTER_SEC);
     default:
       return new DomainError(ErrorCode.UpstreamFailed, 'Gemini failed to answer', { reason: action.reason });
   }

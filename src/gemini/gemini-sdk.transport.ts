@@ -19,17 +19,17 @@ import { GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn, Usa
 export class GeminiSdkTransport {
   constructor(private readonly baseUrl: string | null) {}
 
-  async generate(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
-    const response = await this.call(() => this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, signal(timeoutMs)));
+  async generate(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<GenerateResult> {
+    const response = await this.call(() => this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, signal(timeoutMs, abort)));
     return resultOf(response.response);
   }
 
   /** Multi-turn chat through the SDK's chat session: history as real turns, then the last user message. */
-  async chat(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
+  async chat(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<GenerateResult> {
     const history = req.contents.slice(0, -1);
     const last = req.contents[req.contents.length - 1];
     const session = this.model(secret, model, req).startChat({ history: contents(history) });
-    const response = await this.call(() => session.sendMessage(last.text, signal(timeoutMs)));
+    const response = await this.call(() => session.sendMessage(last.text, signal(timeoutMs, abort)));
     return resultOf(response.response);
   }
 
@@ -37,8 +37,8 @@ export class GeminiSdkTransport {
    * Opens a stream and waits for its first chunk, so a failure before any text can still rotate to
    * another key. The rest of the chunks come from the returned iterator.
    */
-  async stream(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<AsyncGenerator<StreamChunk>> {
-    const result = await this.call(() => this.model(secret, model, req).generateContentStream({ contents: contents(req.contents) }, signal(timeoutMs)));
+  async stream(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<AsyncGenerator<StreamChunk>> {
+    const result = await this.call(() => this.model(secret, model, req).generateContentStream({ contents: contents(req.contents) }, signal(timeoutMs, abort)));
     const iterator = result.stream[Symbol.asyncIterator]();
     const first = await this.call(() => iterator.next());
     const call = this.call.bind(this);
@@ -52,8 +52,8 @@ export class GeminiSdkTransport {
     return rest();
   }
 
-  async countTokens(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<number> {
-    const response = await this.call(() => this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, signal(timeoutMs)));
+  async countTokens(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<number> {
+    const response = await this.call(() => this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, signal(timeoutMs, abort)));
     return response.totalTokens;
   }
 
@@ -110,8 +110,9 @@ export class GeminiSdkTransport {
  * The deadline as a per-call abort signal. (The SDK's own `timeout` option leaves a timer behind on every
  * call, which keeps thousands alive under load and holds the process open.)
  */
-function signal(timeoutMs: number): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))) };
+function signal(timeoutMs: number, abort?: AbortSignal): { signal: AbortSignal } {
+  const timeout = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
+  return { signal: abort ? AbortSignal.any([timeout, abort]) : timeout };
 }
 
 function contents(turns: Turn[]): Content[] {

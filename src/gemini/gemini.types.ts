@@ -50,6 +50,8 @@ export interface CallOptions {
   /** Absolute deadline (epoch ms); default now + GEMINI_TIMEOUT_MS. */
   deadline?: number;
   workload?: string | null;
+  /** Aborted when the client that asked has gone away: the Gemini call is cut and nothing more is tried. */
+  signal?: AbortSignal;
 }
 
 /** What a completed call reports besides its result. */

@@ -14,7 +14,7 @@ function sameText(a: string, b: string): boolean {
 /**
  * Key administration needs `Authorization: Bearer <ADMIN_API_TOKEN>` or the access token (JWT) of an
  * active `is_staff` user. With neither an admin token configured nor a staff token sent, the admin
- * endpoints are switched off (403), never open.
+ * endpoints are switched off (403), never open. A wrong token is a 401, like every failed authentication.
  */
 /** Swagger security scheme of the admin endpoints (its own Authorize field, apart from the user JWT). */
 export const ADMIN_SECURITY = 'admin-token';
@@ -37,6 +37,7 @@ export class AdminTokenGuard implements CanActivate {
     if (staff?.ok) throw new DomainError(ErrorCode.Forbidden, 'Staff access required', 'Key administration needs an is_staff user or the admin token');
     if (!token) throw new DomainError(ErrorCode.Forbidden, 'Key administration is disabled', 'Set ADMIN_API_TOKEN or sign in as a staff user to enable it');
     if (!sent) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'Send Authorization: Bearer <admin token>');
-    throw new DomainError(ErrorCode.Forbidden, 'Invalid admin token');
+    // A token that is neither the admin token nor a valid access token is a failed authentication: 401.
+    throw new DomainError(ErrorCode.Unauthorized, 'Invalid admin token', 'Send the admin token or the access token of an active staff user');
   }
 }

@@ -62,6 +62,8 @@ export interface LoggedRequest {
   project?: string;
   /** HTTP status answered; null while pending, for hangs and for requests the client abandoned. */
   status: number | null;
+  /** The client closed the connection before the answer was complete (a hang it gave up on, a cut stream). */
+  abandoned?: boolean;
   request?: FakeRequest;
 }
 

@@ -208,6 +208,9 @@ export class FakeGemini {
       status: null,
     };
     this.requests.push(entry);
+    res.once('close', () => {
+      if (!res.writableFinished) entry.abandoned = true;
+    });
     const raw = method === 'POST' ? await readBody(req) : '';
 
     if (route.endpoint === 'unknown') return this.send(res, entry, routeNotFoundBody(method, url.pathname));

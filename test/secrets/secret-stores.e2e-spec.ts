@@ -115,7 +115,7 @@ describe.each([
   async function boot(): Promise<TestApp> {
     const { env, overrides = [] } = await store.start();
     const t = await createTestApp(
-      { ...env, KEYS_FILE: keysFile, GEMINI_BASE_URL: gemini.url, ADMIN_API_TOKEN: ADMIN, SECRET_TIMEOUT_MS: '1000' },
+      { ...env, KEYS_FILE: keysFile, GEMINI_BASE_URL: gemini.url, ADMIN_API_TOKEN: ADMIN, SECRET_TIMEOUT_MS: '1000', ALLOW_ANONYMOUS: 'true' },
       { overrides },
     );
     apps.push(t);

@@ -1,10 +1,11 @@
 /**
  * Builds the sandbox entry (child.ts, or child.js in dist/) and everything it imports into ONE CommonJS file,
- * so the bot process can be given read access to exactly that file. Built once per server process, into the
- * OS temp folder under a content hash (concurrent servers write the same bytes; a rename makes it atomic).
+ * so the bot process can be given read access to exactly that file. Built once per server process, into a
+ * private folder of that process (mkdtemp: mode 0700, unique name) under the OS temp folder, so another
+ * instance or user on the machine can neither read nor swap the file the sandbox trusts. Removed at exit.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { build } from 'esbuild';
@@ -34,13 +35,9 @@ async function buildBundle(): Promise<string> {
   });
   const code = result.outputFiles[0].contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'algoagent-sandbox');
+  const dir = mkdtempSync(join(tmpdir(), 'algoagent-sandbox-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, `bot-sandbox-${hash}.cjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(partial, code, { mode: 0o444 });
-    renameSync(partial, file);
-  }
+  writeFileSync(file, code, { mode: 0o444, flag: 'wx' });
   return file;
 }

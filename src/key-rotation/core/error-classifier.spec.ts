@@ -297,9 +297,9 @@ describe(classifyFailure.name, () => {
   });
 
   describe('transport failures', () => {
-    it('counts a timeout after the request was sent against the key and rotates', () => {
+    it('counts a timeout after the request was sent against the key and the breaker, and rotates', () => {
       expect(classifyFailure({ kind: 'timeout', reachedUpstream: true })).toEqual({
-        reason: 'timeout', scope: 'key', effect: { kind: 'backoff' }, ...ROTATE_NO_REFUND,
+        reason: 'timeout', scope: 'key', effect: { kind: 'backoff' }, ...ROTATE_NO_REFUND, countsTowardBreaker: true,
       });
     });
 
@@ -327,7 +327,7 @@ describe(classifyFailure.name, () => {
 
     it('treats HTTP 408 like a timeout that reached Gemini', () => {
       expect(classifyFailure({ kind: 'http', status: 408, message: 'Request Timeout', details: [] })).toMatchObject({
-        reason: 'timeout', scope: 'key', effect: { kind: 'backoff' }, refund: false,
+        reason: 'timeout', scope: 'key', effect: { kind: 'backoff' }, refund: false, countsTowardBreaker: true,
       });
     });
   });

@@ -227,7 +227,7 @@ function classifyHttp(status: number, message: string, details: unknown[]): Fail
   if (status === 404) {
     return { ...BASE, reason: 'model_not_found', scope: 'none', effect: { kind: 'none' }, tryCompatibleModel: true };
   }
-  if (status === 408) return rotateAway('timeout', 'key', { kind: 'backoff' });
+  if (status === 408) return { ...rotateAway('timeout', 'key', { kind: 'backoff' }), countsTowardBreaker: true };
   if (status >= 500) {
     return {
       ...BASE,
@@ -243,7 +243,8 @@ function classifyHttp(status: number, message: string, details: unknown[]): Fail
 }
 
 function classifyTransport(reason: 'timeout' | 'network', reachedUpstream: boolean): FailureAction {
-  if (reachedUpstream) return rotateAway(reason, 'key', { kind: 'backoff' });
+  // A Gemini that hangs is as broken as one answering 5xx: timeouts count toward the model's breaker.
+  if (reachedUpstream) return { ...rotateAway(reason, 'key', { kind: 'backoff' }), countsTowardBreaker: reason === 'timeout' };
   // Never reached Gemini: nothing is the key's fault, and the quota reservation goes back.
   return { ...rotateAway(reason, 'none', { kind: 'none' }), refund: true };
 }

@@ -47,7 +47,7 @@ export class CommentsService {
     const authorId = requireUserId(user);
     const s = await this.strategies.byId(b.strategy);
     if (!s || !canSee(user, s.createdBy)) throw noSuchStrategy('strategy', b.strategy);
-    if (b.parent != null) await this.checkParent(b.parent, b.strategy, undefined);
+    if (b.parent != null) await this.checkParent(user, b.parent, b.strategy, undefined);
     const row = await this.comments.create({ strategyId: b.strategy, authorId, content: b.content, rating: b.rating ?? null, isReview: b.is_review ?? false, parentId: b.parent ?? null });
     return commentJson(row);
   }
@@ -55,7 +55,7 @@ export class CommentsService {
   async update(user: AuthUser, id: number, b: UpdateCommentDto): Promise<CommentDto> {
     const row = await this.authored(user, id);
     if (b.strategy !== undefined && b.strategy !== row.strategyId) throw invalid('strategy', 'The strategy of a comment cannot be changed.');
-    if (b.parent != null) await this.checkParent(b.parent, row.strategyId, row.id);
+    if (b.parent != null) await this.checkParent(user, b.parent, row.strategyId, row.id);
     const c: CommentChanges = {};
     if (b.content !== undefined) c.content = b.content;
     if (b.rating !== undefined) c.rating = b.rating;
@@ -85,10 +85,13 @@ export class CommentsService {
     return row;
   }
 
-  /** A parent is a comment on the same strategy, and not the comment itself or one of its replies. */
-  private async checkParent(parentId: number, strategyId: number, selfId: number | undefined): Promise<void> {
+  /**
+   * A parent is a comment on the same strategy, and not the comment itself or one of its replies. One on a
+   * strategy the caller cannot see answers exactly like a missing one (its existence is not revealed).
+   */
+  private async checkParent(user: AuthUser, parentId: number, strategyId: number, selfId: number | undefined): Promise<void> {
     const parent = await this.comments.byId(parentId);
-    if (!parent) throw invalid('parent', `Invalid pk "${parentId}" - object does not exist.`);
+    if (!parent || !canSee(user, parent.ownerId)) throw invalid('parent', `Invalid pk "${parentId}" - object does not exist.`);
     if (parent.strategyId !== strategyId) throw invalid('parent', 'The parent must be a comment on the same strategy.');
     if (selfId !== undefined && (parentId === selfId || (await this.comments.descendants(selfId)).includes(parentId))) {
       throw invalid('parent', 'A comment cannot be a reply to itself or to one of its replies.');

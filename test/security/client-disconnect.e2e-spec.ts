@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { FakeClock } from '../../src/common/clock';
+import { bearer, JWT_SECRET, register, Registered } from '../support/auth';
+import { createGeminiTestApp, GeminiTestApp, secretFor } from '../support/gemini-app';
+
+jest.setTimeout(120_000);
+
+class WallClock extends FakeClock {
+  override now(): number {
+    return Date.now();
+  }
+
+  override async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  }
+}
+
+/** Polls `check` (up to ~10 s) — for an effect that happens asynchronously after the client left. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (check()) return true;
+    await sleep(100);
+  }
+  return check();
+}
+
+describe('a client that goes away stops its Gemini call', () => {
+  let t: GeminiTestApp;
+  let user: Registered;
+  let base: string;
+  beforeAll(async () => {
+    t = await createGeminiTestApp([{ id: 'only', project: 'p1' }], {
+      store: 'memory',
+      clock: new WallClock(),
+      // Long deadlines: without the disconnect the upstream call would stay open for a minute.
+      env: { JWT_SECRET, GEMINI_TIMEOUT_MS: '60000', GEMINI_ATTEMPT_TIMEOUT_MS: '60000', AI_USER_RPM: '5', AI_USER_RPD: '0' },
+    });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    user = await register(t.app, 'leaver');
+  });
+  afterAll(() => t.shutdown());
+  afterEach(() => t.fake.clearScript());
+
+  async function callAndLeave(path: string): Promise<void> {
+    const before = t.fake.requests.length;
+    const controller = new AbortController();
+    const pending = fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...bearer(user.access) },
+      body: JSON.stringify({ prompt: 'take your time' }),
+      signal: controller.signal,
+    }).then(
+      (res) => `answered ${res.status}`,
+      (e: Error) => e.name,
+    );
+    expect(await eventually(() => t.fake.requests.length > before)).toBe(true);
+    controller.abort();
+    expect(await pending).toBe('AbortError');
+    const upstream = t.fake.requests[before];
+    expect(await eventually(() => upstream.abandoned === true)).toBe(true);
+  }
+
+  it.each(['/api/ai/generate', '/api/ai/generate/stream'])('%s: the disconnect cuts the upstream request at once', async (path) => {
+    t.fake.script(secretFor('only'), 'hang');
+    await callAndLeave(path);
+  });
+
+  it('an abandoned call is not held against the key or the model: the next call is served by the same key', async () => {
+    const res = await request(t.app.getHttpServer())
+      .post('/api/ai/generate')
+      .set(bearer(user.access))
+      .send({ prompt: 'still fine?' })
+      .expect(200);
+    expect(res.body).toMatchObject({ key_id: 'only', attempts: 1 });
+    expect(t.logs.text).not.toMatch(/Unhandled error/);
+  });
+});
