@@ -4,7 +4,21 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.test-build/**', 'test-output/**', 'src/admin-ui/public/**', 'eslint.config.mjs', 'jest.config.js', 'drizzle.config.ts', 'test/support/swc-register.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      '.test-build/**',
+      'test-output/**',
+      'src/admin-ui/public/**',
+      'eslint.config.mjs',
+      'jest.config.js',
+      'drizzle.config.ts',
+      'test/support/swc-register.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

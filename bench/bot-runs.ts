@@ -62,7 +62,8 @@ export async function benchBotRuns(): Promise<{ section: Section }> {
   };
   const native = () => void runBacktest(bars, nativeSmaCross());
 
-  const runner = (env: Record<string, string>) => new SandboxRunner(loadAppConfig({ BOT_QUEUE_MAX: '10000', ...env }), new MetricsService());
+  const runner = (env: Record<string, string>) =>
+    new SandboxRunner(loadAppConfig({ BOT_QUEUE_MAX: '10000', ...env }), new MetricsService());
   const cold = runner({ BOT_MAX_CONCURRENT: '1', BOT_WARM_PROCESSES: '0' });
   const warm = runner({ BOT_MAX_CONCURRENT: '1', BOT_WARM_PROCESSES: '1' });
   const parallelism = Math.max(1, Math.min(8, availableParallelism()));
@@ -105,8 +106,22 @@ export async function benchBotRuns(): Promise<{ section: Section }> {
     row('reference: engine with a native JS strategy (no vm, no SDK)', IN_PROCESS_RUNS, nat),
     row('sandbox, cold process per run (BOT_WARM_PROCESSES=0), back to back', SANDBOX_RUNS, coldSeq),
     row('sandbox, one warm process kept ready (default), back to back', SANDBOX_RUNS, warmSeq),
-    ['sandbox, warm process, runs 150 ms apart (latency of one run)', String(SANDBOX_RUNS), fmtMs(spacedSummary.p50), fmtMs(spacedSummary.p99), '', ''],
-    [`sandbox, ${parallelism} at a time (${parallelism} warm)`, String(SANDBOX_RUNS), '', '', rate(SANDBOX_RUNS, parMs).toFixed(1), fmtRatio(rate(SANDBOX_RUNS, parMs) / baseRate)],
+    [
+      'sandbox, warm process, runs 150 ms apart (latency of one run)',
+      String(SANDBOX_RUNS),
+      fmtMs(spacedSummary.p50),
+      fmtMs(spacedSummary.p99),
+      '',
+      '',
+    ],
+    [
+      `sandbox, ${parallelism} at a time (${parallelism} warm)`,
+      String(SANDBOX_RUNS),
+      '',
+      '',
+      rate(SANDBOX_RUNS, parMs).toFixed(1),
+      fmtRatio(rate(SANDBOX_RUNS, parMs) / baseRate),
+    ],
   ];
   return {
     section: {

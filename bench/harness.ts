@@ -34,12 +34,17 @@ Logger.overrideLogger(false);
  * an app's data usually lives) is refused unless BENCH_ALLOW_REDIS_DB0=1; everything the bench writes is
  * under a random prefix and deleted afterwards.
  */
-export const REDIS_URL = benchRedisUrl(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15', process.env.BENCH_ALLOW_REDIS_DB0 === '1');
+export const REDIS_URL = benchRedisUrl(
+  process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
+  process.env.BENCH_ALLOW_REDIS_DB0 === '1',
+);
 
 export function benchRedisUrl(url: string, allowDb0: boolean): string {
   const db = Number(new URL(url).pathname.replace(/^\//, '') || '0');
   if (db === 0 && !allowDb0) {
-    throw new Error(`bench: refusing Redis database 0 (${new URL(url).host}); pick another index in BENCH_REDIS_URL or set BENCH_ALLOW_REDIS_DB0=1`);
+    throw new Error(
+      `bench: refusing Redis database 0 (${new URL(url).host}); pick another index in BENCH_REDIS_URL or set BENCH_ALLOW_REDIS_DB0=1`,
+    );
   }
   return url;
 }

@@ -31,7 +31,11 @@ interface RunResult {
 }
 
 /** Fires `count` calls evenly spaced `periodMs` apart (open loop: nothing waits for earlier calls). */
-async function openLoop(count: number, periodMs: number, call: (i: number) => Promise<number>): Promise<{ statuses: number[]; latencies: number[] }> {
+async function openLoop(
+  count: number,
+  periodMs: number,
+  call: (i: number) => Promise<number>,
+): Promise<{ statuses: number[]; latencies: number[] }> {
   const start = performance.now();
   const pending: Array<Promise<void>> = [];
   const statuses: number[] = new Array(count);
@@ -115,7 +119,11 @@ export async function benchOverload(): Promise<{ section: Section; result: Overl
     await stack.close();
   }
 
-  const naiveClient = new NaiveRoundRobin(keys.map((k) => ({ id: k.id, secret: secretFor(k.id) })), baseUrl, MODEL);
+  const naiveClient = new NaiveRoundRobin(
+    keys.map((k) => ({ id: k.id, secret: secretFor(k.id) })),
+    baseUrl,
+    MODEL,
+  );
   let naive: RunResult;
   try {
     naive = await measure(fake, count, periodMs, (i) => naiveClient.generate(prompt(i)));
@@ -148,7 +156,18 @@ export async function benchOverload(): Promise<{ section: Section; result: Overl
   const when = (r: RunResult) => (r.upstream429At.length ? r.upstream429At.map((s) => `${s.toFixed(1)}s`).join(', ') : 'none');
   const section: Section = {
     title: `(c) Overload: ${LOAD_FACTOR}× of ${TOTAL_RPM} RPM for ${SECONDS} s`,
-    headers: ['client', 'offered', '200 OK', '÷ capacity', '÷ schedule max', 'upstream req', 'upstream 429', 'user 429', 'user 5xx', 'latency p50 / p99'],
+    headers: [
+      'client',
+      'offered',
+      '200 OK',
+      '÷ capacity',
+      '÷ schedule max',
+      'upstream req',
+      'upstream 429',
+      'user 429',
+      'user 5xx',
+      'latency p50 / p99',
+    ],
     rows: [
       row('baseline: naive round-robin + failover (SDK)', naive),
       row('GeminiClientService (memory store, max wait 0)', service),

@@ -26,7 +26,9 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
 
 function machine(): string {
   const cpu = cpus();
-  const load = loadavg().map((l) => l.toFixed(2)).join(' / ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
   return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version}; load average at start ${load}`;
 }
 

@@ -119,7 +119,18 @@ export async function benchSelectReserve(): Promise<{ section: Section; result: 
       target,
     ];
   });
-  rows.unshift(['baseline: EVALSHA "return 1"', String(baseline.n), fmtMs(baseline.p50), fmtMs(baseline.p99), fmtMs(baseline.p999), fmtMs(baseline.max), '', '', '1.00×', '']);
+  rows.unshift([
+    'baseline: EVALSHA "return 1"',
+    String(baseline.n),
+    fmtMs(baseline.p50),
+    fmtMs(baseline.p99),
+    fmtMs(baseline.p999),
+    fmtMs(baseline.max),
+    '',
+    '',
+    '1.00×',
+    '',
+  ]);
   const refused = cases.reduce((n, r) => n + r.refused, 0);
   const section: Section = {
     title: '(a) Select + reserve: KeyRotationService.acquire()',

@@ -69,9 +69,12 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
         'Errors are `{ "error": ..., "details": ... }`; 429 answers carry `Retry-After`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'User access token from /api/auth/login/' }, 'bearer')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN (or a staff user\'s access token) for /api/keys/*' },
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'User access token from /api/auth/login/' },
+      'bearer',
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: "ADMIN_API_TOKEN (or a staff user's access token) for /api/keys/*" },
       ADMIN_SECURITY,
     )
     .build();

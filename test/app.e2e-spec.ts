@@ -95,7 +95,10 @@ describe('the app with embedded defaults (PGlite in memory, memory store)', () =
   });
 
   it('accepts a valid body and converts types', async () => {
-    const res = await request(t.app.getHttpServer()).post('/test-echo').send({ name: 'ok', inner: { count: 2 } }).expect(201);
+    const res = await request(t.app.getHttpServer())
+      .post('/test-echo')
+      .send({ name: 'ok', inner: { count: 2 } })
+      .expect(201);
     expect(res.body).toEqual({ name: 'ok', inner: { count: 2 } });
   });
 
@@ -136,7 +139,12 @@ describe('the app against the real PostgreSQL and Redis', () => {
   it('is ready with both, and closes both on shutdown', async () => {
     const pg = await freshPostgresSchema();
     const redis = await freshRedisPrefix();
-    const t = await createTestApp({ DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix });
+    const t = await createTestApp({
+      DATABASE_URL: pg.url,
+      DATABASE_SCHEMA: pg.schema,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+    });
     const res = await request(t.app.getHttpServer()).get('/health/ready').expect(200);
     expect(res.body.details.database).toMatchObject({ status: 'up', kind: 'postgres' });
     expect(res.body.details.state_store).toMatchObject({ status: 'up', kind: 'redis' });

@@ -44,10 +44,20 @@ describe('ALLOW_ANONYMOUS=true', () => {
   it('documents every auth endpoint in Swagger, with bearer security where a token is needed', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/docs-json').expect(200)).body;
     const op = (path: string, method: string) => doc.paths[path]?.[method];
-    const open = [['/api/auth/register', 'post'], ['/api/auth/login', 'post'], ['/api/auth/token/refresh', 'post']];
+    const open = [
+      ['/api/auth/register', 'post'],
+      ['/api/auth/login', 'post'],
+      ['/api/auth/token/refresh', 'post'],
+    ];
     const guarded = [
-      ['/api/auth/logout', 'post'], ['/api/auth/user/me', 'get'], ['/api/auth/change-password', 'post'], ['/api/auth/health', 'get'],
-      ['/api/auth/profiles', 'get'], ['/api/auth/profiles/me', 'get'], ['/api/auth/profiles/update_me', 'patch'], ['/api/auth/profiles/{id}', 'get'],
+      ['/api/auth/logout', 'post'],
+      ['/api/auth/user/me', 'get'],
+      ['/api/auth/change-password', 'post'],
+      ['/api/auth/health', 'get'],
+      ['/api/auth/profiles', 'get'],
+      ['/api/auth/profiles/me', 'get'],
+      ['/api/auth/profiles/update_me', 'patch'],
+      ['/api/auth/profiles/{id}', 'get'],
     ];
     for (const [path, method] of [...open, ...guarded]) expect(op(path, method)?.summary).toEqual(expect.any(String));
     for (const [path, method] of open) expect(op(path, method).security).toBeUndefined();
@@ -84,19 +94,34 @@ describe('without JWT_SECRET (development)', () => {
 describe('key stickiness of the AI playground', () => {
   let t: GeminiTestApp;
   beforeAll(async () => {
-    t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store: 'memory', env: { JWT_SECRET } });
+    t = await createGeminiTestApp(
+      [
+        { id: 'a', project: 'p1' },
+        { id: 'b', project: 'p2' },
+      ],
+      { store: 'memory', env: { JWT_SECRET } },
+    );
   });
   afterAll(() => t.shutdown());
 
   it('pins a signed-in user as user:<id>, and refuses a garbage token with 401 instead of serving it anonymously', async () => {
     const store = t.app.get(StateStore);
     const vic = await register(t.app, 'vic');
-    const signedIn = await request(t.app.getHttpServer()).post('/api/ai/generate').set(bearer(vic.access)).send({ prompt: 'hi' }).expect(200);
+    const signedIn = await request(t.app.getHttpServer())
+      .post('/api/ai/generate')
+      .set(bearer(vic.access))
+      .send({ prompt: 'hi' })
+      .expect(200);
     expect(await store.get(`kr:pin:user:${vic.id}`)).toBe(signedIn.body.key_id);
     await request(t.app.getHttpServer()).post('/api/ai/generate/stream').set(bearer(vic.access)).send({ prompt: 'hi' }).expect(200);
     expect(await store.get(`kr:pin:user:${vic.id}`)).toBe(signedIn.body.key_id);
 
-    await request(t.app.getHttpServer()).post('/api/ai/generate').set(bearer('garbage')).set('X-Forwarded-For', '192.0.2.9').send({ prompt: 'hi' }).expect(401);
+    await request(t.app.getHttpServer())
+      .post('/api/ai/generate')
+      .set(bearer('garbage'))
+      .set('X-Forwarded-For', '192.0.2.9')
+      .send({ prompt: 'hi' })
+      .expect(401);
     await request(t.app.getHttpServer()).post('/api/ai/generate/stream').send({ prompt: 'hi' }).expect(401);
     const pins = await store.hashGetAll(`kr:key:a:pins`).then(async (a) => ({ ...a, ...(await store.hashGetAll('kr:key:b:pins')) }));
     expect(Object.keys(pins)).toEqual([`user:${vic.id}`]);

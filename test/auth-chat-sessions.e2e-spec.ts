@@ -7,7 +7,17 @@ import { createGeminiTestApp, GeminiTestApp, TestKey } from './support/gemini-ap
 import { appWithTwoUsers } from './support/two-users';
 
 const KEYS: TestKey[] = [{ id: 'k1', project: 'p1', rpm: 1000, tpm: 10_000_000, rpd: 10_000 }];
-const CONTEXT_FIELDS = ['id', 'username', 'session_name', 'instructions', 'context_data', 'is_active', 'created_at', 'updated_at', 'last_used'];
+const CONTEXT_FIELDS = [
+  'id',
+  'username',
+  'session_name',
+  'instructions',
+  'context_data',
+  'is_active',
+  'created_at',
+  'updated_at',
+  'last_used',
+];
 
 /** The system instruction the fake Gemini received last, as text. */
 function lastSystem(t: GeminiTestApp): string {
@@ -39,7 +49,13 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
         .send({ session_name: 'Swing', instructions: 'Always answer in haiku.', context_data: { symbols: ['SPY'] } })
         .expect(201);
       expect(Object.keys(created.body).sort()).toEqual([...CONTEXT_FIELDS].sort());
-      expect(created.body).toMatchObject({ username: 'alice', session_name: 'Swing', instructions: 'Always answer in haiku.', context_data: { symbols: ['SPY'] }, is_active: true });
+      expect(created.body).toMatchObject({
+        username: 'alice',
+        session_name: 'Swing',
+        instructions: 'Always answer in haiku.',
+        context_data: { symbols: ['SPY'] },
+        is_active: true,
+      });
       contextId = created.body.id;
       const second = await http().post('/api/auth/ai-contexts/').set(bearer(alice.access)).send({ session_name: 'Other' }).expect(201);
       expect(second.body).toMatchObject({ instructions: '', context_data: {}, is_active: true });
@@ -49,9 +65,17 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
       expect(list.body.results.map((c: { id: number }) => c.id)).toEqual([second.body.id, contextId]);
 
       await http().get(`/api/auth/ai-contexts/${contextId}/`).set(bearer(alice.access)).expect(200);
-      const patched = await http().patch(`/api/auth/ai-contexts/${contextId}/`).set(bearer(alice.access)).send({ session_name: 'Swing 2' }).expect(200);
+      const patched = await http()
+        .patch(`/api/auth/ai-contexts/${contextId}/`)
+        .set(bearer(alice.access))
+        .send({ session_name: 'Swing 2' })
+        .expect(200);
       expect(patched.body).toMatchObject({ session_name: 'Swing 2', instructions: 'Always answer in haiku.' });
-      const put = await http().put(`/api/auth/ai-contexts/${contextId}/`).set(bearer(alice.access)).send({ session_name: 'Swing 3', instructions: 'Always answer in haiku.' }).expect(200);
+      const put = await http()
+        .put(`/api/auth/ai-contexts/${contextId}/`)
+        .set(bearer(alice.access))
+        .send({ session_name: 'Swing 3', instructions: 'Always answer in haiku.' })
+        .expect(200);
       expect(put.body.session_name).toBe('Swing 3');
       await http().put(`/api/auth/ai-contexts/${contextId}/`).set(bearer(alice.access)).send({ instructions: 'x' }).expect(400);
 
@@ -71,7 +95,11 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
     it('puts the AI context instructions in the system prompt of /api/auth/chat and marks it used', async () => {
       const before = (await http().get(`/api/auth/ai-contexts/${contextId}/`).set(bearer(alice.access)).expect(200)).body.last_used;
       t.fake.requests.length = 0;
-      const res = await http().post('/api/auth/chat/').set(bearer(alice.access)).send({ message: 'Explain RSI', ai_context_id: contextId }).expect(200);
+      const res = await http()
+        .post('/api/auth/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'Explain RSI', ai_context_id: contextId })
+        .expect(200);
       expect(res.body.ai_response).toBe('echo: Explain RSI');
       const system = lastSystem(t);
       expect(system).toContain('Always answer in haiku.');
@@ -92,12 +120,22 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
 
     it('creates, lists, retrieves (with chat_messages), updates and ends a chat session', async () => {
       const created = await http().post('/api/auth/chat-sessions/').set(bearer(alice.access)).send({ title: 'Breakouts' }).expect(201);
-      expect(created.body).toMatchObject({ username: 'alice', title: 'Breakouts', is_active: true, message_count: 0, session_id: expect.stringMatching(/^chat_[0-9a-f]{16}$/) });
+      expect(created.body).toMatchObject({
+        username: 'alice',
+        title: 'Breakouts',
+        is_active: true,
+        message_count: 0,
+        session_id: expect.stringMatching(/^chat_[0-9a-f]{16}$/),
+      });
       sessionPk = created.body.id;
       const dflt = await http().post('/api/auth/chat-sessions/').set(bearer(alice.access)).send({}).expect(201);
       expect(dflt.body.title).toBe('New Strategy Session');
 
-      await http().post('/api/auth/chat/').set(bearer(alice.access)).send({ message: 'Donchian?', session_id: created.body.session_id }).expect(200);
+      await http()
+        .post('/api/auth/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'Donchian?', session_id: created.body.session_id })
+        .expect(200);
 
       const list = await http().get('/api/auth/chat-sessions/').set(bearer(alice.access)).expect(200);
       expect(list.body).toMatchObject({ next: null, previous: null });
@@ -112,9 +150,17 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
       ]);
       expect(Object.keys(detail.body.chat_messages[0]).sort()).toEqual(['content', 'created_at', 'id', 'metadata', 'role', 'tokens_used']);
 
-      const patched = await http().patch(`/api/auth/chat-sessions/${sessionPk}/`).set(bearer(alice.access)).send({ title: 'Breakouts v2' }).expect(200);
+      const patched = await http()
+        .patch(`/api/auth/chat-sessions/${sessionPk}/`)
+        .set(bearer(alice.access))
+        .send({ title: 'Breakouts v2' })
+        .expect(200);
       expect(patched.body.title).toBe('Breakouts v2');
-      const put = await http().put(`/api/auth/chat-sessions/${sessionPk}/`).set(bearer(alice.access)).send({ title: 'Breakouts v3' }).expect(200);
+      const put = await http()
+        .put(`/api/auth/chat-sessions/${sessionPk}/`)
+        .set(bearer(alice.access))
+        .send({ title: 'Breakouts v3' })
+        .expect(200);
       expect(put.body.title).toBe('Breakouts v3');
 
       const ended = await http().post(`/api/auth/chat-sessions/${sessionPk}/end_session/`).set(bearer(alice.access)).expect(200);
@@ -201,7 +247,11 @@ describe('/api/auth/ai-contexts and /api/auth/chat-sessions: auth and validation
       const res = await http().post('/api/auth/ai-contexts/').set(bearer(carol.access)).send(body);
       expect([field, res.status, Object.keys(res.body)]).toEqual([field, 400, [field]]);
     }
-    const ok = await http().post('/api/auth/ai-contexts/').set(bearer(carol.access)).send({ session_name: 'ok', instructions: 'x'.repeat(20_000) }).expect(201);
+    const ok = await http()
+      .post('/api/auth/ai-contexts/')
+      .set(bearer(carol.access))
+      .send({ session_name: 'ok', instructions: 'x'.repeat(20_000) })
+      .expect(201);
     const patch = await http().patch(`/api/auth/ai-contexts/${ok.body.id}/`).set(bearer(carol.access)).send({ is_active: 'no' });
     expect([patch.status, Object.keys(patch.body)]).toEqual([400, ['is_active']]);
     await http().get('/api/auth/ai-contexts/abc/').set(bearer(carol.access)).expect(404);

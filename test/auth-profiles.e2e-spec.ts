@@ -60,7 +60,11 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
       };
       const res = await http().patch('/api/auth/profiles/update_me/').set(bearer(alice.access)).send(changes).expect(200);
       expect(res.body).toMatchObject({ ...changes, trading_goals: '', username: 'alice' });
-      const again = await http().patch('/api/auth/profiles/update_me/').set(bearer(alice.access)).send({ trading_goals: 'Beat the index' }).expect(200);
+      const again = await http()
+        .patch('/api/auth/profiles/update_me/')
+        .set(bearer(alice.access))
+        .send({ trading_goals: 'Beat the index' })
+        .expect(200);
       expect(again.body).toMatchObject({ ...changes, trading_goals: 'Beat the index' });
       expect(Date.parse(again.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(res.body.updated_at));
     });
@@ -87,7 +91,11 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
       ['9 KB of risk parameters', 'risk_parameters', { blob: 'x'.repeat(9000) }],
       ['an unknown field', 'favourite_colour', 'blue'],
     ])('rejects %s with 400 naming the field', async (_label, field, value) => {
-      const res = await http().patch('/api/auth/profiles/update_me/').set(bearer(alice.access)).send({ [field]: value }).expect(400);
+      const res = await http()
+        .patch('/api/auth/profiles/update_me/')
+        .set(bearer(alice.access))
+        .send({ [field]: value })
+        .expect(400);
       expect(Object.keys(res.body)).toEqual([field]);
     });
 

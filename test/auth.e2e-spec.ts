@@ -34,7 +34,7 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
   describe('the account flow', () => {
     let alice: Registered;
 
-    it('registers: 201 with the user, a token pair and Django\'s message; the password is stored as argon2id', async () => {
+    it("registers: 201 with the user, a token pair and Django's message; the password is stored as argon2id", async () => {
       const res = await http()
         .post('/api/auth/register/')
         .send({ username: 'alice', email: 'alice@example.com', password: PASSWORD, password2: PASSWORD, first_name: 'Alice' })
@@ -79,10 +79,19 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
     it('shows the user and the profile at /user/me/', async () => {
       const res = await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(200);
       expect(res.body.user).toEqual({
-        id: alice.id, username: 'alice', email: 'alice@example.com', first_name: 'Alice', last_name: '', date_joined: expect.any(String),
+        id: alice.id,
+        username: 'alice',
+        email: 'alice@example.com',
+        first_name: 'Alice',
+        last_name: '',
+        date_joined: expect.any(String),
       });
       expect(res.body.profile).toMatchObject({
-        username: 'alice', default_risk_tolerance: 'moderate', default_timeframe: '1d', preferred_symbols: [], risk_parameters: {},
+        username: 'alice',
+        default_risk_tolerance: 'moderate',
+        default_timeframe: '1d',
+        preferred_symbols: [],
+        risk_parameters: {},
       });
       expect(Date.parse(res.body.profile.last_active)).toBeGreaterThanOrEqual(Date.parse(res.body.user.date_joined));
     });
@@ -119,12 +128,27 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
     });
 
     it('changes the password: wrong current → 400 { error }, weak new → 400 naming new_password, then only the new one logs in', async () => {
-      const wrong = await http().post('/api/auth/change-password/').set(bearer(alice.access)).send({ current_password: 'nope-nope-nope', new_password: NEW_PASSWORD }).expect(400);
+      const wrong = await http()
+        .post('/api/auth/change-password/')
+        .set(bearer(alice.access))
+        .send({ current_password: 'nope-nope-nope', new_password: NEW_PASSWORD })
+        .expect(400);
       expect(wrong.body).toEqual({ error: 'Current password is incorrect' });
-      const weak = await http().post('/api/auth/change-password/').set(bearer(alice.access)).send({ current_password: PASSWORD, new_password: 'alice1234' }).expect(400);
+      const weak = await http()
+        .post('/api/auth/change-password/')
+        .set(bearer(alice.access))
+        .send({ current_password: PASSWORD, new_password: 'alice1234' })
+        .expect(400);
       expect(weak.body.details.new_password).toEqual(['The password is too similar to the username.']);
-      const ok = await http().post('/api/auth/change-password/').set(bearer(alice.access)).send({ current_password: PASSWORD, new_password: NEW_PASSWORD }).expect(200);
-      expect(ok.body).toEqual({ message: 'Password changed successfully', tokens: { access: expect.any(String), refresh: expect.any(String) } });
+      const ok = await http()
+        .post('/api/auth/change-password/')
+        .set(bearer(alice.access))
+        .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
+        .expect(200);
+      expect(ok.body).toEqual({
+        message: 'Password changed successfully',
+        tokens: { access: expect.any(String), refresh: expect.any(String) },
+      });
       await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(401);
       remember(ok.body.tokens.access, ok.body.tokens.refresh);
       alice = { ...alice, access: ok.body.tokens.access, refresh: ok.body.tokens.refresh };
@@ -138,7 +162,11 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       expect(res.body).toEqual({ message: 'Logout successful' });
       await http().post('/api/auth/token/refresh/').send({ refresh: alice.refresh }).expect(401);
       const me = await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(401);
-      expect(me.body).toEqual({ detail: 'Given token not valid for any token type', code: 'token_not_valid', messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is blacklisted' }] });
+      expect(me.body).toEqual({
+        detail: 'Given token not valid for any token type',
+        code: 'token_not_valid',
+        messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is blacklisted' }],
+      });
     });
 
     it('logs out with 200 even when the refresh token is garbage or absent', async () => {
@@ -162,43 +190,67 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
     });
 
     it('names fields of the wrong type, and unknown fields', async () => {
-      const res = await http().post('/api/auth/register/').send({ ...body, username: 123, email: ['x'], extra: true }).expect(400);
+      const res = await http()
+        .post('/api/auth/register/')
+        .send({ ...body, username: 123, email: ['x'], extra: true })
+        .expect(400);
       expect(Object.keys(res.body).sort()).toEqual(['email', 'extra', 'username']);
       await http().post('/api/auth/login/').send({ username: 'alice', password: 42 }).expect(400);
       await http().post('/api/auth/token/refresh/').send({}).expect(400);
     });
 
-    it('rejects an invalid email and an invalid username with Django\'s messages', async () => {
-      const res = await http().post('/api/auth/register/').send({ ...body, username: 'carol smith', email: 'not-an-email' }).expect(400);
+    it("rejects an invalid email and an invalid username with Django's messages", async () => {
+      const res = await http()
+        .post('/api/auth/register/')
+        .send({ ...body, username: 'carol smith', email: 'not-an-email' })
+        .expect(400);
       expect(res.body.email).toEqual(['Enter a valid email address.']);
       expect(res.body.username[0]).toMatch(/^Enter a valid username/);
     });
 
     it('rejects differing passwords with { password: ["Password fields didn\'t match."] }', async () => {
-      const res = await http().post('/api/auth/register/').send({ ...body, password2: `${PASSWORD}x` }).expect(400);
+      const res = await http()
+        .post('/api/auth/register/')
+        .send({ ...body, password2: `${PASSWORD}x` })
+        .expect(400);
       expect(res.body).toEqual({ password: ["Password fields didn't match."] });
     });
 
     it('rejects a weak password with every rule it breaks', async () => {
-      const res = await http().post('/api/auth/register/').send({ ...body, password: '1234567', password2: '1234567' }).expect(400);
+      const res = await http()
+        .post('/api/auth/register/')
+        .send({ ...body, password: '1234567', password2: '1234567' })
+        .expect(400);
       expect(res.body.password).toEqual([
         'This password is too short. It must contain at least 8 characters.',
         'This password is entirely numeric.',
       ]);
-      const common = await http().post('/api/auth/register/').send({ ...body, password: 'password123', password2: 'password123' }).expect(400);
+      const common = await http()
+        .post('/api/auth/register/')
+        .send({ ...body, password: 'password123', password2: 'password123' })
+        .expect(400);
       expect(common.body.password).toEqual(['This password is too common.']);
     });
 
     it('rejects a taken username with 400 naming username', async () => {
-      const res = await http().post('/api/auth/register/').send({ ...body, username: 'alice' }).expect(400);
+      const res = await http()
+        .post('/api/auth/register/')
+        .send({ ...body, username: 'alice' })
+        .expect(400);
       expect(res.body).toEqual({ username: ['A user with that username already exists.'] });
     });
 
     it('answers 401 "Authentication required" for a missing, garbage, forged, expired or unsigned token', async () => {
       const now = Math.floor(Date.now() / 1000);
       const claims = { token_type: 'access', user_id: 1, jti: 'a'.repeat(32) };
-      const expired = new JwtService({ secret: JWT_SECRET }).sign({ ...claims, iat: now - 7200, exp: now - 3600 }, { issuer: 'algoagent-api' });
-      const forged = new JwtService({ secret: 'another-secret-that-is-also-32-chars-long' }).sign({ ...claims, iat: now, exp: now + 3600 }, { issuer: 'algoagent-api' });
+      const expired = new JwtService({ secret: JWT_SECRET }).sign(
+        { ...claims, iat: now - 7200, exp: now - 3600 },
+        { issuer: 'algoagent-api' },
+      );
+      const forged = new JwtService({ secret: 'another-secret-that-is-also-32-chars-long' }).sign(
+        { ...claims, iat: now, exp: now + 3600 },
+        { issuer: 'algoagent-api' },
+      );
       const otherIssuer = new JwtService({ secret: JWT_SECRET }).sign({ ...claims, iat: now, exp: now + 3600 }, { issuer: 'someone-else' });
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now + 3600, iss: 'algoagent-api' })}.`;
@@ -206,7 +258,11 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       expect(missing.body).toEqual({ detail: 'Authentication credentials were not provided.' });
       for (const token of ['garbage', expired, forged, otherIssuer, unsigned]) {
         const res = await http().get('/api/auth/user/me/').set(bearer(token)).expect(401);
-        expect(res.body).toEqual({ detail: 'Given token not valid for any token type', code: 'token_not_valid', messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid or expired' }] });
+        expect(res.body).toEqual({
+          detail: 'Given token not valid for any token type',
+          code: 'token_not_valid',
+          messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid or expired' }],
+        });
       }
       await http().post('/api/auth/token/refresh/').send({ refresh: 'garbage' }).expect(401);
     });
@@ -247,7 +303,9 @@ describe.each(DATABASES)('auth API on %s', (_name, openDatabase) => {
       for (let i = 0; i < 4 * MAX_ATTEMPTS; i++) await login(`spray-${i}`, 'wrong-password', '198.51.100.7').expect(401);
       const res = await login('alice', NEW_PASSWORD, '198.51.100.7').expect(429);
       expect(res.body.details.reason).toBe('client_address');
-      await login('alice', NEW_PASSWORD, '198.51.100.8').expect(200).then((r) => remember(r.body.tokens.access, r.body.tokens.refresh));
+      await login('alice', NEW_PASSWORD, '198.51.100.8')
+        .expect(200)
+        .then((r) => remember(r.body.tokens.access, r.body.tokens.refresh));
     });
   });
 

@@ -56,7 +56,11 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
 
     it('starts a new session on the first message and answers with the AI reply', async () => {
       t.fake.requests.length = 0;
-      const res = await http().post('/api/strategies/chat/chat/').set(bearer(alice.access)).send({ message: 'What is an EMA crossover?', strategy_id: 12 }).expect(200);
+      const res = await http()
+        .post('/api/strategies/chat/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'What is an EMA crossover?', strategy_id: 12 })
+        .expect(200);
       expect(res.body).toMatchObject({
         session_id: expect.stringMatching(/^chat_[0-9a-f]{16}$/),
         message: 'echo: What is an EMA crossover?',
@@ -74,16 +78,28 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
 
     it('continues the session with the earlier turns as multi-turn contents (user/model/user)', async () => {
       t.fake.requests.length = 0;
-      const res = await http().post('/api/strategies/chat/chat/').set(bearer(alice.access)).send({ message: 'And on 4h bars?', session_id: sessionId }).expect(200);
+      const res = await http()
+        .post('/api/strategies/chat/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'And on 4h bars?', session_id: sessionId })
+        .expect(200);
       expect(res.body).toMatchObject({ session_id: sessionId, message: 'echo: And on 4h bars?', message_count: 4 });
       const contents = lastSent(t).contents;
       expect(roles(contents)).toEqual(['user', 'model', 'user']);
-      expect(contents.map((c) => c.parts[0].text)).toEqual(['What is an EMA crossover?', 'echo: What is an EMA crossover?', 'And on 4h bars?']);
+      expect(contents.map((c) => c.parts[0].text)).toEqual([
+        'What is an EMA crossover?',
+        'echo: What is an EMA crossover?',
+        'And on 4h bars?',
+      ]);
     });
 
     it('without context sends only the new message', async () => {
       t.fake.requests.length = 0;
-      const res = await http().post('/api/strategies/chat/chat/').set(bearer(alice.access)).send({ message: 'fresh', session_id: sessionId, use_context: false }).expect(200);
+      const res = await http()
+        .post('/api/strategies/chat/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'fresh', session_id: sessionId, use_context: false })
+        .expect(200);
       expect(res.body.context_used).toBe(false);
       expect(roles(lastSent(t).contents)).toEqual(['user']);
     });
@@ -91,12 +107,20 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
     it('lists the messages oldest first, replies carrying how they were produced', async () => {
       const res = await http().get(`/api/strategies/chat/${sessionId}/messages/`).set(bearer(alice.access)).expect(200);
       expect(res.body.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
-      expect(res.body[1]).toMatchObject({ content: 'echo: What is an EMA crossover?', metadata: { key_id: expect.any(String), model: 'gemini-2.5-flash', attempts: 1 } });
+      expect(res.body[1]).toMatchObject({
+        content: 'echo: What is an EMA crossover?',
+        metadata: { key_id: expect.any(String), model: 'gemini-2.5-flash', attempts: 1 },
+      });
     });
 
     it('lists own sessions only, with filters', async () => {
       const mine = await http().get('/api/strategies/chat/').set(bearer(alice.access)).expect(200);
-      expect(mine.body).toMatchObject({ count: 1, next: null, previous: null, results: [{ session_id: sessionId, strategy: 12, is_active: true, message_count: 6 }] });
+      expect(mine.body).toMatchObject({
+        count: 1,
+        next: null,
+        previous: null,
+        results: [{ session_id: sessionId, strategy: 12, is_active: true, message_count: 6 }],
+      });
       expect((await http().get('/api/strategies/chat/?strategy_id=99').set(bearer(alice.access)).expect(200)).body.count).toBe(0);
       expect((await http().get('/api/strategies/chat/?is_active=false').set(bearer(alice.access)).expect(200)).body.count).toBe(0);
       const theirs = await http().get('/api/strategies/chat/?my_sessions=false').set(bearer(bob.access)).expect(200);
@@ -106,7 +130,8 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
     it('hides my session from another user: 404 everywhere', async () => {
       await http().get(`/api/strategies/chat/${sessionId}/messages/`).set(bearer(bob.access)).expect(404);
       await http().post('/api/strategies/chat/chat/').set(bearer(bob.access)).send({ message: 'hi', session_id: sessionId }).expect(404);
-      for (const action of ['summarize', 'clear', 'deactivate']) await http().post(`/api/strategies/chat/${sessionId}/${action}/`).set(bearer(bob.access)).expect(404);
+      for (const action of ['summarize', 'clear', 'deactivate'])
+        await http().post(`/api/strategies/chat/${sessionId}/${action}/`).set(bearer(bob.access)).expect(404);
     });
 
     it('summarizes through Gemini and keeps the summary', async () => {
@@ -147,7 +172,10 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
       expect(events.filter((e) => e.event === 'chunk').length).toBeGreaterThanOrEqual(2);
       const done = events[events.length - 1];
       expect(done.event).toBe('done');
-      const text = events.filter((e) => e.event === 'chunk').map((e) => e.data.text).join('');
+      const text = events
+        .filter((e) => e.event === 'chunk')
+        .map((e) => e.data.text)
+        .join('');
       expect(text).toBe('echo: stream me a reply');
       const sid = events[0].data.session_id as string;
       const msgs = await http().get(`/api/strategies/chat/${sid}/messages/`).set(bearer(alice.access)).expect(200);
@@ -168,13 +196,19 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
         tokens_used: expect.any(Number),
         generated_strategy_id: null,
       });
-      const again = await http().post('/api/auth/chat/').set(bearer(bob.access)).send({ message: 'more', session_id: res.body.session_id }).expect(200);
+      const again = await http()
+        .post('/api/auth/chat/')
+        .set(bearer(bob.access))
+        .send({ message: 'more', session_id: res.body.session_id })
+        .expect(200);
       expect(again.body.session_id).toBe(res.body.session_id);
       expect(roles(lastSent(t).contents)).toEqual(['user', 'model', 'user']);
       await http().post('/api/auth/chat/').set(bearer(bob.access)).send({ message: 'x', session_id: sessionId }).expect(404);
       await http().post('/api/auth/chat/').send({ message: 'x' }).expect(401);
       const list = await http().get('/api/strategies/chat/').set(bearer(bob.access)).expect(200);
-      expect(list.body.results).toMatchObject([{ session_id: res.body.session_id, title: 'Strategy Development Session', message_count: 4 }]);
+      expect(list.body.results).toMatchObject([
+        { session_id: res.body.session_id, title: 'Strategy Development Session', message_count: 4 },
+      ]);
     });
   });
 }
@@ -216,7 +250,10 @@ describe('strategy chat: auth, validation and Gemini failures (PGlite)', () => {
       expect([res.status, Object.keys(res.body.details ?? {})]).toEqual([400, [field]]);
     }
     // 100 kB is under the 1 MB body cap: the 400 above came from the field rule, not from the body size.
-    const big = await http().post('/api/strategies/chat/chat/').set(bearer(carol.access)).send({ message: 'x'.repeat(100_000) });
+    const big = await http()
+      .post('/api/strategies/chat/chat/')
+      .set(bearer(carol.access))
+      .send({ message: 'x'.repeat(100_000) });
     expect(big.body.error).toMatch(/message/);
     expect(big.status).not.toBe(413);
     await http().get('/api/strategies/chat/?is_active=maybe').set(bearer(carol.access)).expect(400);
@@ -224,7 +261,11 @@ describe('strategy chat: auth, validation and Gemini failures (PGlite)', () => {
   });
 
   it('answers 404 for an unknown session_id', async () => {
-    await http().post('/api/strategies/chat/chat/').set(bearer(carol.access)).send({ message: 'hi', session_id: 'chat_ffffffffffffffff' }).expect(404);
+    await http()
+      .post('/api/strategies/chat/chat/')
+      .set(bearer(carol.access))
+      .send({ message: 'hi', session_id: 'chat_ffffffffffffffff' })
+      .expect(404);
     await http().get('/api/strategies/chat/chat_ffffffffffffffff/messages/').set(bearer(carol.access)).expect(404);
     await http().post('/api/strategies/chat/chat_ffffffffffffffff/summarize/').set(bearer(carol.access)).expect(404);
   });
@@ -242,7 +283,11 @@ describe('strategy chat: auth, validation and Gemini failures (PGlite)', () => {
       ['assistant', 'echo: first'],
       ['user', 'second'],
     ]);
-    const streamed = await http().post('/api/strategies/chat/chat/').set(bearer(carol.access)).set('Accept', 'text/event-stream').send({ message: 'third', session_id: sid });
+    const streamed = await http()
+      .post('/api/strategies/chat/chat/')
+      .set(bearer(carol.access))
+      .set('Accept', 'text/event-stream')
+      .send({ message: 'third', session_id: sid });
     expect(streamed.status).toBe(429);
     expect(streamed.headers['retry-after']).toBeDefined();
     const list = await http().get('/api/strategies/chat/').set(bearer(carol.access)).expect(200);

@@ -8,7 +8,10 @@ import journal from '../src/database/migrations/meta/_journal.json';
 import { freshPostgresSchema } from './support/services';
 
 /** One migration + CRUD suite, run against real PostgreSQL and embedded PGlite. */
-type Target = { name: string; open: () => Promise<{ conn: DatabaseConnection; reopen: () => Promise<DatabaseConnection>; cleanup: () => Promise<void> }> };
+type Target = {
+  name: string;
+  open: () => Promise<{ conn: DatabaseConnection; reopen: () => Promise<DatabaseConnection>; cleanup: () => Promise<void> }>;
+};
 
 const targets: Target[] = [
   {
@@ -52,7 +55,48 @@ describe.each(targets)('database on $name', ({ open }) => {
       sql`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`,
     );
     expect(tables.map((r) => r.table_name)).toEqual([
-      '__drizzle_migrations', 'ai_contexts', 'ai_dev_run_events', 'ai_dev_runs', 'backtest_alerts', 'backtest_configs', 'backtest_results', 'backtest_runs', 'backtest_trades', 'bot_error_fixes', 'bot_fix_attempts', 'bot_performance', 'bot_test_runs', 'bots', 'chat_messages', 'chat_sessions', 'data_indicators', 'data_requests', 'data_symbols', 'gemini_usage_daily', 'indicator_data', 'job_events', 'jobs', 'key_events', 'latest_backtest_results', 'market_data', 'market_data_coverage', 'production_sandbox_runs', 'strategies', 'strategy_comments', 'strategy_executions', 'strategy_lifecycle_events', 'strategy_lifecycles', 'strategy_performance', 'strategy_tag_links', 'strategy_tags', 'strategy_templates', 'strategy_validations', 'strategy_versions', 'token_blacklist', 'user_profiles', 'users',
+      '__drizzle_migrations',
+      'ai_contexts',
+      'ai_dev_run_events',
+      'ai_dev_runs',
+      'backtest_alerts',
+      'backtest_configs',
+      'backtest_results',
+      'backtest_runs',
+      'backtest_trades',
+      'bot_error_fixes',
+      'bot_fix_attempts',
+      'bot_performance',
+      'bot_test_runs',
+      'bots',
+      'chat_messages',
+      'chat_sessions',
+      'data_indicators',
+      'data_requests',
+      'data_symbols',
+      'gemini_usage_daily',
+      'indicator_data',
+      'job_events',
+      'jobs',
+      'key_events',
+      'latest_backtest_results',
+      'market_data',
+      'market_data_coverage',
+      'production_sandbox_runs',
+      'strategies',
+      'strategy_comments',
+      'strategy_executions',
+      'strategy_lifecycle_events',
+      'strategy_lifecycles',
+      'strategy_performance',
+      'strategy_tag_links',
+      'strategy_tags',
+      'strategy_templates',
+      'strategy_validations',
+      'strategy_versions',
+      'token_blacklist',
+      'user_profiles',
+      'users',
     ]);
     const [applied] = await selectRows<{ n: number }>(conn.db, sql`select count(*)::int as n from __drizzle_migrations`);
     expect(applied.n).toBe(journal.entries.length);

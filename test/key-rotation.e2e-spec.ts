@@ -55,7 +55,11 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
     for (let i = 0; i < 9; i++) results.push(await generate(t, `burst ${i}`));
     expect(results.map((r) => r.status)).toEqual(Array(9).fill(200));
     const stats = t.fake.stats();
-    expect(Object.values(stats).map((s) => s.ok).sort()).toEqual([3, 3, 3]);
+    expect(
+      Object.values(stats)
+        .map((s) => s.ok)
+        .sort(),
+    ).toEqual([3, 3, 3]);
     expect(Object.values(stats).reduce((n, s) => n + s.rateLimited, 0)).toBe(0);
     // The tenth call finds every key full: 429 with a Retry-After of a minute (plus the 1 s admission margin).
     const tenth = await generate(t, 'one too many');
@@ -67,7 +71,13 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('keeps a user on the same key (sticky) while it has room', async () => {
-    const t = await createGeminiTestApp([{ id: 'a', project: 'pa' }, { id: 'b', project: 'pb' }], { store, env: ANON });
+    const t = await createGeminiTestApp(
+      [
+        { id: 'a', project: 'pa' },
+        { id: 'b', project: 'pb' },
+      ],
+      { store, env: ANON },
+    );
     const first = await generate(t, 'x', '10.1.1.1');
     const again = await Promise.all([1, 2, 3].map(() => generate(t, 'y', '10.1.1.1')));
     expect(again.map((r) => r.body.key_id)).toEqual([first.body.key_id, first.body.key_id, first.body.key_id]);
@@ -119,7 +129,13 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('disables an invalid key, never tries it again, and a probe re-enables it once it works', async () => {
-    const t = await createGeminiTestApp([{ id: 'bad', project: 'p1', priority: 1 }, { id: 'good', project: 'p2', priority: 2 }], { store, env: ANON });
+    const t = await createGeminiTestApp(
+      [
+        { id: 'bad', project: 'p1', priority: 1 },
+        { id: 'good', project: 'p2', priority: 2 },
+      ],
+      { store, env: ANON },
+    );
     t.fake.script(secretFor('bad'), 'invalid');
     expect((await generate(t)).body).toMatchObject({ key_id: 'good', attempts: 2 });
     for (let i = 0; i < 3; i++) expect((await generate(t, `again ${i}`, `10.2.0.${i}`)).body.key_id).toBe('good');
@@ -135,7 +151,13 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('does not cool keys for a 503 from Gemini and answers 502 when every attempt fails', async () => {
-    const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store, env: { ...ANON, GEMINI_TIMEOUT_MS: '5000' } });
+    const t = await createGeminiTestApp(
+      [
+        { id: 'a', project: 'p1' },
+        { id: 'b', project: 'p2' },
+      ],
+      { store, env: { ...ANON, GEMINI_TIMEOUT_MS: '5000' } },
+    );
     t.fake.script(secretFor('a'), { status: 503 });
     t.fake.script(secretFor('b'), { status: 503 });
     const res = await generate(t);
@@ -157,7 +179,13 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('times out a key that does not answer, backs it off and rotates (the app clock is frozen, so the call deadline has room)', async () => {
-    const t = await createGeminiTestApp([{ id: 'slow', project: 'p1', priority: 1 }, { id: 'fast', project: 'p2', priority: 2 }], { store, env: { ...ANON, GEMINI_TIMEOUT_MS: '1000' } });
+    const t = await createGeminiTestApp(
+      [
+        { id: 'slow', project: 'p1', priority: 1 },
+        { id: 'fast', project: 'p2', priority: 2 },
+      ],
+      { store, env: { ...ANON, GEMINI_TIMEOUT_MS: '1000' } },
+    );
     t.fake.script(secretFor('slow'), 'hang');
     expect((await generate(t, 'are you there', '10.5.0.1')).body).toMatchObject({ key_id: 'fast', attempts: 2 });
     expect(keyOf(await keysHealth(t), 'slow')).toMatchObject({ state: 'cooling', last_error: 'timeout', in_cooldown: true });
@@ -166,7 +194,13 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
   });
 
   it('answers 503 with reasons when every key is disabled', async () => {
-    const t = await createGeminiTestApp([{ id: 'a', project: 'p1' }, { id: 'b', project: 'p2' }], { store, env: ANON });
+    const t = await createGeminiTestApp(
+      [
+        { id: 'a', project: 'p1' },
+        { id: 'b', project: 'p2' },
+      ],
+      { store, env: ANON },
+    );
     t.fake.script(secretFor('a'), 'leaked');
     t.fake.script(secretFor('b'), 'suspended');
     expect((await generate(t)).status).toBe(503);
@@ -185,7 +219,13 @@ describe.each(['memory', 'redis'] as const)('key rotation end to end (%s store)'
 describe('key rotation: playground, admin and limits', () => {
   let t: GeminiTestApp;
   beforeAll(async () => {
-    t = await createGeminiTestApp([{ id: 'k1', project: 'p1' }, { id: 'k2', project: 'p2' }], { store: 'memory', env: { ...ANON, PROMPT_MAX_CHARS: '50' } });
+    t = await createGeminiTestApp(
+      [
+        { id: 'k1', project: 'p1' },
+        { id: 'k2', project: 'p2' },
+      ],
+      { store: 'memory', env: { ...ANON, PROMPT_MAX_CHARS: '50' } },
+    );
   });
   afterAll(() => finish(t));
 
@@ -194,13 +234,16 @@ describe('key rotation: playground, admin and limits', () => {
     responses.push(res.text);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/event-stream/);
-    const events = res.text.trim().split('\n\n').map((block) => block.split('\n')[0].replace('event: ', ''));
+    const events = res.text
+      .trim()
+      .split('\n\n')
+      .map((block) => block.split('\n')[0].replace('event: ', ''));
     expect(events[0]).toBe('meta');
     expect(events.filter((e) => e === 'chunk').length).toBeGreaterThanOrEqual(2);
     expect(events[events.length - 1]).toBe('done');
     const text = res.text
       .split('\n')
-      .filter((l) => l.startsWith('data: ') )
+      .filter((l) => l.startsWith('data: '))
       .map((l) => JSON.parse(l.slice(6)))
       .filter((d) => typeof d.text === 'string')
       .map((d) => d.text)
@@ -220,7 +263,10 @@ describe('key rotation: playground, admin and limits', () => {
       { role: 'user' as const, text: 'My strategy buys on RSI < 30.' },
       { role: 'model' as const, text: 'Noted: an RSI oversold entry.' },
     ];
-    const reply = await gemini.chat({ userId: 'user:42' }, history, 'And the exit?', { system: 'Be brief.', settings: { temperature: 0.2 } });
+    const reply = await gemini.chat({ userId: 'user:42' }, history, 'And the exit?', {
+      system: 'Be brief.',
+      settings: { temperature: 0.2 },
+    });
     expect(reply).toMatchObject({ text: 'echo: And the exit?', attempts: 1 });
     expect(seen[0].map((c) => c.role)).toEqual(['user', 'model', 'user']);
     const counted = await gemini.countTokens({ userId: 'user:42' }, { contents: [{ role: 'user', text: 'twelve chars' }] });
@@ -232,7 +278,10 @@ describe('key rotation: playground, admin and limits', () => {
     const long = await generate(t, 'x'.repeat(51));
     expect(long.status).toBe(400);
     expect(long.body.details.prompt[0]).toMatch(/at most 50 characters/);
-    const bad = await request(t.app.getHttpServer()).post('/api/ai/generate').send({ prompt: '', temperature: 5, model: 'Bad Model!' }).expect(400);
+    const bad = await request(t.app.getHttpServer())
+      .post('/api/ai/generate')
+      .send({ prompt: '', temperature: 5, model: 'Bad Model!' })
+      .expect(400);
     expect(Object.keys(bad.body.details).sort()).toEqual(['model', 'prompt', 'temperature']);
   });
 
@@ -246,7 +295,22 @@ describe('key rotation: playground, admin and limits', () => {
     const health = await keysHealth(t);
     for (const k of health.keys) {
       expect(Object.keys(k)).toEqual(
-        expect.arrayContaining(['key_id', 'model', 'active', 'last_used', 'success_count', 'error_count', 'in_cooldown', 'cooldown_until', 'state', 'project', 'rpm', 'tpm', 'rpd', 'pinned_users']),
+        expect.arrayContaining([
+          'key_id',
+          'model',
+          'active',
+          'last_used',
+          'success_count',
+          'error_count',
+          'in_cooldown',
+          'cooldown_until',
+          'state',
+          'project',
+          'rpm',
+          'tpm',
+          'rpd',
+          'pinned_users',
+        ]),
       );
     }
     expect(health.keys.reduce((n, k) => n + k.success_count, 0)).toBeGreaterThanOrEqual(1);

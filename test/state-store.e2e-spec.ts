@@ -12,7 +12,10 @@ import { freshRedisPrefix } from './support/services';
  * One contract, two stores: every behaviour below must hold for the in-memory store and for real Redis.
  * Expiry uses real time with short TTLs, since Redis expires keys on its own clock.
  */
-type Factory = { name: string; make: () => Promise<{ store: StateStore; second: () => Promise<StateStore>; cleanup: () => Promise<void> }> };
+type Factory = {
+  name: string;
+  make: () => Promise<{ store: StateStore; second: () => Promise<StateStore>; cleanup: () => Promise<void> }>;
+};
 
 const stores: Factory[] = [
   {
@@ -181,7 +184,9 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const w = key('rpm');
       const now = Date.now();
       for (let i = 0; i < 3; i++) {
-        expect(await store.reserve({ id: `r${i}`, nowMs: now + i, windows: [{ key: w, limit: 3, windowMs: 60000 }] })).toEqual({ ok: true });
+        expect(await store.reserve({ id: `r${i}`, nowMs: now + i, windows: [{ key: w, limit: 3, windowMs: 60000 }] })).toEqual({
+          ok: true,
+        });
       }
       const refused = await store.reserve({ id: 'r3', nowMs: now + 10, windows: [{ key: w, limit: 3, windowMs: 60000 }] });
       expect(refused).toEqual({ ok: false, reason: 'window', key: w, retryAfterMs: 60000 - 10 });
@@ -211,7 +216,9 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const w = key('total');
       const t0 = Date.now();
       for (let i = 1; i <= 50; i++) {
-        expect(await store.reserve({ id: `e${i}`, nowMs: t0 + i, windows: [{ key: w, limit: 1_000_000, windowMs: 100, cost: i }] })).toEqual({ ok: true });
+        expect(
+          await store.reserve({ id: `e${i}`, nowMs: t0 + i, windows: [{ key: w, limit: 1_000_000, windowMs: 100, cost: i }] }),
+        ).toEqual({ ok: true });
       }
       // At t0+120 entries taken at t0+1..t0+20 have left (ts <= now - 100): 21+…+50 remain.
       expect(await store.windowUsage(w, 100, t0 + 120)).toBe(((21 + 50) * 30) / 2);
@@ -233,7 +240,14 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const base = key('u');
       const [w1, w2] = [`${base}:1`, `${base}:2`];
       const now = Date.now();
-      await store.reserve({ id: 'a', nowMs: now, windows: [{ key: w1, limit: 100, windowMs: 60000, cost: 7 }, { key: w2, limit: 100, windowMs: 60000, cost: 2 }] });
+      await store.reserve({
+        id: 'a',
+        nowMs: now,
+        windows: [
+          { key: w1, limit: 100, windowMs: 60000, cost: 7 },
+          { key: w2, limit: 100, windowMs: 60000, cost: 2 },
+        ],
+      });
       expect(await store.windowUsageMany([w1, w2, key('u3')], 60000, now)).toEqual([7, 2, 0]);
     });
 
@@ -288,7 +302,12 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const p = key('until');
       const now = Date.now();
       await store.set(`${p}:cool`, String(now + 5000), 600000);
-      expect(await store.reserve({ id: '1', nowMs: now, blockers: [`${p}:cool`] })).toEqual({ ok: false, reason: 'blocked', key: `${p}:cool`, retryAfterMs: 5000 });
+      expect(await store.reserve({ id: '1', nowMs: now, blockers: [`${p}:cool`] })).toEqual({
+        ok: false,
+        reason: 'blocked',
+        key: `${p}:cool`,
+        retryAfterMs: 5000,
+      });
       // Past the end time the flag no longer blocks, although the key still exists.
       expect(await store.reserve({ id: '2', nowMs: now + 5000, blockers: [`${p}:cool`] })).toEqual({ ok: true });
     });
@@ -309,7 +328,14 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const now = Date.now();
       await store.reserve({ id: 'keep', nowMs: now, ...parts(p, now) });
       await store.reserve({ id: 'undo', nowMs: now, ...parts(p, now) });
-      await store.release({ id: 'undo', windows: [{ key: `${p}:rpm`, cost: 1 }, { key: `${p}:tpm`, cost: 400 }], counters: [{ key: `${p}:rpd`, amount: 1 }] });
+      await store.release({
+        id: 'undo',
+        windows: [
+          { key: `${p}:rpm`, cost: 1 },
+          { key: `${p}:tpm`, cost: 400 },
+        ],
+        counters: [{ key: `${p}:rpd`, amount: 1 }],
+      });
       expect(await store.windowUsage(`${p}:rpm`, 60000, now)).toBe(1);
       expect(await store.windowUsage(`${p}:tpm`, 60000, now)).toBe(400);
       expect(await store.get(`${p}:rpd`)).toBe('1');
@@ -323,7 +349,8 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const w = key('slots');
       const holds = { key: `${w}:holds` };
       const base = Date.now();
-      for (let i = 0; i < 3; i++) expect(await store.reserve({ id: `now${i}`, nowMs: base + i * 1000, windows: rpm(w, 3), holds })).toEqual({ ok: true });
+      for (let i = 0; i < 3; i++)
+        expect(await store.reserve({ id: `now${i}`, nowMs: base + i * 1000, windows: rpm(w, 3), holds })).toEqual({ ok: true });
       const now = base + 2000;
       const waits: number[] = [];
       for (let i = 0; i < 3; i++) {
@@ -331,7 +358,9 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
         expect(refused).toMatchObject({ ok: false, reason: 'window' });
         const at = now + (refused as { retryAfterMs: number }).retryAfterMs;
         waits.push(at - base);
-        expect(await store.reserve({ id: `held${i}`, nowMs: now, atMs: at, windows: rpm(w, 3), holds: { ...holds, untilMs: at + 2000 } })).toEqual({ ok: true });
+        expect(
+          await store.reserve({ id: `held${i}`, nowMs: now, atMs: at, windows: rpm(w, 3), holds: { ...holds, untilMs: at + 2000 } }),
+        ).toEqual({ ok: true });
       }
       // The three callers come back at the three moments the three entries leave the window, not all at the first.
       expect(waits).toEqual([60000, 61000, 62000]);
@@ -347,7 +376,15 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const holds = { key: `${w}:holds` };
       const base = Date.now();
       await store.reserve({ id: 'first', nowMs: base, windows: rpm(w, 1), holds });
-      expect(await store.reserve({ id: 'held', nowMs: base, atMs: base + 60000, windows: rpm(w, 1), holds: { ...holds, untilMs: base + 62000 } })).toEqual({
+      expect(
+        await store.reserve({
+          id: 'held',
+          nowMs: base,
+          atMs: base + 60000,
+          windows: rpm(w, 1),
+          holds: { ...holds, untilMs: base + 62000 },
+        }),
+      ).toEqual({
         ok: true,
       });
       const atFree = await store.reserve({ id: 'stranger', nowMs: base + 60000, windows: rpm(w, 1), holds });
@@ -367,7 +404,14 @@ describe.each(stores)('StateStore contract: $name', ({ make }) => {
       const base = Date.now();
       const counters = [{ key: c, limit: 100, amount: 1, expireAtMs: base + 3_600_000 }];
       await store.reserve({ id: 'first', nowMs: base, windows: rpm(w, 1), counters, holds });
-      await store.reserve({ id: 'held', nowMs: base, atMs: base + 60000, windows: rpm(w, 1), counters, holds: { ...holds, untilMs: base + 62000 } });
+      await store.reserve({
+        id: 'held',
+        nowMs: base,
+        atMs: base + 60000,
+        windows: rpm(w, 1),
+        counters,
+        holds: { ...holds, untilMs: base + 62000 },
+      });
       expect(await store.get(c)).toBe('2');
       expect(await store.reserve({ id: 'early', nowMs: base + 61000, windows: rpm(w, 1), counters, holds })).toMatchObject({ ok: false });
       expect(await store.reserve({ id: 'after', nowMs: base + 62000, windows: rpm(w, 1), counters, holds })).toEqual({ ok: true });
@@ -474,7 +518,9 @@ describe('RedisStateStore when Redis is unavailable', () => {
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
     const port = (relay.address() as { port: number }).port;
     const store = new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 });
-    const failOpen = new FallbackStateStore(new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 }));
+    const failOpen = new FallbackStateStore(
+      new RedisStateStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 }),
+    );
     await store.connect();
     await failOpen.connect();
     await store.set('k', 'v');

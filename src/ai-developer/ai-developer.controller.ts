@@ -34,13 +34,16 @@ export class AiDeveloperController {
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateRunDto): Promise<RunDto> {
     const id = requireUserId(user);
     const testConfig = marketDataRequestOrDefaults(body.test_config);
-    const run = await this.service.start({ ...user, id }, {
-      description: body.description,
-      strategyName: body.strategy_name,
-      autoFix: body.auto_fix ?? true,
-      maxIterations: body.max_iterations ?? 5,
-      testConfig,
-    });
+    const run = await this.service.start(
+      { ...user, id },
+      {
+        description: body.description,
+        strategyName: body.strategy_name,
+        autoFix: body.auto_fix ?? true,
+        maxIterations: body.max_iterations ?? 5,
+        testConfig,
+      },
+    );
     return toRunDto(run);
   }
 

@@ -7,37 +7,53 @@ export const MAX_DESCRIPTION_CHARS = 20_000;
 
 export class TestConfigDto {
   @ApiPropertyOptional({ example: 'AAPL', default: 'AAPL' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.^=-]{1,20}$/, { message: 'test_config.symbol must be 1–20 letters, digits or . ^ = -' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9.^=-]{1,20}$/, { message: 'test_config.symbol must be 1–20 letters, digits or . ^ = -' })
   symbol?: string;
 
   @ApiPropertyOptional({ enum: PERIODS, example: '1y', default: '1y' })
-  @IsOptional() @IsIn(PERIODS)
+  @IsOptional()
+  @IsIn(PERIODS)
   period?: (typeof PERIODS)[number];
 
   @ApiPropertyOptional({ enum: INTERVALS, example: '1d', default: '1d' })
-  @IsOptional() @IsIn(INTERVALS)
+  @IsOptional()
+  @IsIn(INTERVALS)
   interval?: (typeof INTERVALS)[number];
 }
 
 export class CreateRunDto {
-  @ApiProperty({ example: 'Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below. Stop loss 5 %.', minLength: 10, maxLength: MAX_DESCRIPTION_CHARS })
-  @IsString() @Length(10, MAX_DESCRIPTION_CHARS)
+  @ApiProperty({
+    example: 'Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below. Stop loss 5 %.',
+    minLength: 10,
+    maxLength: MAX_DESCRIPTION_CHARS,
+  })
+  @IsString()
+  @Length(10, MAX_DESCRIPTION_CHARS)
   description!: string;
 
   @ApiProperty({ example: 'SMA Crossover', minLength: 1, maxLength: 200 })
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   strategy_name!: string;
 
   @ApiPropertyOptional({ example: true, default: true, description: 'Ask Gemini to fix the bot when a test fails' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   auto_fix?: boolean;
 
   @ApiPropertyOptional({ example: 5, default: 5, minimum: 1, maximum: 10, description: 'Most fix attempts' })
-  @IsOptional() @IsInt() @Min(1) @Max(10)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
   max_iterations?: number;
 
   @ApiPropertyOptional({ type: TestConfigDto, description: 'Market data the bot is tested on' })
-  @IsOptional() @ValidateNested() @Type(() => TestConfigDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TestConfigDto)
   test_config?: TestConfigDto;
 }
 
@@ -64,7 +80,25 @@ export class RunDto {
   @ApiPropertyOptional({
     type: Object,
     nullable: true,
-    example: { success: true, final_status: 'fixed', iterations: 1, bot_id: 12, file_name: 'sma_crossover.js', metrics: { return_pct: 8.4, num_trades: 6, win_rate: 50, sharpe_ratio: 0.9, max_drawdown: 4.2, execution_time: 0.004 }, error: null, attempts: [{ attempt: 1, error_type: 'reference', error_message: 'ReferenceError: smaFast is not defined (bot.js line 7)', success: true, description: 'AI-generated fix for reference', timestamp: '2026-11-25T09:30:05.000Z' }] },
+    example: {
+      success: true,
+      final_status: 'fixed',
+      iterations: 1,
+      bot_id: 12,
+      file_name: 'sma_crossover.js',
+      metrics: { return_pct: 8.4, num_trades: 6, win_rate: 50, sharpe_ratio: 0.9, max_drawdown: 4.2, execution_time: 0.004 },
+      error: null,
+      attempts: [
+        {
+          attempt: 1,
+          error_type: 'reference',
+          error_message: 'ReferenceError: smaFast is not defined (bot.js line 7)',
+          success: true,
+          description: 'AI-generated fix for reference',
+          timestamp: '2026-11-25T09:30:05.000Z',
+        },
+      ],
+    },
   })
   result!: Record<string, unknown> | null;
   @ApiProperty({ example: '/api/ai-developer/runs/run_3f2a9c1d4b5e6f708a9b/events' }) events_url!: string;
@@ -74,11 +108,17 @@ export class RunDto {
 
 export class DeveloperChatDto {
   @ApiProperty({ example: 'Why does my bot never sell?', minLength: 1, maxLength: 10_000 })
-  @IsString() @Length(1, 10_000)
+  @IsString()
+  @Length(1, 10_000)
   message!: string;
 
-  @ApiPropertyOptional({ example: 'run_3f2a9c1d4b5e6f708a9b', description: 'Use this run (its description, code and last error) as context' })
-  @IsOptional() @IsString() @Matches(/^run_[0-9a-f]{20}$/, { message: 'run_id must look like run_ followed by 20 hex digits' })
+  @ApiPropertyOptional({
+    example: 'run_3f2a9c1d4b5e6f708a9b',
+    description: 'Use this run (its description, code and last error) as context',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^run_[0-9a-f]{20}$/, { message: 'run_id must look like run_ followed by 20 hex digits' })
   run_id?: string;
 }
 

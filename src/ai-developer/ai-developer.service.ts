@@ -143,7 +143,10 @@ export class AiDeveloperService {
         emit(step, 'Resuming: trying Gemini again', { status: 'running' });
         await checkpoint({ waiting: false });
       } else if (ctx.attempt > 1) {
-        emit(step, `The worker running this run stopped; attempt ${ctx.attempt} resumes it${saved.botId ? ' from the saved bot' : ''}`, { status: 'running', attempt: ctx.attempt });
+        emit(step, `The worker running this run stopped; attempt ${ctx.attempt} resumes it${saved.botId ? ' from the saved bot' : ''}`, {
+          status: 'running',
+          attempt: ctx.attempt,
+        });
       }
       let bot = saved.botId ? await this.bots.byId(saved.botId) : null;
       if (!bot) {
@@ -153,27 +156,59 @@ export class AiDeveloperService {
         await this.runs.update(run.id, { botId: bot.id });
         await checkpoint({ botId: bot.id });
         const check = generated.check;
-        emit('generate', `Bot saved as ${bot.fileName}.js${check.ok ? '' : ` (static check: ${check.message})`}`, { bot_id: bot.id, file_name: bot.fileName }, PROGRESS.generated);
+        emit(
+          'generate',
+          `Bot saved as ${bot.fileName}.js${check.ok ? '' : ` (static check: ${check.message})`}`,
+          { bot_id: bot.id, file_name: bot.fileName },
+          PROGRESS.generated,
+        );
       }
 
       const market = await this.marketData.getBars(input.testConfig);
-      emit('test', `Testing on ${market.bars.length} ${market.interval} bars of ${market.symbol} (${market.source}${market.synthetic ? ', synthetic data' : ''})`, undefined, PROGRESS.firstTest);
+      emit(
+        'test',
+        `Testing on ${market.bars.length} ${market.interval} bars of ${market.symbol} (${market.source}${market.synthetic ? ', synthetic data' : ''})`,
+        undefined,
+        PROGRESS.firstTest,
+      );
 
       const perIteration = PROGRESS.fixSpan / Math.max(1, input.maxIterations);
       const onEvent = (e: FixLoopEvent) => {
-        const at = PROGRESS.firstTest + perIteration * Math.max(0, e.attempt - 1) + (e.step === 'analyze' ? 0 : e.step === 'fix' ? perIteration * 0.3 : perIteration * 0.6);
+        const at =
+          PROGRESS.firstTest +
+          perIteration * Math.max(0, e.attempt - 1) +
+          (e.step === 'analyze' ? 0 : e.step === 'fix' ? perIteration * 0.3 : perIteration * 0.6);
         const data: Record<string, unknown> = { iteration: e.attempt };
         if (e.step === 'analyze') data.error_type = e.errorType;
         if (e.step === 'test' && e.outcome) data.passed = e.outcome.ok;
         emit(e.step, e.message, data, e.attempt === 0 ? PROGRESS.firstTest : at);
       };
-      const sandboxHooks = { signal: ctx.signal, onQueued: (position: number) => emit(step, `Waiting for a sandbox slot (position ${position} in line)`, { queue_position: position }) };
+      const sandboxHooks = {
+        signal: ctx.signal,
+        onQueued: (position: number) =>
+          emit(step, `Waiting for a sandbox slot (position ${position} in line)`, { queue_position: position }),
+      };
       const fresh = (await this.bots.byId(bot.id))!;
-      const outcome = await this.fixer.fixLoop(fresh, { sink: this.fixer.persistentSink(fresh), bars: market.bars, maxAttempts: input.maxIterations, autoFix: input.autoFix, work, onEvent, sandboxHooks });
+      const outcome = await this.fixer.fixLoop(fresh, {
+        sink: this.fixer.persistentSink(fresh),
+        bars: market.bars,
+        maxAttempts: input.maxIterations,
+        autoFix: input.autoFix,
+        work,
+        onEvent,
+        sandboxHooks,
+      });
       const result = this.summarise(outcome, bot.id, bot.fileName);
       await chain;
       await this.runs.update(run.id, { status: outcome.success ? 'succeeded' : 'failed', iterations: outcome.attempts.length, result });
-      emit('done', outcome.success ? `Done: the bot works (${outcome.final_status === 'fixed' ? `fixed in ${outcome.attempts.length} attempt(s)` : 'no fix needed'})` : `Done: the bot still fails after ${outcome.attempts.length} fix attempt(s)`, { status: outcome.success ? 'succeeded' : 'failed', success: outcome.success, final_status: outcome.final_status }, PROGRESS.done);
+      emit(
+        'done',
+        outcome.success
+          ? `Done: the bot works (${outcome.final_status === 'fixed' ? `fixed in ${outcome.attempts.length} attempt(s)` : 'no fix needed'})`
+          : `Done: the bot still fails after ${outcome.attempts.length} fix attempt(s)`,
+        { status: outcome.success ? 'succeeded' : 'failed', success: outcome.success, final_status: outcome.final_status },
+        PROGRESS.done,
+      );
       await chain;
       return result;
     } catch (error) {
@@ -190,7 +225,10 @@ export class AiDeveloperService {
       if (error instanceof DomainError && error.code === ErrorCode.KeysExhausted) {
         const waitMs = Math.max(1, error.retryAfterSec ?? 1) * 1000;
         if ((saved.waitedMs ?? 0) + waitMs <= this.maxKeyWaitMs) {
-          emit(step, `All Gemini keys are busy; the run pauses and resumes in ${Math.ceil(waitMs / 1000)} s`, { status: 'waiting', wait_ms: waitMs });
+          emit(step, `All Gemini keys are busy; the run pauses and resumes in ${Math.ceil(waitMs / 1000)} s`, {
+            status: 'waiting',
+            wait_ms: waitMs,
+          });
           await checkpoint({ waiting: true, waitedMs: (saved.waitedMs ?? 0) + waitMs });
           await chain;
           throw error; // the job is delayed by the Retry-After; no worker waits meanwhile
@@ -222,16 +260,18 @@ export class AiDeveloperService {
   }
 
   /** Answers a coding question, with the run (description, current code, last error) as context. */
-  async chat(user: AuthUser & { id: number }, message: string, runId: string | undefined): Promise<{ response: string; run_id: string | null; model: string }> {
-    const parts = [
-      'You are an expert JavaScript developer helping a trader with a trading bot written for this SDK:',
-      SDK_CONTRACT,
-    ];
+  async chat(
+    user: AuthUser & { id: number },
+    message: string,
+    runId: string | undefined,
+  ): Promise<{ response: string; run_id: string | null; model: string }> {
+    const parts = ['You are an expert JavaScript developer helping a trader with a trading bot written for this SDK:', SDK_CONTRACT];
     if (runId) {
       const run = await this.owned(user, runId);
       const bot = run.botId ? await this.bots.byId(run.botId) : null;
       parts.push('', `RUN: ${run.strategyName} (${run.status})`, `DESCRIPTION: ${run.description}`);
-      if (bot) parts.push('CURRENT CODE:', '```javascript', bot.code, '```', bot.lastError ? `LAST ERROR: ${bot.lastError}` : 'LAST RUN: passed');
+      if (bot)
+        parts.push('CURRENT CODE:', '```javascript', bot.code, '```', bot.lastError ? `LAST ERROR: ${bot.lastError}` : 'LAST RUN: passed');
     }
     const reply = await this.gemini.generate(
       { userId: userKey(user)! },

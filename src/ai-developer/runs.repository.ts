@@ -17,7 +17,10 @@ export class RunsRepository {
   }
 
   async create(v: Pick<RunRow, 'id' | 'userId' | 'description' | 'strategyName' | 'autoFix' | 'maxIterations'>): Promise<RunRow> {
-    const [row] = await this.db.insert(aiDevRuns).values({ ...v, status: 'queued', step: 'generate', progress: 0 }).returning();
+    const [row] = await this.db
+      .insert(aiDevRuns)
+      .values({ ...v, status: 'queued', step: 'generate', progress: 0 })
+      .returning();
     return row;
   }
 
@@ -26,12 +29,26 @@ export class RunsRepository {
     return row ?? null;
   }
 
-  async update(id: string, changes: Partial<Pick<RunRow, 'status' | 'step' | 'progress' | 'iterations' | 'botId' | 'result'>>): Promise<void> {
-    await this.db.update(aiDevRuns).set({ ...changes, updatedAt: new Date() }).where(eq(aiDevRuns.id, id));
+  async update(
+    id: string,
+    changes: Partial<Pick<RunRow, 'status' | 'step' | 'progress' | 'iterations' | 'botId' | 'result'>>,
+  ): Promise<void> {
+    await this.db
+      .update(aiDevRuns)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(aiDevRuns.id, id));
   }
 
   async addEvent(runId: string, e: RunEvent): Promise<void> {
-    await this.db.insert(aiDevRunEvents).values({ runId, seq: e.seq, step: e.step, progress: e.progress, message: e.message, data: e.data ?? null, createdAt: new Date(e.at) });
+    await this.db.insert(aiDevRunEvents).values({
+      runId,
+      seq: e.seq,
+      step: e.step,
+      progress: e.progress,
+      message: e.message,
+      data: e.data ?? null,
+      createdAt: new Date(e.at),
+    });
   }
 
   async eventsAfter(runId: string, afterSeq: number): Promise<RunEvent[]> {
@@ -40,12 +57,22 @@ export class RunsRepository {
       .from(aiDevRunEvents)
       .where(and(eq(aiDevRunEvents.runId, runId), gt(aiDevRunEvents.seq, afterSeq)))
       .orderBy(asc(aiDevRunEvents.seq));
-    return rows.map((r) => ({ seq: r.seq, step: r.step as RunStep, progress: r.progress, message: r.message, data: r.data, at: r.createdAt.toISOString() }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      step: r.step as RunStep,
+      progress: r.progress,
+      message: r.message,
+      data: r.data,
+      at: r.createdAt.toISOString(),
+    }));
   }
 
   /** The last stored event's seq (0 before the first): a resumed run numbers on from it. */
   async lastSeq(runId: string): Promise<number> {
-    const [row] = await this.db.select({ seq: max(aiDevRunEvents.seq) }).from(aiDevRunEvents).where(eq(aiDevRunEvents.runId, runId));
+    const [row] = await this.db
+      .select({ seq: max(aiDevRunEvents.seq) })
+      .from(aiDevRunEvents)
+      .where(eq(aiDevRunEvents.runId, runId));
     return row?.seq ?? 0;
   }
 

@@ -72,7 +72,10 @@ export class AuthController {
   @Authenticated({ allowAnonymous: false })
   @ApiOperation({ summary: 'Change your password; every token issued before stops working, and this session gets a fresh pair' })
   @ApiOkResponse({ type: ChangePasswordResponseDto, description: "message: 'Password changed successfully', plus the new tokens" })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: "Wrong current password ({ error: 'Current password is incorrect' }) or a weak new one" })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: "Wrong current password ({ error: 'Current password is incorrect' }) or a weak new one",
+  })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto, @Ip() ip: string): Promise<ChangePasswordResponseDto> {
     return this.auth.changePassword(user, body, ip);

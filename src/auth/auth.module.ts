@@ -57,7 +57,9 @@ export class AuthModule implements OnModuleInit {
     const logger = new AppLogger('Auth');
     this.scrubber.add(this.config.auth.jwtSecret);
     if (this.config.auth.jwtSecretGenerated) {
-      logger.warn('JWT_SECRET is not set: using a random secret made at boot; tokens will not survive a restart (set JWT_SECRET, 32+ characters)');
+      logger.warn(
+        'JWT_SECRET is not set: using a random secret made at boot; tokens will not survive a restart (set JWT_SECRET, 32+ characters)',
+      );
     }
     if (this.config.auth.allowAnonymous) {
       logger.warn('ALLOW_ANONYMOUS=true: requests without a token act as the anonymous user');

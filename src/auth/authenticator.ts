@@ -24,7 +24,12 @@ export class Authenticator {
     if (!user || !user.isActive) return { ok: false, reason: 'User not found or inactive' };
     return {
       ok: true,
-      user: { id: user.id, username: user.username, isStaff: user.isStaff, token: { jti: claims.jti, expiresAt: new Date(claims.exp * 1000) } },
+      user: {
+        id: user.id,
+        username: user.username,
+        isStaff: user.isStaff,
+        token: { jti: claims.jti, expiresAt: new Date(claims.exp * 1000) },
+      },
     };
   }
 }

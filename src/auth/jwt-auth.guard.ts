@@ -30,7 +30,8 @@ export class JwtAuthGuard implements CanActivate {
       req.user = result.user;
       return true;
     }
-    const endpointAllows = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_ANONYMOUS, [context.getHandler(), context.getClass()]) ?? true;
+    const endpointAllows =
+      this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_ANONYMOUS, [context.getHandler(), context.getClass()]) ?? true;
     if (this.config.auth.allowAnonymous && endpointAllows) {
       req.user = ANONYMOUS_USER;
       return true;

@@ -63,7 +63,8 @@ export class LoginThrottle {
       this.store.increment(addressKey, 1, windowMs),
       this.store.get(userKey),
     ]);
-    const giveBack = () => Promise.all([this.store.increment(pairKey, -1, windowMs), this.store.increment(addressKey, -1, windowMs)]).then(() => undefined);
+    const giveBack = () =>
+      Promise.all([this.store.increment(pairKey, -1, windowMs), this.store.increment(addressKey, -1, windowMs)]).then(() => undefined);
     const refused = byPair > max ? pairKey : byAddress > max * PER_ADDRESS_FACTOR ? addressKey : null;
     if (refused) {
       await giveBack();
@@ -73,7 +74,11 @@ export class LoginThrottle {
       throw new RateLimitedError(
         'login_throttle',
         'Too many failed login attempts',
-        { reason: byPairLimit ? 'username_and_address' : 'client_address', limit: byPairLimit ? max : max * PER_ADDRESS_FACTOR, window_seconds: windowMs / 1000 },
+        {
+          reason: byPairLimit ? 'username_and_address' : 'client_address',
+          limit: byPairLimit ? max : max * PER_ADDRESS_FACTOR,
+          window_seconds: windowMs / 1000,
+        },
         retryAfterSec,
       );
     }

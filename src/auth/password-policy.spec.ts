@@ -9,7 +9,7 @@ describe(passwordProblems.name, () => {
   });
 
   describe('minimum length', () => {
-    it('rejects 7 characters with Django\'s message', () => {
+    it("rejects 7 characters with Django's message", () => {
       expect(passwordProblems('x9!kQ2z')).toEqual([TOO_SHORT]);
     });
 
@@ -73,7 +73,9 @@ describe(passwordProblems.name, () => {
     });
 
     it('checks each word of an attribute on its own', () => {
-      expect(passwordProblems('Smith1958', { email: 'john.smith@example.com' })).toEqual(['The password is too similar to the email address.']);
+      expect(passwordProblems('Smith1958', { email: 'john.smith@example.com' })).toEqual([
+        'The password is too similar to the email address.',
+      ]);
     });
 
     it('ignores a short attribute that a long password cannot be weak because of', () => {

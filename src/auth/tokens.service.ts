@@ -80,7 +80,8 @@ export class TokensService {
     }
     if (!wellFormed(claims, type)) return { ok: false, reason: `Token is not a valid ${type} token` };
     if (await this.blacklist.has(claims.jti)) return { ok: false, reason: 'Token is blacklisted' };
-    if (!(await this.validity.isCurrent(claims))) return { ok: false, reason: 'Token was revoked (password changed or account deactivated)' };
+    if (!(await this.validity.isCurrent(claims)))
+      return { ok: false, reason: 'Token was revoked (password changed or account deactivated)' };
     return { ok: true, claims };
   }
 
@@ -102,7 +103,14 @@ export class TokensService {
   private sign(userId: number, type: TokenType, ttlSec: number): string {
     const nowMs = this.clock.now();
     const iat = Math.floor(nowMs / 1000);
-    const claims: TokenClaims = { token_type: type, user_id: userId, jti: randomUUID().replaceAll('-', ''), iat, iat_ms: nowMs, exp: iat + ttlSec };
+    const claims: TokenClaims = {
+      token_type: type,
+      user_id: userId,
+      jti: randomUUID().replaceAll('-', ''),
+      iat,
+      iat_ms: nowMs,
+      exp: iat + ttlSec,
+    };
     return this.jwt.sign(claims);
   }
 

@@ -19,7 +19,10 @@ export interface NewUser {
 }
 
 export type ProfileChanges = Partial<
-  Pick<ProfileRow, 'defaultRiskTolerance' | 'defaultTimeframe' | 'preferredSymbols' | 'tradingGoals' | 'strategyPreferences' | 'riskParameters'>
+  Pick<
+    ProfileRow,
+    'defaultRiskTolerance' | 'defaultTimeframe' | 'preferredSymbols' | 'tradingGoals' | 'strategyPreferences' | 'riskParameters'
+  >
 >;
 
 /**
@@ -29,9 +32,10 @@ export type ProfileChanges = Partial<
 function sanitized(e: unknown): Error {
   const cause = (e as { cause?: unknown })?.cause;
   // Keep the driver's error (its SQLSTATE says unavailable vs bad data) but not Drizzle's, which holds the parameters.
-  return new Error(`users query failed: ${cause instanceof Error ? cause.message : 'database error'}`, { cause: cause instanceof Error ? cause : undefined });
+  return new Error(`users query failed: ${cause instanceof Error ? cause.message : 'database error'}`, {
+    cause: cause instanceof Error ? cause : undefined,
+  });
 }
-
 
 const PROFILE_WITH_USER = {
   id: userProfiles.id,
@@ -72,7 +76,10 @@ export class UsersRepository {
   async createWithProfile(user: NewUser, now: Date): Promise<UserRow | null> {
     try {
       return await this.db.transaction(async (tx) => {
-        const [created] = await tx.insert(users).values({ ...user, dateJoined: now }).returning();
+        const [created] = await tx
+          .insert(users)
+          .values({ ...user, dateJoined: now })
+          .returning();
         await tx.insert(userProfiles).values({ userId: created.id, createdAt: now, updatedAt: now, lastActive: now });
         return created;
       });

@@ -51,10 +51,22 @@ export class BotGeneratorService {
 
   /** Sends `prompt` under the generation system instruction and returns the code of the answer. */
   async ask(prompt: string, work: GeminiWork): Promise<string> {
-    const result = await abortable(withKeyWait(
-      () => this.gemini.generate({ userId: work.userKey }, { system: generationSystemInstruction(), contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.2 } }),
-      { maxTotalWaitMs: work.maxKeyWaitMs ?? DEFAULT_MAX_KEY_WAIT_MS, onWait: (ms) => work.onKeyWait?.(ms), onResume: () => work.onKeyResume?.(), sleep: work.sleep },
-    ), work.signal);
+    const result = await abortable(
+      withKeyWait(
+        () =>
+          this.gemini.generate(
+            { userId: work.userKey },
+            { system: generationSystemInstruction(), contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.2 } },
+          ),
+        {
+          maxTotalWaitMs: work.maxKeyWaitMs ?? DEFAULT_MAX_KEY_WAIT_MS,
+          onWait: (ms) => work.onKeyWait?.(ms),
+          onResume: () => work.onKeyResume?.(),
+          sleep: work.sleep,
+        },
+      ),
+      work.signal,
+    );
     return extractCode(result.text);
   }
 

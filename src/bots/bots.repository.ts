@@ -30,11 +30,17 @@ export class BotsRepository {
   ): Promise<BotRow> {
     const db = tx ?? this.db;
     for (let tries = 0; ; tries++) {
-      const sameStem = await db.select({ f: bots.fileName }).from(bots).where(sql`left(${bots.fileName}, ${stem.length}) = ${stem}`);
+      const sameStem = await db
+        .select({ f: bots.fileName })
+        .from(bots)
+        .where(sql`left(${bots.fileName}, ${stem.length}) = ${stem}`);
       const existing = new Set(sameStem.map((r) => r.f));
       const fileName = uniqueStem(stem, (s) => existing.has(s) || fileTaken(s));
       try {
-        const [row] = await db.insert(bots).values({ ...v, fileName }).returning();
+        const [row] = await db
+          .insert(bots)
+          .values({ ...v, fileName })
+          .returning();
         return row;
       } catch (error) {
         // inside a caller's transaction a failed insert aborts it: no retry there
@@ -48,17 +54,36 @@ export class BotsRepository {
     return row ?? null;
   }
 
-  async update(id: number, changes: Partial<Pick<BotRow, 'code' | 'status' | 'lastError' | 'lastMetrics'>>, now = new Date(), tx: Db = this.db): Promise<void> {
-    await tx.update(bots).set({ ...changes, updatedAt: now }).where(eq(bots.id, id));
+  async update(
+    id: number,
+    changes: Partial<Pick<BotRow, 'code' | 'status' | 'lastError' | 'lastMetrics'>>,
+    now = new Date(),
+    tx: Db = this.db,
+  ): Promise<void> {
+    await tx
+      .update(bots)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(bots.id, id));
   }
 
-  async recordAttempt(v: { botId: number; attempt: number; errorType: string; errorMessage: string; success: boolean; description: string }, now = new Date(), tx: Db = this.db): Promise<FixAttemptRow> {
-    const [row] = await tx.insert(botFixAttempts).values({ ...v, errorMessage: v.errorMessage.slice(0, 4000), createdAt: now }).returning();
+  async recordAttempt(
+    v: { botId: number; attempt: number; errorType: string; errorMessage: string; success: boolean; description: string },
+    now = new Date(),
+    tx: Db = this.db,
+  ): Promise<FixAttemptRow> {
+    const [row] = await tx
+      .insert(botFixAttempts)
+      .values({ ...v, errorMessage: v.errorMessage.slice(0, 4000), createdAt: now })
+      .returning();
     return row;
   }
 
   async attempts(botId: number): Promise<FixAttemptRow[]> {
-    return this.db.select().from(botFixAttempts).where(eq(botFixAttempts.botId, botId)).orderBy(asc(botFixAttempts.attempt), asc(botFixAttempts.id));
+    return this.db
+      .select()
+      .from(botFixAttempts)
+      .where(eq(botFixAttempts.botId, botId))
+      .orderBy(asc(botFixAttempts.attempt), asc(botFixAttempts.id));
   }
 
   /** Learned fixes of one owner and error type, most seen first (at most 200). */

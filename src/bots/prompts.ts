@@ -47,13 +47,9 @@ export interface GenerationInput {
 }
 
 export function generationPrompt(input: GenerationInput): string {
-  const lines = [
-    'Generate a complete, runnable trading bot.',
-    `Name: ${input.name}`,
-    'Description:',
-    input.description.trim(),
-  ];
-  if (input.params && Object.keys(input.params).length > 0) lines.push(`Parameters (use as params defaults): ${JSON.stringify(input.params)}`);
+  const lines = ['Generate a complete, runnable trading bot.', `Name: ${input.name}`, 'Description:', input.description.trim()];
+  if (input.params && Object.keys(input.params).length > 0)
+    lines.push(`Parameters (use as params defaults): ${JSON.stringify(input.params)}`);
   lines.push(
     '',
     'Requirements:',

@@ -79,7 +79,11 @@ function fromBodyParser(err: unknown): DomainError | null {
 /** Express found no route for the method and path ("Cannot GET /x"). */
 function isNoRoute(err: HttpException): boolean {
   const response = err.getResponse();
-  return err.getStatus() === Number(HttpStatus.NOT_FOUND) && typeof response === 'object' && /^Cannot /.test(String((response as { message?: unknown }).message));
+  return (
+    err.getStatus() === Number(HttpStatus.NOT_FOUND) &&
+    typeof response === 'object' &&
+    /^Cannot /.test(String((response as { message?: unknown }).message))
+  );
 }
 
 function fromHttpException(err: HttpException, req: Request): ErrorBody {

@@ -14,7 +14,8 @@ export function invalid(field: string, message: string): DomainError {
 
 /** A positive integer id from a path or query string, or a 400 naming `field`. */
 export function positiveId(raw: string | undefined, field: string): number {
-  if (raw === undefined || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > MAX_ID) throw invalid(field, `${field} must be a positive integer`);
+  if (raw === undefined || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > MAX_ID)
+    throw invalid(field, `${field} must be a positive integer`);
   return Number(raw);
 }
 

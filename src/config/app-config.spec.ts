@@ -22,10 +22,29 @@ describe(loadAppConfig.name, () => {
   });
 
   it('reads the job settings: inline workers by default, concurrency as a default plus per-kind values', () => {
-    expect(loadAppConfig({}).jobs).toEqual({ workerMode: 'inline', concurrency: { default: 2, perKind: {} }, attempts: 3, backoffMs: 2000, lockMs: 30000 });
-    const jobs = loadAppConfig({ WORKER_MODE: 'off', JOB_CONCURRENCY: '4, ai_developer.run=1,bots.verify_all=3', JOB_ATTEMPTS: '5', JOB_LOCK_MS: '5000' }).jobs;
-    expect(jobs).toMatchObject({ workerMode: 'off', concurrency: { default: 4, perKind: { 'ai_developer.run': 1, 'bots.verify_all': 3 } }, attempts: 5, lockMs: 5000 });
-    expect(loadAppConfig({ JOB_CONCURRENCY: 'ai_developer.run=1' }).jobs.concurrency).toEqual({ default: 2, perKind: { 'ai_developer.run': 1 } });
+    expect(loadAppConfig({}).jobs).toEqual({
+      workerMode: 'inline',
+      concurrency: { default: 2, perKind: {} },
+      attempts: 3,
+      backoffMs: 2000,
+      lockMs: 30000,
+    });
+    const jobs = loadAppConfig({
+      WORKER_MODE: 'off',
+      JOB_CONCURRENCY: '4, ai_developer.run=1,bots.verify_all=3',
+      JOB_ATTEMPTS: '5',
+      JOB_LOCK_MS: '5000',
+    }).jobs;
+    expect(jobs).toMatchObject({
+      workerMode: 'off',
+      concurrency: { default: 4, perKind: { 'ai_developer.run': 1, 'bots.verify_all': 3 } },
+      attempts: 5,
+      lockMs: 5000,
+    });
+    expect(loadAppConfig({ JOB_CONCURRENCY: 'ai_developer.run=1' }).jobs.concurrency).toEqual({
+      default: 2,
+      perKind: { 'ai_developer.run': 1 },
+    });
     const problems = problemsOf({ WORKER_MODE: 'sometimes', JOB_CONCURRENCY: 'lots', JOB_ATTEMPTS: '0', JOB_LOCK_MS: '10' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['JOB_ATTEMPTS', 'JOB_CONCURRENCY', 'JOB_LOCK_MS', 'WORKER_MODE']);
   });
@@ -106,14 +125,26 @@ describe('loadAppConfig: keys and secret stores', () => {
       'VAULT_SECRET_ID: is required with VAULT_ROLE_ID (AppRole login)',
     ]);
     expect(problemsOf({ SECRET_STORE_TYPE: 'aws' })).toEqual(['AWS_REGION: is required when SECRET_STORE_TYPE=aws']);
-    expect(problemsOf({ SECRET_STORE_TYPE: 'aws', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID' })[0]).toMatch(/^AWS_ACCESS_KEY_ID: and AWS_SECRET_ACCESS_KEY/);
-    expect(problemsOf({ SECRET_STORE_TYPE: 'azure', AZURE_VAULT_URL: 'https://v.vault.azure.net', AZURE_CLIENT_ID: 'c' })[0]).toMatch(/^AZURE_CLIENT_SECRET: /);
+    expect(problemsOf({ SECRET_STORE_TYPE: 'aws', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID' })[0]).toMatch(
+      /^AWS_ACCESS_KEY_ID: and AWS_SECRET_ACCESS_KEY/,
+    );
+    expect(problemsOf({ SECRET_STORE_TYPE: 'azure', AZURE_VAULT_URL: 'https://v.vault.azure.net', AZURE_CLIENT_ID: 'c' })[0]).toMatch(
+      /^AZURE_CLIENT_SECRET: /,
+    );
     expect(problemsOf({ SECRET_STORE_TYPE: 'gcp' })[0]).toMatch(/^SECRET_STORE_TYPE: /);
   });
 
   it('builds each store’s settings with defaults', () => {
     const vault = loadAppConfig({ SECRET_STORE_TYPE: 'vault', VAULT_ADDR: 'http://vault:8200/', VAULT_TOKEN: 't' }).secrets.vault;
-    expect(vault).toEqual({ addr: 'http://vault:8200', token: 't', roleId: null, secretId: null, namespace: null, mount: 'secret', path: 'secret/algoagent' });
+    expect(vault).toEqual({
+      addr: 'http://vault:8200',
+      token: 't',
+      roleId: null,
+      secretId: null,
+      namespace: null,
+      mount: 'secret',
+      path: 'secret/algoagent',
+    });
     const aws = loadAppConfig({ SECRET_STORE_TYPE: 'aws', AWS_REGION: 'us-east-1' }).secrets.aws;
     expect(aws).toEqual({ region: 'us-east-1', prefix: 'algoagent/', endpoint: null, credentials: null });
     const s = loadAppConfig({ SECRET_REFRESH_INTERVAL: '60' }).secrets;
@@ -121,7 +152,9 @@ describe('loadAppConfig: keys and secret stores', () => {
   });
 
   it('checks the rotation tunables', () => {
-    expect(problemsOf({ COOLDOWN_BASE_MS: '60000', COOLDOWN_CAP_MS: '1000' })).toEqual(['COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS']);
+    expect(problemsOf({ COOLDOWN_BASE_MS: '60000', COOLDOWN_CAP_MS: '1000' })).toEqual([
+      'COOLDOWN_BASE_MS: must not be greater than COOLDOWN_CAP_MS',
+    ]);
     expect(problemsOf({ ADMIN_API_TOKEN: 'short' })[0]).toMatch(/^ADMIN_API_TOKEN: must be at least 16 characters/);
     expect(problemsOf({ GEMINI_MAX_ATTEMPTS: '9' })[0]).toMatch(/^GEMINI_MAX_ATTEMPTS: /);
     expect(problemsOf({ ENABLE_KEY_ROTATION: 'maybe' })[0]).toMatch(/^ENABLE_KEY_ROTATION: /);

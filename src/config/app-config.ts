@@ -8,9 +8,7 @@ import { asText } from '../common/text';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Where the relational data lives: a PostgreSQL server, or embedded PGlite (in memory or in a folder). */
-export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir: string | null };
+export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | null };
 
 /**
  * The one typed configuration object. Injected by class token; built once at boot by
@@ -149,8 +147,21 @@ export interface SecretsConfig {
   timeoutMs: number;
   bundleName: string | null;
   env: EnvKeys;
-  vault: { addr: string; token: string | null; roleId: string | null; secretId: string | null; namespace: string | null; mount: string; path: string } | null;
-  aws: { region: string; prefix: string; endpoint: string | null; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null } | null;
+  vault: {
+    addr: string;
+    token: string | null;
+    roleId: string | null;
+    secretId: string | null;
+    namespace: string | null;
+    mount: string;
+    path: string;
+  } | null;
+  aws: {
+    region: string;
+    prefix: string;
+    endpoint: string | null;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+  } | null;
   azure: { vaultUrl: string; clientSecret: { tenantId: string; clientId: string; clientSecret: string } | null } | null;
 }
 
@@ -229,7 +240,8 @@ function secretsConfig(vars: EnvironmentVariables, env: EnvKeys, problems: strin
   if (type === 'vault') {
     need('VAULT_ADDR', 'when SECRET_STORE_TYPE=vault');
     const appRole = Boolean(vars.VAULT_ROLE_ID || vars.VAULT_SECRET_ID);
-    if (!vars.VAULT_TOKEN && !appRole) problems.push('VAULT_TOKEN: is required when SECRET_STORE_TYPE=vault (or set VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole)');
+    if (!vars.VAULT_TOKEN && !appRole)
+      problems.push('VAULT_TOKEN: is required when SECRET_STORE_TYPE=vault (or set VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole)');
     if (appRole) {
       need('VAULT_ROLE_ID', 'with VAULT_SECRET_ID (AppRole login)');
       need('VAULT_SECRET_ID', 'with VAULT_ROLE_ID (AppRole login)');
@@ -255,7 +267,11 @@ function secretsConfig(vars: EnvironmentVariables, env: EnvKeys, problems: strin
       endpoint: vars.AWS_ENDPOINT_URL ?? null,
       credentials:
         vars.AWS_ACCESS_KEY_ID && vars.AWS_SECRET_ACCESS_KEY
-          ? { accessKeyId: vars.AWS_ACCESS_KEY_ID, secretAccessKey: vars.AWS_SECRET_ACCESS_KEY, ...(vars.AWS_SESSION_TOKEN ? { sessionToken: vars.AWS_SESSION_TOKEN } : {}) }
+          ? {
+              accessKeyId: vars.AWS_ACCESS_KEY_ID,
+              secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+              ...(vars.AWS_SESSION_TOKEN ? { sessionToken: vars.AWS_SESSION_TOKEN } : {}),
+            }
           : null,
     };
   }
@@ -263,7 +279,10 @@ function secretsConfig(vars: EnvironmentVariables, env: EnvKeys, problems: strin
     need('AZURE_VAULT_URL', 'when SECRET_STORE_TYPE=azure');
     const parts = [vars.AZURE_TENANT_ID, vars.AZURE_CLIENT_ID, vars.AZURE_CLIENT_SECRET];
     const given = parts.filter(Boolean).length;
-    if (given > 0 && given < 3) problems.push('AZURE_CLIENT_SECRET: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET go together (or none, for DefaultAzureCredential)');
+    if (given > 0 && given < 3)
+      problems.push(
+        'AZURE_CLIENT_SECRET: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET go together (or none, for DefaultAzureCredential)',
+      );
     azure = {
       vaultUrl: (vars.AZURE_VAULT_URL ?? '').replace(/\/+$/, ''),
       clientSecret:
@@ -279,13 +298,19 @@ export const DEV_CORS_ORIGINS = [3000, 8080, 5173].flatMap((port) => [`http://lo
 /** CORS_ORIGINS as a list; unset → Django's local dev servers outside production, none in production. */
 function corsOrigins(raw: string | undefined, env: AppConfig['env']): string[] {
   if (raw === undefined) return env === 'production' ? [] : DEV_CORS_ORIGINS;
-  return raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  return raw
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
 }
 
 /** `2,ai_developer.run=1` → default 2, ai_developer.run 1 (already checked by the schema's pattern). */
 function jobConcurrency(value: string | undefined): JobsConfig['concurrency'] {
   const result: JobsConfig['concurrency'] = { default: 2, perKind: {} };
-  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kind, n] = part.includes('=') ? part.split('=') : [null, part];
     const count = Math.max(1, Number(n));
     if (kind) result.perKind[kind] = count;
@@ -395,7 +420,10 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       workers: vars.BACKTEST_WORKERS ?? 2,
       streamCandleMs: vars.BACKTEST_STREAM_CANDLE_MS ?? 20,
       streamMaxPerUser: vars.BACKTEST_STREAM_MAX_PER_USER ?? 2,
-      wsAllowedOrigins: (vars.WS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().toLowerCase().replace(/\/+$/, '')).filter(Boolean),
+      wsAllowedOrigins: (vars.WS_ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim().toLowerCase().replace(/\/+$/, ''))
+        .filter(Boolean),
     },
     jobs: {
       workerMode: vars.WORKER_MODE ?? 'inline',
@@ -407,7 +435,10 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
     urlFetch: {
       timeoutMs: vars.URL_FETCH_TIMEOUT_MS ?? 10000,
       maxBytes: vars.URL_FETCH_MAX_BYTES ?? 1024 * 1024,
-      allowHosts: (vars.URL_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+      allowHosts: (vars.URL_FETCH_ALLOW_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
     },
     warnings: unknownVariableWarnings(raw),
   });

@@ -6,7 +6,13 @@ const SECRET = 'a-jwt-secret-of-at-least-32-characters!!';
 describe('loadAppConfig: auth', () => {
   it('uses JWT_SECRET when set, with the Django token lifetimes and issuer', () => {
     const { auth } = loadAppConfig({ JWT_SECRET: SECRET });
-    expect(auth).toMatchObject({ jwtSecret: SECRET, jwtSecretGenerated: false, issuer: 'algoagent-api', accessTtlSec: 3600, refreshTtlSec: 604800 });
+    expect(auth).toMatchObject({
+      jwtSecret: SECRET,
+      jwtSecretGenerated: false,
+      issuer: 'algoagent-api',
+      accessTtlSec: 3600,
+      refreshTtlSec: 604800,
+    });
   });
 
   it('makes a random secret per boot when JWT_SECRET is unset outside production, and says so', () => {
@@ -33,10 +39,14 @@ describe('loadAppConfig: auth', () => {
   });
 
   it('reads ALLOW_ANONYMOUS and AUTH_LOGIN_MAX_ATTEMPTS', () => {
-    expect(loadAppConfig({ ALLOW_ANONYMOUS: 'true', AUTH_LOGIN_MAX_ATTEMPTS: '10' }).auth).toMatchObject({ allowAnonymous: true, loginMaxAttempts: 10 });
-    expect(problemsOf({ ALLOW_ANONYMOUS: 'maybe', AUTH_LOGIN_MAX_ATTEMPTS: '0' }).map((p) => p.split(':')[0]).sort()).toEqual([
-      'ALLOW_ANONYMOUS',
-      'AUTH_LOGIN_MAX_ATTEMPTS',
-    ]);
+    expect(loadAppConfig({ ALLOW_ANONYMOUS: 'true', AUTH_LOGIN_MAX_ATTEMPTS: '10' }).auth).toMatchObject({
+      allowAnonymous: true,
+      loginMaxAttempts: 10,
+    });
+    expect(
+      problemsOf({ ALLOW_ANONYMOUS: 'maybe', AUTH_LOGIN_MAX_ATTEMPTS: '0' })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['ALLOW_ANONYMOUS', 'AUTH_LOGIN_MAX_ATTEMPTS']);
   });
 });

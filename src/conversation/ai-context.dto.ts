@@ -31,38 +31,58 @@ export class AiContextPageDto {
 /** Create (and PUT) body. */
 export class CreateAiContextDto {
   @ApiProperty({ example: 'Swing trading', maxLength: MAX_SESSION_NAME })
-  @IsString() @IsNotEmpty() @MaxLength(MAX_SESSION_NAME)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_SESSION_NAME)
   session_name!: string;
 
   @ApiPropertyOptional({ example: 'Answer briefly; prefer daily bars and ETFs.', maxLength: MAX_INSTRUCTIONS })
-  @IsOptional() @IsString() @MaxLength(MAX_INSTRUCTIONS)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_INSTRUCTIONS)
   instructions?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { symbols: ['SPY', 'QQQ'] }, description: `A JSON object, at most ${MAX_CONTEXT_DATA_BYTES} bytes` })
-  @IsOptional() @IsObject() @JsonMaxBytes(MAX_CONTEXT_DATA_BYTES)
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { symbols: ['SPY', 'QQQ'] },
+    description: `A JSON object, at most ${MAX_CONTEXT_DATA_BYTES} bytes`,
+  })
+  @IsOptional()
+  @IsObject()
+  @JsonMaxBytes(MAX_CONTEXT_DATA_BYTES)
   context_data?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: true, default: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_active?: boolean;
 }
 
 /** PATCH body: any subset of the writable fields. */
 export class UpdateAiContextDto {
   @ApiPropertyOptional({ example: 'Swing trading', maxLength: MAX_SESSION_NAME })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MAX_SESSION_NAME)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_SESSION_NAME)
   session_name?: string;
 
   @ApiPropertyOptional({ example: 'Answer briefly.', maxLength: MAX_INSTRUCTIONS })
-  @IsOptional() @IsString() @MaxLength(MAX_INSTRUCTIONS)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_INSTRUCTIONS)
   instructions?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { symbols: ['SPY'] } })
-  @IsOptional() @IsObject() @JsonMaxBytes(MAX_CONTEXT_DATA_BYTES)
+  @IsOptional()
+  @IsObject()
+  @JsonMaxBytes(MAX_CONTEXT_DATA_BYTES)
   context_data?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_active?: boolean;
 }
 
@@ -101,10 +121,13 @@ export class EndSessionResponseDto {
 /** Create / update body of a chat session. */
 export class AuthChatSessionBodyDto {
   @ApiPropertyOptional({ example: 'New Strategy Session', default: 'New Strategy Session', maxLength: MAX_TITLE })
-  @IsOptional() @IsString() @MaxLength(MAX_TITLE)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TITLE)
   title?: string;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_active?: boolean;
 }

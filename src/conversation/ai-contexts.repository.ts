@@ -5,7 +5,9 @@ import type { Db } from '../database/database';
 import { aiContexts, users } from '../database/schema';
 
 export type AiContextRow = typeof aiContexts.$inferSelect & { username: string };
-export type AiContextChanges = Partial<Pick<typeof aiContexts.$inferSelect, 'sessionName' | 'instructions' | 'contextData' | 'isActive' | 'lastUsed'>>;
+export type AiContextChanges = Partial<
+  Pick<typeof aiContexts.$inferSelect, 'sessionName' | 'instructions' | 'contextData' | 'isActive' | 'lastUsed'>
+>;
 
 /** AI contexts, with the owner's username joined in (no foreign keys, see schema.ts). */
 @Injectable()
@@ -49,13 +51,23 @@ export class AiContextsRepository {
     return { count: Number(n), rows };
   }
 
-  async create(userId: number, v: { sessionName: string; instructions: string; contextData: Record<string, unknown>; isActive: boolean }, now: Date): Promise<AiContextRow> {
-    const [{ id }] = await this.db.insert(aiContexts).values({ userId, ...v, createdAt: now, updatedAt: now, lastUsed: now }).returning({ id: aiContexts.id });
+  async create(
+    userId: number,
+    v: { sessionName: string; instructions: string; contextData: Record<string, unknown>; isActive: boolean },
+    now: Date,
+  ): Promise<AiContextRow> {
+    const [{ id }] = await this.db
+      .insert(aiContexts)
+      .values({ userId, ...v, createdAt: now, updatedAt: now, lastUsed: now })
+      .returning({ id: aiContexts.id });
     return (await this.byId(id))!;
   }
 
   async update(id: number, changes: AiContextChanges, now: Date): Promise<AiContextRow> {
-    await this.db.update(aiContexts).set({ ...changes, updatedAt: now }).where(eq(aiContexts.id, id));
+    await this.db
+      .update(aiContexts)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(aiContexts.id, id));
     return (await this.byId(id))!;
   }
 

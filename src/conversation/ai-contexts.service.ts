@@ -43,7 +43,8 @@ export class AiContextsService {
   async own(user: AuthUser, id: number): Promise<AiContextRow> {
     requireUserId(user);
     const row = await this.repo.byId(id);
-    if (!row || (!user.isStaff && row.userId !== user.id)) throw new DomainError(ErrorCode.NotFound, 'Not found', 'No AI context with that id belongs to you');
+    if (!row || (!user.isStaff && row.userId !== user.id))
+      throw new DomainError(ErrorCode.NotFound, 'Not found', 'No AI context with that id belongs to you');
     return row;
   }
 
@@ -53,7 +54,11 @@ export class AiContextsService {
 
   async create(user: AuthUser, b: CreateAiContextDto): Promise<AiContextDto> {
     const userId = requireUserId(user);
-    const row = await this.repo.create(userId, { sessionName: b.session_name, instructions: b.instructions ?? '', contextData: b.context_data ?? {}, isActive: b.is_active ?? true }, new Date());
+    const row = await this.repo.create(
+      userId,
+      { sessionName: b.session_name, instructions: b.instructions ?? '', contextData: b.context_data ?? {}, isActive: b.is_active ?? true },
+      new Date(),
+    );
     return toAiContextDto(row);
   }
 
@@ -78,7 +83,8 @@ export class AiContextsService {
    */
   async instructionsForChat(user: AuthUser, id: number): Promise<string> {
     const row = await this.repo.byId(id);
-    if (!row || row.userId !== user.id || !row.isActive) throw new DomainError(ErrorCode.NotFound, 'Not found', 'No active AI context with that id belongs to you');
+    if (!row || row.userId !== user.id || !row.isActive)
+      throw new DomainError(ErrorCode.NotFound, 'Not found', 'No active AI context with that id belongs to you');
     await this.repo.touch(row.id, new Date());
     return row.instructions;
   }

@@ -1,11 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser, requireUserId } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
-import { AuthChatSessionBodyDto, AuthChatSessionDetailDto, AuthChatSessionDto, AuthChatSessionPageDto, EndSessionResponseDto } from './ai-context.dto';
+import {
+  AuthChatSessionBodyDto,
+  AuthChatSessionDetailDto,
+  AuthChatSessionDto,
+  AuthChatSessionPageDto,
+  EndSessionResponseDto,
+} from './ai-context.dto';
 import { ChatSessionRow } from './chat-sessions.repository';
 import { ConversationService } from './conversation.service';
 import { PAGE_SIZE, pageNumber, pageOf } from '../common/page';
@@ -41,7 +58,8 @@ export class AuthChatSessionsController {
   constructor(private readonly conversations: ConversationService) {}
 
   private async named(user: AuthUser, s: ChatSessionRow): Promise<AuthChatSessionDto> {
-    const name = s.userId === user.id ? user.username : ((s.userId != null && (await this.conversations.usernames([s.userId])).get(s.userId)) || '');
+    const name =
+      s.userId === user.id ? user.username : (s.userId != null && (await this.conversations.usernames([s.userId])).get(s.userId)) || '';
     return toDto(s, name);
   }
 
@@ -54,7 +72,12 @@ export class AuthChatSessionsController {
     const page = pageNumber(rawPage);
     const { count, rows } = await this.conversations.listRows(user.isStaff ? undefined : userId, page);
     const names = await this.conversations.usernames([...new Set(rows.map((r) => r.userId).filter((id): id is number => id != null))]);
-    return pageOf(count, page, PAGE_SIZE, rows.map((r) => toDto(r, (r.userId != null && names.get(r.userId)) || '')));
+    return pageOf(
+      count,
+      page,
+      PAGE_SIZE,
+      rows.map((r) => toDto(r, (r.userId != null && names.get(r.userId)) || '')),
+    );
   }
 
   @Post()
@@ -77,7 +100,14 @@ export class AuthChatSessionsController {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
     const { message_count: _count, ...dto } = await this.named(user, s);
-    const chat_messages = (await this.conversations.messagesOf(s)).map((m) => ({ id: m.id, role: m.role, content: m.content, metadata: m.metadata, tokens_used: m.tokensUsed, created_at: m.createdAt.toISOString() }));
+    const chat_messages = (await this.conversations.messagesOf(s)).map((m) => ({
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      metadata: m.metadata,
+      tokens_used: m.tokensUsed,
+      created_at: m.createdAt.toISOString(),
+    }));
     return { ...dto, chat_messages };
   }
 
@@ -87,7 +117,11 @@ export class AuthChatSessionsController {
   @ApiOkResponse({ type: AuthChatSessionDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  put(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number, @Body() body: AuthChatSessionBodyDto): Promise<AuthChatSessionDto> {
+  put(
+    @CurrentUser() user: AuthUser,
+    @Param('id', SessionId) id: number,
+    @Body() body: AuthChatSessionBodyDto,
+  ): Promise<AuthChatSessionDto> {
     return this.update(user, id, body);
   }
 
@@ -97,7 +131,11 @@ export class AuthChatSessionsController {
   @ApiOkResponse({ type: AuthChatSessionDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async update(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number, @Body() body: AuthChatSessionBodyDto): Promise<AuthChatSessionDto> {
+  async update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', SessionId) id: number,
+    @Body() body: AuthChatSessionBodyDto,
+  ): Promise<AuthChatSessionDto> {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
     const updated = await this.conversations.updateSession(s, { title: body.title, isActive: body.is_active });

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser, requireUserId, userKey } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
@@ -30,7 +38,20 @@ export class AuthChatController {
   async chat(@CurrentUser() user: AuthUser, @Body() body: AuthChatRequestDto): Promise<AuthChatResponseDto> {
     requireUserId(user);
     const instructions = body.ai_context_id !== undefined ? await this.contexts.instructionsForChat(user, body.ai_context_id) : undefined;
-    const r = await this.conversations.chat(user, userKey(user)!, { message: body.message, session_id: body.session_id }, body.title ?? DEFAULT_AUTH_CHAT_TITLE, instructions);
-    return { session_id: r.session_id, title: r.title, user_message: body.message, ai_response: r.ai_response, tokens_used: r.tokens_used, generated_strategy_id: null };
+    const r = await this.conversations.chat(
+      user,
+      userKey(user)!,
+      { message: body.message, session_id: body.session_id },
+      body.title ?? DEFAULT_AUTH_CHAT_TITLE,
+      instructions,
+    );
+    return {
+      session_id: r.session_id,
+      title: r.title,
+      user_message: body.message,
+      ai_response: r.ai_response,
+      tokens_used: r.tokens_used,
+      generated_strategy_id: null,
+    };
   }
 }

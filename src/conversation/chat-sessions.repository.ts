@@ -36,7 +36,10 @@ export class ChatSessionsRepository {
   }
 
   async create(s: NewSession, now: Date): Promise<ChatSessionRow> {
-    const [row] = await this.db.insert(chatSessions).values({ ...s, createdAt: now, updatedAt: now }).returning();
+    const [row] = await this.db
+      .insert(chatSessions)
+      .values({ ...s, createdAt: now, updatedAt: now })
+      .returning();
     return row;
   }
 
@@ -71,17 +74,38 @@ export class ChatSessionsRepository {
     if (filter.strategyId !== undefined) conds.push(eq(chatSessions.strategyId, filter.strategyId));
     const where = conds.length ? and(...conds) : undefined;
     const [{ n }] = await this.db.select({ n: count() }).from(chatSessions).where(where);
-    const rows = await this.db.select().from(chatSessions).where(where).orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id)).limit(limit).offset(offset);
+    const rows = await this.db
+      .select()
+      .from(chatSessions)
+      .where(where)
+      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
-  async update(sessionId: string, changes: Partial<Pick<ChatSessionRow, 'title' | 'strategyId' | 'isActive' | 'summary'>>, now: Date): Promise<ChatSessionRow> {
-    const [row] = await this.db.update(chatSessions).set({ ...changes, updatedAt: now }).where(eq(chatSessions.sessionId, sessionId)).returning();
+  async update(
+    sessionId: string,
+    changes: Partial<Pick<ChatSessionRow, 'title' | 'strategyId' | 'isActive' | 'summary'>>,
+    now: Date,
+  ): Promise<ChatSessionRow> {
+    const [row] = await this.db
+      .update(chatSessions)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(chatSessions.sessionId, sessionId))
+      .returning();
     return row;
   }
 
   /** Stores a message and bumps the session's count and `updated_at`. */
-  async addMessage(sessionId: string, role: ChatRole, content: string, metadata: Record<string, unknown>, tokensUsed: number | null, now: Date): Promise<ChatMessageRow> {
+  async addMessage(
+    sessionId: string,
+    role: ChatRole,
+    content: string,
+    metadata: Record<string, unknown>,
+    tokensUsed: number | null,
+    now: Date,
+  ): Promise<ChatMessageRow> {
     const [row] = await this.db.insert(chatMessages).values({ sessionId, role, content, metadata, tokensUsed, createdAt: now }).returning();
     await this.db
       .update(chatSessions)
@@ -97,13 +121,22 @@ export class ChatSessionsRepository {
 
   /** The last `n` messages, oldest first. */
   async lastMessages(sessionId: string, n: number): Promise<ChatMessageRow[]> {
-    const rows = await this.db.select().from(chatMessages).where(eq(chatMessages.sessionId, sessionId)).orderBy(desc(chatMessages.id)).limit(n);
+    const rows = await this.db
+      .select()
+      .from(chatMessages)
+      .where(eq(chatMessages.sessionId, sessionId))
+      .orderBy(desc(chatMessages.id))
+      .limit(n);
     return rows.reverse();
   }
 
   async clear(sessionId: string, now: Date): Promise<ChatSessionRow> {
     await this.db.delete(chatMessages).where(eq(chatMessages.sessionId, sessionId));
-    const [row] = await this.db.update(chatSessions).set({ messageCount: 0, updatedAt: now }).where(eq(chatSessions.sessionId, sessionId)).returning();
+    const [row] = await this.db
+      .update(chatSessions)
+      .set({ messageCount: 0, updatedAt: now })
+      .where(eq(chatSessions.sessionId, sessionId))
+      .returning();
     return row;
   }
 }

@@ -6,37 +6,48 @@ export const MAX_MESSAGE_CHARS = 20000;
 
 export class ChatRequestDto {
   @ApiProperty({ example: 'How should I size positions for a 20/50 EMA crossover on BTC-USD?', minLength: 1, maxLength: MAX_MESSAGE_CHARS })
-  @IsString() @Length(1, MAX_MESSAGE_CHARS)
+  @IsString()
+  @Length(1, MAX_MESSAGE_CHARS)
   message!: string;
 
   @ApiPropertyOptional({ example: 'chat_3f2a9c1d4b5e6f70', description: 'Continue this session; omitted → a new one' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   session_id?: string;
 
   @ApiPropertyOptional({ example: 12, description: 'Link the session to this strategy' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy_id?: number;
 
   @ApiPropertyOptional({ example: true, default: true, description: 'Send earlier messages (last 20) as context' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   use_context?: boolean;
 }
 
 export class ChatListQueryDto {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Staff only: false lists every user\'s sessions' })
-  @IsOptional() @IsIn(['true', 'false'])
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: "Staff only: false lists every user's sessions" })
+  @IsOptional()
+  @IsIn(['true', 'false'])
   my_sessions?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   is_active?: string;
 
   @ApiPropertyOptional({ example: '12' })
-  @IsOptional() @Matches(/^[1-9][0-9]{0,8}$/, { message: 'strategy_id must be a positive integer' })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,8}$/, { message: 'strategy_id must be a positive integer' })
   strategy_id?: string;
 
   @ApiPropertyOptional({ example: '1' })
-  @IsOptional() @Matches(/^[1-9][0-9]{0,5}$/, { message: 'page must be a positive integer' })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,5}$/, { message: 'page must be a positive integer' })
   page?: string;
 }
 
@@ -68,7 +79,8 @@ export class ChatMessageDto {
   @ApiProperty({ example: 'chat_3f2a9c1d4b5e6f70' }) session_id!: string;
   @ApiProperty({ enum: ['user', 'assistant', 'system'], example: 'assistant' }) role!: string;
   @ApiProperty({ example: 'Risk 1% of equity per trade…' }) content!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { key_id: 'key-1', model: 'gemini-2.5-flash', attempts: 1 } }) metadata!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { key_id: 'key-1', model: 'gemini-2.5-flash', attempts: 1 } })
+  metadata!: Record<string, unknown>;
   @ApiProperty({ type: Number, nullable: true, example: 312 }) tokens_used!: number | null;
   @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
 }
@@ -102,19 +114,27 @@ export class ClearResponseDto {
 /** Body of `POST /api/auth/chat/` (Django's `ChatRequestSerializer`). */
 export class AuthChatRequestDto {
   @ApiProperty({ example: 'Help me build a mean-reversion strategy for SPY', minLength: 1, maxLength: MAX_MESSAGE_CHARS })
-  @IsString() @Length(1, MAX_MESSAGE_CHARS)
+  @IsString()
+  @Length(1, MAX_MESSAGE_CHARS)
   message!: string;
 
   @ApiPropertyOptional({ example: 'chat_3f2a9c1d4b5e6f70', description: 'Continue this session; omitted → a new one' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   session_id?: string;
 
   @ApiPropertyOptional({ example: 3, description: 'One of your active AI contexts: its instructions lead the system prompt' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   ai_context_id?: number;
 
   @ApiPropertyOptional({ example: 'Strategy Development Session', default: 'Strategy Development Session', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   title?: string;
 }
 

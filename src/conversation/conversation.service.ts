@@ -5,7 +5,15 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { GeminiClientService } from '../gemini/gemini-client.service';
 import { CallReport, GenerateRequest, Turn, Usage } from '../gemini/gemini.types';
 import { ChatMessageRow, ChatSessionsRepository, ChatSessionRow } from './chat-sessions.repository';
-import { ChatListQueryDto, ChatMessageDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPageDto, SummaryResponseDto } from './conversation.dto';
+import {
+  ChatListQueryDto,
+  ChatMessageDto,
+  ChatRequestDto,
+  ChatResponseDto,
+  ChatSessionDto,
+  ChatSessionPageDto,
+  SummaryResponseDto,
+} from './conversation.dto';
 import { PAGE_SIZE, pageOf } from '../common/page';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
@@ -48,12 +56,22 @@ export function toSessionDto(s: ChatSessionRow): ChatSessionDto {
 }
 
 export function toMessageDto(m: ChatMessageRow): ChatMessageDto {
-  return { id: m.id, session_id: m.sessionId, role: m.role, content: m.content, metadata: m.metadata, tokens_used: m.tokensUsed, created_at: m.createdAt.toISOString() };
+  return {
+    id: m.id,
+    session_id: m.sessionId,
+    role: m.role,
+    content: m.content,
+    metadata: m.metadata,
+    tokens_used: m.tokensUsed,
+    created_at: m.createdAt.toISOString(),
+  };
 }
 
 /** Stored messages → Gemini turns (system notes are not turns; they are left out). */
 export function toTurns(rows: ChatMessageRow[]): Turn[] {
-  return rows.filter((m) => m.role === 'user' || m.role === 'assistant').map((m) => ({ role: m.role === 'user' ? 'user' : 'model', text: m.content }));
+  return rows
+    .filter((m) => m.role === 'user' || m.role === 'assistant')
+    .map((m) => ({ role: m.role === 'user' ? 'user' : 'model', text: m.content }));
 }
 
 /**
@@ -99,7 +117,12 @@ export class ConversationService {
     return this.repo.addMessage(s.sessionId, 'user', content, metadata, null, new Date());
   }
 
-  addAssistantMessage(s: ChatSessionRow, content: string, metadata: Record<string, unknown> = {}, tokensUsed: number | null = null): Promise<ChatMessageRow> {
+  addAssistantMessage(
+    s: ChatSessionRow,
+    content: string,
+    metadata: Record<string, unknown> = {},
+    tokensUsed: number | null = null,
+  ): Promise<ChatMessageRow> {
     return this.repo.addMessage(s.sessionId, 'assistant', content, metadata, tokensUsed, new Date());
   }
 
@@ -124,14 +147,21 @@ export class ConversationService {
   async prepareChat(user: AuthUser, dto: ChatRequestDto, title?: string, instructions?: string): Promise<PreparedChat> {
     let session = dto.session_id
       ? await this.session(user, dto.session_id)
-      : await this.createSession(user, title ?? (dto.message.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New chat'), dto.strategy_id ?? null);
+      : await this.createSession(
+          user,
+          title ?? (dto.message.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New chat'),
+          dto.strategy_id ?? null,
+        );
     if (dto.session_id && dto.strategy_id !== undefined && dto.strategy_id !== session.strategyId) {
       session = await this.repo.update(session.sessionId, { strategyId: dto.strategy_id }, new Date());
     }
     const contextUsed = dto.use_context ?? true;
     const history = contextUsed ? await this.contextWindow(session) : [];
     const userMessage = await this.addUserMessage(session, dto.message, { action: 'chat' });
-    const base = session.strategyId != null ? `${SYSTEM_PROMPT}\n\nLINKED STRATEGY: this conversation is about strategy #${session.strategyId}.` : SYSTEM_PROMPT;
+    const base =
+      session.strategyId != null
+        ? `${SYSTEM_PROMPT}\n\nLINKED STRATEGY: this conversation is about strategy #${session.strategyId}.`
+        : SYSTEM_PROMPT;
     const system = instructions ? `USER INSTRUCTIONS (AI context):\n${instructions}\n\n${base}` : base;
     return {
       session,
@@ -152,17 +182,28 @@ export class ConversationService {
       key_id: report.keyId,
       model: report.model,
       attempts: report.attempts,
-      usage: usage ? { prompt_tokens: usage.promptTokens, candidates_tokens: usage.candidatesTokens, total_tokens: usage.totalTokens } : null,
+      usage: usage
+        ? { prompt_tokens: usage.promptTokens, candidates_tokens: usage.candidatesTokens, total_tokens: usage.totalTokens }
+        : null,
       reply_to: p.userMessage.id,
     };
     return this.addAssistantMessage(p.session, text, metadata, usage?.totalTokens ?? null);
   }
 
   /** One chat turn. Gemini errors (429 with Retry-After, 502, 503) propagate unchanged. */
-  async chat(user: AuthUser, callerKey: string, dto: ChatRequestDto, title?: string, instructions?: string): Promise<ChatResponseDto & { title: string }> {
+  async chat(
+    user: AuthUser,
+    callerKey: string,
+    dto: ChatRequestDto,
+    title?: string,
+    instructions?: string,
+  ): Promise<ChatResponseDto & { title: string }> {
     const p = await this.prepareChat(user, dto, title, instructions);
     const history = p.request.contents.slice(0, -1);
-    const r = await this.gemini.chat({ userId: callerKey, model: p.session.modelName }, history, dto.message, { system: p.request.system, settings: p.request.settings });
+    const r = await this.gemini.chat({ userId: callerKey, model: p.session.modelName }, history, dto.message, {
+      system: p.request.system,
+      settings: p.request.settings,
+    });
     const reply = await this.storeReply(p, r.text, r, r.usage);
     const session = await this.session(user, p.session.sessionId);
     return {
@@ -191,7 +232,10 @@ export class ConversationService {
       'Summarize the following conversation between a trader and a trading strategy assistant in a short ' +
       'paragraph: the goals, the strategies discussed, decisions made and open questions.\n\nCONVERSATION:\n' +
       transcript;
-    const r = await this.gemini.generate({ userId: callerKey, model: s.modelName }, { contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.3, maxOutputTokens: 1024 } });
+    const r = await this.gemini.generate(
+      { userId: callerKey, model: s.modelName },
+      { contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.3, maxOutputTokens: 1024 } },
+    );
     const updated = await this.repo.update(s.sessionId, { summary: r.text }, new Date());
     return { session_id: updated.sessionId, summary: r.text, message_count: updated.messageCount };
   }
@@ -205,7 +249,8 @@ export class ConversationService {
   /** A session by its numeric id (the `/api/auth/chat-sessions/` routes); someone else's is "not found". */
   async sessionById(user: AuthUser, id: number): Promise<ChatSessionRow> {
     const row = await this.repo.byId(id);
-    if (!row || (!user.isStaff && row.userId !== user.id)) throw new DomainError(ErrorCode.NotFound, 'Not found', 'No chat session with that id belongs to you');
+    if (!row || (!user.isStaff && row.userId !== user.id))
+      throw new DomainError(ErrorCode.NotFound, 'Not found', 'No chat session with that id belongs to you');
     return row;
   }
 

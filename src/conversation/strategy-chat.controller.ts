@@ -76,7 +76,14 @@ export class StrategyChatController {
     const p = await this.conversations.prepareChat(user, body);
     const { chunks, report } = await this.gemini.generateStream({ userId: caller, model: p.session.modelName }, p.request);
     await sendSse(res, req, async (send) => {
-      send('meta', { session_id: p.session.sessionId, user_message_id: p.userMessage.id, context_used: p.contextUsed, key_id: report.keyId, model: report.model, attempts: report.attempts });
+      send('meta', {
+        session_id: p.session.sessionId,
+        user_message_id: p.userMessage.id,
+        context_used: p.contextUsed,
+        key_id: report.keyId,
+        model: report.model,
+        attempts: report.attempts,
+      });
       let text = '';
       let usage: Usage | null = null;
       let finishReason: string | null = null;
@@ -90,7 +97,13 @@ export class StrategyChatController {
       }
       const reply = await this.conversations.storeReply(p, text, report, usage);
       const session = await this.conversations.session(user, p.session.sessionId);
-      send('done', { session_id: session.sessionId, message_id: reply.id, message_count: session.messageCount, usage: reply.metadata.usage ?? null, finish_reason: finishReason });
+      send('done', {
+        session_id: session.sessionId,
+        message_id: reply.id,
+        message_count: session.messageCount,
+        usage: reply.metadata.usage ?? null,
+        finish_reason: finishReason,
+      });
     });
   }
 

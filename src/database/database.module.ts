@@ -22,7 +22,7 @@ export abstract class Database {
         const logger = new AppLogger('Database');
         const connection = await openDatabase(config.database.target, config.database.schema);
         await connection.migrate();
-        const where = config.database.target.kind === 'pglite' ? config.database.target.dataDir ?? 'memory' : 'server';
+        const where = config.database.target.kind === 'pglite' ? (config.database.target.dataDir ?? 'memory') : 'server';
         logger.info(`${connection.kind} ready (${where}), migrations applied`);
         return { connection };
       },

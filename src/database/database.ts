@@ -112,7 +112,5 @@ async function openPglite(dataDir: string | null, schemaName: string): Promise<D
 }
 
 export function openDatabase(target: DatabaseTarget, schemaName = 'public'): Promise<DatabaseConnection> {
-  return target.kind === 'postgres'
-    ? openPostgres(target.url, target.poolSize, schemaName)
-    : openPglite(target.dataDir, schemaName);
+  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize, schemaName) : openPglite(target.dataDir, schemaName);
 }

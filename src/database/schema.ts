@@ -1,4 +1,19 @@
-import { bigint, boolean, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The relational schema, one definition for PostgreSQL and PGlite. Change it here, then run
@@ -294,7 +309,10 @@ export const strategies = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     lastValidated: timestamp('last_validated', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('strategies_name_version_key').on(t.name, t.version), index('strategies_created_by_idx').on(t.createdBy, t.createdAt)],
+  (t) => [
+    uniqueIndex('strategies_name_version_key').on(t.name, t.version),
+    index('strategies_created_by_idx').on(t.createdBy, t.createdAt),
+  ],
 );
 
 /** Validation runs of a strategy (Django's `StrategyValidation`); status pending|running|passed|failed|error|completed. */
@@ -871,10 +889,7 @@ export const geminiUsageDaily = pgTable(
     promptTokens: integer('prompt_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.day, t.userKey, t.keyId, t.model] }),
-    index('gemini_usage_daily_user_idx').on(t.userKey, t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.day, t.userKey, t.keyId, t.model] }), index('gemini_usage_daily_user_idx').on(t.userKey, t.day)],
 );
 
 // ---- Jobs (src/jobs) -------------------------------------------------------------------------------

@@ -81,18 +81,33 @@ export class ErrorFixerService {
     return {
       saveCode: (code) => this.generator.saveCode(bot, code),
       recordAttempt: async (a) => {
-        await this.repo.recordAttempt({ botId: bot.id, attempt: a.attempt, errorType: a.error_type, errorMessage: a.error_message, success: a.success, description: a.description }, new Date(a.timestamp));
+        await this.repo.recordAttempt(
+          {
+            botId: bot.id,
+            attempt: a.attempt,
+            errorType: a.error_type,
+            errorMessage: a.error_message,
+            success: a.success,
+            description: a.description,
+          },
+          new Date(a.timestamp),
+        );
       },
       finish: async (passed, last) => {
         if (passed) await this.repo.update(bot.id, { status: 'passed', lastError: null, lastMetrics: metricsOf(last) });
-        else if (!last.ok) await this.repo.update(bot.id, { status: 'failed', lastError: `${last.errorType}: ${last.message}`.slice(0, 4000) });
+        else if (!last.ok)
+          await this.repo.update(bot.id, { status: 'failed', lastError: `${last.errorType}: ${last.message}`.slice(0, 4000) });
       },
     };
   }
 
   async fixLoop(bot: { name: string; code: string }, opts: FixLoopOptions): Promise<FixLoopResult> {
     const emit = opts.onEvent ?? (() => undefined);
-    const sink: FixSink = opts.sink ?? { saveCode: async () => undefined, recordAttempt: async () => undefined, finish: async () => undefined };
+    const sink: FixSink = opts.sink ?? {
+      saveCode: async () => undefined,
+      recordAttempt: async () => undefined,
+      finish: async () => undefined,
+    };
     const attempts: FixAttempt[] = [];
     // Learned fixes hold lines of the owner's code: they are kept and shown per signed-in user only.
     const owner = /^user:\d+$/.test(opts.work.userKey) ? opts.work.userKey : null;
@@ -139,7 +154,13 @@ export class ErrorFixerService {
       attempts.push(record);
       await sink.recordAttempt(record);
       if (changed && last.ok) {
-        if (owner) await this.repo.learnFix(owner, { errorType, signature: errorSignature(failure.message), errorMessage: failure.message.slice(0, 1000), fixExcerpt: fixExcerpt(code, fixed) });
+        if (owner)
+          await this.repo.learnFix(owner, {
+            errorType,
+            signature: errorSignature(failure.message),
+            errorMessage: failure.message.slice(0, 1000),
+            fixExcerpt: fixExcerpt(code, fixed),
+          });
         await sink.finish(true, last);
         return { success: true, final_status: 'fixed', attempts, last, code: fixed };
       }

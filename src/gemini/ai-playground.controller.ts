@@ -39,7 +39,10 @@ export class AiPlaygroundController {
   @ApiOperation({ summary: 'Generate text with Gemini; the key is chosen and rotated for you' })
   @ApiOkResponse({ type: GenerateResponseDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy, or your own AI request limit is reached (details.scope: user); see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorBodyDto,
+    description: 'Every key is busy, or your own AI request limit is reached (details.scope: user); see Retry-After',
+  })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key (none configured or all disabled)' })
   async generate(
     @Body() body: GenerateDto,
@@ -47,27 +50,36 @@ export class AiPlaygroundController {
     @Res({ passthrough: true }) res: Response,
     @CurrentUser() user?: AuthUser,
   ): Promise<GenerateResponseDto> {
-    const r = await this.gemini.generate({ userId: userKey(user) ?? anonymousUserId(req), model: body.model, signal: abortOnDisconnect(req, res) }, this.request(body));
+    const r = await this.gemini.generate(
+      { userId: userKey(user) ?? anonymousUserId(req), model: body.model, signal: abortOnDisconnect(req, res) },
+      this.request(body),
+    );
     return {
       text: r.text,
       model: r.model,
       key_id: r.keyId,
       attempts: r.attempts,
-      usage: r.usage ? { prompt_tokens: r.usage.promptTokens, candidates_tokens: r.usage.candidatesTokens, total_tokens: r.usage.totalTokens } : null,
+      usage: r.usage
+        ? { prompt_tokens: r.usage.promptTokens, candidates_tokens: r.usage.candidatesTokens, total_tokens: r.usage.totalTokens }
+        : null,
     };
   }
 
   @Post('generate/stream')
   @ApiOperation({
     summary: 'Stream generated text as Server-Sent Events',
-    description: 'Events: `meta` {key_id, model, attempts}, then `chunk` {text}…, then `done` {usage, finish_reason}, or `error` {error, details}.',
+    description:
+      'Events: `meta` {key_id, model, attempts}, then `chunk` {text}…, then `done` {usage, finish_reason}, or `error` {error, details}.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string', example: 'event: chunk\ndata: {"text":"Hello"}\n\n' } })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response, @CurrentUser() user?: AuthUser): Promise<void> {
     const userId = userKey(user) ?? anonymousUserId(req);
-    const { chunks, report } = await this.gemini.generateStream({ userId, model: body.model, signal: abortOnDisconnect(req, res) }, this.request(body));
+    const { chunks, report } = await this.gemini.generateStream(
+      { userId, model: body.model, signal: abortOnDisconnect(req, res) },
+      this.request(body),
+    );
     await sendSse(res, req, async (send) => {
       send('meta', { key_id: report.keyId, model: report.model, attempts: report.attempts });
       let last: { usage?: unknown; finishReason?: string | null } = {};
@@ -82,7 +94,9 @@ export class AiPlaygroundController {
   private request(body: GenerateDto): GenerateRequest {
     const max = this.config.gemini.promptMaxChars;
     if (body.prompt.length > max) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: prompt', { prompt: [`prompt must be at most ${max} characters (got ${body.prompt.length})`] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: prompt', {
+        prompt: [`prompt must be at most ${max} characters (got ${body.prompt.length})`],
+      });
     }
     return {
       contents: [{ role: 'user', text: body.prompt }],

@@ -6,23 +6,35 @@ export const PROMPT_HARD_MAX = 1_000_000;
 
 export class GenerateDto {
   @ApiProperty({ example: 'Explain a 20/50 SMA crossover strategy in two sentences.', maxLength: PROMPT_HARD_MAX })
-  @IsString() @MinLength(1) @MaxLength(PROMPT_HARD_MAX)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PROMPT_HARD_MAX)
   prompt!: string;
 
   @ApiPropertyOptional({ example: 'gemini-2.5-flash', description: 'Defaults to GEMINI_DEFAULT_MODEL' })
-  @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9.-]{1,63}$/, { message: 'model must be a model name such as gemini-2.5-flash' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,63}$/, { message: 'model must be a model name such as gemini-2.5-flash' })
   model?: string;
 
   @ApiPropertyOptional({ example: 'You are a concise trading assistant.', maxLength: 20000 })
-  @IsOptional() @IsString() @MaxLength(20000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
   system?: string;
 
   @ApiPropertyOptional({ example: 0.7, minimum: 0, maximum: 2 })
-  @IsOptional() @IsNumber() @Min(0) @Max(2)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(2)
   temperature?: number;
 
   @ApiPropertyOptional({ example: 512, minimum: 1, maximum: 65536 })
-  @IsOptional() @IsInt() @Min(1) @Max(65536)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65536)
   max_output_tokens?: number;
 }
 

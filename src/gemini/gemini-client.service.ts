@@ -61,7 +61,12 @@ export class GeminiClientService {
   }
 
   /** Multi-turn chat: `history` holds earlier turns, `message` is the new user message. */
-  chat(opts: CallOptions, history: Turn[], message: string, extra: Omit<GenerateRequest, 'contents'> = {}): Promise<GenerateResult & CallReport> {
+  chat(
+    opts: CallOptions,
+    history: Turn[],
+    message: string,
+    extra: Omit<GenerateRequest, 'contents'> = {},
+  ): Promise<GenerateResult & CallReport> {
     const req: GenerateRequest = { ...extra, contents: [...history, { role: 'user', text: message }] };
     return this.run(opts, req, async (secret, model, timeoutMs) => {
       const r = await this.transport.chat(secret, model, req, timeoutMs, opts.signal);
@@ -86,9 +91,10 @@ export class GeminiClientService {
   }
 
   countTokens(opts: CallOptions, req: GenerateRequest): Promise<{ totalTokens: number } & CallReport> {
-    return this.run(opts, req, async (secret, model, timeoutMs) => ({ value: await this.transport.countTokens(secret, model, req, timeoutMs, opts.signal), usage: null })).then(
-      ({ value, report }) => ({ totalTokens: value, ...report }),
-    );
+    return this.run(opts, req, async (secret, model, timeoutMs) => ({
+      value: await this.transport.countTokens(secret, model, req, timeoutMs, opts.signal),
+      usage: null,
+    })).then(({ value, report }) => ({ totalTokens: value, ...report }));
   }
 
   /**
@@ -177,10 +183,21 @@ export class GeminiClientService {
       if (opts.signal?.aborted) throw clientGone(attempts);
       const now = this.clock.now();
       const remaining = deadline - now;
-      if (remaining <= 0) throw new DomainError(ErrorCode.UpstreamTimeout, 'Gemini did not answer before the deadline', { attempts }, TIMEOUT_RETRY_AFTER_SEC);
+      if (remaining <= 0)
+        throw new DomainError(
+          ErrorCode.UpstreamTimeout,
+          'Gemini did not answer before the deadline',
+          { attempts },
+          TIMEOUT_RETRY_AFTER_SEC,
+        );
       const blockedMs = this.breaker.blockedFor(ctx.model);
       if (blockedMs > 0) {
-        throw new DomainError(ErrorCode.UpstreamUnavailable, `Gemini model ${ctx.model} is failing; calls are paused`, { attempts }, Math.ceil(blockedMs / 1000));
+        throw new DomainError(
+          ErrorCode.UpstreamUnavailable,
+          `Gemini model ${ctx.model} is failing; calls are paused`,
+          { attempts },
+          Math.ceil(blockedMs / 1000),
+        );
       }
       // At the attempt cap, ask with every key excluded: the answer says when the earliest frees up.
       const capReached = attempts >= maxAttempts;
@@ -197,7 +214,8 @@ export class GeminiClientService {
         }
         if (got.allDisabled || (waitMs === null && last?.action.effect.kind === 'disable')) {
           const unusable = await this.rotation.unusableKeys();
-          if (unusable.length >= this.rotation.keyPool.keys.length) throw new NoUsableKeysError('Every Gemini key is disabled', { keys: unusable });
+          if (unusable.length >= this.rotation.keyPool.keys.length)
+            throw new NoUsableKeysError('Every Gemini key is disabled', { keys: unusable });
         }
         if (waitMs === null && last && !isQuota(last.action)) throw upstreamError(last);
         const retryAfterSec = waitMs === null ? 60 : waitMs / 1000;
@@ -225,7 +243,8 @@ export class GeminiClientService {
         if (action.rotate) tried.add(lease.keyId);
         // At the cap, quota and disable failures go round once more so the answer is 429 or 503, not 502.
         if (attempts >= maxAttempts && !isQuota(action) && action.effect.kind !== 'disable') throw upstreamError(last);
-        if (action.backoffBeforeRetry) await this.clock.sleep(Math.min(SERVER_ERROR_BACKOFF_MS * attempts, Math.max(0, deadline - this.clock.now())));
+        if (action.backoffBeforeRetry)
+          await this.clock.sleep(Math.min(SERVER_ERROR_BACKOFF_MS * attempts, Math.max(0, deadline - this.clock.now())));
       }
     }
   }

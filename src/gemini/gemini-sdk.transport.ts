@@ -20,7 +20,9 @@ export class GeminiSdkTransport {
   constructor(private readonly baseUrl: string | null) {}
 
   async generate(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<GenerateResult> {
-    const response = await this.call(() => this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, signal(timeoutMs, abort)));
+    const response = await this.call(() =>
+      this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, signal(timeoutMs, abort)),
+    );
     return resultOf(response.response);
   }
 
@@ -37,8 +39,16 @@ export class GeminiSdkTransport {
    * Opens a stream and waits for its first chunk, so a failure before any text can still rotate to
    * another key. The rest of the chunks come from the returned iterator.
    */
-  async stream(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<AsyncGenerator<StreamChunk>> {
-    const result = await this.call(() => this.model(secret, model, req).generateContentStream({ contents: contents(req.contents) }, signal(timeoutMs, abort)));
+  async stream(
+    secret: string,
+    model: string,
+    req: GenerateRequest,
+    timeoutMs: number,
+    abort?: AbortSignal,
+  ): Promise<AsyncGenerator<StreamChunk>> {
+    const result = await this.call(() =>
+      this.model(secret, model, req).generateContentStream({ contents: contents(req.contents) }, signal(timeoutMs, abort)),
+    );
     const iterator = result.stream[Symbol.asyncIterator]();
     const first = await this.call(() => iterator.next());
     const call = this.call.bind(this);
@@ -53,7 +63,9 @@ export class GeminiSdkTransport {
   }
 
   async countTokens(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<number> {
-    const response = await this.call(() => this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, signal(timeoutMs, abort)));
+    const response = await this.call(() =>
+      this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, signal(timeoutMs, abort)),
+    );
     return response.totalTokens;
   }
 
@@ -62,10 +74,16 @@ export class GeminiSdkTransport {
     const base = this.baseUrl ?? 'https://generativelanguage.googleapis.com';
     let response: Response;
     try {
-      response = await fetch(`${base}/v1beta/models?pageSize=1`, { headers: { 'x-goog-api-key': secret }, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(`${base}/v1beta/models?pageSize=1`, {
+        headers: { 'x-goog-api-key': secret },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
-      throw new TransportError(timedOut ? { kind: 'timeout', reachedUpstream: true } : { kind: 'network', reachedUpstream: false }, 'probe failed');
+      throw new TransportError(
+        timedOut ? { kind: 'timeout', reachedUpstream: true } : { kind: 'network', reachedUpstream: false },
+        'probe failed',
+      );
     }
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: { message?: string; details?: unknown[] } };
@@ -126,7 +144,9 @@ function usageOf(r: GenerateContentResponse): Usage | null {
 
 function resultOf(r: GenerateContentResponse & { text(): string }): GenerateResult {
   if (!r.candidates?.length) {
-    throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini refused to answer this prompt', { block_reason: r.promptFeedback?.blockReason ?? 'unknown' });
+    throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini refused to answer this prompt', {
+      block_reason: r.promptFeedback?.blockReason ?? 'unknown',
+    });
   }
   let text: string;
   try {
@@ -146,9 +166,15 @@ function translate(e: unknown): unknown {
   if (e instanceof DomainError || e instanceof TransportError) return e;
   if (e instanceof GoogleGenerativeAIFetchError) {
     const status = e.status ?? 0;
-    return new TransportError({ kind: 'http', status, message: e.message, details: (e.errorDetails as unknown[] | undefined) ?? [] }, `Gemini answered ${status}`);
+    return new TransportError(
+      { kind: 'http', status, message: e.message, details: (e.errorDetails as unknown[] | undefined) ?? [] },
+      `Gemini answered ${status}`,
+    );
   }
-  if (e instanceof GoogleGenerativeAIAbortError || (e instanceof GoogleGenerativeAIError && /aborted due to timeout|TimeoutError/.test(e.message))) {
+  if (
+    e instanceof GoogleGenerativeAIAbortError ||
+    (e instanceof GoogleGenerativeAIError && /aborted due to timeout|TimeoutError/.test(e.message))
+  ) {
     return new TransportError({ kind: 'timeout', reachedUpstream: true }, 'Gemini did not answer in time');
   }
   if (e instanceof GoogleGenerativeAIResponseError) {

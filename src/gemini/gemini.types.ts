@@ -63,7 +63,10 @@ export interface CallReport {
 
 /** A transport failure, already described SDK-independently for the classifier. */
 export class TransportError extends Error {
-  constructor(readonly failure: UpstreamFailure, message: string) {
+  constructor(
+    readonly failure: UpstreamFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'TransportError';
   }

@@ -32,7 +32,11 @@ export class ReadinessIndicators {
       const waiting = Object.fromEntries(Object.entries(status.queues).map(([k, q]) => [k, q.waiting + q.delayed]));
       const details = { engine: status.engine, consumers, waiting };
       if (status.unconsumed.length === 0) return session.up(details);
-      return session.degraded({ ...details, unconsumed: status.unconsumed, message: `no worker consumes ${status.unconsumed.join(', ')}: start \`npm run worker\` or set WORKER_MODE=inline` });
+      return session.degraded({
+        ...details,
+        unconsumed: status.unconsumed,
+        message: `no worker consumes ${status.unconsumed.join(', ')}: start \`npm run worker\` or set WORKER_MODE=inline`,
+      });
     } catch {
       // Like the state store failing open: this replica still serves; enqueueing answers 503 meanwhile.
       return session.degraded({ message: 'job queues unreadable (Redis unreachable?): new jobs are refused with 503 until they answer' });
@@ -61,7 +65,8 @@ export class ReadinessIndicators {
     const details = { configured, with_secret: withSecret, usable_now: usable };
     if (usable > 0) return session.up(details);
     const disabledOrMissing = await this.rotation.disabledOrMissingCount();
-    if (disabledOrMissing >= configured) return session.degraded({ ...details, message: 'no usable Gemini key: every key is disabled or has no secret' });
+    if (disabledOrMissing >= configured)
+      return session.degraded({ ...details, message: 'no usable Gemini key: every key is disabled or has no secret' });
     return session.degraded({ ...details, message: 'every Gemini key is cooling down; calls wait or get 429 until one frees' });
   }
 
@@ -79,11 +84,15 @@ export class ReadinessIndicators {
   stateStoreCheck(): PromiseLike<HealthIndicatorResult<'state_store'>> {
     const store = this.store;
     if (store instanceof FallbackStateStore) {
-      return store.ping().then(() =>
-        store.degraded
-          ? this.health.check('state_store').degraded({ kind: 'redis', message: 'Redis unreachable: serving from local memory (quotas per replica)' })
-          : this.health.check('state_store').up({ kind: 'redis' }),
-      );
+      return store
+        .ping()
+        .then(() =>
+          store.degraded
+            ? this.health
+                .check('state_store')
+                .degraded({ kind: 'redis', message: 'Redis unreachable: serving from local memory (quotas per replica)' })
+            : this.health.check('state_store').up({ kind: 'redis' }),
+        );
     }
     return this.health
       .check('state_store')

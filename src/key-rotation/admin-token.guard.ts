@@ -34,10 +34,20 @@ export class AdminTokenGuard implements CanActivate {
     if (sent && token && sameText(sent, token)) return true;
     const staff = sent ? await this.authenticator.authenticate(sent) : null;
     if (staff?.ok && staff.user.isStaff) return true;
-    if (staff?.ok) throw new DomainError(ErrorCode.Forbidden, 'Staff access required', 'Key administration needs an is_staff user or the admin token');
-    if (!token) throw new DomainError(ErrorCode.Forbidden, 'Key administration is disabled', 'Set ADMIN_API_TOKEN or sign in as a staff user to enable it');
+    if (staff?.ok)
+      throw new DomainError(ErrorCode.Forbidden, 'Staff access required', 'Key administration needs an is_staff user or the admin token');
+    if (!token)
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'Key administration is disabled',
+        'Set ADMIN_API_TOKEN or sign in as a staff user to enable it',
+      );
     if (!sent) throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'Send Authorization: Bearer <admin token>');
     // A token that is neither the admin token nor a valid access token is a failed authentication: 401.
-    throw new DomainError(ErrorCode.Unauthorized, 'Invalid admin token', 'Send the admin token or the access token of an active staff user');
+    throw new DomainError(
+      ErrorCode.Unauthorized,
+      'Invalid admin token',
+      'Send the admin token or the access token of an active staff user',
+    );
   }
 }

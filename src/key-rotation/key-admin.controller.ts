@@ -1,5 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
@@ -10,7 +20,10 @@ import { KeyRotationService } from './key-rotation.service';
 
 export class KeyActionDto {
   @ApiPropertyOptional({ example: 'rotating this key at the provider', description: 'Why (kept in the audit log)' })
-  @IsOptional() @IsString() @MaxLength(64) @Matches(/^[\w .:-]*$/, { message: 'reason may hold letters, digits, spaces and . : - _' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[\w .:-]*$/, { message: 'reason may hold letters, digits, spaces and . : - _' })
   reason?: string;
 }
 

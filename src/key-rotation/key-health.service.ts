@@ -76,13 +76,24 @@ export class KeyHealthService {
                 ? 'cooling'
                 : 'ok';
         const limits = s.limits!;
-        const use = (kind: 'rpm' | 'tpm' | 'rpd', used: number): QuotaUse => ({ used, limit: limits[kind], learned: pm.learned[kind] !== undefined && pm.learned[kind] < pm.limits[kind] });
+        const use = (kind: 'rpm' | 'tpm' | 'rpd', used: number): QuotaUse => ({
+          used,
+          limit: limits[kind],
+          learned: pm.learned[kind] !== undefined && pm.learned[kind] < pm.limits[kind],
+        });
         return {
           key_id: k.keyId,
           model: k.modelName,
           project: k.project,
           state,
-          reason: state === 'disabled' ? s.disabledReason! : state === 'missing_secret' ? 'no secret in the store' : state === 'ok' ? null : state,
+          reason:
+            state === 'disabled'
+              ? s.disabledReason!
+              : state === 'missing_secret'
+                ? 'no secret in the store'
+                : state === 'ok'
+                  ? null
+                  : state,
           active: k.active && state !== 'disabled',
           in_cooldown: until !== null,
           cooldown_until: iso(until),

@@ -165,7 +165,9 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
       offered++;
       const meta = pool.byId.get(candidate.keyId)!;
       const pmState = view.pms.get(projectModelKey(meta));
-      const limits = pmState ? KeyStateRepository.effective(pmState.limits, pmState.learned) : pool.projectModels.get(projectModelKey(meta))!;
+      const limits = pmState
+        ? KeyStateRepository.effective(pmState.limits, pmState.learned)
+        : pool.projectModels.get(projectModelKey(meta))!;
       const result = await this.state.reserve(meta, candidate.model, limits, estimatedTokens, randomUUID(), now);
       if ('lease' in result) {
         // Count it in the cached view too, so least_loaded spreads calls within the view's lifetime.
@@ -207,7 +209,10 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     let atMs = now + Math.max(1000, Math.ceil(best.waitMs / 1000) * 1000);
     for (let attempt = 0; attempt < SLOT_ATTEMPTS && atMs - now <= SLOT_HORIZON_MS; attempt++) {
       const id = randomUUID();
-      const result = await this.state.reserve(best.meta, best.model, best.limits, estimatedTokens, id, now, { atMs, untilMs: atMs + holdMs });
+      const result = await this.state.reserve(best.meta, best.model, best.limits, estimatedTokens, id, now, {
+        atMs,
+        untilMs: atMs + holdMs,
+      });
       if ('lease' in result) {
         const slot: HeldSlot = { ...result.lease, atMs, untilMs: atMs + holdMs };
         await this.state.rememberSlot(userId, slot, now);
@@ -221,11 +226,24 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   }
 
   /** The caller comes back for a slot held for them: it is theirs (already reserved), if still held. */
-  private async claimHeldSlot(pool: KeyPool, userId: string, slots: HeldSlot[], pinned: string | null, now: number): Promise<Acquired | null> {
+  private async claimHeldSlot(
+    pool: KeyPool,
+    userId: string,
+    slots: HeldSlot[],
+    pinned: string | null,
+    now: number,
+  ): Promise<Acquired | null> {
     const slot = await this.state.claimSlot(userId, slots, now);
     if (!slot) return null;
     const secret = pool.secretOf(slot.keyId);
-    const lease: Lease = { keyId: slot.keyId, model: slot.model, pm: slot.pm, reservationId: slot.reservationId, estimatedTokens: slot.estimatedTokens, day: slot.day };
+    const lease: Lease = {
+      keyId: slot.keyId,
+      model: slot.model,
+      pm: slot.pm,
+      reservationId: slot.reservationId,
+      estimatedTokens: slot.estimatedTokens,
+      day: slot.day,
+    };
     if (!secret) {
       await this.state.refund(lease);
       return null;
@@ -258,7 +276,14 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   }
 
   /** No key to try at all: the full (slow) selection says why. */
-  private whyNone(pool: KeyPool, view: StateView, ctx: CallContext, tried: ReadonlySet<string>, pinned: string | null, now: number): Acquired {
+  private whyNone(
+    pool: KeyPool,
+    view: StateView,
+    ctx: CallContext,
+    tried: ReadonlySet<string>,
+    pinned: string | null,
+    now: number,
+  ): Acquired {
     const selection = selectCandidates({
       keys: pool.keys,
       fallbackOrder: pool.config.fallbackOrder,
@@ -313,7 +338,10 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const effect = action.effect;
     switch (effect.kind) {
       case 'cooldown':
-        until = action.scope === 'key' ? await this.state.coolKey(lease.keyId, now + effect.ms, now) : await this.state.coolProject(lease.pm, now + effect.ms, now);
+        until =
+          action.scope === 'key'
+            ? await this.state.coolKey(lease.keyId, now + effect.ms, now)
+            : await this.state.coolProject(lease.pm, now + effect.ms, now);
         break;
       case 'exhausted_until_pacific_midnight':
         until = await this.state.exhaustProject(lease.pm, now);
@@ -339,7 +367,9 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     if (action.rotate) this.metrics.rotations.inc({ reason: action.reason });
     this.viewCache = null;
     const cooldown = until ? ` until ${new Date(until).toISOString()}` : '';
-    this.logger.warn(`key ${lease.keyId} (${lease.model}): ${action.reason} → ${effect.kind}${cooldown}${action.rotate ? ', rotating' : ''}`);
+    this.logger.warn(
+      `key ${lease.keyId} (${lease.model}): ${action.reason} → ${effect.kind}${cooldown}${action.rotate ? ', rotating' : ''}`,
+    );
     return action;
   }
 
@@ -389,7 +419,9 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   async usableCount(now = this.clock.now()): Promise<number> {
     const view = await this.currentView(now);
     const snaps = this.snapshotsOf(this.pool, view);
-    return this.pool.keys.filter((k) => snaps[k.keyId].hasSecret && !snaps[k.keyId].disabledReason && k.active && coolingEnd(snaps[k.keyId], now) === null).length;
+    return this.pool.keys.filter(
+      (k) => snaps[k.keyId].hasSecret && !snaps[k.keyId].disabledReason && k.active && coolingEnd(snaps[k.keyId], now) === null,
+    ).length;
   }
 
   /** Keys that cannot serve until someone acts (disabled, inactive, or without a secret), with why. */
@@ -412,7 +444,9 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
 
   private noKeysError(): NoUsableKeysError {
     const status = this.secrets.status();
-    const why = status.lastError ? `secret store problem: ${status.lastError}` : 'set GEMINI_API_KEY, GEMINI_API_KEYS or GEMINI_KEY_<key_id>, or configure a secret store';
+    const why = status.lastError
+      ? `secret store problem: ${status.lastError}`
+      : 'set GEMINI_API_KEY, GEMINI_API_KEYS or GEMINI_KEY_<key_id>, or configure a secret store';
     return new NoUsableKeysError('No Gemini keys are configured', why);
   }
 
@@ -438,7 +472,15 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const available = new Map<string, number>();
     for (const k of this.pool.keys) {
       const s = snaps[k.keyId];
-      const state = !s.hasSecret ? 'missing_secret' : s.disabledReason ? 'disabled' : s.projectExhaustedUntil ? 'exhausted' : coolingEnd(s, now) ? 'cooling' : 'ok';
+      const state = !s.hasSecret
+        ? 'missing_secret'
+        : s.disabledReason
+          ? 'disabled'
+          : s.projectExhaustedUntil
+            ? 'exhausted'
+            : coolingEnd(s, now)
+              ? 'cooling'
+              : 'ok';
       this.metrics.keyState.set({ key_id: k.keyId, state }, 1);
       available.set(k.modelName, (available.get(k.modelName) ?? 0) + (state === 'ok' && k.active ? 1 : 0));
     }

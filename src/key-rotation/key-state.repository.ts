@@ -244,7 +244,9 @@ export class KeyStateRepository {
   /** Users pinned to the key right now (expired entries are pruned on the way). */
   async pinnedUsers(keyId: string, now: number): Promise<number> {
     const pins = await this.store.hashGetAll(K.keyPins(keyId));
-    const expired = Object.entries(pins).filter(([, until]) => Number(until) <= now).map(([u]) => u);
+    const expired = Object.entries(pins)
+      .filter(([, until]) => Number(until) <= now)
+      .map(([u]) => u);
     if (expired.length) await this.store.hashDelete(K.keyPins(keyId), ...expired);
     return Object.keys(pins).length - expired.length;
   }
@@ -269,7 +271,11 @@ export class KeyStateRepository {
       const l = learned[i];
       view.pms.set(pm, {
         limits: pool.projectModels.get(pm)!,
-        learned: { ...(l.rpm ? { rpm: Number(l.rpm) } : {}), ...(l.tpm ? { tpm: Number(l.tpm) } : {}), ...(l.rpd ? { rpd: Number(l.rpd) } : {}) },
+        learned: {
+          ...(l.rpm ? { rpm: Number(l.rpm) } : {}),
+          ...(l.tpm ? { tpm: Number(l.tpm) } : {}),
+          ...(l.rpd ? { rpd: Number(l.rpd) } : {}),
+        },
         usage: { rpmUsed: rpm[i], tpmUsed: tpm[i], rpdUsed: Number(pmFlags[3 * i + 2] ?? 0) },
         coolingUntil: untilOrNull(pmFlags[3 * i], now),
         exhaustedUntil: untilOrNull(pmFlags[3 * i + 1], now),

@@ -22,7 +22,9 @@ describe(AppLogger.name, () => {
 
   it('writes the message, the context and the fields of a warning', () => {
     new AppLogger('AiDeveloper').warn('marked unfinished AI developer runs as failed', { runs: [3, 4] });
-    expect(out.lines).toEqual([expect.objectContaining({ level: 40, msg: 'marked unfinished AI developer runs as failed', context: 'AiDeveloper', runs: [3, 4] })]);
+    expect(out.lines).toEqual([
+      expect.objectContaining({ level: 40, msg: 'marked unfinished AI developer runs as failed', context: 'AiDeveloper', runs: [3, 4] }),
+    ]);
   });
 
   it('keeps the message of an error line and serializes the error with its stack', () => {

@@ -17,11 +17,7 @@ export const REDACTED_PATHS = [
  * The process-wide pino logger: JSON lines, redacted headers, and every line scrubbed of loaded secrets.
  * `destination` is for tests that capture output.
  */
-export function createRootLogger(
-  config: Pick<AppConfig, 'log'>,
-  scrubber: SecretScrubber,
-  destination?: DestinationStream,
-): Logger {
+export function createRootLogger(config: Pick<AppConfig, 'log'>, scrubber: SecretScrubber, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: config.log.level,
     base: { service: 'algoagent-api' },

@@ -34,9 +34,7 @@ export class SecretScrubber {
   }
 
   private rebuild(): void {
-    const escaped = [...this.secrets]
-      .sort((a, b) => b.length - a.length)
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const escaped = [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = escaped.length ? new RegExp(escaped.join('|'), 'g') : null;
   }
 }

@@ -102,7 +102,9 @@ describe(CsvMarketDataProvider.name, () => {
     expect(data.bars[0].time).toBe(start * 1000);
 
     const err = await failure(provider.getBars(req('ES=F', '1mo', '15m')));
-    expect(err.details).toEqual({ interval: ['CSV data for ES=F is 5-minute; interval 15m is not available (resampling is not supported)'] });
+    expect(err.details).toEqual({
+      interval: ['CSV data for ES=F is 5-minute; interval 15m is not available (resampling is not supported)'],
+    });
   });
 
   it('answers upstream_failed naming the file and line for a bad row', async () => {
@@ -140,17 +142,29 @@ describe(parseCsvBars.name, () => {
   });
 
   it.each([
-    ['header without a time column', 'day,open,high,low,close\n2024-01-02,1,2,0.5,1.5', 'X.csv line 1: header has no date, datetime or timestamp column'],
+    [
+      'header without a time column',
+      'day,open,high,low,close\n2024-01-02,1,2,0.5,1.5',
+      'X.csv line 1: header has no date, datetime or timestamp column',
+    ],
     ['header without prices', 'date,open,close\n2024-01-02,1,1.5', 'X.csv line 1: header has no high, low column'],
     ['a short row', 'date,open,high,low,close\n2024-01-02,1,2,0.5', 'X.csv line 2: expected 5 columns, found 4'],
     ['a bad date', 'date,open,high,low,close\n02/01/2024,1,2,0.5,1.5', 'X.csv line 2: date "02/01/2024" is not an ISO date or epoch time'],
-    ['an impossible date', 'date,open,high,low,close\n2024-02-31,1,2,0.5,1.5', 'X.csv line 2: date "2024-02-31" is not an ISO date or epoch time'],
+    [
+      'an impossible date',
+      'date,open,high,low,close\n2024-02-31,1,2,0.5,1.5',
+      'X.csv line 2: date "2024-02-31" is not an ISO date or epoch time',
+    ],
     ['an empty price', 'date,open,high,low,close\n2024-01-02,,2,0.5,1.5', 'X.csv line 2: open "" is not a number'],
     ['a zero price', 'date,open,high,low,close\n2024-01-02,0,2,0.5,1.5', 'X.csv line 2: prices must be greater than 0'],
     ['a negative volume', 'date,open,high,low,close,volume\n2024-01-02,1,2,0.5,1.5,-1', 'X.csv line 2: volume must not be negative'],
     ['high below close', 'date,open,high,low,close\n2024-01-02,1,1.2,0.5,1.5', 'X.csv line 2: high/low do not bracket open and close'],
     ['low above open', 'date,open,high,low,close\n2024-01-02,1,2,1.1,1.5', 'X.csv line 2: high/low do not bracket open and close'],
-    ['a duplicate time', 'date,open,high,low,close\n2024-01-02,1,2,0.5,1.5\n2024-01-03,1,2,0.5,1.5\n2024-01-02,1,2,0.5,1.5', 'X.csv line 4: duplicate time (same as line 2)'],
+    [
+      'a duplicate time',
+      'date,open,high,low,close\n2024-01-02,1,2,0.5,1.5\n2024-01-03,1,2,0.5,1.5\n2024-01-02,1,2,0.5,1.5',
+      'X.csv line 4: duplicate time (same as line 2)',
+    ],
     ['no rows', 'date,open,high,low,close\n', 'X.csv has no data rows'],
     ['nothing', '\n\n', 'X.csv is empty'],
   ])('refuses %s', (_, text, message) => {

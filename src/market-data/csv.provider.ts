@@ -14,13 +14,28 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Bar } from '../backtest/engine/types';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { DAY_MS, INTERVAL_MS, Interval, isIntraday, isValidSymbol, MarketData, MarketDataProvider, MarketDataRequest, requestDays } from './market-data.port';
+import {
+  DAY_MS,
+  INTERVAL_MS,
+  Interval,
+  isIntraday,
+  isValidSymbol,
+  MarketData,
+  MarketDataProvider,
+  MarketDataRequest,
+  requestDays,
+} from './market-data.port';
 
 const TIME_COLUMNS = ['date', 'datetime', 'timestamp'];
 const HOUR_MS = 3_600_000;
 
 function splitLine(line: string): string[] {
-  return line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1').trim());
+  return line.split(',').map((cell) =>
+    cell
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim(),
+  );
 }
 
 /** Epoch ms of an ISO date / date-time (UTC unless it carries an offset) or epoch seconds / ms; NaN if neither. */
@@ -53,7 +68,9 @@ export function parseCsvBars(text: string, file: string): Bar[] {
   const timeCol = header.findIndex((h) => TIME_COLUMNS.includes(h));
   if (timeCol < 0) throw bad(headerAt + 1, 'header has no date, datetime or timestamp column');
   const cols = { open: col('open'), high: col('high'), low: col('low'), close: col('close') };
-  const missing = Object.entries(cols).filter(([, i]) => i < 0).map(([name]) => name);
+  const missing = Object.entries(cols)
+    .filter(([, i]) => i < 0)
+    .map(([name]) => name);
   if (missing.length > 0) throw bad(headerAt + 1, `header has no ${missing.join(', ')} column`);
   const volumeCol = col('volume');
 
@@ -96,7 +113,10 @@ export function parseCsvBars(text: string, file: string): Bar[] {
 /** The interval family a file's median bar spacing belongs to, as a label for messages; null = irregular. */
 export function describeSpacing(bars: Bar[]): { label: string; matches: (interval: Interval) => boolean } | null {
   if (bars.length < 2) return null;
-  const gaps = bars.slice(1).map((b, i) => b.time - bars[i].time).sort((a, b) => a - b);
+  const gaps = bars
+    .slice(1)
+    .map((b, i) => b.time - bars[i].time)
+    .sort((a, b) => a - b);
   const median = gaps[Math.floor(gaps.length / 2)];
   if (median < DAY_MS - 4 * HOUR_MS) {
     const minutes = Math.round(median / 60_000);
@@ -121,7 +141,9 @@ export class CsvMarketDataProvider implements MarketDataProvider {
     const file = `${req.symbol}.csv`;
     const full = path.resolve(this.dir, file);
     if (!isValidSymbol(req.symbol) || path.dirname(full) !== this.dir) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid market data request: symbol', { symbol: ['symbol is not a valid ticker'] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid market data request: symbol', {
+        symbol: ['symbol is not a valid ticker'],
+      });
     }
     let text: string;
     try {
@@ -135,7 +157,9 @@ export class CsvMarketDataProvider implements MarketDataProvider {
     const spacing = describeSpacing(all);
     if (spacing && !spacing.matches(req.interval)) {
       throw new DomainError(ErrorCode.ValidationFailed, 'Invalid market data request: interval', {
-        interval: [`CSV data for ${req.symbol} is ${spacing.label}; interval ${req.interval} is not available (resampling is not supported)`],
+        interval: [
+          `CSV data for ${req.symbol} is ${spacing.label}; interval ${req.interval} is not available (resampling is not supported)`,
+        ],
       });
     }
     const since = all[all.length - 1].time - requestDays(req) * DAY_MS;

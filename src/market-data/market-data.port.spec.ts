@@ -106,7 +106,9 @@ describe(parseMarketDataRequest.name, () => {
   });
 
   it('names the fields in the message', () => {
-    expect(() => parseMarketDataRequest({ symbol: 'AAPL', period: 'x', interval: 'y' })).toThrow('Invalid market data request: period, interval');
+    expect(() => parseMarketDataRequest({ symbol: 'AAPL', period: 'x', interval: 'y' })).toThrow(
+      'Invalid market data request: period, interval',
+    );
   });
 
   it.each([null, undefined, 'AAPL', ['AAPL', '1y', '1d']])('refuses a request that is not an object (%p)', (raw) => {
@@ -123,7 +125,11 @@ describe('marketDataRequestOrDefaults', () => {
   it('keeps the defaults for absent or undefined fields and validates the rest', async () => {
     const { marketDataRequestOrDefaults } = await import('./market-data.port');
     expect(marketDataRequestOrDefaults(undefined)).toEqual({ symbol: 'AAPL', period: '1y', interval: '1d' });
-    expect(marketDataRequestOrDefaults({ symbol: 'msft', period: undefined, interval: undefined })).toEqual({ symbol: 'MSFT', period: '1y', interval: '1d' });
+    expect(marketDataRequestOrDefaults({ symbol: 'msft', period: undefined, interval: undefined })).toEqual({
+      symbol: 'MSFT',
+      period: '1y',
+      interval: '1d',
+    });
     expect(() => marketDataRequestOrDefaults({ period: '9y' })).toThrow(/period/);
   });
 });

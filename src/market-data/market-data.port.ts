@@ -152,7 +152,9 @@ function describe(value: unknown): string {
  * `parseMarketDataRequest` of `given` over the defaults (AAPL, 1y, 1d): fields that are absent or undefined
  * (as in DTO instances) keep their default.
  */
-export function marketDataRequestOrDefaults(given: { symbol?: unknown; period?: unknown; interval?: unknown } | undefined): MarketDataRequest {
+export function marketDataRequestOrDefaults(
+  given: { symbol?: unknown; period?: unknown; interval?: unknown } | undefined,
+): MarketDataRequest {
   const set = Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined));
   return parseMarketDataRequest({ ...DEFAULT_MARKET_DATA_REQUEST, ...set });
 }

@@ -166,7 +166,8 @@ export class YahooMarketDataProvider implements MarketDataProvider {
     }
     if (error instanceof YahooHttpError) {
       const why = yahooDescription(error.body);
-      if (error.status === 404) return new DomainError(ErrorCode.NotFound, `Unknown symbol ${req.symbol}: Yahoo Finance has no data for it`);
+      if (error.status === 404)
+        return new DomainError(ErrorCode.NotFound, `Unknown symbol ${req.symbol}: Yahoo Finance has no data for it`);
       if (error.status === 400) {
         return new DomainError(ErrorCode.ValidationFailed, `Yahoo Finance rejected the request${why ? `: ${why}` : ''}`, {
           interval: [why ?? `Yahoo Finance rejected ${req.interval} over ${req.period}`],
@@ -184,8 +185,8 @@ export class YahooMarketDataProvider implements MarketDataProvider {
       return new DomainError(ErrorCode.UpstreamFailed, 'Yahoo Finance answered with data in an unexpected shape');
     }
     // An error object inside a 2xx body ("Not Found: No data found, symbol may be delisted").
-    if (/not found|delisted/i.test(err.message)) return new DomainError(ErrorCode.NotFound, `Unknown symbol ${req.symbol}: Yahoo Finance has no data for it`);
+    if (/not found|delisted/i.test(err.message))
+      return new DomainError(ErrorCode.NotFound, `Unknown symbol ${req.symbol}: Yahoo Finance has no data for it`);
     return new DomainError(ErrorCode.UpstreamFailed, 'Yahoo Finance answered with an unusable response');
   }
 }
-

@@ -12,7 +12,10 @@ export class MetricsController {
   @UseGuards(MetricsTokenGuard)
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (key states, rotations, reservation and upstream latency); Bearer METRICS_TOKEN when set' })
-  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string', example: 'gemini_requests_total{key_id="flash_01",model="gemini-2.5-flash",outcome="ok"} 42' } })
+  @ApiOkResponse({
+    description: 'Prometheus text format',
+    schema: { type: 'string', example: 'gemini_requests_total{key_id="flash_01",model="gemini-2.5-flash",outcome="ok"} 42' },
+  })
   scrape(): Promise<string> {
     return this.metrics.render();
   }

@@ -17,7 +17,8 @@ export abstract class SecretProvider {
   async close(): Promise<void> {}
 }
 
-export type SecretStoreFailure = 'unreachable' | 'timeout' | 'sealed' | 'forbidden' | 'not_found' | 'unauthenticated' | 'invalid' | 'decryption';
+export type SecretStoreFailure =
+  'unreachable' | 'timeout' | 'sealed' | 'forbidden' | 'not_found' | 'unauthenticated' | 'invalid' | 'decryption';
 
 /**
  * The store could not be read. `message` is actionable and safe to log and show in health: it names the

@@ -38,7 +38,12 @@ describe(SecretsService.name, () => {
     provider.next = new SecretStoreError('vault', 'sealed', 'Vault is sealed: unseal it');
     expect(await sut.refresh(['k1'], 61_000)).toBe(false);
     expect(sut.current().get('k1')).toBe('secret-value-one');
-    expect(sut.status(61_000)).toMatchObject({ stale: true, ageMs: 60_000, lastError: 'vault: Vault is sealed: unseal it', lastAttemptAt: 61_000 });
+    expect(sut.status(61_000)).toMatchObject({
+      stale: true,
+      ageMs: 60_000,
+      lastError: 'vault: Vault is sealed: unseal it',
+      lastAttemptAt: 61_000,
+    });
   });
 
   it('starts empty and stale when the very first fetch fails', async () => {
@@ -57,7 +62,10 @@ describe(SecretsService.name, () => {
   });
 
   it('picks up removed and rotated keys on the next good fetch', async () => {
-    provider.next = new Map([['k1', 'secret-value-one'], ['k2', 'secret-value-two']]);
+    provider.next = new Map([
+      ['k1', 'secret-value-one'],
+      ['k2', 'secret-value-two'],
+    ]);
     await sut.refresh(['k1', 'k2'], 1);
     provider.next = new Map([['k1', 'secret-value-one-rotated']]);
     await sut.refresh(['k1', 'k2'], 2);

@@ -61,7 +61,8 @@ export class SecretsService implements OnApplicationShutdown {
     } catch (e) {
       const message = e instanceof SecretStoreError ? e.message : `${this.provider.type}: unexpected error: ${(e as Error).message}`;
       this.lastError = this.scrubber.scrub(message);
-      const kept = this.lastSuccessAt === null ? 'no keys loaded yet' : `keeping the last good set from ${new Date(this.lastSuccessAt).toISOString()}`;
+      const kept =
+        this.lastSuccessAt === null ? 'no keys loaded yet' : `keeping the last good set from ${new Date(this.lastSuccessAt).toISOString()}`;
       this.logger.warn(`secret refresh failed (${kept}): ${this.lastError}`);
       return false;
     }

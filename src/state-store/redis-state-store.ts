@@ -85,7 +85,16 @@ export class RedisStateStore extends StateStore {
     const keys = [...blockers, ...windows.map((w) => w.key), ...counters.map((c) => c.key), ...(req.holds ? [req.holds.key] : [])];
     const at = Math.max(req.nowMs, req.atMs ?? req.nowMs);
     const holdUntil = req.holds?.untilMs ?? -1;
-    const args: Array<string | number> = [req.nowMs, req.id, blockers.length, windows.length, counters.length, at, req.holds ? 1 : 0, holdUntil];
+    const args: Array<string | number> = [
+      req.nowMs,
+      req.id,
+      blockers.length,
+      windows.length,
+      counters.length,
+      at,
+      req.holds ? 1 : 0,
+      holdUntil,
+    ];
     for (const w of windows) args.push(w.limit, w.windowMs, Math.ceil(w.cost ?? 1));
     for (const c of counters) args.push(c.limit, c.amount, c.expireAtMs);
     const reply = await this.run(() => this.redis.ssReserve(keys.length, ...keys.map((k) => this.k(k)), ...args));
@@ -109,7 +118,14 @@ export class RedisStateStore extends StateStore {
     const keys = [...windows.map((w) => this.k(w.key)), ...counters.map((c) => this.k(c.key))];
     if (keys.length === 0) return;
     await this.run(() =>
-      this.redis.ssRelease(keys.length, ...keys, req.id, windows.length, ...windows.map((w) => Math.ceil(w.cost)), ...counters.map((c) => c.amount)),
+      this.redis.ssRelease(
+        keys.length,
+        ...keys,
+        req.id,
+        windows.length,
+        ...windows.map((w) => Math.ceil(w.cost)),
+        ...counters.map((c) => c.amount),
+      ),
     );
   }
 

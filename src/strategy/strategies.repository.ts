@@ -49,7 +49,10 @@ export class StrategiesRepository {
   }
 
   async nameVersionTaken(name: string, version: string, tx: Db = this.db): Promise<boolean> {
-    const [row] = await tx.select({ id: strategies.id }).from(strategies).where(and(eq(strategies.name, name), eq(strategies.version, version)));
+    const [row] = await tx
+      .select({ id: strategies.id })
+      .from(strategies)
+      .where(and(eq(strategies.name, name), eq(strategies.version, version)));
     return Boolean(row);
   }
 
@@ -59,7 +62,11 @@ export class StrategiesRepository {
   }
 
   async update(id: number, changes: StrategyChanges, tx: Db = this.db): Promise<StrategyRow> {
-    const [row] = await tx.update(strategies).set({ ...changes, updatedAt: new Date() }).where(eq(strategies.id, id)).returning();
+    const [row] = await tx
+      .update(strategies)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(strategies.id, id))
+      .returning();
     return row;
   }
 
@@ -90,7 +97,13 @@ export class StrategiesRepository {
     }
     const where = conds.length > 0 ? and(...conds) : undefined;
     const [{ n }] = await this.db.select({ n: count() }).from(strategies).where(where);
-    const rows = await this.db.select().from(strategies).where(where).orderBy(desc(strategies.createdAt), desc(strategies.id)).limit(limit).offset(offset);
+    const rows = await this.db
+      .select()
+      .from(strategies)
+      .where(where)
+      .orderBy(desc(strategies.createdAt), desc(strategies.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -105,7 +118,12 @@ export class StrategiesRepository {
 
   async executions(strategyId: number, limit: number): Promise<{ total: number; rows: ExecutionRow[] }> {
     const [{ n }] = await this.db.select({ n: count() }).from(strategyExecutions).where(eq(strategyExecutions.strategyId, strategyId));
-    const rows = await this.db.select().from(strategyExecutions).where(eq(strategyExecutions.strategyId, strategyId)).orderBy(desc(strategyExecutions.createdAt), desc(strategyExecutions.id)).limit(limit);
+    const rows = await this.db
+      .select()
+      .from(strategyExecutions)
+      .where(eq(strategyExecutions.strategyId, strategyId))
+      .orderBy(desc(strategyExecutions.createdAt), desc(strategyExecutions.id))
+      .limit(limit);
     return { total: Number(n), rows };
   }
 

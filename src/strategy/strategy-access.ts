@@ -18,7 +18,12 @@ export function canSee(user: AuthUser, ownerId: number | null): boolean {
 }
 
 /** The row when `user` may see it; 404 otherwise (existence is not revealed). */
-export function visibleOr404<T extends { createdBy: number | null }>(user: AuthUser, row: T | null | undefined, what: string, id: number | string): T {
+export function visibleOr404<T extends { createdBy: number | null }>(
+  user: AuthUser,
+  row: T | null | undefined,
+  what: string,
+  id: number | string,
+): T {
   if (!row || !canSee(user, row.createdBy)) throw new DomainError(ErrorCode.NotFound, `${what} not found`, { id });
   return row;
 }

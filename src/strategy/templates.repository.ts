@@ -24,7 +24,10 @@ export class TemplatesRepository {
     if (opts.uniquify) {
       for (let n = 2; await this.nameTaken(name, tx); n++) name = `${v.name.slice(0, 190)} (${n})`;
     }
-    const [row] = await tx.insert(strategyTemplates).values({ ...v, name }).returning();
+    const [row] = await tx
+      .insert(strategyTemplates)
+      .values({ ...v, name })
+      .returning();
     return row;
   }
 
@@ -39,7 +42,11 @@ export class TemplatesRepository {
   }
 
   async update(id: number, changes: TemplateChanges, tx: Db = this.db): Promise<TemplateRow> {
-    const [row] = await tx.update(strategyTemplates).set({ ...changes, updatedAt: new Date() }).where(eq(strategyTemplates.id, id)).returning();
+    const [row] = await tx
+      .update(strategyTemplates)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(strategyTemplates.id, id))
+      .returning();
     return row;
   }
 
@@ -48,7 +55,12 @@ export class TemplatesRepository {
   }
 
   /** Ordered by category, name (as Django). System templates are visible to everyone. */
-  async list(user: AuthUser, filters: { category?: string; isActive?: boolean }, limit: number, offset: number): Promise<{ count: number; rows: TemplateRow[] }> {
+  async list(
+    user: AuthUser,
+    filters: { category?: string; isActive?: boolean },
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; rows: TemplateRow[] }> {
     const conds: SQL[] = [];
     const own = ownedBy(user, strategyTemplates.createdBy);
     if (own) conds.push(or(own, eq(strategyTemplates.isSystemTemplate, true))!);
@@ -56,7 +68,13 @@ export class TemplatesRepository {
     if (filters.isActive !== undefined) conds.push(eq(strategyTemplates.isActive, filters.isActive));
     const where = conds.length > 0 ? and(...conds) : undefined;
     const [{ n }] = await this.db.select({ n: count() }).from(strategyTemplates).where(where);
-    const rows = await this.db.select().from(strategyTemplates).where(where).orderBy(asc(strategyTemplates.category), asc(strategyTemplates.name)).limit(limit).offset(offset);
+    const rows = await this.db
+      .select()
+      .from(strategyTemplates)
+      .where(where)
+      .orderBy(asc(strategyTemplates.category), asc(strategyTemplates.name))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -65,7 +83,8 @@ export class TemplatesRepository {
     const rows = await this.db
       .selectDistinct({ c: strategyTemplates.category })
       .from(strategyTemplates)
-      .where(own ? or(own, eq(strategyTemplates.isSystemTemplate, true)) : undefined).orderBy(asc(strategyTemplates.category));
+      .where(own ? or(own, eq(strategyTemplates.isSystemTemplate, true)) : undefined)
+      .orderBy(asc(strategyTemplates.category));
     return rows.map((r) => r.c).filter(Boolean);
   }
 

@@ -42,12 +42,15 @@ interface SseEvent {
 async function readSse(url: string, headers: Record<string, string>): Promise<{ status: number; type: string | null; events: SseEvent[] }> {
   const res = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers } });
   const text = await res.text();
-  if (!res.headers.get('content-type')?.includes('text/event-stream')) return { status: res.status, type: res.headers.get('content-type'), events: [] };
+  if (!res.headers.get('content-type')?.includes('text/event-stream'))
+    return { status: res.status, type: res.headers.get('content-type'), events: [] };
   const events = text
     .split('\n\n')
     .filter((block) => block.trim())
     .map((block) => {
-      const fields = Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+      const fields = Object.fromEntries(
+        block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
       return { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
     });
   return { status: res.status, type: res.headers.get('content-type'), events };
@@ -76,9 +79,19 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
 
   it('converges: broken code, then a fix; attempts recorded, the fix learned, progress streamed over SSE', async () => {
     s.t.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
-    const res = await startRun({ description: 'Buy when the 5-day SMA crosses above the 20-day SMA; sell on the cross back.', strategy_name: 'SMA Cross Demo' });
+    const res = await startRun({
+      description: 'Buy when the 5-day SMA crosses above the 20-day SMA; sell on the cross back.',
+      strategy_name: 'SMA Cross Demo',
+    });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'queued', step: 'generate', progress: 0, auto_fix: true, max_iterations: 5, events_url: `/api/ai-developer/runs/${res.body.id}/events` });
+    expect(res.body).toMatchObject({
+      status: 'queued',
+      step: 'generate',
+      progress: 0,
+      auto_fix: true,
+      max_iterations: 5,
+      events_url: `/api/ai-developer/runs/${res.body.id}/events`,
+    });
 
     const sse = await readSse(`${baseUrl}${res.body.events_url}`, bearer(s.alice.access));
     expect(sse.status).toBe(200);
@@ -95,10 +108,23 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
 
     const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
     expect(run.body).toMatchObject({ status: 'succeeded', step: 'done', progress: 100, iterations: 1 });
-    expect(run.body.result).toMatchObject({ success: true, final_status: 'fixed', iterations: 1, file_name: 'sma_cross_demo.js', error: null });
+    expect(run.body.result).toMatchObject({
+      success: true,
+      final_status: 'fixed',
+      iterations: 1,
+      file_name: 'sma_cross_demo.js',
+      error: null,
+    });
     expect(run.body.result.metrics.num_trades).toBeGreaterThan(0);
     expect(run.body.result.attempts).toEqual([
-      { attempt: 1, error_type: 'reference', error_message: expect.stringMatching(/ReferenceError: smaFast is not defined \(bot\.js line 6\)/), success: true, description: 'AI-generated fix for reference', timestamp: expect.any(String) },
+      {
+        attempt: 1,
+        error_type: 'reference',
+        error_message: expect.stringMatching(/ReferenceError: smaFast is not defined \(bot\.js line 6\)/),
+        success: true,
+        description: 'AI-generated fix for reference',
+        timestamp: expect.any(String),
+      },
     ]);
 
     const db = s.t.app.get(Database).connection.db;
@@ -119,7 +145,10 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
     });
     const again = await startRun({ description: 'The same SMA crossover strategy, once more please.', strategy_name: 'SMA Cross Demo' });
     await service.settled(again.body.id);
-    const second = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${again.body.id}`).set(bearer(s.alice.access)).expect(200);
+    const second = await request(s.t.app.getHttpServer())
+      .get(`/api/ai-developer/runs/${again.body.id}`)
+      .set(bearer(s.alice.access))
+      .expect(200);
     expect(second.body.result).toMatchObject({ success: true, file_name: 'sma_cross_demo_2.js' });
     expect(prompts[1]).toContain('A SIMILAR ERROR WAS FIXED BEFORE');
     expect(existsSync(join(botsDir, 'sma_cross_demo_2.js'))).toBe(true);
@@ -132,12 +161,19 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
       // every "fix" changes the code but keeps the bug
       return fenced(isFixPrompt(req) ? `${BROKEN_BOT}\n// attempt ${fixes}` : BROKEN_BOT);
     });
-    const res = await startRun({ description: 'A strategy that will never work, for the test.', strategy_name: 'Hopeless', max_iterations: 2 });
+    const res = await startRun({
+      description: 'A strategy that will never work, for the test.',
+      strategy_name: 'Hopeless',
+      max_iterations: 2,
+    });
     await service.settled(res.body.id);
     const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
     expect(run.body).toMatchObject({ status: 'failed', step: 'done', iterations: 2 });
     expect(run.body.result).toMatchObject({ success: false, final_status: 'failed', iterations: 2, error: { type: 'reference' } });
-    expect(run.body.result.attempts.map((a: any) => [a.attempt, a.success])).toEqual([[1, false], [2, false]]);
+    expect(run.body.result.attempts.map((a: any) => [a.attempt, a.success])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
     expect(fixes).toBe(2);
     // generate + 2 fixes = 3 Gemini calls; 3 sandbox runs (initial + after each fix), the last after the last fix
     const events = await service.eventsAfter(res.body.id, 0);
@@ -174,7 +210,11 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
     expect(bobSees.status).toBe(404);
     expect(bobSees.body).toEqual({ error: 'Run not found', details: { run_id: id } });
     expect((await readSse(`${baseUrl}/api/ai-developer/runs/${id}/events`, bearer(s.bob.access))).status).toBe(404);
-    await request(s.t.app.getHttpServer()).post('/api/ai-developer/chat').set(bearer(s.bob.access)).send({ message: 'show me', run_id: id }).expect(404);
+    await request(s.t.app.getHttpServer())
+      .post('/api/ai-developer/chat')
+      .set(bearer(s.bob.access))
+      .send({ message: 'show me', run_id: id })
+      .expect(404);
     await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${id}`).expect(401);
 
     // a finished run replays its whole history, and Last-Event-ID resumes after a given event
@@ -192,7 +232,11 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
       system = JSON.stringify(req.systemInstruction);
       return 'Your bot buys on the fast/slow cross.';
     });
-    const chat = await request(s.t.app.getHttpServer()).post('/api/ai-developer/chat').set(bearer(s.alice.access)).send({ message: 'What does my bot do?', run_id: res.body.id }).expect(200);
+    const chat = await request(s.t.app.getHttpServer())
+      .post('/api/ai-developer/chat')
+      .set(bearer(s.alice.access))
+      .send({ message: 'What does my bot do?', run_id: res.body.id })
+      .expect(200);
     expect(chat.body).toEqual({ response: 'Your bot buys on the fast/slow cross.', run_id: res.body.id, model: 'gemini-2.5-flash' });
     expect(system).toContain('CURRENT CODE');
     expect(system).toContain('ctx.indicators.sma');
@@ -209,7 +253,11 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
 
   it('a bot that never ends is stopped by the timeout while the server keeps answering', async () => {
     s.t.fake.respondWith(() => fenced('module.exports = { onBar(bar, ctx) { while (true) {} } };'));
-    const res = await startRun({ description: 'A bot that loops forever, to test the timeout.', strategy_name: 'Forever', auto_fix: false });
+    const res = await startRun({
+      description: 'A bot that loops forever, to test the timeout.',
+      strategy_name: 'Forever',
+      auto_fix: false,
+    });
     // wait until the bot is in the sandbox, then ask the server for its health
     for (let i = 0; i < 100 && !(await service.eventsAfter(res.body.id, 0)).some((e) => e.message.startsWith('Running the bot')); i++) {
       await new Promise((r) => setTimeout(r, 20));
@@ -219,14 +267,32 @@ describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {
     expect(Date.now() - started).toBeLessThan(1000);
     await service.settled(res.body.id);
     const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
-    expect(run.body.result).toMatchObject({ success: false, error: { type: 'timeout', message: expect.stringMatching(/did not finish within 2 s/) } });
+    expect(run.body.result).toMatchObject({
+      success: false,
+      error: { type: 'timeout', message: expect.stringMatching(/did not finish within 2 s/) },
+    });
   });
 
   it('rejects bad bodies with the fields named', async () => {
-    const res = await startRun({ description: 'short', strategy_name: '', max_iterations: 50, test_config: { period: '7y', symbol: '../../etc' } });
+    const res = await startRun({
+      description: 'short',
+      strategy_name: '',
+      max_iterations: 50,
+      test_config: { period: '7y', symbol: '../../etc' },
+    });
     expect(res.status).toBe(400);
-    expect(Object.keys(res.body.details).sort()).toEqual(['description', 'max_iterations', 'strategy_name', 'test_config.period', 'test_config.symbol']);
-    const intraday = await startRun({ description: 'A strategy on one-minute bars for five years.', strategy_name: 'Too Much', test_config: { interval: '1m', period: '5y' } });
+    expect(Object.keys(res.body.details).sort()).toEqual([
+      'description',
+      'max_iterations',
+      'strategy_name',
+      'test_config.period',
+      'test_config.symbol',
+    ]);
+    const intraday = await startRun({
+      description: 'A strategy on one-minute bars for five years.',
+      strategy_name: 'Too Much',
+      test_config: { interval: '1m', period: '5y' },
+    });
     expect(intraday.status).toBe(400);
     expect(JSON.stringify(intraday.body)).toMatch(/interval/);
   });
@@ -238,7 +304,10 @@ describe('AI developer runs when every Gemini key is busy', () => {
 
   beforeAll(async () => {
     // one key, one request per minute: the fix after the generation finds no free key
-    s = await appWithTwoUsers(DATABASES[1][1], [{ id: 'k1', project: 'p1', rpm: 1 }], { BOTS_DIR: mkdtempSync(join(tmpdir(), 'bots-')), BOT_TIMEOUT_MS: '2000' });
+    s = await appWithTwoUsers(DATABASES[1][1], [{ id: 'k1', project: 'p1', rpm: 1 }], {
+      BOTS_DIR: mkdtempSync(join(tmpdir(), 'bots-')),
+      BOT_TIMEOUT_MS: '2000',
+    });
     service = s.t.app.get(AiDeveloperService);
     s.t.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
   });
@@ -247,14 +316,20 @@ describe('AI developer runs when every Gemini key is busy', () => {
   });
 
   it('pauses (its job delayed by the Retry-After, no worker held), says so in its events, and resumes when the key frees up', async () => {
-    const res = await request(s.t.app.getHttpServer()).post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Buy the fast/slow SMA cross, test the key pause.', strategy_name: 'Busy Keys' });
+    const res = await request(s.t.app.getHttpServer())
+      .post('/api/ai-developer/runs')
+      .set(bearer(s.alice.access))
+      .send({ description: 'Buy the fast/slow SMA cross, test the key pause.', strategy_name: 'Busy Keys' });
     let job: Record<string, any> = {};
     for (let i = 0; i < 1200 && job.status !== 'delayed'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       job = (await request(s.t.app.getHttpServer()).get(`/api/jobs/${res.body.id}`).set(bearer(s.alice.access)).expect(200)).body;
     }
     expect(job).toMatchObject({ kind: 'ai_developer.run', status: 'delayed', error: { code: 'keys_exhausted' } });
-    const pausedRun = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+    const pausedRun = await request(s.t.app.getHttpServer())
+      .get(`/api/ai-developer/runs/${res.body.id}`)
+      .set(bearer(s.alice.access))
+      .expect(200);
     expect(pausedRun.body.status).toBe('waiting');
     const waitEvent = (await service.eventsAfter(res.body.id, 0)).find((e) => e.data?.status === 'waiting')!;
     const waits = [waitEvent.data!.wait_ms as number];
@@ -268,7 +343,11 @@ describe('AI developer runs when every Gemini key is busy', () => {
     const events = await service.eventsAfter(res.body.id, 0);
     const paused = events.findIndex((e) => e.data?.status === 'waiting');
     expect(paused).toBeGreaterThan(0);
-    expect(events[paused]).toMatchObject({ step: 'fix', message: expect.stringMatching(/All Gemini keys are busy; the run pauses and resumes in \d+ s/), data: { wait_ms: waits[0] } });
+    expect(events[paused]).toMatchObject({
+      step: 'fix',
+      message: expect.stringMatching(/All Gemini keys are busy; the run pauses and resumes in \d+ s/),
+      data: { wait_ms: waits[0] },
+    });
     expect(events[paused + 1]).toMatchObject({ message: 'Resuming: trying Gemini again', data: { status: 'running' } });
     // nothing reached Gemini while the key was busy: one generation + one fix
     expect(s.t.fake.count(secretFor('k1'))).toBe(2);
@@ -279,9 +358,15 @@ describe('AI developer runs when every Gemini key is busy', () => {
     service.maxKeyWaitMs = 10_000;
     try {
       s.t.clock.advance(61_000); // a fresh minute for the generation
-      const res = await request(s.t.app.getHttpServer()).post('/api/ai-developer/runs').set(bearer(s.alice.access)).send({ description: 'Same again with a short bound on the wait.', strategy_name: 'Busy Keys Bounded' });
+      const res = await request(s.t.app.getHttpServer())
+        .post('/api/ai-developer/runs')
+        .set(bearer(s.alice.access))
+        .send({ description: 'Same again with a short bound on the wait.', strategy_name: 'Busy Keys Bounded' });
       await service.settled(res.body.id);
-      const run = await request(s.t.app.getHttpServer()).get(`/api/ai-developer/runs/${res.body.id}`).set(bearer(s.alice.access)).expect(200);
+      const run = await request(s.t.app.getHttpServer())
+        .get(`/api/ai-developer/runs/${res.body.id}`)
+        .set(bearer(s.alice.access))
+        .expect(200);
       expect(run.body).toMatchObject({ status: 'failed', step: 'done', result: { success: false, error: 'All Gemini keys are busy' } });
     } finally {
       service.maxKeyWaitMs = 5 * 60_000;

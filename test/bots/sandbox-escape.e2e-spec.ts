@@ -42,20 +42,76 @@ describe('sandbox escape attempts', () => {
   });
 
   const cases: Array<[title: string, code: () => string, errorType: string, mention: RegExp]> = [
-    ['read /etc/passwd through the constructor chain', () => inInit(`const p = this.constructor.constructor('return process')(); ctx.log(p.mainModule.require('fs').readFileSync('/etc/passwd', 'utf8'));`), 'sandbox_violation', /code generation from strings disallowed/i],
-    ['read /etc/passwd through ctx.buy', () => inInit(`const p = ctx.buy.constructor('return process')(); ctx.log(String(p));`), 'sandbox_violation', /code generation from strings disallowed/i],
+    [
+      'read /etc/passwd through the constructor chain',
+      () =>
+        inInit(
+          `const p = this.constructor.constructor('return process')(); ctx.log(p.mainModule.require('fs').readFileSync('/etc/passwd', 'utf8'));`,
+        ),
+      'sandbox_violation',
+      /code generation from strings disallowed/i,
+    ],
+    [
+      'read /etc/passwd through ctx.buy',
+      () => inInit(`const p = ctx.buy.constructor('return process')(); ctx.log(String(p));`),
+      'sandbox_violation',
+      /code generation from strings disallowed/i,
+    ],
     ['read process.env', () => inInit(`ctx.log(JSON.stringify(process.env));`), 'sandbox_violation', /process is not defined/],
     ["require('child_process')", () => inInit(`require('child_process').execSync('id');`), 'sandbox_violation', /require is not defined/],
     ['fetch to loopback', () => inInit(`fetch('http://127.0.0.1:${loopbackPort}/');`), 'sandbox_violation', /fetch is not defined/],
-    ["import('node:net') to loopback", () => inInit(`import('node:net').then((net) => net.connect(${loopbackPort}, '127.0.0.1'));`), 'sandbox_violation', /import/i],
+    [
+      "import('node:net') to loopback",
+      () => inInit(`import('node:net').then((net) => net.connect(${loopbackPort}, '127.0.0.1'));`),
+      'sandbox_violation',
+      /import/i,
+    ],
     ['while (true) {}', () => `module.exports = { onBar(bar, ctx) { while (true) {} } };`, 'timeout', /timed out/],
-    ['allocate 4 GB', () => inInit(`const hold = []; for (let i = 0; i < 4096; i++) hold.push(new Array(1 << 17).fill(i));`), 'memory', /out of memory/],
-    ['allocate 4 GB off-heap', () => inInit(`const big = new ArrayBuffer(4 * 1024 ** 3); new Uint8Array(big).fill(1);`), 'sandbox_violation', /ArrayBuffer is not defined/],
-    ['print 100 MB', () => inInit(`const line = 'x'.repeat(1e6); for (let i = 0; i < 100; i++) console.log(line);`), 'output_limit', /output limit/],
-    ['throw', () => `module.exports = { onBar(bar, ctx) { if (ctx.index === 5) throw new TypeError('boom at five'); } };`, 'type', /boom at five/],
-    ['syntax error', () => `module.exports = {\n  onBar(bar, ctx) {\n    if (bar.close > ) ctx.buy();\n  }\n};`, 'syntax', /SyntaxError.*line 3/],
-    ['NaN prices', () => `module.exports = { onBar(bar, ctx) { ctx.buy({ qty: 1, stopLoss: bar.close * NaN }); } };`, 'data', /stopLoss must be a finite positive number, got NaN/],
-    ['a host-realm error turned into code', () => inInit(`let e; const deep = (n) => { try { return deep(n + 1); } catch (x) { try { ctx.cash; } catch (y) { e = y; } return e; } }; deep(0); if (e) e.constructor.constructor('return process')(); else throw new RangeError('no host error reached');`), 'sandbox_violation', /disallowed|no host error/],
+    [
+      'allocate 4 GB',
+      () => inInit(`const hold = []; for (let i = 0; i < 4096; i++) hold.push(new Array(1 << 17).fill(i));`),
+      'memory',
+      /out of memory/,
+    ],
+    [
+      'allocate 4 GB off-heap',
+      () => inInit(`const big = new ArrayBuffer(4 * 1024 ** 3); new Uint8Array(big).fill(1);`),
+      'sandbox_violation',
+      /ArrayBuffer is not defined/,
+    ],
+    [
+      'print 100 MB',
+      () => inInit(`const line = 'x'.repeat(1e6); for (let i = 0; i < 100; i++) console.log(line);`),
+      'output_limit',
+      /output limit/,
+    ],
+    [
+      'throw',
+      () => `module.exports = { onBar(bar, ctx) { if (ctx.index === 5) throw new TypeError('boom at five'); } };`,
+      'type',
+      /boom at five/,
+    ],
+    [
+      'syntax error',
+      () => `module.exports = {\n  onBar(bar, ctx) {\n    if (bar.close > ) ctx.buy();\n  }\n};`,
+      'syntax',
+      /SyntaxError.*line 3/,
+    ],
+    [
+      'NaN prices',
+      () => `module.exports = { onBar(bar, ctx) { ctx.buy({ qty: 1, stopLoss: bar.close * NaN }); } };`,
+      'data',
+      /stopLoss must be a finite positive number, got NaN/,
+    ],
+    [
+      'a host-realm error turned into code',
+      () =>
+        inInit(
+          `let e; const deep = (n) => { try { return deep(n + 1); } catch (x) { try { ctx.cash; } catch (y) { e = y; } return e; } }; deep(0); if (e) e.constructor.constructor('return process')(); else throw new RangeError('no host error reached');`,
+        ),
+      'sandbox_violation',
+      /disallowed|no host error/,
+    ],
   ];
 
   it.each(cases)('%s is contained with a classified error', async (_title, code, errorType, mention) => {

@@ -63,7 +63,6 @@ export class FakeAwsSecrets {
     await this.server.stop();
   }
 
-
   /** Creates the secret or puts a new current version (a string → `SecretString`, a Buffer → `SecretBinary`). */
   setSecret(name: string, value: string | Buffer): void {
     const prev = this.secrets.get(name);
@@ -98,13 +97,23 @@ export class FakeAwsSecrets {
     if (target !== 'secretsmanager.GetSecretValue') return this.error(res, 400, 'UnknownOperationException', '');
     if (!secretId) return this.error(res, 400, 'InvalidParameterException', 'SecretId is required.');
     if (this.denyAccess) {
-      return this.error(res, 400, 'AccessDeniedException', `User: arn:aws:iam::${this.accountId}:user/test is not authorized to perform: secretsmanager:GetSecretValue`);
+      return this.error(
+        res,
+        400,
+        'AccessDeniedException',
+        `User: arn:aws:iam::${this.accountId}:user/test is not authorized to perform: secretsmanager:GetSecretValue`,
+      );
     }
     const name = this.nameOf(secretId);
     const secret = this.secrets.get(name);
     if (!secret) return this.error(res, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     if (this.undecryptable.has(name)) {
-      return this.error(res, 400, 'DecryptionFailure', "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+      return this.error(
+        res,
+        400,
+        'DecryptionFailure',
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+      );
     }
     this.json(res, 200, {
       ARN: this.arnOf(name, secret),

@@ -58,7 +58,6 @@ export class FakeAzureKeyVault {
     await this.server.stop();
   }
 
-
   /** Creates the secret or adds a new current version. */
   setSecret(name: string, value: string): void {
     this.secrets.set(name, { value, version: randomBytes(16).toString('hex') });
@@ -80,10 +79,17 @@ export class FakeAzureKeyVault {
   }
 
   private answer(method: string, url: URL, bearer: string | null, res: http.ServerResponse): void {
-    const badToken = bearer !== null && (this.rejectTokens || (this.options.acceptedToken !== undefined && bearer !== this.options.acceptedToken));
+    const badToken =
+      bearer !== null && (this.rejectTokens || (this.options.acceptedToken !== undefined && bearer !== this.options.acceptedToken));
     if (bearer === null || badToken) {
-      res.setHeader('WWW-Authenticate', `Bearer authorization="https://login.microsoftonline.com/${this.tenantId}", resource="https://vault.azure.net"`);
-      const body = bearer === null ? { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } } : { error: { code: 'Unauthorized', message: 'AKV10032: Invalid issuer.' } };
+      res.setHeader(
+        'WWW-Authenticate',
+        `Bearer authorization="https://login.microsoftonline.com/${this.tenantId}", resource="https://vault.azure.net"`,
+      );
+      const body =
+        bearer === null
+          ? { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }
+          : { error: { code: 'Unauthorized', message: 'AKV10032: Invalid issuer.' } };
       return writeJson(res, 401, body);
     }
     if (!url.searchParams.get('api-version')) {
@@ -103,7 +109,9 @@ export class FakeAzureKeyVault {
     const name = decodeURIComponent(m[1]);
     const secret = this.secrets.get(name);
     if (!secret || (m[2] && m[2] !== secret.version)) {
-      return writeJson(res, 404, { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found in this key vault.` } });
+      return writeJson(res, 404, {
+        error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found in this key vault.` },
+      });
     }
     writeJson(res, 200, {
       value: secret.value,

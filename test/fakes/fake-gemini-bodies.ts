@@ -133,9 +133,7 @@ export function quotaMetricFor(kind: QuotaKind, tier: QuotaTier): string {
 /** The real 429 body: QuotaFailure (one violation per exceeded limit), Help, RetryInfo (longest wait). */
 export function quotaExceededBody(model: string, violations: QuotaViolation[], tier: QuotaTier): GeminiErrorBody {
   const retryMs = Math.max(...violations.map((v) => v.retryMs));
-  const lines = violations.map(
-    (v) => `* Quota exceeded for metric: ${quotaMetricFor(v.kind, tier)}, limit: ${v.limit}, model: ${model}`,
-  );
+  const lines = violations.map((v) => `* Quota exceeded for metric: ${quotaMetricFor(v.kind, tier)}, limit: ${v.limit}, model: ${model}`);
   const message =
     'You exceeded your current quota, please check your plan and billing details. For more information on this error, ' +
     `head to: ${RATE_LIMIT_DOCS}.\n${lines.join('\n')}\nPlease retry in ${Number((retryMs / 1000).toFixed(5))}s.`;
@@ -220,12 +218,7 @@ export interface ResponseMeta {
 }
 
 /** One GenerateContentResponse; `finishReason`/`usage` are omitted on intermediate stream chunks. */
-export function candidateResponse(
-  text: string,
-  meta: ResponseMeta,
-  finishReason?: string,
-  usage?: UsageMetadata,
-): Record<string, unknown> {
+export function candidateResponse(text: string, meta: ResponseMeta, finishReason?: string, usage?: UsageMetadata): Record<string, unknown> {
   const candidate: Record<string, unknown> = { content: { role: 'model', parts: [{ text }] }, index: 0 };
   if (finishReason) candidate.finishReason = finishReason;
   const body: Record<string, unknown> = { candidates: [candidate] };

@@ -38,7 +38,6 @@ export function minLimit(a: number | undefined, b: number | undefined): number |
   return Math.min(a, b);
 }
 
-
 export function writeJson(res: http.ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(payload) });

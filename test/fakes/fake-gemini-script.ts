@@ -79,9 +79,7 @@ export class KeyScripts {
 
   set(key: string, behaviour: Behaviour | Behaviour[]): void {
     const list = Array.isArray(behaviour) ? behaviour : [behaviour];
-    const entries = list
-      .map((b) => toEntry(b, Array.isArray(behaviour)))
-      .filter((e): e is Entry => e !== undefined);
+    const entries = list.map((b) => toEntry(b, Array.isArray(behaviour))).filter((e): e is Entry => e !== undefined);
     this.queues.set(key, entries);
   }
 

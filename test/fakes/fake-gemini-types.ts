@@ -85,4 +85,3 @@ export const DEFAULT_MODELS = [
   'gemini-3-pro-preview',
   'gemini-3-flash-preview',
 ];
-

@@ -52,7 +52,7 @@ async function fetchError(p: Promise<unknown>): Promise<GoogleGenerativeAIFetchE
 
 type Detail = Record<string, any>;
 const detail = (err: GoogleGenerativeAIFetchError, type: string): Detail | undefined =>
-  (err.errorDetails)?.find((d) => d['@type'] === `type.googleapis.com/google.rpc.${type}`);
+  err.errorDetails?.find((d) => d['@type'] === `type.googleapis.com/google.rpc.${type}`);
 
 async function post(path: string, body: unknown, key?: string): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -105,7 +105,11 @@ describe('FakeGemini — successful calls through the real SDK', () => {
   });
 
   it('streamGenerateContent without alt=sse returns one JSON array whose last element carries usage', async () => {
-    const res = await post('/v1beta/models/gemini-2.5-flash:streamGenerateContent', { contents: [{ role: 'user', parts: [{ text: 'abc' }] }] }, 'key-free');
+    const res = await post(
+      '/v1beta/models/gemini-2.5-flash:streamGenerateContent',
+      { contents: [{ role: 'user', parts: [{ text: 'abc' }] }] },
+      'key-free',
+    );
     expect(res.headers.get('content-type')).toContain('application/json');
     const body = (await res.json()) as Detail[];
     expect(body.length).toBeGreaterThan(1);
@@ -310,13 +314,17 @@ describe('FakeGemini — timing', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
     expect(response.text()).toBe('echo: slow');
 
-    const aborted = await model('key-free', {}, { timeout: 80 }).generateContent('slow').catch((e: unknown) => e);
+    const aborted = await model('key-free', {}, { timeout: 80 })
+      .generateContent('slow')
+      .catch((e: unknown) => e);
     expect(aborted).toBeInstanceOf(GoogleGenerativeAIAbortError);
   });
 
   it("'hang' never answers: the client gives up and the log shows no status", async () => {
     fake.script('key-free', 'hang');
-    const err = await model('key-free', {}, { timeout: 150 }).generateContent('hello?').catch((e: unknown) => e);
+    const err = await model('key-free', {}, { timeout: 150 })
+      .generateContent('hello?')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GoogleGenerativeAIAbortError);
     expect(fake.requests[0]).toMatchObject({ endpoint: 'generateContent', status: null });
   });
@@ -339,9 +347,16 @@ describe('FakeGemini — timing', () => {
 
   it('can fail mid-stream with an in-band error event after N chunks', async () => {
     fake.script('key-free', { streamErrorAfterChunks: 1 });
-    const res = await post('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', { contents: [{ parts: [{ text: 'abcdef' }] }] }, 'key-free');
+    const res = await post(
+      '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+      { contents: [{ parts: [{ text: 'abcdef' }] }] },
+      'key-free',
+    );
     expect(res.headers.get('content-type')).toBe('text/event-stream');
-    const events = (await res.text()).split('\r\n\r\n').filter(Boolean).map((e) => JSON.parse(e.replace(/^data: /, '')));
+    const events = (await res.text())
+      .split('\r\n\r\n')
+      .filter(Boolean)
+      .map((e) => JSON.parse(e.replace(/^data: /, '')));
     expect(events).toHaveLength(2);
     expect(events[0].candidates[0].content.parts[0].text).toBeTruthy();
     expect(events[1]).toMatchObject({ error: { code: 503, status: 'UNAVAILABLE' } });

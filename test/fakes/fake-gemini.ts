@@ -39,15 +39,7 @@ import { KeyScripts, isKeyState } from './fake-gemini-script';
 import type { Behaviour, FakeReply, LeafBehaviour, RequestKind } from './fake-gemini-script';
 import { DEFAULT_MODELS } from './fake-gemini-types';
 import { LoopbackServer } from './loopback-server';
-import type {
-  Endpoint,
-  FakeGeminiOptions,
-  FakeKeyOptions,
-  FakeRequest,
-  KeyStats,
-  LoggedRequest,
-  RespondWith,
-} from './fake-gemini-types';
+import type { Endpoint, FakeGeminiOptions, FakeKeyOptions, FakeRequest, KeyStats, LoggedRequest, RespondWith } from './fake-gemini-types';
 
 export type { Behaviour, FakeReply } from './fake-gemini-script';
 export type { QuotaLimits, QuotaUsage } from './fake-gemini-quota';
@@ -292,9 +284,7 @@ export class FakeGemini {
   }
 
   private parseRequest(endpoint: FakeRequest['endpoint'], model: string, reg: RegisteredKey, body: Record<string, unknown>): FakeRequest {
-    const src = (endpoint === 'countTokens' && body.generateContentRequest
-      ? body.generateContentRequest
-      : body) as Record<string, unknown>;
+    const src = (endpoint === 'countTokens' && body.generateContentRequest ? body.generateContentRequest : body) as Record<string, unknown>;
     const contents = (Array.isArray(src.contents) ? src.contents : []) as GeminiContent[];
     const systemInstruction = asContent(src.systemInstruction ?? src.system_instruction);
     const generationConfig = (src.generationConfig ?? src.generation_config ?? {}) as Record<string, unknown>;

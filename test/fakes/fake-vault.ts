@@ -69,7 +69,6 @@ export class FakeVault {
     await this.server.stop();
   }
 
-
   /**
    * Writes a KV v2 secret at `path` (relative to the mount, e.g. `algoagent/key_01`). A string is stored as
    * `{ value: <string> }`; an object is stored as the secret's `data.data` as is.
@@ -129,7 +128,13 @@ export class FakeVault {
       lease_duration: 0,
       data: {
         data,
-        metadata: { created_time: new Date(this.now()).toISOString(), custom_metadata: null, deletion_time: '', destroyed: false, version: 1 },
+        metadata: {
+          created_time: new Date(this.now()).toISOString(),
+          custom_metadata: null,
+          deletion_time: '',
+          destroyed: false,
+          version: 1,
+        },
       },
       wrap_info: null,
       warnings: null,
@@ -159,7 +164,13 @@ export class FakeVault {
   }
 
   private authBody(token: string) {
-    return { client_token: token, accessor: 'fake-accessor', policies: ['default', 'algoagent'], lease_duration: this.leaseSeconds, renewable: true };
+    return {
+      client_token: token,
+      accessor: 'fake-accessor',
+      policies: ['default', 'algoagent'],
+      lease_duration: this.leaseSeconds,
+      renewable: true,
+    };
   }
 
   private tokenOf(req: http.IncomingMessage): string | null {

@@ -59,7 +59,9 @@ export class FakeYahoo {
   readonly fetch: typeof fetch = (input, init) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
     if (!YAHOO_HOSTS.has(url.hostname) || !this.server.url) {
-      return Promise.reject(new Error(`fake-yahoo: refusing request to ${url.origin} (not a Yahoo Finance host, or the fake is not started)`));
+      return Promise.reject(
+        new Error(`fake-yahoo: refusing request to ${url.origin} (not a Yahoo Finance host, or the fake is not started)`),
+      );
     }
     const target = new URL(url.pathname + url.search, this.server.url);
     const headers = new Headers(init?.headers);
@@ -87,7 +89,12 @@ export class FakeYahoo {
   failWith(symbol: string, status: number, body?: unknown): void {
     this.failures.set(symbol, {
       status,
-      body: body ?? { chart: { result: null, error: { code: status >= 500 ? 'Internal Server Error' : 'Bad Request', description: `fake failure ${status}` } } },
+      body: body ?? {
+        chart: {
+          result: null,
+          error: { code: status >= 500 ? 'Internal Server Error' : 'Bad Request', description: `fake failure ${status}` },
+        },
+      },
     });
   }
 
@@ -130,7 +137,15 @@ export class FakeYahoo {
     const p1 = Number(record.query.period1 ?? 0);
     const p2 = Number(record.query.period2 ?? Number.MAX_SAFE_INTEGER);
     const interval = record.query.interval ?? '1d';
-    writeJson(res, 200, chartBody(symbol, interval, bars.filter((b) => b.time >= p1 && b.time < p2)));
+    writeJson(
+      res,
+      200,
+      chartBody(
+        symbol,
+        interval,
+        bars.filter((b) => b.time >= p1 && b.time < p2),
+      ),
+    );
   }
 }
 

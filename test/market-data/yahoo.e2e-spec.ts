@@ -49,7 +49,9 @@ describe(YahooMarketDataProvider.name, () => {
     const data = await provider().getBars(req);
 
     expect(data).toMatchObject({ symbol: 'AAPL', period: '1mo', interval: '1d', source: 'yahoo', synthetic: false });
-    expect(data.bars).toEqual(bars.map((b) => ({ time: b.time * 1000, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })));
+    expect(data.bars).toEqual(
+      bars.map((b) => ({ time: b.time * 1000, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })),
+    );
     expect(fake.unexpected).toEqual([]);
   });
 
@@ -117,8 +119,10 @@ describe(YahooMarketDataProvider.name, () => {
     expect((await failure(provider().getBars(req))).code).toBe(ErrorCode.UpstreamUnavailable);
   });
 
-  it('answers validation_failed with Yahoo\'s reason on a 400', async () => {
-    fake.failWith('AAPL', 400, { chart: { result: null, error: { code: 'Bad Request', description: 'Invalid input - interval=1m is not supported' } } });
+  it("answers validation_failed with Yahoo's reason on a 400", async () => {
+    fake.failWith('AAPL', 400, {
+      chart: { result: null, error: { code: 'Bad Request', description: 'Invalid input - interval=1m is not supported' } },
+    });
 
     const err = await failure(provider().getBars(req));
 
@@ -157,6 +161,8 @@ describe(YahooMarketDataProvider.name, () => {
   });
 
   it('fake fetch refuses hosts other than Yahoo Finance (fails closed)', async () => {
-    await expect(fake.fetch('https://example.com/v8/finance/chart/AAPL')).rejects.toThrow('fake-yahoo: refusing request to https://example.com');
+    await expect(fake.fetch('https://example.com/v8/finance/chart/AAPL')).rejects.toThrow(
+      'fake-yahoo: refusing request to https://example.com',
+    );
   });
 });

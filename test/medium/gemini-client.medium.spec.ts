@@ -35,7 +35,10 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   });
 
   it('rotates to another key after a per-minute 429 and cools the first one', async () => {
-    await boot([{ id: 'a', priority: 1 }, { id: 'b', priority: 2 }]);
+    await boot([
+      { id: 'a', priority: 1 },
+      { id: 'b', priority: 2 },
+    ]);
     ctx.transport.script(secretOf('a'), { fail: failures.perMinute('30s') });
     const r = await client.generate({ userId: 'u1' }, PROMPT);
     expect(r).toMatchObject({ keyId: 'b', attempts: 2 });
@@ -46,7 +49,10 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   });
 
   it('disables an invalid key and serves the call from the next', async () => {
-    await boot([{ id: 'a', priority: 1 }, { id: 'b', priority: 2 }]);
+    await boot([
+      { id: 'a', priority: 1 },
+      { id: 'b', priority: 2 },
+    ]);
     ctx.transport.script(secretOf('a'), { fail: failures.invalidKey() });
     await expect(client.generate({ userId: 'u1' }, PROMPT)).resolves.toMatchObject({ keyId: 'b' });
     const unusable = await ctx.get(KeyRotationService).unusableKeys();
@@ -85,7 +91,10 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   });
 
   it('answers 503 when every key is disabled', async () => {
-    await boot([{ id: 'a', priority: 1 }, { id: 'b', priority: 2 }]);
+    await boot([
+      { id: 'a', priority: 1 },
+      { id: 'b', priority: 2 },
+    ]);
     ctx.transport.script(secretOf('a'), { fail: failures.invalidKey() });
     ctx.transport.script(secretOf('b'), { fail: failures.invalidKey() });
     const err = await domainError(client.generate({ userId: 'u1' }, PROMPT));
@@ -93,7 +102,10 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   });
 
   it('gives a bad request straight back as a validation error, without trying another key', async () => {
-    await boot([{ id: 'a', priority: 1 }, { id: 'b', priority: 2 }]);
+    await boot([
+      { id: 'a', priority: 1 },
+      { id: 'b', priority: 2 },
+    ]);
     ctx.transport.script(secretOf('a'), { fail: failures.badRequest() });
     const err = await domainError(client.generate({ userId: 'u1' }, PROMPT));
     expect(err.code).toBe(ErrorCode.ValidationFailed);
@@ -108,7 +120,10 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   });
 
   it('retries a model-side 503 with backoff on the clock and answers when the model recovers', async () => {
-    await boot([{ id: 'a', priority: 1 }, { id: 'b', priority: 2 }]);
+    await boot([
+      { id: 'a', priority: 1 },
+      { id: 'b', priority: 2 },
+    ]);
     ctx.transport.script(secretOf('a'), { fail: failures.overloaded() });
     const r = await client.generate({ userId: 'u1' }, PROMPT);
     expect(r).toMatchObject({ attempts: 2 });

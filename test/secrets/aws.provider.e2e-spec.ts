@@ -27,7 +27,13 @@ describe(AwsSecretProvider.name, () => {
 
   function provider(config: Partial<AwsConfig> = {}, opts: Partial<AwsProviderOptions> = {}): AwsSecretProvider {
     const p = new AwsSecretProvider(
-      { region: 'us-east-1', prefix: 'algoagent/', endpoint, credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY }, ...config },
+      {
+        region: 'us-east-1',
+        prefix: 'algoagent/',
+        endpoint,
+        credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
+        ...config,
+      },
       { timeoutMs: 2000, bundleName: null, ...opts },
     );
     providers.push(p);
@@ -54,7 +60,12 @@ describe(AwsSecretProvider.name, () => {
     it('reads each key from SecretId {prefix}{key_id}, signed with the configured access key', async () => {
       const keys = await provider().fetch(['key_01', 'key_02']);
 
-      expect(keys).toEqual(new Map([['key_01', SECRETS.key_01], ['key_02', SECRETS.key_02]]));
+      expect(keys).toEqual(
+        new Map([
+          ['key_01', SECRETS.key_01],
+          ['key_02', SECRETS.key_02],
+        ]),
+      );
       expect(fake.requests.map((r) => r.secretId).sort()).toEqual(['algoagent/key_01', 'algoagent/key_02']);
       expect(fake.requests.every((r) => r.target === 'secretsmanager.GetSecretValue' && r.accessKeyId === ACCESS_KEY_ID)).toBe(true);
     });
@@ -82,7 +93,11 @@ describe(AwsSecretProvider.name, () => {
     it('fails as invalid when a key is a JSON object without a "value" field', async () => {
       fake.setSecret('algoagent/key_01', JSON.stringify({ apiKey: 'AIza-secret-one' }));
 
-      await expectStoreError(provider().fetch(['key_01']), 'invalid', /secret "algoagent\/key_01" is a JSON object without a non-empty string "value" field/);
+      await expectStoreError(
+        provider().fetch(['key_01']),
+        'invalid',
+        /secret "algoagent\/key_01" is a JSON object without a non-empty string "value" field/,
+      );
     });
 
     it('fails as invalid when a key is stored as a binary secret', async () => {
@@ -98,7 +113,13 @@ describe(AwsSecretProvider.name, () => {
 
       const keys = await provider({}, { bundleName: 'gemini-keys' }).fetch(['key_01', 'key_02']);
 
-      expect(keys).toEqual(new Map([['key_01', 'AIza-bundled-one'], ['key_04', 'AIza-bundled-four'], ['key_02', SECRETS.key_02]]));
+      expect(keys).toEqual(
+        new Map([
+          ['key_01', 'AIza-bundled-one'],
+          ['key_04', 'AIza-bundled-four'],
+          ['key_02', SECRETS.key_02],
+        ]),
+      );
       expect(fake.requests.map((r) => r.secretId)).toEqual(['algoagent/gemini-keys', 'algoagent/key_02']);
     });
 
@@ -114,11 +135,19 @@ describe(AwsSecretProvider.name, () => {
     it('fails as invalid when the bundle is not JSON', async () => {
       fake.setSecret('algoagent/gemini-keys', 'AIza-bundled-not-json');
 
-      await expectStoreError(provider({}, { bundleName: 'gemini-keys' }).fetch([]), 'invalid', /bundle secret "algoagent\/gemini-keys" is not JSON/);
+      await expectStoreError(
+        provider({}, { bundleName: 'gemini-keys' }).fetch([]),
+        'invalid',
+        /bundle secret "algoagent\/gemini-keys" is not JSON/,
+      );
     });
 
     it('fails as not_found naming the bundle when it does not exist', async () => {
-      await expectStoreError(provider({}, { bundleName: 'gemini-keys' }).fetch(['key_01']), 'not_found', /bundle secret "algoagent\/gemini-keys" not found/);
+      await expectStoreError(
+        provider({}, { bundleName: 'gemini-keys' }).fetch(['key_01']),
+        'not_found',
+        /bundle secret "algoagent\/gemini-keys" not found/,
+      );
     });
   });
 
@@ -126,7 +155,11 @@ describe(AwsSecretProvider.name, () => {
     it('fails as forbidden when IAM denies GetSecretValue', async () => {
       fake.denyAccess = true;
 
-      await expectStoreError(provider().fetch(['key_01']), 'forbidden', /access denied to secret "algoagent\/key_01": .*secretsmanager:GetSecretValue/);
+      await expectStoreError(
+        provider().fetch(['key_01']),
+        'forbidden',
+        /access denied to secret "algoagent\/key_01": .*secretsmanager:GetSecretValue/,
+      );
     });
 
     it('fails as decryption when the KMS key cannot decrypt the secret', async () => {
@@ -144,7 +177,11 @@ describe(AwsSecretProvider.name, () => {
     it('fails as timeout, not with the late answer, when Secrets Manager answers slower than the timeout', async () => {
       fake.delayMs = 5000;
 
-      await expectStoreError(provider({}, { timeoutMs: 200 }).fetch(['key_01']), 'timeout', /did not answer for "algoagent\/key_01" within 200 ms/);
+      await expectStoreError(
+        provider({}, { timeoutMs: 200 }).fetch(['key_01']),
+        'timeout',
+        /did not answer for "algoagent\/key_01" within 200 ms/,
+      );
     });
 
     it('fails as unreachable naming the endpoint when nothing listens there', async () => {

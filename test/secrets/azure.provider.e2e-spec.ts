@@ -37,7 +37,10 @@ describe(AzureSecretProvider.name, () => {
   afterEach(() => fake.stop());
 
   function provider(opts: Partial<AzureProviderOptions> = {}, config: Partial<AzureConfig> = {}): AzureSecretProvider {
-    return new AzureSecretProvider({ vaultUrl, clientSecret: null, ...config }, { timeoutMs: 2000, bundleName: null, credential, clientOptions: CLIENT_OPTIONS, ...opts });
+    return new AzureSecretProvider(
+      { vaultUrl, clientSecret: null, ...config },
+      { timeoutMs: 2000, bundleName: null, credential, clientOptions: CLIENT_OPTIONS, ...opts },
+    );
   }
 
   /** Asserts a SecretStoreError with this failure and message, which names no secret value and no token. */
@@ -52,7 +55,8 @@ describe(AzureSecretProvider.name, () => {
     const storeError = error as SecretStoreError;
     expect(storeError).toMatchObject({ store: 'azure', failure });
     expect(storeError.message).toMatch(message);
-    for (const secret of [...Object.values(SECRETS), BEARER, CLIENT_SECRET, 'AIza-bundled']) expect(storeError.message).not.toContain(secret);
+    for (const secret of [...Object.values(SECRETS), BEARER, CLIENT_SECRET, 'AIza-bundled'])
+      expect(storeError.message).not.toContain(secret);
     return storeError;
   }
 
@@ -60,9 +64,19 @@ describe(AzureSecretProvider.name, () => {
     it('reads each key after answering the bearer challenge with a token for the vault tenant', async () => {
       const keys = await provider().fetch(['key-01', 'key-02']);
 
-      expect(keys).toEqual(new Map([['key-01', SECRETS['key-01']], ['key-02', SECRETS['key-02']]]));
+      expect(keys).toEqual(
+        new Map([
+          ['key-01', SECRETS['key-01']],
+          ['key-02', SECRETS['key-02']],
+        ]),
+      );
       expect(fake.requests[0].bearer).toBeNull();
-      expect(fake.requests.filter((r) => r.bearer === BEARER).map((r) => r.path).sort()).toEqual(['/secrets/key-01/', '/secrets/key-02/']);
+      expect(
+        fake.requests
+          .filter((r) => r.bearer === BEARER)
+          .map((r) => r.path)
+          .sort(),
+      ).toEqual(['/secrets/key-01/', '/secrets/key-02/']);
       expect(credential.calls[0]).toEqual({ scopes: ['https://vault.azure.net/.default'], tenantId: TENANT_ID });
     });
 
@@ -94,18 +108,32 @@ describe(AzureSecretProvider.name, () => {
 
       const keys = await provider({ bundleName: 'gemini_keys' }).fetch(['key_01', 'key-02']);
 
-      expect(keys).toEqual(new Map([['key_01', 'AIza-bundled-one'], ['key_04', 'AIza-bundled-four'], ['key-02', SECRETS['key-02']]]));
+      expect(keys).toEqual(
+        new Map([
+          ['key_01', 'AIza-bundled-one'],
+          ['key_04', 'AIza-bundled-four'],
+          ['key-02', SECRETS['key-02']],
+        ]),
+      );
       expect(fake.requests.filter((r) => r.bearer).map((r) => r.path)).toEqual(['/secrets/gemini-keys/', '/secrets/key-02/']);
     });
 
     it('fails as invalid when the bundle holds an empty key', async () => {
       fake.setSecret('gemini-keys', JSON.stringify({ key_01: 'AIza-bundled-one', key_02: ' ' }));
 
-      await expectStoreError(provider({ bundleName: 'gemini-keys' }).fetch([]), 'invalid', /bundle secret "gemini-keys" entry "key_02" must be a non-empty string/);
+      await expectStoreError(
+        provider({ bundleName: 'gemini-keys' }).fetch([]),
+        'invalid',
+        /bundle secret "gemini-keys" entry "key_02" must be a non-empty string/,
+      );
     });
 
     it('fails as not_found naming the bundle when it does not exist', async () => {
-      await expectStoreError(provider({ bundleName: 'gemini-keys' }).fetch(['key-01']), 'not_found', /bundle secret "gemini-keys" not found in Key Vault 127\.0\.0\.1:\d+/);
+      await expectStoreError(
+        provider({ bundleName: 'gemini-keys' }).fetch(['key-01']),
+        'not_found',
+        /bundle secret "gemini-keys" not found in Key Vault 127\.0\.0\.1:\d+/,
+      );
     });
   });
 
@@ -113,17 +141,27 @@ describe(AzureSecretProvider.name, () => {
     it('fails as unauthenticated when Key Vault rejects the token', async () => {
       fake.rejectTokens = true;
 
-      await expectStoreError(provider().fetch(['key-01']), 'unauthenticated', /Key Vault rejected the token \(HTTP 401\).*check AZURE_TENANT_ID/);
+      await expectStoreError(
+        provider().fetch(['key-01']),
+        'unauthenticated',
+        /Key Vault rejected the token \(HTTP 401\).*check AZURE_TENANT_ID/,
+      );
     });
 
     it('fails as unauthenticated without echoing the identity error when no token can be had', async () => {
       const failing: TokenCredential = {
         getToken: async () => {
-          throw Object.assign(new Error(`AADSTS7000215: Invalid client secret provided: ${CLIENT_SECRET}`), { name: 'AuthenticationError' });
+          throw Object.assign(new Error(`AADSTS7000215: Invalid client secret provided: ${CLIENT_SECRET}`), {
+            name: 'AuthenticationError',
+          });
         },
       };
 
-      await expectStoreError(provider({ credential: failing }).fetch(['key-01']), 'unauthenticated', /could not get a token \(AuthenticationError\)/);
+      await expectStoreError(
+        provider({ credential: failing }).fetch(['key-01']),
+        'unauthenticated',
+        /could not get a token \(AuthenticationError\)/,
+      );
     });
 
     it('fails as forbidden when the identity lacks get on secrets', async () => {

@@ -34,7 +34,9 @@ function vaultStore(): Store {
     name: 'vault',
     async start() {
       const url = await fake.start();
-      return { env: { SECRET_STORE_TYPE: 'vault', VAULT_ADDR: url, VAULT_TOKEN: 'vault-root-token-abc', VAULT_SECRET_PATH: 'secret/algoagent' } };
+      return {
+        env: { SECRET_STORE_TYPE: 'vault', VAULT_ADDR: url, VAULT_TOKEN: 'vault-root-token-abc', VAULT_SECRET_PATH: 'secret/algoagent' },
+      };
     },
     put: (id, v) => fake.setSecret(`algoagent/${id}`, { value: v }),
     breakIt: () => fake.seal(),
@@ -50,7 +52,13 @@ function awsStore(): Store {
     async start() {
       const url = await fake.start();
       return {
-        env: { SECRET_STORE_TYPE: 'aws', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTESTSTORE', AWS_SECRET_ACCESS_KEY: 'aws-secret-access-key-xyz' },
+        env: {
+          SECRET_STORE_TYPE: 'aws',
+          AWS_REGION: 'us-east-1',
+          AWS_ENDPOINT_URL: url,
+          AWS_ACCESS_KEY_ID: 'AKIDTESTSTORE',
+          AWS_SECRET_ACCESS_KEY: 'aws-secret-access-key-xyz',
+        },
       };
     },
     put: (id, v) => fake.setSecret(`algoagent/${id}`, v),
@@ -115,7 +123,14 @@ describe.each([
   async function boot(): Promise<TestApp> {
     const { env, overrides = [] } = await store.start();
     const t = await createTestApp(
-      { ...env, KEYS_FILE: keysFile, GEMINI_BASE_URL: gemini.url, ADMIN_API_TOKEN: ADMIN, SECRET_TIMEOUT_MS: '1000', ALLOW_ANONYMOUS: 'true' },
+      {
+        ...env,
+        KEYS_FILE: keysFile,
+        GEMINI_BASE_URL: gemini.url,
+        ADMIN_API_TOKEN: ADMIN,
+        SECRET_TIMEOUT_MS: '1000',
+        ALLOW_ANONYMOUS: 'true',
+      },
       { overrides },
     );
     apps.push(t);
@@ -123,8 +138,10 @@ describe.each([
   }
 
   const generate = (t: TestApp) => request(t.app.getHttpServer()).post('/api/ai/generate').send({ prompt: 'from the store' });
-  const reload = (t: TestApp) => request(t.app.getHttpServer()).post('/api/keys/reload').set('Authorization', `Bearer ${ADMIN}`).expect(200);
-  const health = async (t: TestApp) => (await request(t.app.getHttpServer()).get('/api/keys/health').set('Authorization', `Bearer ${ADMIN}`).expect(200)).body;
+  const reload = (t: TestApp) =>
+    request(t.app.getHttpServer()).post('/api/keys/reload').set('Authorization', `Bearer ${ADMIN}`).expect(200);
+  const health = async (t: TestApp) =>
+    (await request(t.app.getHttpServer()).get('/api/keys/health').set('Authorization', `Bearer ${ADMIN}`).expect(200)).body;
 
   it('serves a call with the key from the store, then the rotated value after a reload', async () => {
     store.put('store_key', V1);

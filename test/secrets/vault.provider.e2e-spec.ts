@@ -63,7 +63,12 @@ describe(VaultSecretProvider.name, () => {
     it('reads each key from {mount}/data/{path}/{key_id} field "value" with the static token', async () => {
       const keys = await provider().fetch(['key_01', 'key_02']);
 
-      expect(keys).toEqual(new Map([['key_01', SECRETS.key_01], ['key_02', SECRETS.key_02]]));
+      expect(keys).toEqual(
+        new Map([
+          ['key_01', SECRETS.key_01],
+          ['key_02', SECRETS.key_02],
+        ]),
+      );
       expect(fake.requests.map((r) => r.path).sort()).toEqual(['/v1/secret/data/algoagent/key_01', '/v1/secret/data/algoagent/key_02']);
       expect(fake.requests.every((r) => r.token === ROOT_TOKEN)).toBe(true);
     });
@@ -104,7 +109,11 @@ describe(VaultSecretProvider.name, () => {
     it('fails as invalid when a key secret has no "value" field', async () => {
       fake.setSecret('algoagent/key_01', { api_key: 'AIza-secret-one' });
 
-      await expectStoreError(provider().fetch(['key_01']), 'invalid', /secret\/data\/algoagent\/key_01 has no non-empty string field "value"/);
+      await expectStoreError(
+        provider().fetch(['key_01']),
+        'invalid',
+        /secret\/data\/algoagent\/key_01 has no non-empty string field "value"/,
+      );
     });
   });
 
@@ -114,7 +123,13 @@ describe(VaultSecretProvider.name, () => {
 
       const keys = await provider({}, { bundleName: 'gemini-keys' }).fetch(['key_01', 'key_02']);
 
-      expect(keys).toEqual(new Map([['key_01', 'AIza-bundled-one'], ['key_04', 'AIza-bundled-four'], ['key_02', SECRETS.key_02]]));
+      expect(keys).toEqual(
+        new Map([
+          ['key_01', 'AIza-bundled-one'],
+          ['key_04', 'AIza-bundled-four'],
+          ['key_02', SECRETS.key_02],
+        ]),
+      );
       expect(fake.requests.map((r) => r.path)).toEqual(['/v1/secret/data/algoagent/gemini-keys', '/v1/secret/data/algoagent/key_02']);
     });
 
@@ -129,11 +144,19 @@ describe(VaultSecretProvider.name, () => {
     it('fails as invalid when the bundle is not a JSON object of strings', async () => {
       fake.setSecret('algoagent/gemini-keys', '["AIza-secret-one"]');
 
-      await expectStoreError(provider({}, { bundleName: 'gemini-keys' }).fetch([]), 'invalid', /bundle secret "secret\/data\/algoagent\/gemini-keys" must be a JSON object/);
+      await expectStoreError(
+        provider({}, { bundleName: 'gemini-keys' }).fetch([]),
+        'invalid',
+        /bundle secret "secret\/data\/algoagent\/gemini-keys" must be a JSON object/,
+      );
     });
 
     it('fails as not_found naming the bundle path when the bundle does not exist', async () => {
-      await expectStoreError(provider({}, { bundleName: 'gemini-keys' }).fetch(['key_01']), 'not_found', /bundle secret secret\/data\/algoagent\/gemini-keys not found/);
+      await expectStoreError(
+        provider({}, { bundleName: 'gemini-keys' }).fetch(['key_01']),
+        'not_found',
+        /bundle secret secret\/data\/algoagent\/gemini-keys not found/,
+      );
     });
   });
 
@@ -157,7 +180,11 @@ describe(VaultSecretProvider.name, () => {
     it('fails as timeout, not with the late answer, when Vault answers slower than the timeout', async () => {
       fake.delayMs = 5000;
 
-      await expectStoreError(provider({}, { timeoutMs: 200 }).fetch(['key_01']), 'timeout', /did not answer reading secret\/data\/algoagent\/key_01 within 200 ms/);
+      await expectStoreError(
+        provider({}, { timeoutMs: 200 }).fetch(['key_01']),
+        'timeout',
+        /did not answer reading secret\/data\/algoagent\/key_01 within 200 ms/,
+      );
     });
 
     it('fails as unreachable naming the VAULT_ADDR host when nothing listens there', async () => {
@@ -226,14 +253,22 @@ describe(VaultSecretProvider.name, () => {
     it('gives up as forbidden when the read is still refused after a fresh login', async () => {
       fake.denyReads = true;
 
-      await expectStoreError(appRole().fetch(['key_01']), 'forbidden', /token lacks read on secret\/data\/algoagent\/key_01 or expired; check the AppRole role policies/);
+      await expectStoreError(
+        appRole().fetch(['key_01']),
+        'forbidden',
+        /token lacks read on secret\/data\/algoagent\/key_01 or expired; check the AppRole role policies/,
+      );
       expect(logins()).toBe(2);
     });
 
     it('fails as unauthenticated when the AppRole credentials are rejected', async () => {
       const vault = provider({ token: null, roleId: ROLE_ID, secretId: 'wrong-secret-id' });
 
-      const error = await expectStoreError(vault.fetch(['key_01']), 'unauthenticated', /AppRole login at .* failed \(HTTP 400\): check VAULT_ROLE_ID and VAULT_SECRET_ID/);
+      const error = await expectStoreError(
+        vault.fetch(['key_01']),
+        'unauthenticated',
+        /AppRole login at .* failed \(HTTP 400\): check VAULT_ROLE_ID and VAULT_SECRET_ID/,
+      );
       expect(error.message).not.toContain('wrong-secret-id');
     });
 

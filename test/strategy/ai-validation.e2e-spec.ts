@@ -32,8 +32,14 @@ const CANONICAL = {
   warnings: ['No position sizing given'],
 };
 const { is_strategy: _verdict, ...CANONICAL_ONLY } = CANONICAL;
-const NOT_A_STRATEGY = { is_strategy: false, reasons: ['The text is a cooking recipe, not trading rules'], confidence: 'high', warnings: [] };
-const TEXT = '1. Buy BTC-USD when the 12 EMA crosses above the 26 EMA\n2. Sell when it crosses back below\n3. Stop loss 2%, take profit 4%, daily bars';
+const NOT_A_STRATEGY = {
+  is_strategy: false,
+  reasons: ['The text is a cooking recipe, not trading rules'],
+  confidence: 'high',
+  warnings: [],
+};
+const TEXT =
+  '1. Buy BTC-USD when the 12 EMA crosses above the 26 EMA\n2. Sell when it crosses back below\n3. Stop loss 2%, take profit 4%, daily bars';
 
 const PAGE_HTML =
   '<html><head><title>My strategy</title><script>var leaked = "SCRIPT-CONTENT";</script><style>body{}</style></head>' +
@@ -122,7 +128,8 @@ describe('strategy AI validation on PostgreSQL', () => {
       return typeof r === 'string' ? r : JSON.stringify(r);
     });
   };
-  const promptOf = (r: FakeRequest) => r.contents.map((c) => (c.parts ?? []).map((p) => (p as { text?: string }).text ?? '').join('')).join('\n---\n');
+  const promptOf = (r: FakeRequest) =>
+    r.contents.map((c) => (c.parts ?? []).map((p) => (p as { text?: string }).text ?? '').join('')).join('\n---\n');
 
   beforeAll(async () => {
     servers = await startServers();
@@ -147,7 +154,11 @@ describe('strategy AI validation on PostgreSQL', () => {
 
     it('answers the validator result, built from structured Gemini output', async () => {
       answer(CANONICAL);
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT }).expect(200);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT })
+        .expect(200);
       const b = res.body;
       expect(b.status).toBe('success');
       expect(b.message).toBe('Strategy validated: EMA Crossover BTC');
@@ -170,13 +181,19 @@ describe('strategy AI validation on PostgreSQL', () => {
 
     it('asks Gemini for JSON with the response schema, temperature 0.2 and a system instruction', async () => {
       answer(CANONICAL);
-      await api().post(`${BASE}/validate_strategy_with_ai`).set(bearer(s.alice.access)).send({ strategy_text: TEXT, use_context: false }).expect(200);
+      await api()
+        .post(`${BASE}/validate_strategy_with_ai`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT, use_context: false })
+        .expect(200);
       const [req] = sent();
       expect(sent()).toHaveLength(1);
       expect(req.generationConfig.responseMimeType).toBe('application/json');
       expect(req.generationConfig.temperature).toBe(0.2);
       const schema = req.generationConfig.responseSchema as { properties: Record<string, unknown>; required: string[] };
-      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['is_strategy', 'entry_rules', 'exit_rules', 'classification', 'confidence', 'warnings']));
+      expect(Object.keys(schema.properties)).toEqual(
+        expect.arrayContaining(['is_strategy', 'entry_rules', 'exit_rules', 'classification', 'confidence', 'warnings']),
+      );
       expect(schema.required).toContain('is_strategy');
       expect(JSON.stringify(req.systemInstruction)).toContain('trading strategy analyst');
       expect(promptOf(req)).toContain('INPUT TYPE: numbered');
@@ -192,26 +209,44 @@ describe('strategy AI validation on PostgreSQL', () => {
       expect(user.metadata).toEqual({ action: 'validate_strategy', input_type: 'numbered', use_context: true });
       expect(ai.role).toBe('assistant');
       expect(ai.content).toBe('Validation success: trend_following');
-      expect(ai.metadata).toMatchObject({ action: 'validation_result', status: 'success', confidence: 'high', has_custom_format: true, gemini_calls: 1 });
+      expect(ai.metadata).toMatchObject({
+        action: 'validation_result',
+        status: 'success',
+        confidence: 'high',
+        has_custom_format: true,
+        gemini_calls: 1,
+      });
       expect(ai.metadata.full_result).toMatchObject({ status: 'success', classification: 'trend_following' });
     });
 
     it('reuses the given session and sends its earlier messages as context', async () => {
       answer(CANONICAL);
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'Buy BTC on golden cross, sell on death cross, 1d', session_id: sessionId }).expect(200);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: 'Buy BTC on golden cross, sell on death cross, 1d', session_id: sessionId })
+        .expect(200);
       expect(res.body).toMatchObject({ session_id: sessionId, message_count: 4, context_used: true, input_type: 'freetext' });
       expect(promptOf(sent()[0])).toContain('EARLIER CONVERSATION (context only):\nUSER: Validate strategy: 1. Buy BTC-USD');
     });
 
     it("refuses someone else's session with 404 before calling Gemini", async () => {
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.bob.access)).send({ strategy_text: TEXT, session_id: sessionId }).expect(404);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.bob.access))
+        .send({ strategy_text: TEXT, session_id: sessionId })
+        .expect(404);
       expect(res.body.error).toBe('Not found');
       expect(sent()).toHaveLength(0);
     });
 
     it('repairs a malformed answer with one more call carrying the bad output and its problems', async () => {
       answer('{"is_strategy": true, "title": "EMA', CANONICAL);
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT }).expect(200);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT })
+        .expect(200);
       expect(res.body.status).toBe('success');
       const calls = sent();
       expect(calls).toHaveLength(2);
@@ -232,7 +267,11 @@ describe('strategy AI validation on PostgreSQL', () => {
 
     it('answers 502 when Gemini returns an invalid strategy twice', async () => {
       answer('not json at all', { ...CANONICAL, entry_rules: [{ condition: 'x' }] });
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT }).expect(502);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT })
+        .expect(502);
       expect(res.body.error).toBe('Gemini returned an invalid strategy twice');
       expect(res.body.details.problems).toEqual([{ path: '$.entry_rules[0].description', message: 'is required' }]);
       expect(sent()).toHaveLength(2);
@@ -240,7 +279,11 @@ describe('strategy AI validation on PostgreSQL', () => {
 
     it('reports a text that is not a strategy as status invalid, with the reasons', async () => {
       answer(NOT_A_STRATEGY);
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'Mix flour, eggs and milk; bake 20 minutes.' }).expect(200);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: 'Mix flour, eggs and milk; bake 20 minutes.' })
+        .expect(200);
       expect(res.body).toMatchObject({
         status: 'invalid',
         message: 'The text does not describe a trading strategy',
@@ -257,8 +300,16 @@ describe('strategy AI validation on PostgreSQL', () => {
 
     it('fails a strategy with warnings in strict mode (status error)', async () => {
       answer(CANONICAL);
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT, strict_mode: true }).expect(200);
-      expect(res.body).toMatchObject({ status: 'error', message: 'Strict mode: the strategy has 1 warning(s)', details: 'No position sizing given' });
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT, strict_mode: true })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        status: 'error',
+        message: 'Strict mode: the strategy has 1 warning(s)',
+        details: 'No position sizing given',
+      });
     });
 
     it.each([
@@ -274,14 +325,22 @@ describe('strategy AI validation on PostgreSQL', () => {
     });
 
     it('answers 400 for use_gemini=false (validation needs Gemini)', async () => {
-      const res = await api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT, use_gemini: false }).expect(400);
+      const res = await api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT, use_gemini: false })
+        .expect(400);
       expect(res.body.error).toBe('use_gemini=false is not supported: validation needs Gemini');
     });
 
     it('is documented in the OpenAPI document', async () => {
       const res = await api().get('/docs-json').expect(200);
       expect(Object.keys(res.body.paths)).toEqual(
-        expect.arrayContaining([`${BASE}/validate_strategy_with_ai`, `${BASE}/create_strategy_with_ai`, `${BASE}/{id}/update_strategy_with_ai`]),
+        expect.arrayContaining([
+          `${BASE}/validate_strategy_with_ai`,
+          `${BASE}/create_strategy_with_ai`,
+          `${BASE}/{id}/update_strategy_with_ai`,
+        ]),
       );
     });
 
@@ -292,7 +351,10 @@ describe('strategy AI validation on PostgreSQL', () => {
 
   describe('input_type url', () => {
     const validateUrl = (url: string, inputType?: string) =>
-      api().post(`${BASE}/validate_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: url, ...(inputType ? { input_type: inputType } : {}) });
+      api()
+        .post(`${BASE}/validate_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: url, ...(inputType ? { input_type: inputType } : {}) });
 
     it('fetches an allow-listed page and sends its text (no scripts) to Gemini', async () => {
       answer(CANONICAL);
@@ -315,22 +377,54 @@ describe('strategy AI validation on PostgreSQL', () => {
     });
 
     it.each([
-      ['a loopback port that is not allow-listed', () => `http://127.0.0.1:${servers.secretPort}/`, 'url refused: resolves to a private address'],
+      [
+        'a loopback port that is not allow-listed',
+        () => `http://127.0.0.1:${servers.secretPort}/`,
+        'url refused: resolves to a private address',
+      ],
       ['localhost (resolved by DNS)', () => `http://localhost:${servers.secretPort}/`, 'url refused: resolves to a private address'],
       ['the cloud metadata address', () => 'http://169.254.169.254/latest/meta-data/', 'url refused: resolves to a private address'],
       ['IPv6 loopback', () => `http://[::1]:${servers.secretPort}/`, 'url refused: resolves to a private address'],
-      ['an IPv4-mapped IPv6 loopback', () => `http://[::ffff:127.0.0.1]:${servers.secretPort}/`, 'url refused: resolves to a private address'],
+      [
+        'an IPv4-mapped IPv6 loopback',
+        () => `http://[::ffff:127.0.0.1]:${servers.secretPort}/`,
+        'url refused: resolves to a private address',
+      ],
       ['a private network address', () => 'http://10.0.0.1/', 'url refused: resolves to a private address'],
-      ['a redirect to a private address', () => `http://127.0.0.1:${servers.pagePort}/redirect-private`, 'url refused: redirect target resolves to a private address'],
-      ['a redirect to a loopback port not allow-listed', () => `http://127.0.0.1:${servers.pagePort}/redirect-loopback`, 'url refused: redirect target resolves to a private address'],
+      [
+        'a redirect to a private address',
+        () => `http://127.0.0.1:${servers.pagePort}/redirect-private`,
+        'url refused: redirect target resolves to a private address',
+      ],
+      [
+        'a redirect to a loopback port not allow-listed',
+        () => `http://127.0.0.1:${servers.pagePort}/redirect-loopback`,
+        'url refused: redirect target resolves to a private address',
+      ],
       ['a redirect loop', () => `http://127.0.0.1:${servers.pagePort}/redirect-loop`, 'url refused: more than 3 redirects'],
       ['file://', () => 'file:///etc/passwd', 'url refused: only http and https URLs are allowed (url uses file)'],
       ['ftp://', () => 'ftp://example.com/strategy.txt', 'url refused: only http and https URLs are allowed (url uses ftp)'],
-      ['credentials in the URL', () => `http://user:secret@127.0.0.1:${servers.pagePort}/strategy`, 'url refused: credentials in the url are not allowed'],
-      ['a page larger than the cap (Content-Length)', () => `http://127.0.0.1:${servers.pagePort}/big`, `page larger than ${MAX_PAGE_BYTES} bytes`],
-      ['a page larger than the cap (chunked)', () => `http://127.0.0.1:${servers.pagePort}/big-chunked`, `page larger than ${MAX_PAGE_BYTES} bytes`],
+      [
+        'credentials in the URL',
+        () => `http://user:secret@127.0.0.1:${servers.pagePort}/strategy`,
+        'url refused: credentials in the url are not allowed',
+      ],
+      [
+        'a page larger than the cap (Content-Length)',
+        () => `http://127.0.0.1:${servers.pagePort}/big`,
+        `page larger than ${MAX_PAGE_BYTES} bytes`,
+      ],
+      [
+        'a page larger than the cap (chunked)',
+        () => `http://127.0.0.1:${servers.pagePort}/big-chunked`,
+        `page larger than ${MAX_PAGE_BYTES} bytes`,
+      ],
       ['a slow page', () => `http://127.0.0.1:${servers.pagePort}/slow`, 'url fetch timed out'],
-      ['a JSON document', () => `http://127.0.0.1:${servers.pagePort}/json`, 'url refused: the page is application/json, not text/html or text/plain'],
+      [
+        'a JSON document',
+        () => `http://127.0.0.1:${servers.pagePort}/json`,
+        'url refused: the page is application/json, not text/html or text/plain',
+      ],
       ['a missing page', () => `http://127.0.0.1:${servers.pagePort}/nope`, 'url fetch failed: the page answered HTTP 404'],
     ])('answers 400 for %s, without calling Gemini', async (_what, url, message) => {
       const hits = servers.secretHits;
@@ -349,7 +443,11 @@ describe('strategy AI validation on PostgreSQL', () => {
 
     it('saves the strategy and its auto template, linked both ways, and answers 201', async () => {
       answer(CANONICAL);
-      const res = await api().post(`${BASE}/create_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT }).expect(201);
+      const res = await api()
+        .post(`${BASE}/create_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT })
+        .expect(201);
       const b = res.body;
       expect(b.success).toBe(true);
       expect(b.session_id).toMatch(/^chat_[0-9a-f]{16}$/);
@@ -371,22 +469,39 @@ describe('strategy AI validation on PostgreSQL', () => {
       });
       expect(JSON.parse(b.strategy.strategy_code)).toEqual(CANONICAL_ONLY);
       expect(b.strategy.strategy_code).toBe(b.ai_validation.canonical_json);
-      expect(b.auto_created_template).toEqual({ id: b.strategy.template, name: 'Template: EMA Crossover BTC', message: expect.stringContaining('created') });
+      expect(b.auto_created_template).toEqual({
+        id: b.strategy.template,
+        name: 'Template: EMA Crossover BTC',
+        message: expect.stringContaining('created'),
+      });
       strategyId = b.strategy.id;
       templateId = b.strategy.template;
       sessionId = b.session_id;
       const template = await s.t.app.get(TemplatesRepository).byId(templateId);
-      expect(template).toMatchObject({ linkedStrategyId: strategyId, category: 'trend_following', createdBy: s.alice.id, latestStrategyCode: b.strategy.strategy_code });
+      expect(template).toMatchObject({
+        linkedStrategyId: strategyId,
+        category: 'trend_following',
+        createdBy: s.alice.id,
+        latestStrategyCode: b.strategy.strategy_code,
+      });
     });
 
     it('links the conversation to the strategy', async () => {
-      const res = await api().get('/api/strategies/chat/').query({ strategy_id: String(strategyId) }).set(bearer(s.alice.access)).expect(200);
+      const res = await api()
+        .get('/api/strategies/chat/')
+        .query({ strategy_id: String(strategyId) })
+        .set(bearer(s.alice.access))
+        .expect(200);
       expect(res.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([sessionId]);
     });
 
     it('names a clash "name v2" (version 2.0.0) with its own template', async () => {
       answer(CANONICAL);
-      const res = await api().post(`${BASE}/create_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT }).expect(201);
+      const res = await api()
+        .post(`${BASE}/create_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: TEXT })
+        .expect(201);
       expect(res.body.strategy).toMatchObject({ name: 'EMA Crossover BTC v2', version: '2.0.0' });
       expect(res.body.auto_created_template.name).toBe('Template: EMA Crossover BTC v2');
     });
@@ -404,7 +519,11 @@ describe('strategy AI validation on PostgreSQL', () => {
     it('answers 400 with the validation result and suggestions when the text is not a strategy, saving nothing', async () => {
       const before = await s.t.app.get(StrategiesRepository).countAll();
       answer(NOT_A_STRATEGY);
-      const res = await api().post(`${BASE}/create_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'Mix flour and eggs.' }).expect(400);
+      const res = await api()
+        .post(`${BASE}/create_strategy_with_ai/`)
+        .set(bearer(s.alice.access))
+        .send({ strategy_text: 'Mix flour and eggs.' })
+        .expect(400);
       expect(res.body).toMatchObject({
         error: 'Strategy validation failed',
         message: 'The text does not describe a trading strategy',
@@ -417,27 +536,67 @@ describe('strategy AI validation on PostgreSQL', () => {
     });
 
     it('answers 404 for a template that is not yours, before calling Gemini', async () => {
-      await api().post(`${BASE}/create_strategy_with_ai/`).set(bearer(s.bob.access)).send({ strategy_text: TEXT, template_id: templateId }).expect(404);
+      await api()
+        .post(`${BASE}/create_strategy_with_ai/`)
+        .set(bearer(s.bob.access))
+        .send({ strategy_text: TEXT, template_id: templateId })
+        .expect(404);
       expect(sent()).toHaveLength(0);
     });
 
     describe('update_strategy_with_ai', () => {
-      const updated = { ...CANONICAL, description: 'Now on 4h bars.', classification: { ...CANONICAL.classification, risk_tier: 'high' }, metadata: { timeframe: '4h', expected_return: null }, confidence: 'medium' };
+      const updated = {
+        ...CANONICAL,
+        description: 'Now on 4h bars.',
+        classification: { ...CANONICAL.classification, risk_tier: 'high' },
+        metadata: { timeframe: '4h', expected_return: null },
+        confidence: 'medium',
+      };
 
       it('PUT re-validates and overwrites the strategy, appending to the template chat history', async () => {
         answer(updated);
-        const res = await api().put(`${BASE}/${strategyId}/update_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'Same rules on 4h bars', session_id: sessionId }).expect(200);
-        expect(res.body).toMatchObject({ success: true, message: 'Strategy updated with AI validation', session_id: sessionId, message_count: 4 });
+        const res = await api()
+          .put(`${BASE}/${strategyId}/update_strategy_with_ai/`)
+          .set(bearer(s.alice.access))
+          .send({ strategy_text: 'Same rules on 4h bars', session_id: sessionId })
+          .expect(200);
+        expect(res.body).toMatchObject({
+          success: true,
+          message: 'Strategy updated with AI validation',
+          session_id: sessionId,
+          message_count: 4,
+        });
         expect(res.body.ai_validation).toMatchObject({ status: 'success', confidence: 'medium' });
-        expect(res.body.strategy).toMatchObject({ id: strategyId, name: 'EMA Crossover BTC', description: CANONICAL.description, timeframe: '4h', risk_level: 'high', expected_return: null, max_drawdown: null, parameters: { timeframe: '4h', expected_return: null } });
+        expect(res.body.strategy).toMatchObject({
+          id: strategyId,
+          name: 'EMA Crossover BTC',
+          description: CANONICAL.description,
+          timeframe: '4h',
+          risk_level: 'high',
+          expected_return: null,
+          max_drawdown: null,
+          parameters: { timeframe: '4h', expected_return: null },
+        });
         const t = (await s.t.app.get(TemplatesRepository).byId(templateId))!;
-        expect(t.chatHistory).toEqual([{ timestamp: expect.any(String), message: 'Same rules on 4h bars', user: 'alice', confidence: 'medium', warnings: ['No position sizing given'] }]);
+        expect(t.chatHistory).toEqual([
+          {
+            timestamp: expect.any(String),
+            message: 'Same rules on 4h bars',
+            user: 'alice',
+            confidence: 'medium',
+            warnings: ['No position sizing given'],
+          },
+        ]);
         expect(t.latestStrategyCode).toBe(res.body.strategy.strategy_code);
       });
 
       it('PATCH does the same and replaces the description with update_description', async () => {
         answer(updated);
-        const res = await api().patch(`${BASE}/${strategyId}/update_strategy_with_ai`).set(bearer(s.alice.access)).send({ strategy_text: 'Again on 4h', update_description: true }).expect(200);
+        const res = await api()
+          .patch(`${BASE}/${strategyId}/update_strategy_with_ai`)
+          .set(bearer(s.alice.access))
+          .send({ strategy_text: 'Again on 4h', update_description: true })
+          .expect(200);
         expect(res.body.strategy.description).toBe('Now on 4h bars.');
         const t = (await s.t.app.get(TemplatesRepository).byId(templateId))!;
         expect(t.chatHistory.map((e) => e.message)).toEqual(['Same rules on 4h bars', 'Again on 4h']);
@@ -453,19 +612,35 @@ describe('strategy AI validation on PostgreSQL', () => {
         expect(res.body.strategy.description).toBe('Now on 4h bars.');
         const t = (await s.t.app.get(TemplatesRepository).byId(templateId))!;
         expect(t.chatHistory.at(-1)!.message).toBe('Tighter stop after the March drawdown');
-        const long = await api().patch(`${BASE}/${strategyId}/update_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'x y z', update_description: 'n'.repeat(501) }).expect(400);
+        const long = await api()
+          .patch(`${BASE}/${strategyId}/update_strategy_with_ai/`)
+          .set(bearer(s.alice.access))
+          .send({ strategy_text: 'x y z', update_description: 'n'.repeat(501) })
+          .expect(400);
         expect(long.body.details.update_description).toEqual(['update_description must be a note of at most 500 characters, or a boolean']);
       });
 
       it('answers 400 with the validation result and leaves the strategy as it was', async () => {
         answer(NOT_A_STRATEGY);
-        const res = await api().put(`${BASE}/${strategyId}/update_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: 'Mix flour' }).expect(400);
-        expect(res.body).toMatchObject({ error: 'Strategy validation failed', validation_result: { status: 'invalid' }, session_id: expect.any(String) });
+        const res = await api()
+          .put(`${BASE}/${strategyId}/update_strategy_with_ai/`)
+          .set(bearer(s.alice.access))
+          .send({ strategy_text: 'Mix flour' })
+          .expect(400);
+        expect(res.body).toMatchObject({
+          error: 'Strategy validation failed',
+          validation_result: { status: 'invalid' },
+          session_id: expect.any(String),
+        });
         expect((await s.t.app.get(StrategiesRepository).byId(strategyId))!.timeframe).toBe('4h');
       });
 
       it("answers 404 for someone else's strategy, and for a missing one, without calling Gemini", async () => {
-        await api().put(`${BASE}/${strategyId}/update_strategy_with_ai/`).set(bearer(s.bob.access)).send({ strategy_text: TEXT }).expect(404);
+        await api()
+          .put(`${BASE}/${strategyId}/update_strategy_with_ai/`)
+          .set(bearer(s.bob.access))
+          .send({ strategy_text: TEXT })
+          .expect(404);
         await api().patch(`${BASE}/999999/update_strategy_with_ai/`).set(bearer(s.alice.access)).send({ strategy_text: TEXT }).expect(404);
         expect(sent()).toHaveLength(0);
       });

@@ -33,13 +33,21 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
   let bob: Registered;
   const http = () => request(s.t.app.getHttpServer());
   const db = () => s.t.app.get(Database).connection.db;
-  const create = (name: string, strategyCode: string, owner: Registered): Promise<StrategyRow> => s.t.app.get(StrategiesRepository).create({ name, strategyCode, createdBy: owner.id });
+  const create = (name: string, strategyCode: string, owner: Registered): Promise<StrategyRow> =>
+    s.t.app.get(StrategiesRepository).create({ name, strategyCode, createdBy: owner.id });
   const verify = (who: Registered, body: Record<string, unknown>) => http().post(`${BASE}/verify_bot/`).set(bearer(who.access)).send(body);
-  const verifyAll = (who: Registered, body: Record<string, unknown>) => http().post(`${BASE}/verify_all/`).set(bearer(who.access)).send(body);
+  const verifyAll = (who: Registered, body: Record<string, unknown>) =>
+    http().post(`${BASE}/verify_all/`).set(bearer(who.access)).send(body);
   /** verify_all/ answers 202 with a job; its summary is the job's result. */
   const verifyAllSummary = async (who: Registered, body: Record<string, unknown>) => {
     const accepted = await verifyAll(who, body).expect(202);
-    expect(accepted.body).toEqual({ status: 'queued', job_id: expect.stringMatching(/^job_[0-9a-f]{20}$/), job_url: `/api/jobs/${accepted.body.job_id}`, events_url: `/api/jobs/${accepted.body.job_id}/events`, message: expect.any(String) });
+    expect(accepted.body).toEqual({
+      status: 'queued',
+      job_id: expect.stringMatching(/^job_[0-9a-f]{20}$/),
+      job_url: `/api/jobs/${accepted.body.job_id}`,
+      events_url: `/api/jobs/${accepted.body.job_id}/events`,
+      message: expect.any(String),
+    });
     const job = await waitForJob(s.t.app.getHttpServer(), who.access, accepted.body.job_id);
     expect(job).toMatchObject({ kind: 'bots.verify_all', status: 'succeeded', progress: 100 });
     return job.result;
@@ -117,7 +125,14 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
         success: true,
         error_type: null,
         error_message: null,
-        metrics: { return_pct: expect.any(Number), num_trades: perf.total_trades, win_rate: expect.any(Number), sharpe_ratio: expect.any(Number), max_drawdown: expect.any(Number), execution_time: expect.any(Number) },
+        metrics: {
+          return_pct: expect.any(Number),
+          num_trades: perf.total_trades,
+          win_rate: expect.any(Number),
+          sharpe_ratio: expect.any(Number),
+          max_drawdown: expect.any(Number),
+          execution_time: expect.any(Number),
+        },
         strategy_version: null,
         started_at: ISO,
         finished_at: ISO,
@@ -150,7 +165,13 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
     });
 
     it('normalises the symbol and sizes the history from the dates', async () => {
-      const res = await verify(alice, { strategy_id: sma.id, symbol: ' msft ', start_date: '2025-01-01', end_date: '2025-03-15', timeframe: '1d' }).expect(200);
+      const res = await verify(alice, {
+        strategy_id: sma.id,
+        symbol: ' msft ',
+        start_date: '2025-01-01',
+        end_date: '2025-03-15',
+        timeframe: '1d',
+      }).expect(200);
       expect(res.body.performance.symbol).toBe('MSFT');
       expect(res.body.message).toContain('on MSFT 1d (3mo)');
       const [latest] = (await history(alice, sma.id).expect(200)).body.test_runs;
@@ -161,11 +182,22 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
       const broken = await create('Alice Broken', BROKEN_BOT, alice);
       const res = await verify(alice, { strategy_id: broken.id }).expect(200);
       expect(res.body.status).toBe('completed');
-      expect(res.body.performance).toMatchObject({ strategy: broken.id, is_verified: false, status: 'failed', total_return: null, win_rate: null, sharpe_ratio: null, max_drawdown: null, total_trades: 0 });
+      expect(res.body.performance).toMatchObject({
+        strategy: broken.id,
+        is_verified: false,
+        status: 'failed',
+        total_return: null,
+        win_rate: null,
+        sharpe_ratio: null,
+        max_drawdown: null,
+        total_trades: 0,
+      });
       expect(res.body.message).toMatch(/^Not verified: the bot failed on AAPL 1d \(1y\) \(reference\): .*nope/);
       const h = (await history(alice, broken.id).expect(200)).body;
       expect(h.is_verified).toBe(false);
-      expect(h.test_runs).toEqual([expect.objectContaining({ success: false, error_type: 'reference', error_message: expect.stringContaining('nope'), metrics: null })]);
+      expect(h.test_runs).toEqual([
+        expect.objectContaining({ success: false, error_type: 'reference', error_message: expect.stringContaining('nope'), metrics: null }),
+      ]);
     });
 
     it('does not verify a bot that runs but never trades', async () => {
@@ -173,7 +205,9 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
       const res = await verify(alice, { strategy_id: idle.id }).expect(200);
       expect(res.body.performance).toMatchObject({ is_verified: false, status: 'failed', total_trades: 0, total_return: '0.000000' });
       expect(res.body.message).toBe('Not verified: the bot ran without errors but made no trades on AAPL 1d (1y)');
-      expect((await history(alice, idle.id).expect(200)).body.test_runs).toEqual([expect.objectContaining({ success: true, error_type: null })]);
+      expect((await history(alice, idle.id).expect(200)).body.test_runs).toEqual([
+        expect.objectContaining({ success: true, error_type: null }),
+      ]);
     });
 
     it('answers 400 when the strategy has no bot to run, and records nothing', async () => {
@@ -181,7 +215,12 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
       const res = await verify(alice, { strategy_id: text.id }).expect(400);
       expect(Object.keys(res.body.details)).toEqual(['strategy_code']);
       await http().get(`${BASE}/${text.id}/`).set(bearer(alice.access)).expect(404);
-      expect((await history(alice, text.id).expect(200)).body).toEqual({ strategy_id: text.id, strategy_name: 'Alice Text', is_verified: false, test_runs: [] });
+      expect((await history(alice, text.id).expect(200)).body).toEqual({
+        strategy_id: text.id,
+        strategy_name: 'Alice Text',
+        is_verified: false,
+        test_runs: [],
+      });
     });
 
     it("answers 404 for someone else's strategy or a missing one, and records nothing", async () => {
@@ -251,8 +290,15 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
     });
 
     it("verifies the caller's untested bots one by one and sums up", async () => {
-      expect(await verifyAllSummary(bob, {})).toEqual({ total: 3, verified: 2, failed: 1, testing: 0, errors: [{ strategy_id: broken.id, error: expect.stringContaining('(reference)') }] });
-      for (const id of [ok1.id, ok2.id]) expect((await history(bob, id).expect(200)).body).toMatchObject({ is_verified: true, test_runs: [expect.anything()] });
+      expect(await verifyAllSummary(bob, {})).toEqual({
+        total: 3,
+        verified: 2,
+        failed: 1,
+        testing: 0,
+        errors: [{ strategy_id: broken.id, error: expect.stringContaining('(reference)') }],
+      });
+      for (const id of [ok1.id, ok2.id])
+        expect((await history(bob, id).expect(200)).body).toMatchObject({ is_verified: true, test_runs: [expect.anything()] });
       // alice's strategies were not touched by bob's call
       const aliceList = (await http().get(`${BASE}/`).set(bearer(alice.access)).expect(200)).body;
       expect(aliceList.results.every((r: { strategy_name: string }) => r.strategy_name.startsWith('Alice'))).toBe(true);
@@ -260,22 +306,30 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
 
     it('skips tested bots unless force_retest', async () => {
       expect(await verifyAllSummary(bob, {})).toEqual({ total: 0, verified: 0, failed: 0, testing: 0, errors: [] });
-      expect(await verifyAllSummary(bob, { force_retest: true })).toEqual({ total: 3, verified: 2, failed: 1, testing: 0, errors: [{ strategy_id: broken.id, error: expect.any(String) }] });
+      expect(await verifyAllSummary(bob, { force_retest: true })).toEqual({
+        total: 3,
+        verified: 2,
+        failed: 1,
+        testing: 0,
+        errors: [{ strategy_id: broken.id, error: expect.any(String) }],
+      });
       expect((await history(bob, ok1.id).expect(200)).body.test_runs).toHaveLength(2);
     });
 
     it('limits the run to strategy_ids and reports those that are not yours', async () => {
       const [aliceAny] = (await http().get(`${BASE}/`).set(bearer(alice.access)).expect(200)).body.results;
-      expect(await verifyAllSummary(bob, { force_retest: true, strategy_ids: [ok1.id, aliceAny.strategy, 2_000_000_000, ok1.id] })).toEqual({
-        total: 1,
-        verified: 1,
-        failed: 0,
-        testing: 0,
-        errors: [
-          { strategy_id: aliceAny.strategy, error: 'Strategy not found' },
-          { strategy_id: 2_000_000_000, error: 'Strategy not found' },
-        ],
-      });
+      expect(await verifyAllSummary(bob, { force_retest: true, strategy_ids: [ok1.id, aliceAny.strategy, 2_000_000_000, ok1.id] })).toEqual(
+        {
+          total: 1,
+          verified: 1,
+          failed: 0,
+          testing: 0,
+          errors: [
+            { strategy_id: aliceAny.strategy, error: 'Strategy not found' },
+            { strategy_id: 2_000_000_000, error: 'Strategy not found' },
+          ],
+        },
+      );
       expect((await history(bob, ok1.id).expect(200)).body.test_runs).toHaveLength(3);
     });
 
@@ -301,7 +355,9 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
       const returns = (list: Array<{ total_return: string }>) => list.map((b) => Number(b.total_return));
       const sortedDesc = (xs: number[]) => [...xs].sort((a, b) => b - a);
       expect(returns(mine.verified_bots)).toEqual(sortedDesc(returns(mine.verified_bots)));
-      expect(mine.verified_bots.every((b: { is_verified: boolean; status: string }) => b.is_verified && b.status === 'verified')).toBe(true);
+      expect(mine.verified_bots.every((b: { is_verified: boolean; status: string }) => b.is_verified && b.status === 'verified')).toBe(
+        true,
+      );
 
       const alices = (await http().get(`${BASE}/verified_bots/`).set(bearer(alice.access)).expect(200)).body;
       expect(alices.verified_bots.map((b: { strategy_name: string }) => b.strategy_name)).toEqual(['Alice SMA']);
@@ -316,14 +372,23 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
     it('lists performance rows page by page, yours only (staff: all)', async () => {
       const res = await http().get(`${BASE}/`).set(bearer(bob.access)).expect(200);
       expect(res.body).toEqual({ count: 3, next: null, previous: null, results: expect.any(Array) });
-      expect(res.body.results.map((r: { strategy_name: string }) => r.strategy_name).sort()).toEqual(['Bob Broken', 'Bob SMA 1', 'Bob SMA 2']);
+      expect(res.body.results.map((r: { strategy_name: string }) => r.strategy_name).sort()).toEqual([
+        'Bob Broken',
+        'Bob SMA 1',
+        'Bob SMA 2',
+      ]);
       await asStaff(bob, async () => {
         const all = await http().get(`${BASE}/?page=1`).set(bearer(bob.access)).expect(200);
         expect(all.body.count).toBe(6);
       });
       expect((await http().get(BASE).set(bearer(bob.access)).expect(200)).body.count).toBe(3);
       await http().get(`${BASE}/?page=0`).set(bearer(bob.access)).expect(400);
-      expect((await http().get(`${BASE}/?page=2`).set(bearer(bob.access)).expect(200)).body).toEqual({ count: 3, next: null, previous: '?page=1', results: [] });
+      expect((await http().get(`${BASE}/?page=2`).set(bearer(bob.access)).expect(200)).body).toEqual({
+        count: 3,
+        next: null,
+        previous: '?page=1',
+        results: [],
+      });
     });
 
     it('test_history: newest first, and staff may read anyone’s', async () => {
@@ -345,13 +410,26 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
   it('documents every route in Swagger under "strategies", with examples for bodies and answers', async () => {
     const doc = (await http().get('/docs-json').expect(200)).body;
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith(BASE));
-    expect(paths.sort()).toEqual([BASE, `${BASE}/{id}`, `${BASE}/{id}/test_history`, `${BASE}/verified_bots`, `${BASE}/verify_all`, `${BASE}/verify_bot`].sort());
+    expect(paths.sort()).toEqual(
+      [BASE, `${BASE}/{id}`, `${BASE}/{id}/test_history`, `${BASE}/verified_bots`, `${BASE}/verify_all`, `${BASE}/verify_bot`].sort(),
+    );
     const schemas = doc.components.schemas;
     /** Every property has an example, or is (an array of) another documented schema. */
     const exampled = (name: string) =>
-      Object.values(schemas[name].properties as Record<string, { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } }>).every((p) => p.example !== undefined || p.$ref !== undefined || p.allOf !== undefined || p.items?.$ref !== undefined);
+      Object.values(
+        schemas[name].properties as Record<string, { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } }>,
+      ).every((p) => p.example !== undefined || p.$ref !== undefined || p.allOf !== undefined || p.items?.$ref !== undefined);
     for (const p of paths) {
-      for (const op of Object.values(doc.paths[p] as Record<string, { tags: string[]; responses: Record<string, { content?: { 'application/json': { schema: { $ref?: string } } } }>; requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>)) {
+      for (const op of Object.values(
+        doc.paths[p] as Record<
+          string,
+          {
+            tags: string[];
+            responses: Record<string, { content?: { 'application/json': { schema: { $ref?: string } } } }>;
+            requestBody?: { content: { 'application/json': { schema: { $ref: string } } } };
+          }
+        >,
+      )) {
         expect(op.tags).toEqual(['strategies']);
         const ok = (op.responses['200'] ?? op.responses['202']).content!['application/json'].schema.$ref!.split('/').pop()!;
         expect(exampled(ok)).toBe(true);

@@ -51,7 +51,10 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
   const unique = (prefix: string) => `${prefix} ${++n}`;
 
   beforeAll(async () => {
-    s = await appWithTwoUsers(DATABASES[0][1], [{ id: 'k1', project: 'p1' }], { BOTS_DIR: mkdtempSync(join(tmpdir(), 'strategy-crud-')), BOT_TIMEOUT_MS: '5000' });
+    s = await appWithTwoUsers(DATABASES[0][1], [{ id: 'k1', project: 'p1' }], {
+      BOTS_DIR: mkdtempSync(join(tmpdir(), 'strategy-crud-')),
+      BOT_TIMEOUT_MS: '5000',
+    });
     ({ alice, bob } = s);
   });
   afterAll(async () => {
@@ -59,7 +62,10 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
   });
 
   async function create(user: Registered, body: Record<string, unknown>): Promise<Record<string, any>> {
-    const res = await http().post(`${BASE}/`).set(bearer(user.access)).send({ strategy_code: SMA_CROSS_BOT, ...body });
+    const res = await http()
+      .post(`${BASE}/`)
+      .set(bearer(user.access))
+      .send({ strategy_code: SMA_CROSS_BOT, ...body });
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -120,7 +126,19 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     it('fills the defaults of the optional fields', async () => {
       const body = await create(alice, { name: unique('Minimal') });
       expect(body).toEqual(
-        expect.objectContaining({ description: '', template: null, template_name: null, parameters: {}, status: 'draft', version: '1.0.0', tags: [], timeframe: '', risk_level: '', expected_return: null, max_drawdown: null }),
+        expect.objectContaining({
+          description: '',
+          template: null,
+          template_name: null,
+          parameters: {},
+          status: 'draft',
+          version: '1.0.0',
+          tags: [],
+          timeframe: '',
+          risk_level: '',
+          expected_return: null,
+          max_drawdown: null,
+        }),
       );
     });
 
@@ -163,27 +181,59 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       );
       expect(bad.body.expected_return[0]).toContain('4 after it');
 
-      const nulls = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: 'nulls', strategy_code: SMA_CROSS_BOT, description: null, tags: null, template: 99_999_999_999, expected_return: null }).expect(400);
+      const nulls = await http()
+        .post(`${BASE}/`)
+        .set(bearer(alice.access))
+        .send({
+          name: 'nulls',
+          strategy_code: SMA_CROSS_BOT,
+          description: null,
+          tags: null,
+          template: 99_999_999_999,
+          expected_return: null,
+        })
+        .expect(400);
       expect(Object.keys(nulls.body).sort()).toEqual(['description', 'tags', 'template']);
 
-      const tooMany = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: 'many', strategy_code: SMA_CROSS_BOT, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }).expect(400);
+      const tooMany = await http()
+        .post(`${BASE}/`)
+        .set(bearer(alice.access))
+        .send({ name: 'many', strategy_code: SMA_CROSS_BOT, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) })
+        .expect(400);
       expect(Object.keys(tooMany.body)).toEqual(['tags']);
     });
 
     it('refuses a template that is not yours with a 400 naming template', async () => {
       const bobs = await templates().create({ name: unique('Bob template'), category: 'bob', createdBy: bob.id });
-      const res = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: unique('T'), strategy_code: SMA_CROSS_BOT, template: bobs.id }).expect(400);
+      const res = await http()
+        .post(`${BASE}/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('T'), strategy_code: SMA_CROSS_BOT, template: bobs.id })
+        .expect(400);
       expect(res.body).toEqual({ template: [`Invalid pk "${bobs.id}" - object does not exist.`] });
-      const system = await templates().create({ name: unique('System template'), category: 'system', isSystemTemplate: true, createdBy: null });
+      const system = await templates().create({
+        name: unique('System template'),
+        category: 'system',
+        isSystemTemplate: true,
+        createdBy: null,
+      });
       const ok = await create(alice, { name: unique('On system'), template: system.id });
       expect(ok.template_name).toBe(system.name);
     });
 
     it('refuses strategy_code over 200 KB with a 400 saying so, and a body over 1 MB with a 413', async () => {
       const big = `// ${'x'.repeat(200 * 1024)}\n${SMA_CROSS_BOT}`;
-      const res = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: unique('Big'), strategy_code: big }).expect(400);
+      const res = await http()
+        .post(`${BASE}/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('Big'), strategy_code: big })
+        .expect(400);
       expect(res.body).toEqual({ strategy_code: ['strategy_code must be at most 204800 bytes (200 KB) of UTF-8'] });
-      const huge = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name: unique('Huge'), strategy_code: 'x'.repeat(1_100_000) }).expect(413);
+      const huge = await http()
+        .post(`${BASE}/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('Huge'), strategy_code: 'x'.repeat(1_100_000) })
+        .expect(413);
       expect(huge.body.error).toBe('Request body is too large');
     });
 
@@ -203,21 +253,37 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
 
     it('PATCH changes only the fields sent; PUT needs name and strategy_code', async () => {
       const made = await create(alice, { name: unique('Editable'), description: 'before', tags: ['a'], expected_return: 3 });
-      const patched = await http().patch(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ description: 'after', expected_return: null, status: 'active' }).expect(200);
+      const patched = await http()
+        .patch(`${BASE}/${made.id}/`)
+        .set(bearer(alice.access))
+        .send({ description: 'after', expected_return: null, status: 'active' })
+        .expect(200);
       expect(patched.body).toEqual({ ...made, description: 'after', expected_return: null, status: 'active', updated_at: ISO });
       expect(Date.parse(patched.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(made.updated_at));
 
-      const nulls = await http().patch(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ name: null, strategy_code: null, parameters: null, status: null }).expect(400);
+      const nulls = await http()
+        .patch(`${BASE}/${made.id}/`)
+        .set(bearer(alice.access))
+        .send({ name: null, strategy_code: null, parameters: null, status: null })
+        .expect(400);
       expect(Object.keys(nulls.body).sort()).toEqual(['name', 'parameters', 'status', 'strategy_code']);
 
       const noName = await http().put(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ description: 'x' }).expect(400);
       expect(Object.keys(noName.body).sort()).toEqual(['name', 'strategy_code']);
-      const put = await http().put(`${BASE}/${made.id}/`).set(bearer(alice.access)).send({ name: `${made.name} renamed`, strategy_code: IDLE_BOT }).expect(200);
+      const put = await http()
+        .put(`${BASE}/${made.id}/`)
+        .set(bearer(alice.access))
+        .send({ name: `${made.name} renamed`, strategy_code: IDLE_BOT })
+        .expect(200);
       expect(put.body).toEqual({ ...patched.body, name: `${made.name} renamed`, strategy_code: IDLE_BOT, updated_at: ISO });
     });
 
     it('DELETE answers 204, removes the validations and unlinks the template', async () => {
-      const created = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('Doomed'), strategy_code: SMA_CROSS_BOT }).expect(201);
+      const created = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('Doomed'), strategy_code: SMA_CROSS_BOT })
+        .expect(201);
       await settled();
       const id = created.body.id;
       expect((await db().select().from(strategyValidations).where(eq(strategyValidations.strategyId, id))).length).toBe(1);
@@ -238,10 +304,19 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const ops = (path: string) => Object.keys(doc.paths[path] ?? {}).sort();
       expect(ops('/api/strategies/strategies')).toEqual(expect.arrayContaining(['get', 'post']));
       expect(ops('/api/strategies/strategies/{id}')).toEqual(expect.arrayContaining(['delete', 'get', 'patch', 'put']));
-      for (const p of ['/api/strategies/strategies/{id}/validation_history', '/api/strategies/strategies/{id}/performance_history', '/api/strategies/api/categories', '/api/strategies/api/health']) {
+      for (const p of [
+        '/api/strategies/strategies/{id}/validation_history',
+        '/api/strategies/strategies/{id}/performance_history',
+        '/api/strategies/api/categories',
+        '/api/strategies/api/health',
+      ]) {
         expect(doc.paths[p].get.tags).toEqual(['strategies']);
       }
-      for (const p of ['/api/strategies/strategies/{id}/validate_strategy', '/api/strategies/api/create_strategy', '/api/strategies/api/search']) {
+      for (const p of [
+        '/api/strategies/strategies/{id}/validate_strategy',
+        '/api/strategies/api/create_strategy',
+        '/api/strategies/api/search',
+      ]) {
         expect(doc.paths[p].post.tags).toEqual(['strategies']);
       }
       expect(doc.components.schemas.CreateStrategyDto.required).toEqual(['name', 'strategy_code']);
@@ -262,7 +337,15 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     beforeAll(async () => {
       carol = await register(s.t.app, 'carol');
       const momentum = await templates().create({ name: unique('Carol momentum'), category: 'carol-momentum', createdBy: carol.id });
-      ids.a = (await create(carol, { name: 'Carol Alpha', description: 'breakout on volume', tags: ['x', 'y', 'z'], status: 'valid', template: momentum.id })).id;
+      ids.a = (
+        await create(carol, {
+          name: 'Carol Alpha',
+          description: 'breakout on volume',
+          tags: ['x', 'y', 'z'],
+          status: 'valid',
+          template: momentum.id,
+        })
+      ).id;
       ids.b = (await create(carol, { name: 'Carol Beta', description: 'mean reversion', tags: ['x'], status: 'valid' })).id;
       ids.c = (await create(carol, { name: 'Carol Gamma', description: 'VOLUME spikes', tags: ['y', 'x'], status: 'draft' })).id;
     });
@@ -270,7 +353,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     const list = (query: string, who: Registered = carol) => http().get(`${BASE}/${query}`).set(bearer(who.access)).expect(200);
     const idsOf = (res: request.Response) => res.body.results.map((r: { id: number }) => r.id);
 
-    it('lists the caller\'s strategies newest first in the list shape (no code, no parameters)', async () => {
+    it("lists the caller's strategies newest first in the list shape (no code, no parameters)", async () => {
       const res = await list('');
       expect(res.body.count).toBe(3);
       expect(res.body.next).toBeNull();
@@ -303,7 +386,11 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
 
     it("adds each strategy's newest validation and performance record, as Django's list did", async () => {
       const made = await create(alice, { name: unique('Summarised') });
-      const validated = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax'] }).expect(200);
+      const validated = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['syntax'] })
+        .expect(200);
       await http()
         .post('/api/strategies/performance/')
         .set(bearer(alice.access))
@@ -311,8 +398,18 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         .expect(201);
       const res = await http().get(BASE).query({ search: made.name }).set(bearer(alice.access)).expect(200);
       const item = res.body.results.find((r: { id: number }) => r.id === made.id);
-      expect(item.validation_status).toEqual({ status: 'passed', score: '100.00', created_at: validated.body.validation_results[0].created_at });
-      expect(item.latest_performance).toEqual({ total_return: '12.500000', sharpe_ratio: '1.200000', max_drawdown: '-8.250000', win_rate: '55.00', created_at: ISO });
+      expect(item.validation_status).toEqual({
+        status: 'passed',
+        score: '100.00',
+        created_at: validated.body.validation_results[0].created_at,
+      });
+      expect(item.latest_performance).toEqual({
+        total_return: '12.500000',
+        sharpe_ratio: '1.200000',
+        max_drawdown: '-8.250000',
+        win_rate: '55.00',
+        created_at: ISO,
+      });
     });
 
     it('filters by status, category, every tag and search text', async () => {
@@ -340,7 +437,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect((await list('?page=3', dave)).body.results).toEqual([]);
     });
 
-    it('shows only your own strategies; staff see everyone\'s', async () => {
+    it("shows only your own strategies; staff see everyone's", async () => {
       const bobs = await list('', bob);
       expect(idsOf(bobs)).not.toEqual(expect.arrayContaining([ids.a]));
       expect(bobs.body.results.every((r: { created_by: number }) => r.created_by === bob.id)).toBe(true);
@@ -412,7 +509,14 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         {
           check: 'backtest_run',
           message: expect.stringMatching(/^Ran over \d+ bars: \d+ trades/),
-          metrics: { return_pct: expect.any(Number), num_trades: expect.any(Number), win_rate: expect.any(Number), sharpe_ratio: expect.any(Number), max_drawdown: expect.any(Number), execution_time: expect.any(Number) },
+          metrics: {
+            return_pct: expect.any(Number),
+            num_trades: expect.any(Number),
+            win_rate: expect.any(Number),
+            sharpe_ratio: expect.any(Number),
+            max_drawdown: expect.any(Number),
+            execution_time: expect.any(Number),
+          },
         },
       ]);
       const after = await http().get(`${BASE}/${made.id}/`).set(bearer(alice.access)).expect(200);
@@ -420,22 +524,34 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect(after.body.last_validated).toEqual(res.body.validation_results[0].completed_at);
 
       const history = await http().get(`${BASE}/${made.id}/validation_history/`).set(bearer(alice.access)).expect(200);
-      expect(history.body.map((v: { id: number }) => v.id).sort()).toEqual(res.body.validation_results.map((v: { id: number }) => v.id).sort());
+      expect(history.body.map((v: { id: number }) => v.id).sort()).toEqual(
+        res.body.validation_results.map((v: { id: number }) => v.id).sort(),
+      );
       expect(history.body).toEqual(expect.arrayContaining(res.body.validation_results));
     });
 
     it('reports a run-time error in failed_checks and sets status invalid', async () => {
       const made = await create(alice, { name: unique('Broken'), strategy_code: RUNTIME_BROKEN_BOT });
-      const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['backtest', 'syntax'] }).expect(200);
+      const res = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['backtest', 'syntax'] })
+        .expect(200);
       expect(res.body.overall_result).toBe('failed');
       const [backtest, syntax] = res.body.validation_results;
       expect(backtest).toEqual(validationRow(made.id, 'backtest', 'failed', '50.00'));
-      expect(backtest.failed_checks).toEqual([{ check: 'backtest_run', error_type: 'reference', message: expect.stringContaining('undefinedHelper') }]);
+      expect(backtest.failed_checks).toEqual([
+        { check: 'backtest_run', error_type: 'reference', message: expect.stringContaining('undefinedHelper') },
+      ]);
       expect(backtest.recommendations).toHaveLength(1);
       expect(syntax.status).toBe('passed');
       expect((await http().get(`${BASE}/${made.id}/`).set(bearer(alice.access))).body.status).toBe('invalid');
       // Newest first.
-      const second = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax'] }).expect(200);
+      const second = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['syntax'] })
+        .expect(200);
       const history = await http().get(`${BASE}/${made.id}/validation_history/`).set(bearer(alice.access)).expect(200);
       expect(history.body).toHaveLength(3);
       expect(history.body[0]).toEqual(second.body.validation_results[0]);
@@ -452,10 +568,20 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
 
     it('fails a bot without trades only in strict mode', async () => {
       const made = await create(alice, { name: unique('Idle'), strategy_code: IDLE_BOT });
-      const lenient = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['backtest'] }).expect(200);
+      const lenient = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['backtest'] })
+        .expect(200);
       expect(lenient.body.overall_result).toBe('passed');
-      expect(lenient.body.validation_results[0].warnings).toEqual([{ check: 'trades', message: 'The bot made no trades over the test period' }]);
-      const strict = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['backtest'], config: { strict_mode: true, use_gemini: true } }).expect(200);
+      expect(lenient.body.validation_results[0].warnings).toEqual([
+        { check: 'trades', message: 'The bot made no trades over the test period' },
+      ]);
+      const strict = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['backtest'], config: { strict_mode: true, use_gemini: true } })
+        .expect(200);
       expect(strict.body.overall_result).toBe('failed');
       expect(strict.body.validation_results[0]).toEqual({
         ...validationRow(made.id, 'backtest', 'failed', '66.67'),
@@ -480,7 +606,11 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
 
     it('fails code that is not a bot with 200 (strategy invalid), accepts any validation type, and answers 400 for a bad body', async () => {
       const made = await create(alice, { name: unique('Canonical'), strategy_code: CANONICAL_JSON });
-      const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ strategy_id: made.id }).expect(200);
+      const res = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ strategy_id: made.id })
+        .expect(200);
       expect(res.body.overall_result).toBe('failed');
       expect(res.body.skipped_types).toEqual([]);
       expect(res.body.validation_results.map((v: { validation_type: string; status: string }) => [v.validation_type, v.status])).toEqual([
@@ -489,14 +619,30 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       ]);
       expect(res.body.validation_results[0].failed_checks).toEqual([{ check: 'bot', message: NOT_A_BOT }]);
       expect((await http().get(`${BASE}/${made.id}/`).set(bearer(alice.access))).body.status).toBe('invalid');
-      const django = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax', 'logic', 'security'] }).expect(200);
+      const django = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['syntax', 'logic', 'security'] })
+        .expect(200);
       expect(django.body.validation_results.map((v: { validation_type: string }) => v.validation_type)).toEqual(['syntax']);
       expect(django.body.skipped_types).toEqual(['logic', 'security']);
-      const none = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['vibes'] }).expect(200);
+      const none = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['vibes'] })
+        .expect(200);
       expect(none.body).toEqual({ strategy_id: made.id, validation_results: [], overall_result: 'skipped', skipped_types: ['vibes'] });
-      const bad = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ validation_types: ['syntax', 7], config: { strict_mode: 'yes' } }).expect(400);
+      const bad = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ validation_types: ['syntax', 7], config: { strict_mode: 'yes' } })
+        .expect(400);
       expect(Object.keys(bad.body).sort()).toEqual(['config.strict_mode', 'validation_types']);
-      const other = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({ strategy_id: made.id + 1000 }).expect(400);
+      const other = await http()
+        .post(`${BASE}/${made.id}/validate_strategy/`)
+        .set(bearer(alice.access))
+        .send({ strategy_id: made.id + 1000 })
+        .expect(400);
       expect(other.body).toEqual({ strategy_id: ['must be the strategy in the path'] });
       expect((await http().get(`${BASE}/${made.id}/validation_history/`).set(bearer(alice.access))).body).toHaveLength(3);
     });
@@ -507,9 +653,25 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const made = await create(alice, { name: unique('Performer') });
       const [older] = await db()
         .insert(strategyPerformance)
-        .values({ strategyId: made.id, backtestId: 'bt-1', totalReturn: '0.125', winRate: '55.5', totalTrades: 20, winningTrades: 11, losingTrades: 9, startDate: '2025-01-01', endDate: '2025-12-31', initialCapital: '10000', finalCapital: '11250.5', createdAt: new Date('2026-01-01T00:00:00Z') })
+        .values({
+          strategyId: made.id,
+          backtestId: 'bt-1',
+          totalReturn: '0.125',
+          winRate: '55.5',
+          totalTrades: 20,
+          winningTrades: 11,
+          losingTrades: 9,
+          startDate: '2025-01-01',
+          endDate: '2025-12-31',
+          initialCapital: '10000',
+          finalCapital: '11250.5',
+          createdAt: new Date('2026-01-01T00:00:00Z'),
+        })
         .returning();
-      const [newer] = await db().insert(strategyPerformance).values({ strategyId: made.id, backtestId: 'bt-2', createdAt: new Date('2026-02-01T00:00:00Z') }).returning();
+      const [newer] = await db()
+        .insert(strategyPerformance)
+        .values({ strategyId: made.id, backtestId: 'bt-2', createdAt: new Date('2026-02-01T00:00:00Z') })
+        .returning();
       const res = await http().get(`${BASE}/${made.id}/performance_history/`).set(bearer(alice.access)).expect(200);
       expect(res.body.map((p: { id: number }) => p.id)).toEqual([newer.id, older.id]);
       expect(res.body[1]).toEqual({
@@ -542,7 +704,17 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const res = await http()
         .post(`${API}/create_strategy/`)
         .set(bearer(alice.access))
-        .send({ name, strategy_code: SMA_CROSS_BOT, description: 'auto', parameters: { fast: 5 }, tags: ['auto'], timeframe: '1d', risk_level: 'low', expected_return: '7.5', max_drawdown: 3 })
+        .send({
+          name,
+          strategy_code: SMA_CROSS_BOT,
+          description: 'auto',
+          parameters: { fast: 5 },
+          tags: ['auto'],
+          timeframe: '1d',
+          risk_level: 'low',
+          expected_return: '7.5',
+          max_drawdown: 3,
+        })
         .expect(201);
       const templateId = res.body.auto_created_template.id;
       expect(res.body).toEqual({
@@ -567,11 +739,23 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         created_at: ISO,
         updated_at: ISO,
         last_validated: null,
-        auto_created_template: { id: templateId, name: `Template: ${name}`, message: `Template "Template: ${name}" was created and linked to this strategy` },
+        auto_created_template: {
+          id: templateId,
+          name: `Template: ${name}`,
+          message: `Template "Template: ${name}" was created and linked to this strategy`,
+        },
         validation_message: expect.stringContaining('background'),
       });
       const tpl = await templates().byId(templateId);
-      expect(tpl).toMatchObject({ name: `Template: ${name}`, category: 'custom', linkedStrategyId: res.body.id, createdBy: alice.id, templateCode: SMA_CROSS_BOT, latestStrategyCode: SMA_CROSS_BOT, latestParameters: { fast: 5 } });
+      expect(tpl).toMatchObject({
+        name: `Template: ${name}`,
+        category: 'custom',
+        linkedStrategyId: res.body.id,
+        createdBy: alice.id,
+        templateCode: SMA_CROSS_BOT,
+        latestStrategyCode: SMA_CROSS_BOT,
+        latestParameters: { fast: 5 },
+      });
 
       await settled();
       const after = await http().get(`${BASE}/${res.body.id}/`).set(bearer(alice.access)).expect(200);
@@ -586,29 +770,51 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const name = unique('Dup');
       await templates().create({ name: `Template: ${name}`, category: 'x', createdBy: bob.id });
       const source = await templates().create({ name: unique('Alice trend'), category: 'trend', createdBy: alice.id });
-      const res = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name, strategy_code: SMA_CROSS_BOT, template_id: source.id }).expect(201);
+      const res = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name, strategy_code: SMA_CROSS_BOT, template_id: source.id })
+        .expect(201);
       expect(res.body.auto_created_template.name).toBe(`Template: ${name} (2)`);
       expect((await templates().byId(res.body.auto_created_template.id))?.category).toBe('trend');
       await settled();
     });
 
     it('skips the template on request', async () => {
-      const res = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('No template'), strategy_code: SMA_CROSS_BOT, skip_template_creation: true }).expect(201);
+      const res = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('No template'), strategy_code: SMA_CROSS_BOT, skip_template_creation: true })
+        .expect(201);
       expect(res.body).toMatchObject({ template: null, template_name: null, auto_created_template: null, status: 'validating' });
       await settled();
     });
 
     it('marks a broken bot invalid with failed_checks naming the error', async () => {
-      const res = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('Broken auto'), strategy_code: RUNTIME_BROKEN_BOT }).expect(201);
+      const res = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('Broken auto'), strategy_code: RUNTIME_BROKEN_BOT })
+        .expect(201);
       expect(res.body.status).toBe('validating');
       await settled();
       expect((await http().get(`${BASE}/${res.body.id}/`).set(bearer(alice.access))).body.status).toBe('invalid');
       const history = await http().get(`${BASE}/${res.body.id}/validation_history/`).set(bearer(alice.access)).expect(200);
-      expect(history.body[0]).toMatchObject({ validation_type: 'backtest', status: 'failed', failed_checks: [{ check: 'backtest_run', error_type: 'reference', message: expect.stringContaining('undefinedHelper is not defined') }] });
+      expect(history.body[0]).toMatchObject({
+        validation_type: 'backtest',
+        status: 'failed',
+        failed_checks: [
+          { check: 'backtest_run', error_type: 'reference', message: expect.stringContaining('undefinedHelper is not defined') },
+        ],
+      });
     });
 
     it('marks canonical JSON invalid: it is not a bot yet', async () => {
-      const res = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('JSON auto'), strategy_code: CANONICAL_JSON }).expect(201);
+      const res = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('JSON auto'), strategy_code: CANONICAL_JSON })
+        .expect(201);
       await settled();
       const history = await http().get(`${BASE}/${res.body.id}/validation_history/`).set(bearer(alice.access)).expect(200);
       expect(history.body[0]).toMatchObject({ status: 'failed', failed_checks: [{ check: 'bot', message: NOT_A_BOT }] });
@@ -620,24 +826,36 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         .spyOn(s.t.app.get<MarketDataProvider>(MARKET_DATA), 'getBars')
         .mockRejectedValueOnce(new DomainError(ErrorCode.UpstreamUnavailable, 'Market data unavailable', 'yahoo timed out'));
       try {
-        const res = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('No data'), strategy_code: SMA_CROSS_BOT }).expect(201);
+        const res = await http()
+          .post(`${API}/create_strategy/`)
+          .set(bearer(alice.access))
+          .send({ name: unique('No data'), strategy_code: SMA_CROSS_BOT })
+          .expect(201);
         await settled();
         const history = await http().get(`${BASE}/${res.body.id}/validation_history/`).set(bearer(alice.access)).expect(200);
-        expect(history.body[0]).toMatchObject({ status: 'error', score: '0.00', failed_checks: [{ check: 'test_run', message: 'Market data unavailable: yahoo timed out' }] });
+        expect(history.body[0]).toMatchObject({
+          status: 'error',
+          score: '0.00',
+          failed_checks: [{ check: 'test_run', message: 'Market data unavailable: yahoo timed out' }],
+        });
         expect((await http().get(`${BASE}/${res.body.id}/`).set(bearer(alice.access))).body.status).toBe('invalid');
       } finally {
         spy.mockRestore();
       }
     });
 
-    it('retries a background validation that could not save: the job\'s next attempt saves it', async () => {
+    it("retries a background validation that could not save: the job's next attempt saves it", async () => {
       const repo = s.t.app.get(StrategiesRepository);
       const real = repo.transaction.bind(repo);
       // The first transaction (the create) is real; the second (the background save) fails.
       const spy = jest.spyOn(repo, 'transaction').mockImplementationOnce(real).mockRejectedValueOnce(new Error('database went away'));
       let res: request.Response;
       try {
-        res = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('Unsaved'), strategy_code: SMA_CROSS_BOT, skip_template_creation: true }).expect(201);
+        res = await http()
+          .post(`${API}/create_strategy/`)
+          .set(bearer(alice.access))
+          .send({ name: unique('Unsaved'), strategy_code: SMA_CROSS_BOT, skip_template_creation: true })
+          .expect(201);
         // the failed attempt puts the job back in line after its backoff, on the app's (fake) clock
         const queue = s.t.app.get(JobQueue);
         while ((await queue.counts())['strategies.validate'].delayed === 0) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -655,14 +873,30 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const name = unique('Taken');
       await create(alice, { name });
       const before = await s.t.app.get(StrategiesRepository).countAll();
-      const clash = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name, strategy_code: SMA_CROSS_BOT }).expect(400);
+      const clash = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name, strategy_code: SMA_CROSS_BOT })
+        .expect(400);
       expect(Object.keys(clash.body.details)).toEqual(['name']);
-      const bad = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ strategy_code: 42, tags: 'x', skip_template_creation: 'no', template: 3 }).expect(400);
+      const bad = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ strategy_code: 42, tags: 'x', skip_template_creation: 'no', template: 3 })
+        .expect(400);
       expect(Object.keys(bad.body.details).sort()).toEqual(['name', 'skip_template_creation', 'strategy_code', 'tags', 'template']);
       const bobs = await templates().create({ name: unique('Bob only'), category: 'b', createdBy: bob.id });
-      const foreign = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('F'), strategy_code: SMA_CROSS_BOT, template_id: bobs.id }).expect(400);
+      const foreign = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('F'), strategy_code: SMA_CROSS_BOT, template_id: bobs.id })
+        .expect(400);
       expect(Object.keys(foreign.body.details)).toEqual(['template_id']);
-      const big = await http().post(`${API}/create_strategy/`).set(bearer(alice.access)).send({ name: unique('Big'), strategy_code: 'x'.repeat(205_000) }).expect(400);
+      const big = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('Big'), strategy_code: 'x'.repeat(205_000) })
+        .expect(400);
       expect(big.body.details.strategy_code[0]).toContain('200 KB');
       expect(await s.t.app.get(StrategiesRepository).countAll()).toBe(before);
     });
@@ -675,11 +909,31 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     beforeAll(async () => {
       erin = await register(s.t.app, 'erin');
       const tpl = await templates().create({ name: unique('Erin swing'), category: 'erin-swing', createdBy: erin.id });
-      ids.a = (await create(erin, { name: 'Erin RSI dip', description: 'buys oversold', tags: ['rsi', 'daily'], status: 'valid', risk_level: 'low', timeframe: '1d', template: tpl.id })).id;
-      ids.b = (await create(erin, { name: 'Erin breakout', description: 'RSI confirmation', tags: ['rsi'], status: 'draft', risk_level: 'high', timeframe: '1h' })).id;
+      ids.a = (
+        await create(erin, {
+          name: 'Erin RSI dip',
+          description: 'buys oversold',
+          tags: ['rsi', 'daily'],
+          status: 'valid',
+          risk_level: 'low',
+          timeframe: '1d',
+          template: tpl.id,
+        })
+      ).id;
+      ids.b = (
+        await create(erin, {
+          name: 'Erin breakout',
+          description: 'RSI confirmation',
+          tags: ['rsi'],
+          status: 'draft',
+          risk_level: 'high',
+          timeframe: '1h',
+        })
+      ).id;
     });
 
-    const search = (body: Record<string, unknown>, who: Registered = erin) => http().post(`${API}/search/`).set(bearer(who.access)).send(body).expect(200);
+    const search = (body: Record<string, unknown>, who: Registered = erin) =>
+      http().post(`${API}/search/`).set(bearer(who.access)).send(body).expect(200);
     const idsOf = (res: request.Response) => res.body.strategies.map((r: { id: number }) => r.id);
 
     it('searches with every filter and answers {strategies, count}', async () => {
@@ -786,7 +1040,11 @@ describe('strategies with ALLOW_ANONYMOUS=true on PostgreSQL', () => {
   it('lets the anonymous user own the strategies created without a token, apart from signed-in users', async () => {
     const anon = await http().post(`${BASE}/`).send({ name: 'Anonymous idea', strategy_code: SMA_CROSS_BOT }).expect(201);
     expect(anon.body).toMatchObject({ created_by: null, created_by_username: null });
-    const alices = await http().post(`${BASE}/`).set(bearer(s.alice.access)).send({ name: 'Alice idea', strategy_code: SMA_CROSS_BOT }).expect(201);
+    const alices = await http()
+      .post(`${BASE}/`)
+      .set(bearer(s.alice.access))
+      .send({ name: 'Alice idea', strategy_code: SMA_CROSS_BOT })
+      .expect(201);
 
     const anonList = await http().get(`${BASE}/`).expect(200);
     expect(anonList.body.results.map((r: { id: number }) => r.id)).toEqual([anon.body.id]);

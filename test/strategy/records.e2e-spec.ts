@@ -67,7 +67,9 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
     it('documents every endpoint under the strategies tag in Swagger', async () => {
       const doc = (await http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { tags?: string[] }>> };
-      const paths = Object.keys(doc.paths).filter((p) => /^\/api\/strategies\/(templates|validations|performance|comments|tags|backtest-results)/.test(p));
+      const paths = Object.keys(doc.paths).filter((p) =>
+        /^\/api\/strategies\/(templates|validations|performance|comments|tags|backtest-results)/.test(p),
+      );
       expect(paths.sort()).toEqual(
         [
           '/api/strategies/backtest-results',
@@ -105,7 +107,14 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const created = await http()
         .post('/api/strategies/templates/')
         .set(bearer(alice.access))
-        .send({ name: 'Alice tpl', description: 'd', category: 'momentum', template_code: 'tc', parameters_schema: { p: { type: 'int' } }, linked_strategy: aliceS1.id })
+        .send({
+          name: 'Alice tpl',
+          description: 'd',
+          category: 'momentum',
+          template_code: 'tc',
+          parameters_schema: { p: { type: 'int' } },
+          linked_strategy: aliceS1.id,
+        })
         .expect(201);
       templateId = created.body.id;
       expect(created.body).toEqual({
@@ -128,11 +137,23 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const got = await http().get(`/api/strategies/templates/${templateId}/`).set(bearer(alice.access)).expect(200);
       expect(got.body).toEqual(created.body);
 
-      const patched = await http().patch(`/api/strategies/templates/${templateId}`).set(bearer(alice.access)).send({ is_active: false }).expect(200);
+      const patched = await http()
+        .patch(`/api/strategies/templates/${templateId}`)
+        .set(bearer(alice.access))
+        .send({ is_active: false })
+        .expect(200);
       expect(patched.body).toEqual({ ...created.body, is_active: false, updated_at: ISO });
-      const put = await http().put(`/api/strategies/templates/${templateId}/`).set(bearer(alice.access)).send({ name: 'Alice tpl 2', is_active: true }).expect(200);
+      const put = await http()
+        .put(`/api/strategies/templates/${templateId}/`)
+        .set(bearer(alice.access))
+        .send({ name: 'Alice tpl 2', is_active: true })
+        .expect(200);
       expect(put.body).toMatchObject({ name: 'Alice tpl 2', is_active: true, description: 'd', category: 'momentum' });
-      const noName = await http().put(`/api/strategies/templates/${templateId}/`).set(bearer(alice.access)).send({ is_active: true }).expect(400);
+      const noName = await http()
+        .put(`/api/strategies/templates/${templateId}/`)
+        .set(bearer(alice.access))
+        .send({ is_active: true })
+        .expect(400);
       expect(Object.keys(noName.body)).toEqual(['name']);
 
       const temp = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'to delete' }).expect(201);
@@ -147,7 +168,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const taken = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'Alice tpl 2' }).expect(400);
       expect(taken.body).toEqual({ name: ['strategy template with this name already exists.'] });
       const clash = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'other' }).expect(201);
-      const rename = await http().patch(`/api/strategies/templates/${clash.body.id}/`).set(bearer(alice.access)).send({ name: 'Alice tpl 2' }).expect(400);
+      const rename = await http()
+        .patch(`/api/strategies/templates/${clash.body.id}/`)
+        .set(bearer(alice.access))
+        .send({ name: 'Alice tpl 2' })
+        .expect(400);
       expect(Object.keys(rename.body)).toEqual(['name']);
       await http().delete(`/api/strategies/templates/${clash.body.id}/`).set(bearer(alice.access)).expect(204);
 
@@ -157,7 +182,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .send({ name: '', parameters_schema: 'x', is_active: 'yes', linked_strategy: 'abc', bogus: 1 })
         .expect(400);
       expect(Object.keys(bad.body).sort()).toEqual(['bogus', 'is_active', 'linked_strategy', 'name', 'parameters_schema']);
-      const foreign = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'x', linked_strategy: bobS1.id }).expect(400);
+      const foreign = await http()
+        .post('/api/strategies/templates/')
+        .set(bearer(alice.access))
+        .send({ name: 'x', linked_strategy: bobS1.id })
+        .expect(400);
       expect(foreign.body).toEqual({ linked_strategy: [`Invalid pk "${bobS1.id}" - object does not exist.`] });
     });
 
@@ -188,17 +217,41 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
     it('keeps system templates for staff: 403 to change, delete or sync them otherwise', async () => {
       const sys = await t.app.get(TemplatesRepository).create({ name: 'System C', isSystemTemplate: true });
       await http().get(`/api/strategies/templates/${sys.id}/`).set(bearer(alice.access)).expect(200);
-      const patch = await http().patch(`/api/strategies/templates/${sys.id}/`).set(bearer(alice.access)).send({ description: 'x' }).expect(403);
+      const patch = await http()
+        .patch(`/api/strategies/templates/${sys.id}/`)
+        .set(bearer(alice.access))
+        .send({ description: 'x' })
+        .expect(403);
       expect(patch.body).toEqual({ detail: 'Cannot modify system templates' });
       await http().delete(`/api/strategies/templates/${sys.id}/`).set(bearer(alice.access)).expect(403);
-      await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(alice.access)).send({ description: 'x' }).expect(403);
-      await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(alice.access)).send({ description: 'x', force_update: true }).expect(403);
-      const own = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'sneaky', is_system_template: true }).expect(403);
+      await http()
+        .post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`)
+        .set(bearer(alice.access))
+        .send({ description: 'x' })
+        .expect(403);
+      await http()
+        .post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`)
+        .set(bearer(alice.access))
+        .send({ description: 'x', force_update: true })
+        .expect(403);
+      const own = await http()
+        .post('/api/strategies/templates/')
+        .set(bearer(alice.access))
+        .send({ name: 'sneaky', is_system_template: true })
+        .expect(403);
       expect(own.body).toEqual({ detail: 'Only staff may create system templates' });
 
       await asStaff(bob, async () => {
-        await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(bob.access)).send({ description: 'x' }).expect(403);
-        const synced = await http().post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`).set(bearer(bob.access)).send({ description: 'forced', force_update: true }).expect(200);
+        await http()
+          .post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`)
+          .set(bearer(bob.access))
+          .send({ description: 'x' })
+          .expect(403);
+        const synced = await http()
+          .post(`/api/strategies/templates/${sys.id}/sync_from_strategy/`)
+          .set(bearer(bob.access))
+          .send({ description: 'forced', force_update: true })
+          .expect(200);
         expect(synced.body.template.description).toBe('forced');
         await http().patch(`/api/strategies/templates/${sys.id}/`).set(bearer(bob.access)).send({ category: 'core' }).expect(200);
         await http().delete(`/api/strategies/templates/${sys.id}/`).set(bearer(bob.access)).expect(204);
@@ -213,34 +266,59 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['message', 'success', 'template']);
       expect(res.body).toMatchObject({ success: true, message: 'Template synced successfully' });
-      expect(res.body.template).toMatchObject({ id: templateId, latest_strategy_code: 'new code', latest_parameters: { n: 3 }, description: 'synced' });
+      expect(res.body.template).toMatchObject({
+        id: templateId,
+        latest_strategy_code: 'new code',
+        latest_parameters: { n: 3 },
+        description: 'synced',
+      });
       expect(res.body.template.chat_history).toEqual([{ timestamp: ISO, message: 'message 1', user: 'alice' }]);
       const s = (await t.app.get(StrategiesRepository).byId(aliceS1.id))!;
       expect({ code: s.strategyCode, params: s.parameters }).toEqual({ code: 'new code', params: { n: 3 } });
 
       for (let i = 2; i <= 53; i++) {
-        await http().post(`/api/strategies/templates/${templateId}/sync_from_strategy/`).set(bearer(alice.access)).send({ chat_message: `message ${i}` }).expect(200);
+        await http()
+          .post(`/api/strategies/templates/${templateId}/sync_from_strategy/`)
+          .set(bearer(alice.access))
+          .send({ chat_message: `message ${i}` })
+          .expect(200);
       }
       const after = await http().get(`/api/strategies/templates/${templateId}/`).set(bearer(alice.access)).expect(200);
       expect(after.body.chat_history).toHaveLength(50);
       expect(after.body.chat_history[0].message).toBe('message 4');
       expect(after.body.chat_history[49].message).toBe('message 53');
-      await http().post(`/api/strategies/templates/${templateId}/sync_from_strategy/`).set(bearer(alice.access)).send({ force_update: 'yes' }).expect(400);
+      await http()
+        .post(`/api/strategies/templates/${templateId}/sync_from_strategy/`)
+        .set(bearer(alice.access))
+        .send({ force_update: 'yes' })
+        .expect(400);
     });
 
     it('loses no chat message when syncs run at the same time', async () => {
       const tpl = await http().post('/api/strategies/templates/').set(bearer(alice.access)).send({ name: 'concurrent' }).expect(201);
       await Promise.all(
-        Array.from({ length: 10 }, (_, i) => http().post(`/api/strategies/templates/${tpl.body.id}/sync_from_strategy/`).set(bearer(alice.access)).send({ chat_message: `m${i}` }).expect(200)),
+        Array.from({ length: 10 }, (_, i) =>
+          http()
+            .post(`/api/strategies/templates/${tpl.body.id}/sync_from_strategy/`)
+            .set(bearer(alice.access))
+            .send({ chat_message: `m${i}` })
+            .expect(200),
+        ),
       );
       const after = await http().get(`/api/strategies/templates/${tpl.body.id}/`).set(bearer(alice.access)).expect(200);
-      expect(after.body.chat_history.map((m: { message: string }) => m.message).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`).sort());
+      expect(after.body.chat_history.map((m: { message: string }) => m.message).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `m${i}`).sort(),
+      );
       await http().delete(`/api/strategies/templates/${tpl.body.id}/`).set(bearer(alice.access)).expect(204);
     });
 
     it("does not touch a linked strategy that is not the caller's", async () => {
       const tpl = await t.app.get(TemplatesRepository).create({ name: 'linked to bob', createdBy: alice.id, linkedStrategyId: bobS1.id });
-      await http().post(`/api/strategies/templates/${tpl.id}/sync_from_strategy/`).set(bearer(alice.access)).send({ strategy_code: 'hijack' }).expect(200);
+      await http()
+        .post(`/api/strategies/templates/${tpl.id}/sync_from_strategy/`)
+        .set(bearer(alice.access))
+        .send({ strategy_code: 'hijack' })
+        .expect(200);
       expect((await t.app.get(StrategiesRepository).byId(bobS1.id))!.strategyCode).toBe('');
       const ctx = await http().get(`/api/strategies/templates/${tpl.id}/get_context/`).set(bearer(alice.access)).expect(200);
       expect(ctx.body.linked_strategy).toBeNull();
@@ -256,7 +334,10 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       });
       const sys = await t.app.get(TemplatesRepository).create({ name: 'System D', isSystemTemplate: true });
       const sysCtx = await http().get(`/api/strategies/templates/${sys.id}/get_context/`).set(bearer(alice.access)).expect(200);
-      expect(sysCtx.body).toMatchObject({ linked_strategy: null, context_summary: { chat_messages_count: 0, template_type: 'system', is_active: true } });
+      expect(sysCtx.body).toMatchObject({
+        linked_strategy: null,
+        context_summary: { chat_messages_count: 0, template_type: 'system', is_active: true },
+      });
     });
   });
 
@@ -267,7 +348,15 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const rows = await db()
         .insert(strategyValidations)
         .values([
-          { strategyId: aliceS1.id, validationType: 'syntax', status: 'passed', score: '92.5', passedChecks: ['compiles'], executionTime: '0.4125', completedAt: new Date('2026-11-25T10:00:00Z') },
+          {
+            strategyId: aliceS1.id,
+            validationType: 'syntax',
+            status: 'passed',
+            score: '92.5',
+            passedChecks: ['compiles'],
+            executionTime: '0.4125',
+            completedAt: new Date('2026-11-25T10:00:00Z'),
+          },
           { strategyId: aliceS2.id, validationType: 'backtest', status: 'failed' },
           { strategyId: bobS1.id, validationType: 'syntax', status: 'pending' },
         ])
@@ -308,7 +397,9 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
     it("hides others' validations (404) and shows staff everything; no writes", async () => {
       await http().get(`/api/strategies/validations/${aliceValidation}/`).set(bearer(bob.access)).expect(404);
-      expect((await http().get(`/api/strategies/validations/?strategy=${aliceS1.id}`).set(bearer(bob.access)).expect(200)).body.count).toBe(0);
+      expect((await http().get(`/api/strategies/validations/?strategy=${aliceS1.id}`).set(bearer(bob.access)).expect(200)).body.count).toBe(
+        0,
+      );
       await asStaff(bob, async () => {
         expect((await http().get('/api/strategies/validations/').set(bearer(bob.access)).expect(200)).body.count).toBe(3);
         await http().get(`/api/strategies/validations/${aliceValidation}/`).set(bearer(bob.access)).expect(200);
@@ -367,8 +458,19 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         final_capital: '11250.50',
         created_at: ISO,
       });
-      const minimal = await http().post('/api/strategies/performance/').set(bearer(alice.access)).send({ strategy: aliceS2.id }).expect(201);
-      expect(minimal.body).toMatchObject({ backtest_id: '', total_return: null, win_rate: null, total_trades: 0, start_date: null, final_capital: null });
+      const minimal = await http()
+        .post('/api/strategies/performance/')
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS2.id })
+        .expect(201);
+      expect(minimal.body).toMatchObject({
+        backtest_id: '',
+        total_return: null,
+        win_rate: null,
+        total_trades: 0,
+        start_date: null,
+        final_capital: null,
+      });
 
       const list = await http().get('/api/strategies/performance/').set(bearer(alice.access)).expect(200);
       expect(list.body.count).toBe(2);
@@ -376,9 +478,17 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       expect(filtered.body.results).toEqual([created.body]);
       expect((await http().get(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).expect(200)).body).toEqual(created.body);
 
-      const patched = await http().patch(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).send({ win_rate: '60.5', final_capital: null }).expect(200);
+      const patched = await http()
+        .patch(`/api/strategies/performance/${perfId}/`)
+        .set(bearer(alice.access))
+        .send({ win_rate: '60.5', final_capital: null })
+        .expect(200);
       expect(patched.body).toEqual({ ...created.body, win_rate: '60.50', final_capital: null });
-      const put = await http().put(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).send({ strategy: aliceS2.id, backtest_id: 'bt-2' }).expect(200);
+      const put = await http()
+        .put(`/api/strategies/performance/${perfId}/`)
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS2.id, backtest_id: 'bt-2' })
+        .expect(200);
       expect(put.body).toMatchObject({ strategy: aliceS2.id, backtest_id: 'bt-2', win_rate: '60.50' });
       await http().put(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).send({ backtest_id: 'bt-3' }).expect(400);
 
@@ -393,7 +503,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       expect((await http().get('/api/strategies/performance/').set(bearer(bob.access)).expect(200)).body.count).toBe(0);
       const foreign = await http().post('/api/strategies/performance/').set(bearer(bob.access)).send({ strategy: aliceS1.id }).expect(400);
       expect(foreign.body).toEqual({ strategy: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
-      const move = await http().patch(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).send({ strategy: bobS1.id }).expect(400);
+      const move = await http()
+        .patch(`/api/strategies/performance/${perfId}/`)
+        .set(bearer(alice.access))
+        .send({ strategy: bobS1.id })
+        .expect(400);
       expect(Object.keys(move.body)).toEqual(['strategy']);
       await asStaff(bob, async () => {
         expect((await http().get('/api/strategies/performance/').set(bearer(bob.access)).expect(200)).body.count).toBe(1);
@@ -405,12 +519,36 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const res = await http()
         .post('/api/strategies/performance/')
         .set(bearer(alice.access))
-        .send({ strategy: aliceS1.id, win_rate: 999.999, total_return: 'NaN', sharpe_ratio: '1e400', initial_capital: 1e19, total_trades: -1, winning_trades: 1.5, start_date: '2025-02-31', end_date: 'tomorrow' })
+        .send({
+          strategy: aliceS1.id,
+          win_rate: 999.999,
+          total_return: 'NaN',
+          sharpe_ratio: '1e400',
+          initial_capital: 1e19,
+          total_trades: -1,
+          winning_trades: 1.5,
+          start_date: '2025-02-31',
+          end_date: 'tomorrow',
+        })
         .expect(400);
-      expect(Object.keys(res.body).sort()).toEqual(['end_date', 'initial_capital', 'sharpe_ratio', 'start_date', 'total_return', 'total_trades', 'win_rate', 'winning_trades']);
+      expect(Object.keys(res.body).sort()).toEqual([
+        'end_date',
+        'initial_capital',
+        'sharpe_ratio',
+        'start_date',
+        'total_return',
+        'total_trades',
+        'win_rate',
+        'winning_trades',
+      ]);
       const noStrategy = await http().post('/api/strategies/performance/').set(bearer(alice.access)).send({}).expect(400);
       expect(Object.keys(noStrategy.body)).toEqual(['strategy']);
-      const raw = await http().post('/api/strategies/performance/').set(bearer(alice.access)).set('Content-Type', 'application/json').send(`{"strategy": ${aliceS1.id}, "volatility": 1e400}`).expect(400);
+      const raw = await http()
+        .post('/api/strategies/performance/')
+        .set(bearer(alice.access))
+        .set('Content-Type', 'application/json')
+        .send(`{"strategy": ${aliceS1.id}, "volatility": 1e400}`)
+        .expect(400);
       expect(Object.keys(raw.body)).toEqual(['volatility']);
     });
   });
@@ -438,24 +576,56 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         updated_at: ISO,
       });
       expect((await http().get(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).expect(200)).body).toEqual(created.body);
-      const patched = await http().patch(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).send({ content: 'Very nice', rating: null }).expect(200);
+      const patched = await http()
+        .patch(`/api/strategies/comments/${commentId}/`)
+        .set(bearer(alice.access))
+        .send({ content: 'Very nice', rating: null })
+        .expect(200);
       expect(patched.body).toEqual({ ...created.body, content: 'Very nice', rating: null, updated_at: ISO });
-      const put = await http().put(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).send({ strategy: aliceS1.id, content: 'Put', rating: 5 }).expect(200);
+      const put = await http()
+        .put(`/api/strategies/comments/${commentId}/`)
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS1.id, content: 'Put', rating: 5 })
+        .expect(200);
       expect(put.body).toMatchObject({ content: 'Put', rating: 5, is_review: true });
     });
 
     it('rejects an author field, a bad rating, a foreign strategy, a parent on another strategy, and moving strategies', async () => {
-      const author = await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: aliceS1.id, content: 'x', author: bob.id }).expect(400);
+      const author = await http()
+        .post('/api/strategies/comments/')
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS1.id, content: 'x', author: bob.id })
+        .expect(400);
       expect(Object.keys(author.body)).toEqual(['author']);
-      const rating = await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: aliceS1.id, content: '', rating: 6 }).expect(400);
+      const rating = await http()
+        .post('/api/strategies/comments/')
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS1.id, content: '', rating: 6 })
+        .expect(400);
       expect(Object.keys(rating.body).sort()).toEqual(['content', 'rating']);
-      const foreign = await http().post('/api/strategies/comments/').set(bearer(bob.access)).send({ strategy: aliceS1.id, content: 'x' }).expect(400);
+      const foreign = await http()
+        .post('/api/strategies/comments/')
+        .set(bearer(bob.access))
+        .send({ strategy: aliceS1.id, content: 'x' })
+        .expect(400);
       expect(foreign.body).toEqual({ strategy: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
-      const parent = await http().post('/api/strategies/comments/').set(bearer(alice.access)).send({ strategy: aliceS2.id, content: 'x', parent: commentId }).expect(400);
+      const parent = await http()
+        .post('/api/strategies/comments/')
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS2.id, content: 'x', parent: commentId })
+        .expect(400);
       expect(parent.body).toEqual({ parent: ['The parent must be a comment on the same strategy.'] });
-      const self = await http().patch(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).send({ parent: commentId }).expect(400);
+      const self = await http()
+        .patch(`/api/strategies/comments/${commentId}/`)
+        .set(bearer(alice.access))
+        .send({ parent: commentId })
+        .expect(400);
       expect(Object.keys(self.body)).toEqual(['parent']);
-      const move = await http().patch(`/api/strategies/comments/${commentId}/`).set(bearer(alice.access)).send({ strategy: aliceS2.id }).expect(400);
+      const move = await http()
+        .patch(`/api/strategies/comments/${commentId}/`)
+        .set(bearer(alice.access))
+        .send({ strategy: aliceS2.id })
+        .expect(400);
       expect(Object.keys(move.body)).toEqual(['strategy']);
     });
 
@@ -466,15 +636,25 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
       let staffComment = 0;
       await asStaff(bob, async () => {
-        const res = await http().post('/api/strategies/comments/').set(bearer(bob.access)).send({ strategy: aliceS1.id, content: 'Staff reply', parent: commentId }).expect(201);
+        const res = await http()
+          .post('/api/strategies/comments/')
+          .set(bearer(bob.access))
+          .send({ strategy: aliceS1.id, content: 'Staff reply', parent: commentId })
+          .expect(201);
         expect(res.body).toMatchObject({ author: bob.id, author_username: 'bob', parent: commentId });
         staffComment = res.body.id;
         await http().patch(`/api/strategies/comments/${commentId}/`).set(bearer(bob.access)).send({ is_review: false }).expect(200);
       });
       const list = await http().get(`/api/strategies/comments/?strategy=${aliceS1.id}`).set(bearer(alice.access)).expect(200);
       expect(list.body.results.map((c: { id: number }) => c.id)).toEqual([staffComment, commentId]);
-      expect((await http().get(`/api/strategies/comments/?strategy=${aliceS2.id}`).set(bearer(alice.access)).expect(200)).body.count).toBe(0);
-      const forbidden = await http().patch(`/api/strategies/comments/${staffComment}/`).set(bearer(alice.access)).send({ content: 'edited' }).expect(403);
+      expect((await http().get(`/api/strategies/comments/?strategy=${aliceS2.id}`).set(bearer(alice.access)).expect(200)).body.count).toBe(
+        0,
+      );
+      const forbidden = await http()
+        .patch(`/api/strategies/comments/${staffComment}/`)
+        .set(bearer(alice.access))
+        .send({ content: 'edited' })
+        .expect(403);
       expect(forbidden.body).toEqual({ detail: 'Only the author may change this comment' });
       await http().delete(`/api/strategies/comments/${staffComment}/`).set(bearer(alice.access)).expect(403);
 
@@ -498,7 +678,14 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .send({ name: 'momentum', description: 'trend', color: '#1f77b4', strategies: [aliceS2.id, aliceS1.id, aliceS1.id] })
         .expect(201);
       tagId = created.body.id;
-      expect(created.body).toEqual({ id: tagId, name: 'momentum', description: 'trend', color: '#1f77b4', strategies: [aliceS1.id, aliceS2.id].sort((a, b) => a - b), created_at: ISO });
+      expect(created.body).toEqual({
+        id: tagId,
+        name: 'momentum',
+        description: 'trend',
+        color: '#1f77b4',
+        strategies: [aliceS1.id, aliceS2.id].sort((a, b) => a - b),
+        created_at: ISO,
+      });
       const plain = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'alpha' }).expect(201);
       expect(plain.body).toEqual({ id: plain.body.id, name: 'alpha', description: '', color: '#000000', strategies: [], created_at: ISO });
 
@@ -512,20 +699,43 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
     it('rejects a taken name, a long name, a bad colour and strategies that are not yours (400 naming the field)', async () => {
       const taken = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'momentum' }).expect(400);
       expect(taken.body).toEqual({ name: ['strategy tag with this name already exists.'] });
-      const bad = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'x'.repeat(51), color: 'red', strategies: ['a'] }).expect(400);
+      const bad = await http()
+        .post('/api/strategies/tags/')
+        .set(bearer(bob.access))
+        .send({ name: 'x'.repeat(51), color: 'red', strategies: ['a'] })
+        .expect(400);
       expect(Object.keys(bad.body).sort()).toEqual(['color', 'name', 'strategies']);
-      const foreign = await http().post('/api/strategies/tags/').set(bearer(bob.access)).send({ name: 'mine', strategies: [bobS1.id, aliceS1.id] }).expect(400);
+      const foreign = await http()
+        .post('/api/strategies/tags/')
+        .set(bearer(bob.access))
+        .send({ name: 'mine', strategies: [bobS1.id, aliceS1.id] })
+        .expect(400);
       expect(foreign.body).toEqual({ strategies: [`Invalid pk "${aliceS1.id}" - object does not exist.`] });
       await http().post('/api/strategies/tags/').send({ name: 'anon' }).expect(401);
     });
 
     it('lets anyone signed in link their own strategies; renaming and deleting are for staff', async () => {
-      const bobLinks = await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(bob.access)).send({ strategies: [bobS1.id] }).expect(200);
+      const bobLinks = await http()
+        .patch(`/api/strategies/tags/${tagId}/`)
+        .set(bearer(bob.access))
+        .send({ strategies: [bobS1.id] })
+        .expect(200);
       expect(bobLinks.body.strategies).toEqual([bobS1.id]);
-      expect((await http().get(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).expect(200)).body.strategies).toEqual([aliceS1.id, aliceS2.id]);
-      const aliceLinks = await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).send({ strategies: [aliceS2.id] }).expect(200);
+      expect((await http().get(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).expect(200)).body.strategies).toEqual([
+        aliceS1.id,
+        aliceS2.id,
+      ]);
+      const aliceLinks = await http()
+        .patch(`/api/strategies/tags/${tagId}/`)
+        .set(bearer(alice.access))
+        .send({ strategies: [aliceS2.id] })
+        .expect(200);
       expect(aliceLinks.body.strategies).toEqual([aliceS2.id]);
-      await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).send({ strategies: [bobS1.id] }).expect(400);
+      await http()
+        .patch(`/api/strategies/tags/${tagId}/`)
+        .set(bearer(alice.access))
+        .send({ strategies: [bobS1.id] })
+        .expect(400);
 
       const rename = await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(alice.access)).send({ name: 'trend' }).expect(403);
       expect(rename.body).toEqual({ detail: 'Only staff may change a tag' });
@@ -535,7 +745,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       await asStaff(bob, async () => {
         const staffView = await http().get(`/api/strategies/tags/${tagId}/`).set(bearer(bob.access)).expect(200);
         expect(staffView.body.strategies).toEqual([aliceS2.id, bobS1.id].sort((a, b) => a - b));
-        const renamed = await http().put(`/api/strategies/tags/${tagId}/`).set(bearer(bob.access)).send({ name: 'trend', color: '#ABCDEF' }).expect(200);
+        const renamed = await http()
+          .put(`/api/strategies/tags/${tagId}/`)
+          .set(bearer(bob.access))
+          .send({ name: 'trend', color: '#ABCDEF' })
+          .expect(200);
         expect(renamed.body).toMatchObject({ name: 'trend', color: '#ABCDEF', description: 'trend' });
         await http().patch(`/api/strategies/tags/${tagId}/`).set(bearer(bob.access)).send({ name: 'alpha' }).expect(400);
         await http().delete(`/api/strategies/tags/${tagId}/`).set(bearer(bob.access)).expect(204);
@@ -568,12 +782,19 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       const missing = await http().get('/api/strategies/backtest-results/by_strategy/').set(bearer(alice.access)).expect(400);
       expect(Object.keys(missing.body.details)).toEqual(['strategy_id']);
       await http().get('/api/strategies/backtest-results/by_strategy/?strategy_id=abc').set(bearer(alice.access)).expect(400);
-      const none = await http().get(`/api/strategies/backtest-results/by_strategy/?strategy_id=${aliceS1.id}`).set(bearer(alice.access)).expect(404);
+      const none = await http()
+        .get(`/api/strategies/backtest-results/by_strategy/?strategy_id=${aliceS1.id}`)
+        .set(bearer(alice.access))
+        .expect(404);
       expect(none.body).toEqual({ error: 'No backtest results found for this strategy', details: { strategy_id: aliceS1.id } });
     });
 
     it('saves a result (201), replaces it (200, omitted fields back to their defaults) and reads it back', async () => {
-      const first = await http().post('/api/strategies/backtest-results/save_result/').set(bearer(alice.access)).send({ strategy_id: aliceS1.id, ...full }).expect(201);
+      const first = await http()
+        .post('/api/strategies/backtest-results/save_result/')
+        .set(bearer(alice.access))
+        .send({ strategy_id: aliceS1.id, ...full })
+        .expect(201);
       expect(first.body).toEqual({
         strategy: aliceS1.id,
         symbol: 'MSFT',
@@ -595,7 +816,11 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         created_at: ISO,
         updated_at: ISO,
       });
-      const second = await http().post('/api/strategies/backtest-results/save_result').set(bearer(alice.access)).send({ strategy_id: String(aliceS1.id), total_trades: 3 }).expect(200);
+      const second = await http()
+        .post('/api/strategies/backtest-results/save_result')
+        .set(bearer(alice.access))
+        .send({ strategy_id: String(aliceS1.id), total_trades: 3 })
+        .expect(200);
       expect(second.body).toEqual({
         strategy: aliceS1.id,
         symbol: 'AAPL',
@@ -617,7 +842,10 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         created_at: first.body.created_at,
         updated_at: ISO,
       });
-      const byQuery = await http().get(`/api/strategies/backtest-results/by_strategy/?strategy_id=${aliceS1.id}`).set(bearer(alice.access)).expect(200);
+      const byQuery = await http()
+        .get(`/api/strategies/backtest-results/by_strategy/?strategy_id=${aliceS1.id}`)
+        .set(bearer(alice.access))
+        .expect(200);
       expect(byQuery.body).toEqual(second.body);
       const byPath = await http().get(`/api/strategies/backtest-results/${aliceS1.id}/`).set(bearer(alice.access)).expect(200);
       expect(byPath.body).toEqual(second.body);
@@ -627,10 +855,17 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
     });
 
     it("keeps results to the strategy's owner (404 for others, also on save); staff see all", async () => {
-      const read = await http().get(`/api/strategies/backtest-results/by_strategy/?strategy_id=${aliceS1.id}`).set(bearer(bob.access)).expect(404);
+      const read = await http()
+        .get(`/api/strategies/backtest-results/by_strategy/?strategy_id=${aliceS1.id}`)
+        .set(bearer(bob.access))
+        .expect(404);
       expect(read.body.details).toEqual({ strategy_id: aliceS1.id });
       await http().get(`/api/strategies/backtest-results/${aliceS1.id}/`).set(bearer(bob.access)).expect(404);
-      const save = await http().post('/api/strategies/backtest-results/save_result/').set(bearer(bob.access)).send({ strategy_id: aliceS1.id }).expect(404);
+      const save = await http()
+        .post('/api/strategies/backtest-results/save_result/')
+        .set(bearer(bob.access))
+        .send({ strategy_id: aliceS1.id })
+        .expect(404);
       expect(save.body).toEqual({ error: 'Strategy not found', details: { strategy_id: aliceS1.id } });
       expect((await http().get('/api/strategies/backtest-results/').set(bearer(bob.access)).expect(200)).body.count).toBe(0);
       await asStaff(bob, async () => {
@@ -641,10 +876,19 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
 
     it('rejects non-finite numbers, overflowing figures, oversized series and a missing strategy_id, naming each field', async () => {
       const send = (body: string) =>
-        http().post('/api/strategies/backtest-results/save_result/').set(bearer(alice.access)).set('Content-Type', 'application/json').send(body).expect(400);
-      const nonFinite = await send(`{"strategy_id": ${aliceS2.id}, "net_profit": 1e400, "sharpe_ratio": -1e400, "trades": [{"pnl": 1e400}], "equity_curve": [1, 2e999]}`);
+        http()
+          .post('/api/strategies/backtest-results/save_result/')
+          .set(bearer(alice.access))
+          .set('Content-Type', 'application/json')
+          .send(body)
+          .expect(400);
+      const nonFinite = await send(
+        `{"strategy_id": ${aliceS2.id}, "net_profit": 1e400, "sharpe_ratio": -1e400, "trades": [{"pnl": 1e400}], "equity_curve": [1, 2e999]}`,
+      );
       expect(Object.keys(nonFinite.body.details).sort()).toEqual(['equity_curve', 'net_profit', 'sharpe_ratio', 'trades']);
-      const strings = await send(`{"strategy_id": ${aliceS2.id}, "win_rate": "Infinity", "initial_balance": "NaN", "commission": 10000, "total_trades": 1.5, "symbol": null}`);
+      const strings = await send(
+        `{"strategy_id": ${aliceS2.id}, "win_rate": "Infinity", "initial_balance": "NaN", "commission": 10000, "total_trades": 1.5, "symbol": null}`,
+      );
       expect(Object.keys(strings.body.details).sort()).toEqual(['commission', 'initial_balance', 'symbol', 'total_trades', 'win_rate']);
       const big = await send(JSON.stringify({ strategy_id: aliceS2.id, trades: new Array(20_001).fill(0), equity_curve: 'x' }));
       expect(Object.keys(big.body.details).sort()).toEqual(['equity_curve', 'trades']);

@@ -39,13 +39,16 @@ export function secretFor(id: string): string {
  */
 export async function createGeminiTestApp(
   keys: TestKey[],
-  opts: { store: 'memory' | 'redis'; env?: Record<string, string>; clock?: FakeClock; fake?: FakeGemini; redisPrefix?: string } = { store: 'memory' },
+  opts: { store: 'memory' | 'redis'; env?: Record<string, string>; clock?: FakeClock; fake?: FakeGemini; redisPrefix?: string } = {
+    store: 'memory',
+  },
 ): Promise<GeminiTestApp> {
   const clock = opts.clock ?? new FakeClock(Date.parse('2026-11-25T12:00:00Z'));
   const ownFake = !opts.fake;
   const fake = opts.fake ?? new FakeGemini({ now: () => clock.now() });
   if (ownFake) {
-    for (const k of keys) fake.addKey({ key: secretFor(k.id), id: k.id, project: k.project, ...(k.real ?? { rpm: k.rpm, tpm: k.tpm, rpd: k.rpd }) });
+    for (const k of keys)
+      fake.addKey({ key: secretFor(k.id), id: k.id, project: k.project, ...(k.real ?? { rpm: k.rpm, tpm: k.tpm, rpd: k.rpd }) });
     await fake.start();
   }
   const dir = mkdtempSync(join(tmpdir(), 'keys-'));
@@ -78,7 +81,9 @@ export async function createGeminiTestApp(
   };
   let cleanupRedis = async () => undefined as void;
   if (opts.store === 'redis') {
-    const redis = opts.redisPrefix ? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: opts.redisPrefix, cleanup: async () => undefined } : await freshRedisPrefix();
+    const redis = opts.redisPrefix
+      ? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: opts.redisPrefix, cleanup: async () => undefined }
+      : await freshRedisPrefix();
     env.REDIS_URL = redis.url;
     env.REDIS_KEY_PREFIX = redis.prefix;
     cleanupRedis = redis.cleanup;

@@ -106,8 +106,18 @@ export const failures = {
     details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }],
   }),
   badRequest: (): UpstreamFailure => ({ kind: 'http', status: 400, message: 'Invalid JSON payload received.', details: [] }),
-  modelNotFound: (): UpstreamFailure => ({ kind: 'http', status: 404, message: 'models/nope is not found for API version v1beta', details: [] }),
-  overloaded: (): UpstreamFailure => ({ kind: 'http', status: 503, message: 'The model is overloaded. Please try again later.', details: [] }),
+  modelNotFound: (): UpstreamFailure => ({
+    kind: 'http',
+    status: 404,
+    message: 'models/nope is not found for API version v1beta',
+    details: [],
+  }),
+  overloaded: (): UpstreamFailure => ({
+    kind: 'http',
+    status: 503,
+    message: 'The model is overloaded. Please try again later.',
+    details: [],
+  }),
 };
 
 export interface MediumKey {

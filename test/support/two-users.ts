@@ -9,7 +9,11 @@ export interface TwoUsers {
 }
 
 /** The app on the fake Gemini (memory store) over one of `DATABASES`, with users alice and bob registered. */
-export async function appWithTwoUsers(open: () => Promise<OpenedDatabase>, keys: TestKey[], env: Record<string, string> = {}): Promise<TwoUsers> {
+export async function appWithTwoUsers(
+  open: () => Promise<OpenedDatabase>,
+  keys: TestKey[],
+  env: Record<string, string> = {},
+): Promise<TwoUsers> {
   const db = await open();
   const t = await createGeminiTestApp(keys, { store: 'memory', env: { ...db.env, ...env } });
   const alice = await register(t.app, 'alice');

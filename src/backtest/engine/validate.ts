@@ -43,9 +43,7 @@ export interface ParsedOrder {
 
 function positive(value: unknown, field: string, barIndex: number, method: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new BacktestInputError(
-      `bar ${barIndex}: ${method}() ${field} must be a finite positive number, got ${String(value)}`,
-    );
+    throw new BacktestInputError(`bar ${barIndex}: ${method}() ${field} must be a finite positive number, got ${String(value)}`);
   }
   return value;
 }

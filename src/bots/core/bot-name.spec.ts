@@ -10,7 +10,7 @@ describe(botFileStem.name, () => {
     expect(botFileStem('  __MACD__  ')).toBe('macd');
   });
 
-  it("drops apostrophes inside words", () => {
+  it('drops apostrophes inside words', () => {
     expect(botFileStem("Larry's Don’t Breakout")).toBe('larrys_dont_breakout');
   });
 

@@ -48,17 +48,15 @@ describe(classifyBotError.name, () => {
     });
 
     it('classifies a dynamic import refusal (a TypeError) as a sandbox violation', () => {
-      expect(
-        classifyBotError('TypeError [ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING]: A dynamic import callback was not specified.'),
-      ).toBe('sandbox_violation');
+      expect(classifyBotError('TypeError [ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING]: A dynamic import callback was not specified.')).toBe(
+        'sandbox_violation',
+      );
       expect(classifyBotError('SyntaxError: Cannot use import statement outside a module')).toBe('sandbox_violation');
     });
 
     it('lets the runner verdicts win over errors that also appear in the output', () => {
       expect(classifyBotError('RangeError: Array buffer allocation failed')).toBe('memory');
-      expect(classifyBotError('TypeError: x is undefined\nthe bot did not finish within 30 s and was stopped (timed out)')).toBe(
-        'timeout',
-      );
+      expect(classifyBotError('TypeError: x is undefined\nthe bot did not finish within 30 s and was stopped (timed out)')).toBe('timeout');
       expect(classifyBotError('output limit exceeded: the bot printed more than 1048576 bytes')).toBe('output_limit');
       expect(classifyBotError('the bot ran out of memory (heap limit 256 MB)')).toBe('memory');
     });
@@ -116,8 +114,17 @@ describe(analyzeBotError.name, () => {
 
 describe(errorHint.name, () => {
   const all: BotErrorType[] = [
-    'syntax', 'reference', 'type', 'range', 'timeout', 'memory',
-    'sandbox_violation', 'output_limit', 'contract', 'data', 'unknown',
+    'syntax',
+    'reference',
+    'type',
+    'range',
+    'timeout',
+    'memory',
+    'sandbox_violation',
+    'output_limit',
+    'contract',
+    'data',
+    'unknown',
   ];
   it.each(all)('has a one-line hint for %s', (type) => {
     const hint = errorHint(type);

@@ -25,17 +25,7 @@
  */
 
 export type BotErrorType =
-  | 'syntax'
-  | 'reference'
-  | 'type'
-  | 'range'
-  | 'timeout'
-  | 'memory'
-  | 'sandbox_violation'
-  | 'output_limit'
-  | 'contract'
-  | 'data'
-  | 'unknown';
+  'syntax' | 'reference' | 'type' | 'range' | 'timeout' | 'memory' | 'sandbox_violation' | 'output_limit' | 'contract' | 'data' | 'unknown';
 
 export type BotErrorSeverity = 'high' | 'medium' | 'low';
 

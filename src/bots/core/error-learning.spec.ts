@@ -34,7 +34,9 @@ describe('error learning', () => {
   });
 
   it('returns null when nothing is similar enough', () => {
-    expect(mostRelevantFix([fix('type', 'TypeError: x is not iterable')], 'type', 'TypeError: Cannot convert a Symbol value to a string')).toBeNull();
+    expect(
+      mostRelevantFix([fix('type', 'TypeError: x is not iterable')], 'type', 'TypeError: Cannot convert a Symbol value to a string'),
+    ).toBeNull();
   });
 
   it('prefers the fix seen more often among equally similar ones', () => {

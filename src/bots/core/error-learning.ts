@@ -59,7 +59,11 @@ export function mostRelevantFix(candidates: readonly LearnedFix[], errorType: st
 export function fixExcerpt(before: string, after: string): string {
   const count = (text: string) => {
     const m = new Map<string, number>();
-    for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) m.set(line, (m.get(line) ?? 0) + 1);
+    for (const line of text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean))
+      m.set(line, (m.get(line) ?? 0) + 1);
     return m;
   };
   const old = count(before);

@@ -32,10 +32,7 @@ export function extractCode(text: string): string {
   if (blocks.length === 0) return normalised.trim();
 
   const nonEmpty = blocks.filter((b) => b.body.trim() !== '');
-  const pick =
-    nonEmpty.find((b) => JS_TAGS.has(b.lang)) ??
-    nonEmpty.find((b) => TS_TAGS.has(b.lang)) ??
-    nonEmpty[0];
+  const pick = nonEmpty.find((b) => JS_TAGS.has(b.lang)) ?? nonEmpty.find((b) => TS_TAGS.has(b.lang)) ?? nonEmpty[0];
   return pick ? pick.body : '';
 }
 

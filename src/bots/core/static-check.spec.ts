@@ -43,7 +43,7 @@ describe(staticCheck.name, () => {
     it('forbidden names inside strings, template text, comments and regexes', () => {
       const code = bot(
         [
-          "const s = 'require(\"fs\") process.exit() eval fetch';",
+          'const s = \'require("fs") process.exit() eval fetch\';',
           'const t = `globalThis setTimeout ${1 + 1} import("x")`;',
           '// require("child_process"); this.constructor.constructor("return process")()',
           '/* fetch(url); new Function("x") */',
@@ -261,16 +261,12 @@ describe(staticCheck.name, () => {
 
     it('requires name to be a string literal when present', () => {
       expect(failure('module.exports = { name: 42, onBar() {} };').message).toContain(CONTRACT_MESSAGES.nameNotString);
-      expect(failure('const n = "x";\nmodule.exports = { name: n, onBar() {} };').message).toContain(
-        CONTRACT_MESSAGES.nameNotString,
-      );
+      expect(failure('const n = "x";\nmodule.exports = { name: n, onBar() {} };').message).toContain(CONTRACT_MESSAGES.nameNotString);
       expect(staticCheck('module.exports = { name: `EMA`, onBar() {} };')).toEqual({ ok: true });
     });
 
     it('refuses params that is visibly not an object', () => {
-      expect(failure('module.exports = { params: [1, 2], onBar() {} };').message).toContain(
-        CONTRACT_MESSAGES.paramsNotObject,
-      );
+      expect(failure('module.exports = { params: [1, 2], onBar() {} };').message).toContain(CONTRACT_MESSAGES.paramsNotObject);
       expect(staticCheck('const defaults = { n: 1 };\nmodule.exports = { params: defaults, onBar() {} };')).toEqual({
         ok: true,
       });

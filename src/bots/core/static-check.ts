@@ -29,8 +29,7 @@ import { ancestor, simple, type AncestorVisitors } from 'acorn-walk';
 export type StaticCheckErrorType = 'syntax' | 'sandbox_violation' | 'contract';
 
 export type StaticCheckResult =
-  | { ok: true }
-  | { ok: false; errorType: StaticCheckErrorType; message: string; line?: number; column?: number };
+  { ok: true } | { ok: false; errorType: StaticCheckErrorType; message: string; line?: number; column?: number };
 
 /** 200 KB of UTF-8 source. */
 export const MAX_BOT_CODE_BYTES = 200 * 1024;
@@ -73,9 +72,7 @@ export const SANDBOX_RULES: readonly SandboxRule[] = [
   { kind: 'syntax', node: 'ImportMeta', label: 'import.meta', hint: USE_CTX },
 ];
 
-const IDENTIFIER_RULES = new Map(
-  SANDBOX_RULES.flatMap((r) => (r.kind === 'identifier' ? [[r.name, r] as const] : [])),
-);
+const IDENTIFIER_RULES = new Map(SANDBOX_RULES.flatMap((r) => (r.kind === 'identifier' ? [[r.name, r] as const] : [])));
 const MEMBER_RULES = new Map(SANDBOX_RULES.flatMap((r) => (r.kind === 'member' ? [[r.name, r] as const] : [])));
 const SYNTAX_RULES = new Map(SANDBOX_RULES.flatMap((r) => (r.kind === 'syntax' ? [[r.node, r] as const] : [])));
 
@@ -168,8 +165,7 @@ function findSandboxViolations(program: Program): Violation[] {
     seen.add(text);
     found.push({ pos: node.start, line, message: text });
   };
-  const notAvailable = (label: string, hint: string): string =>
-    `\`${label}\` is not available in the bot sandbox; ${hint}`;
+  const notAvailable = (label: string, hint: string): string => `\`${label}\` is not available in the bot sandbox; ${hint}`;
 
   const memberRule = (name: string | undefined, node: Node): void => {
     const rule = name === undefined ? undefined : MEMBER_RULES.get(name);
@@ -401,7 +397,7 @@ function topLevelBindings(program: Program): Bindings {
       bindings.set(stmt.id.name, stmt);
     } else if (stmt.type === 'VariableDeclaration') {
       for (const d of stmt.declarations) {
-        if ((d.id).type === 'Identifier' && d.init) bindings.set((d.id as { name: string }).name, d.init);
+        if (d.id.type === 'Identifier' && d.init) bindings.set((d.id as { name: string }).name, d.init);
       }
     }
   }
@@ -422,11 +418,7 @@ function resolve(expr: Node, bindings: Bindings): AnyNode | undefined {
 }
 
 function isFunctionNode(node: AnyNode): boolean {
-  return (
-    node.type === 'FunctionExpression' ||
-    node.type === 'ArrowFunctionExpression' ||
-    node.type === 'FunctionDeclaration'
-  );
+  return node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration';
 }
 
 /** A value we can see is not callable: literals, object/array literals, templates, classes. */
@@ -434,23 +426,11 @@ function isClearlyNotFunction(value: Expression | undefined, bindings: Bindings)
   if (!value) return false; // getter: not visible
   const node = resolve(value, bindings);
   if (!node || isFunctionNode(node)) return false;
-  return [
-    'Literal',
-    'TemplateLiteral',
-    'ObjectExpression',
-    'ArrayExpression',
-    'ClassExpression',
-    'ClassDeclaration',
-  ].includes(node.type);
+  return ['Literal', 'TemplateLiteral', 'ObjectExpression', 'ArrayExpression', 'ClassExpression', 'ClassDeclaration'].includes(node.type);
 }
 
 function isClearlyNotObject(node: AnyNode): boolean {
-  return (
-    node.type === 'Literal' ||
-    node.type === 'TemplateLiteral' ||
-    node.type === 'ArrayExpression' ||
-    isFunctionNode(node)
-  );
+  return node.type === 'Literal' || node.type === 'TemplateLiteral' || node.type === 'ArrayExpression' || isFunctionNode(node);
 }
 
 function isStringLiteral(node: Expression): boolean {

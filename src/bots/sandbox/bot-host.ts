@@ -9,9 +9,7 @@ import { classifyBotError, BotErrorType } from '../core/error-classifier';
 import { findIndicator, INDICATORS, IndicatorValue, resolveIndicatorParams } from '../sdk/indicators';
 import { PRELUDE_SOURCE } from './prelude';
 
-export type BotRunOutcome =
-  | { ok: true; result: BacktestResult }
-  | { ok: false; errorType: BotErrorType; message: string; logs: string[] };
+export type BotRunOutcome = { ok: true; result: BacktestResult } | { ok: false; errorType: BotErrorType; message: string; logs: string[] };
 
 export interface BotRunInput {
   code: string;
@@ -50,7 +48,8 @@ export function runBot(input: BotRunInput): BotRunOutcome {
       const spec = findIndicator(name)!;
       const raw: unknown = paramsJson === undefined ? {} : JSON.parse(paramsJson);
       const ago: unknown = raw && typeof raw === 'object' && 'ago' in raw ? raw.ago : 0;
-      if (typeof ago !== 'number' || !Number.isInteger(ago) || ago < 0) throw new TypeError(`${name}: ago must be a whole number >= 0 (got ${String(ago)})`);
+      if (typeof ago !== 'number' || !Number.isInteger(ago) || ago < 0)
+        throw new TypeError(`${name}: ago must be a whole number >= 0 (got ${String(ago)})`);
       const resolved = resolveIndicatorParams(spec, raw);
       const seriesKey = `${name}|${JSON.stringify(resolved)}`;
       let values = series.get(seriesKey);
@@ -72,7 +71,11 @@ export function runBot(input: BotRunInput): BotRunOutcome {
       switch (op) {
         case 'buy':
         case 'sell':
-          ctx[op](b === undefined && c === undefined ? (a as number | undefined) : { qty: a as number, stopLoss: b as number, takeProfit: c as number });
+          ctx[op](
+            b === undefined && c === undefined
+              ? (a as number | undefined)
+              : { qty: a as number, stopLoss: b as number, takeProfit: c as number },
+          );
           return undefined;
         case 'close':
           ctx.close();

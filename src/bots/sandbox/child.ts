@@ -47,7 +47,11 @@ process.once('message', (message: RunRequest) => {
       const first = `unhandled promise rejection: ${rejections[0]}`;
       reply({ type: 'failed', errorType: classifyBotError(first), message: first, logs: outcome.result.logs });
     } else {
-      reply(outcome.ok ? { type: 'done', result: outcome.result } : { type: 'failed', errorType: outcome.errorType, message: outcome.message, logs: outcome.logs });
+      reply(
+        outcome.ok
+          ? { type: 'done', result: outcome.result }
+          : { type: 'failed', errorType: outcome.errorType, message: outcome.message, logs: outcome.logs },
+      );
     }
   });
 });

@@ -72,7 +72,9 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
 
   /** Builds the sandbox bundle in the background at boot, so the first run does not wait for esbuild. */
   onModuleInit(): void {
-    sandboxBundlePath().catch((error: unknown) => new AppLogger('Sandbox').error('could not build the bot sandbox bundle; bot runs will retry', { err: error }));
+    sandboxBundlePath().catch((error: unknown) =>
+      new AppLogger('Sandbox').error('could not build the bot sandbox bundle; bot runs will retry', { err: error }),
+    );
   }
 
   get stats(): { running: number; waiting: number; warm: number } {
@@ -238,11 +240,15 @@ export class SandboxRunner implements OnModuleInit, OnModuleDestroy {
           };
         }
         if (reply?.type === 'done') finish({ ok: true, result: reply.result }, { code: 0, signal: null });
-        else if (reply?.type === 'failed') finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] }, { code: 1, signal: null });
+        else if (reply?.type === 'failed')
+          finish({ ok: false, errorType: reply.errorType, message: reply.message, logs: reply.logs ?? [] }, { code: 1, signal: null });
       });
       // 'close', not 'exit': 'exit' can come before the last IPC message and the end of stderr are read.
       child.on('close', (code, sig) =>
-        finish(stopReason === 'cancelled' ? cancelledOutcome() : exitOutcome(stopReason, code, sig, stderrTail, limits), { code, signal: sig }),
+        finish(stopReason === 'cancelled' ? cancelledOutcome() : exitOutcome(stopReason, code, sig, stderrTail, limits), {
+          code,
+          signal: sig,
+        }),
       );
       const request: RunRequest = { type: 'run', code: job.code, bars: job.bars, options: job.options, params: job.params, outputCapBytes };
       child.send(request, () => undefined); // if the process already died, 'exit' reports why
@@ -278,8 +284,10 @@ export function exitOutcome(
   limits: { timeoutMs: number; memoryMb: number; outputCapBytes: number },
 ): BotRunOutcome {
   const fail = (errorType: BotErrorType, message: string): BotRunOutcome => ({ ok: false, errorType, message, logs: [] });
-  if (stopReason === 'timeout') return fail('timeout', `the bot did not finish within ${limits.timeoutMs / 1000} s and was stopped (timed out)`);
-  if (stopReason === 'output') return fail('output_limit', `the bot wrote more than ${limits.outputCapBytes} bytes of output and was stopped (output limit)`);
+  if (stopReason === 'timeout')
+    return fail('timeout', `the bot did not finish within ${limits.timeoutMs / 1000} s and was stopped (timed out)`);
+  if (stopReason === 'output')
+    return fail('output_limit', `the bot wrote more than ${limits.outputCapBytes} bytes of output and was stopped (output limit)`);
   if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr)) {
     return fail('memory', `the bot ran out of memory (heap limit ${limits.memoryMb} MB)`);
   }

@@ -27,7 +27,7 @@ function fromRows(rows: Array<[number, number, number, number]>): Bar[] {
 /** A deterministic random walk with real ranges and volumes. */
 function randomBars(n: number, seed = 42): Bar[] {
   let s = seed;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
   const bars: Bar[] = [];
   let px = 100;
   for (let i = 0; i < n; i++) {
@@ -110,7 +110,26 @@ describe('INDICATORS', () => {
   it('holds the 18 documented indicators under unique lowercase names', () => {
     const names = INDICATORS.map((s) => s.name);
     expect(names.sort()).toEqual(
-      ['adx', 'atr', 'bollinger', 'cci', 'ema', 'highest', 'lowest', 'macd', 'mfi', 'obv', 'psar', 'roc', 'rsi', 'sma', 'stochastic', 'vwap', 'williams_r', 'wma'].sort(),
+      [
+        'adx',
+        'atr',
+        'bollinger',
+        'cci',
+        'ema',
+        'highest',
+        'lowest',
+        'macd',
+        'mfi',
+        'obv',
+        'psar',
+        'roc',
+        'rsi',
+        'sma',
+        'stochastic',
+        'vwap',
+        'williams_r',
+        'wma',
+      ].sort(),
     );
     for (const n of names) expect(n).toMatch(/^[a-z][a-z_]*$/);
   });
@@ -161,8 +180,8 @@ describe('compute (hand-checked values, aligned with the bars)', () => {
 
   it("rsi(14) matches Wilder's textbook table (StockCharts), first value at the 15th bar", () => {
     const closes = [
-      44.3389, 44.0902, 44.1497, 43.6124, 44.3278, 44.8264, 45.0955, 45.4245, 45.8433, 46.0826, 45.8931, 46.0328, 45.614, 46.282,
-      46.282, 46.0028, 46.0328, 46.4116, 46.2222, 45.6439, 46.2122, 46.2521, 45.7137, 46.4515, 45.7835,
+      44.3389, 44.0902, 44.1497, 43.6124, 44.3278, 44.8264, 45.0955, 45.4245, 45.8433, 46.0826, 45.8931, 46.0328, 45.614, 46.282, 46.282,
+      46.0028, 46.0328, 46.4116, 46.2222, 45.6439, 46.2122, 46.2521, 45.7137, 46.4515, 45.7835,
     ];
     const rsi = run('rsi', fromCloses(closes));
     expect(rsi.slice(0, 14)).toEqual(new Array(14).fill(null));
@@ -375,8 +394,12 @@ describe(resolveIndicatorParams.name, () => {
   });
 
   it('applies cross-field rules (macd fast < slow, psar step ≤ max)', () => {
-    expect(() => resolveIndicatorParams(spec('macd'), { fast: 26, slow: 12 })).toThrow('macd: fast must be less than slow (got fast 26, slow 12)');
-    expect(() => resolveIndicatorParams(spec('psar'), { step: 0.5, max: 0.2 })).toThrow('psar: step must not exceed max (got step 0.5, max 0.2)');
+    expect(() => resolveIndicatorParams(spec('macd'), { fast: 26, slow: 12 })).toThrow(
+      'macd: fast must be less than slow (got fast 26, slow 12)',
+    );
+    expect(() => resolveIndicatorParams(spec('psar'), { step: 0.5, max: 0.2 })).toThrow(
+      'psar: step must not exceed max (got step 0.5, max 0.2)',
+    );
   });
 
   it('accepts a params object created in another realm (a bot runs in a vm context)', () => {
@@ -434,7 +457,7 @@ describe(formatIndicatorsForPrompt.name, () => {
   it('gives the call signature, defaults and output keys of every indicator', () => {
     for (const s of INDICATORS) expect(text).toContain(`${s.name}(`);
     expect(text).toContain("sma({period=20, source='close'}) -> number");
-    expect(text).toContain('macd({fast=12, slow=26, signal=9, source=\'close\'}) -> {macd, signal, histogram}');
+    expect(text).toContain("macd({fast=12, slow=26, signal=9, source='close'}) -> {macd, signal, histogram}");
     expect(text).toContain('obv() -> number');
   });
 

@@ -81,13 +81,27 @@ function series(bars: readonly Bar[], source: Source): number[] {
   for (let i = 0; i < bars.length; i++) {
     const b = bars[i];
     switch (source) {
-      case 'close': out[i] = b.close; break;
-      case 'open': out[i] = b.open; break;
-      case 'high': out[i] = b.high; break;
-      case 'low': out[i] = b.low; break;
-      case 'volume': out[i] = b.volume; break;
-      case 'hl2': out[i] = (b.high + b.low) / 2; break;
-      case 'hlc3': out[i] = (b.high + b.low + b.close) / 3; break;
+      case 'close':
+        out[i] = b.close;
+        break;
+      case 'open':
+        out[i] = b.open;
+        break;
+      case 'high':
+        out[i] = b.high;
+        break;
+      case 'low':
+        out[i] = b.low;
+        break;
+      case 'volume':
+        out[i] = b.volume;
+        break;
+      case 'hl2':
+        out[i] = (b.high + b.low) / 2;
+        break;
+      case 'hlc3':
+        out[i] = (b.high + b.low + b.close) / 3;
+        break;
     }
   }
   return out;
@@ -240,7 +254,12 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
       const signal = alignEnd(line.length, EMA.calculate({ period: int(p, 'signal'), values: line }), finite);
       for (let j = 0; j < line.length; j++) {
         const s = signal[j];
-        if (s !== null) res[start + j] = record([['macd', line[j]], ['signal', s], ['histogram', line[j] - (s as number)]]);
+        if (s !== null)
+          res[start + j] = record([
+            ['macd', line[j]],
+            ['signal', s],
+            ['histogram', line[j] - (s as number)],
+          ]);
       }
       return res;
     },
@@ -261,13 +280,19 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     compute: (bars, p) => {
       if (bars.length === 0) return [];
       const out = BollingerBands.calculate({ period: int(p, 'period'), stdDev: p.stddev as number, values: series(bars, src(p)) });
-      return alignEnd(bars.length, out, (v) => record([['upper', v.upper], ['middle', v.middle], ['lower', v.lower]]));
+      return alignEnd(bars.length, out, (v) =>
+        record([
+          ['upper', v.upper],
+          ['middle', v.middle],
+          ['lower', v.lower],
+        ]),
+      );
     },
   },
   {
     name: 'atr',
     display_name: 'Average True Range',
-    description: "Wilder-smoothed true range; the first true range is taken at the second bar (it needs the previous close).",
+    description: 'Wilder-smoothed true range; the first true range is taken at the second bar (it needs the previous close).',
     parameters: [period(14)],
     outputs: null,
     example: 'const atr = ctx.indicators.atr({ period: 14 }); ctx.buy({ stopLoss: bar.close - 2 * atr });',
@@ -289,8 +314,19 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     compute: (bars, p) => {
       if (bars.length === 0) return [];
       const d = hlcv(bars);
-      const out = Stochastic.calculate({ period: int(p, 'period'), signalPeriod: int(p, 'signal'), high: d.high, low: d.low, close: d.close });
-      return alignEnd(bars.length, out, (v) => record([['k', v.k], ['d', v.d]]));
+      const out = Stochastic.calculate({
+        period: int(p, 'period'),
+        signalPeriod: int(p, 'signal'),
+        high: d.high,
+        low: d.low,
+        close: d.close,
+      });
+      return alignEnd(bars.length, out, (v) =>
+        record([
+          ['k', v.k],
+          ['d', v.d],
+        ]),
+      );
     },
   },
   {
@@ -545,9 +581,7 @@ export function indicatorCatalog(): IndicatorCatalog {
 }
 
 function signature(spec: IndicatorSpec): string {
-  const params = spec.parameters
-    .map((p) => `${p.name}=${typeof p.default === 'string' ? `'${p.default}'` : p.default}`)
-    .join(', ');
+  const params = spec.parameters.map((p) => `${p.name}=${typeof p.default === 'string' ? `'${p.default}'` : p.default}`).join(', ');
   const result = spec.outputs ? `{${spec.outputs.join(', ')}}` : 'number';
   return `${spec.name}(${params ? `{${params}}` : ''}) -> ${result}`;
 }

@@ -1,10 +1,4 @@
-import {
-  classifyFailure,
-  DEFAULT_RATE_LIMIT_COOLDOWN_MS,
-  FailureAction,
-  httpFailureFromBody,
-  parseRetryDelay,
-} from './error-classifier';
+import { classifyFailure, DEFAULT_RATE_LIMIT_COOLDOWN_MS, FailureAction, httpFailureFromBody, parseRetryDelay } from './error-classifier';
 import {
   API_KEY_INVALID_400,
   BAD_REQUEST_400,
@@ -33,8 +27,22 @@ import {
 
 const classifyBody = (envelope: Parameters<typeof httpFailure>[0]): FailureAction => classifyFailure(httpFailure(envelope));
 
-const ROTATE_NO_REFUND = { retry: true, rotate: true, backoffBeforeRetry: false, refund: false, countsTowardBreaker: false, tryCompatibleModel: false };
-const NO_RETRY = { retry: false, rotate: false, backoffBeforeRetry: false, refund: false, countsTowardBreaker: false, tryCompatibleModel: false };
+const ROTATE_NO_REFUND = {
+  retry: true,
+  rotate: true,
+  backoffBeforeRetry: false,
+  refund: false,
+  countsTowardBreaker: false,
+  tryCompatibleModel: false,
+};
+const NO_RETRY = {
+  retry: false,
+  rotate: false,
+  backoffBeforeRetry: false,
+  refund: false,
+  countsTowardBreaker: false,
+  tryCompatibleModel: false,
+};
 
 describe(classifyFailure.name, () => {
   describe('429 per-minute request quota', () => {
@@ -56,7 +64,11 @@ describe(classifyFailure.name, () => {
 
     it('recognises the paid-tier quotaId without the -FreeTier suffix', () => {
       const action = classifyBody(quota429({ violations: [{ quotaId: QUOTA_IDS.rpmPaid, quotaValue: '1000' }], retryDelay: '5s' }));
-      expect(action).toMatchObject({ reason: 'rate_limit_minute', effect: { kind: 'cooldown', ms: 5000 }, learnedLimit: { kind: 'rpm', value: 1000 } });
+      expect(action).toMatchObject({
+        reason: 'rate_limit_minute',
+        effect: { kind: 'cooldown', ms: 5000 },
+        learnedLimit: { kind: 'rpm', value: 1000 },
+      });
     });
 
     it('uses a fractional retryDelay rounded up to the millisecond', () => {
@@ -112,14 +124,21 @@ describe(classifyFailure.name, () => {
     });
 
     it('wins over a per-minute violation reported in the same body', () => {
-      const action = classifyBody(quota429({
-        violations: [{ quotaId: QUOTA_IDS.rpmFree, quotaValue: '10' }, { quotaId: QUOTA_IDS.rpdFree, quotaValue: '20' }],
-      }));
+      const action = classifyBody(
+        quota429({
+          violations: [
+            { quotaId: QUOTA_IDS.rpmFree, quotaValue: '10' },
+            { quotaId: QUOTA_IDS.rpdFree, quotaValue: '20' },
+          ],
+        }),
+      );
       expect(action).toMatchObject({ reason: 'rate_limit_day', learnedLimit: { kind: 'rpd', value: 20 } });
     });
 
     it('exhausts a per-day token quota without learning a request limit', () => {
-      const action = classifyBody(quota429({ violations: [{ quotaId: 'GenerateContentInputTokensPerModelPerDay-FreeTier', quotaValue: '1000000' }] }));
+      const action = classifyBody(
+        quota429({ violations: [{ quotaId: 'GenerateContentInputTokensPerModelPerDay-FreeTier', quotaValue: '1000000' }] }),
+      );
       expect(action.effect).toEqual({ kind: 'exhausted_until_pacific_midnight' });
       expect(action).not.toHaveProperty('learnedLimit');
     });
@@ -147,9 +166,14 @@ describe(classifyFailure.name, () => {
     });
 
     it('yields to a per-minute request violation in the same body', () => {
-      const action = classifyBody(quota429({
-        violations: [{ quotaId: QUOTA_IDS.tpmFree, quotaValue: '250000' }, { quotaId: QUOTA_IDS.rpmFree, quotaValue: '10' }],
-      }));
+      const action = classifyBody(
+        quota429({
+          violations: [
+            { quotaId: QUOTA_IDS.tpmFree, quotaValue: '250000' },
+            { quotaId: QUOTA_IDS.rpmFree, quotaValue: '10' },
+          ],
+        }),
+      );
       expect(action).toMatchObject({ reason: 'rate_limit_minute', learnedLimit: { kind: 'rpm', value: 10 } });
     });
   });
@@ -196,13 +220,22 @@ describe(classifyFailure.name, () => {
     });
 
     it('disables a key on 400 "API key not valid" even without ErrorInfo', () => {
-      const action = classifyFailure({ kind: 'http', status: 400, message: 'API key not valid. Please pass a valid API key.', details: [] });
+      const action = classifyFailure({
+        kind: 'http',
+        status: 400,
+        message: 'API key not valid. Please pass a valid API key.',
+        details: [],
+      });
       expect(action.effect).toEqual({ kind: 'disable', reason: 'invalid' });
     });
 
     it('disables a key on 401 as unauthorized', () => {
       expect(classifyBody(UNAUTHENTICATED_401)).toMatchObject({
-        reason: 'key_unauthorized', scope: 'key', effect: { kind: 'disable', reason: 'unauthorized' }, retry: true, rotate: true,
+        reason: 'key_unauthorized',
+        scope: 'key',
+        effect: { kind: 'disable', reason: 'unauthorized' },
+        retry: true,
+        rotate: true,
       });
     });
 
@@ -216,7 +249,9 @@ describe(classifyFailure.name, () => {
 
     it('disables a key on other API_KEY_*_BLOCKED reasons as blocked', () => {
       const action = classifyFailure({
-        kind: 'http', status: 403, message: 'Requests from this referer are blocked.',
+        kind: 'http',
+        status: 403,
+        message: 'Requests from this referer are blocked.',
         details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_HTTP_REFERRER_BLOCKED' }],
       });
       expect(action.effect).toEqual({ kind: 'disable', reason: 'blocked' });
@@ -237,7 +272,8 @@ describe(classifyFailure.name, () => {
 
     it('disables a key on any other 403 as permission_denied', () => {
       expect(classifyBody(PERMISSION_DENIED_403)).toMatchObject({
-        reason: 'key_permission_denied', effect: { kind: 'disable', reason: 'permission_denied' },
+        reason: 'key_permission_denied',
+        effect: { kind: 'disable', reason: 'permission_denied' },
       });
     });
 
@@ -258,12 +294,19 @@ describe(classifyFailure.name, () => {
     });
 
     it('treats other 4xx statuses as a bad request', () => {
-      expect(classifyFailure({ kind: 'http', status: 413, message: 'too large', details: [] })).toMatchObject({ reason: 'bad_request', retry: false });
+      expect(classifyFailure({ kind: 'http', status: 413, message: 'too large', details: [] })).toMatchObject({
+        reason: 'bad_request',
+        retry: false,
+      });
     });
 
     it('gives no key penalty and no retry for 404, but flags the compatible-model fallback', () => {
       expect(classifyBody(MODEL_NOT_FOUND_404)).toEqual({
-        reason: 'model_not_found', scope: 'none', effect: { kind: 'none' }, ...NO_RETRY, tryCompatibleModel: true,
+        reason: 'model_not_found',
+        scope: 'none',
+        effect: { kind: 'none' },
+        ...NO_RETRY,
+        tryCompatibleModel: true,
       });
     });
 
@@ -299,19 +342,30 @@ describe(classifyFailure.name, () => {
   describe('transport failures', () => {
     it('counts a timeout after the request was sent against the key and the breaker, and rotates', () => {
       expect(classifyFailure({ kind: 'timeout', reachedUpstream: true })).toEqual({
-        reason: 'timeout', scope: 'key', effect: { kind: 'backoff' }, ...ROTATE_NO_REFUND, countsTowardBreaker: true,
+        reason: 'timeout',
+        scope: 'key',
+        effect: { kind: 'backoff' },
+        ...ROTATE_NO_REFUND,
+        countsTowardBreaker: true,
       });
     });
 
     it('counts a connection reset mid-request against the key and rotates', () => {
       expect(classifyFailure({ kind: 'network', reachedUpstream: true, code: 'ECONNRESET' })).toEqual({
-        reason: 'network', scope: 'key', effect: { kind: 'backoff' }, ...ROTATE_NO_REFUND,
+        reason: 'network',
+        scope: 'key',
+        effect: { kind: 'backoff' },
+        ...ROTATE_NO_REFUND,
       });
     });
 
     it('refunds and does not penalise the key when the connection was refused', () => {
       expect(classifyFailure({ kind: 'network', reachedUpstream: false, code: 'ECONNREFUSED' })).toEqual({
-        reason: 'network', scope: 'none', effect: { kind: 'none' }, ...ROTATE_NO_REFUND, refund: true,
+        reason: 'network',
+        scope: 'none',
+        effect: { kind: 'none' },
+        ...ROTATE_NO_REFUND,
+        refund: true,
       });
     });
 
@@ -321,13 +375,21 @@ describe(classifyFailure.name, () => {
 
     it('refunds and does not penalise the key on a local timeout before send', () => {
       expect(classifyFailure({ kind: 'timeout', reachedUpstream: false })).toMatchObject({
-        reason: 'timeout', scope: 'none', effect: { kind: 'none' }, refund: true, retry: true,
+        reason: 'timeout',
+        scope: 'none',
+        effect: { kind: 'none' },
+        refund: true,
+        retry: true,
       });
     });
 
     it('treats HTTP 408 like a timeout that reached Gemini', () => {
       expect(classifyFailure({ kind: 'http', status: 408, message: 'Request Timeout', details: [] })).toMatchObject({
-        reason: 'timeout', scope: 'key', effect: { kind: 'backoff' }, refund: false, countsTowardBreaker: true,
+        reason: 'timeout',
+        scope: 'key',
+        effect: { kind: 'backoff' },
+        refund: false,
+        countsTowardBreaker: true,
       });
     });
   });
@@ -338,7 +400,20 @@ describe(classifyFailure.name, () => {
   });
 
   it('only refunds when the request never reached Gemini', () => {
-    const bodies = [RPM_429, RPD_429, TPM_429, BARE_429, API_KEY_INVALID_400, BAD_REQUEST_400, UNAUTHENTICATED_401, LEAKED_403, MODEL_NOT_FOUND_404, INTERNAL_500, OVERLOADED_503, DEADLINE_504];
+    const bodies = [
+      RPM_429,
+      RPD_429,
+      TPM_429,
+      BARE_429,
+      API_KEY_INVALID_400,
+      BAD_REQUEST_400,
+      UNAUTHENTICATED_401,
+      LEAKED_403,
+      MODEL_NOT_FOUND_404,
+      INTERNAL_500,
+      OVERLOADED_503,
+      DEADLINE_504,
+    ];
     expect(bodies.map((b) => classifyBody(b).refund)).toEqual(bodies.map(() => false));
   });
 });
@@ -380,7 +455,10 @@ describe(httpFailureFromBody.name, () => {
 
   it('yields empty details when the envelope has none', () => {
     expect(httpFailureFromBody(503, OVERLOADED_503)).toEqual({
-      kind: 'http', status: 503, message: 'The model is overloaded. Please try again later.', details: [],
+      kind: 'http',
+      status: 503,
+      message: 'The model is overloaded. Please try again later.',
+      details: [],
     });
   });
 

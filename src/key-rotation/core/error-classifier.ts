@@ -159,9 +159,7 @@ const BASE: Omit<FailureAction, 'reason' | 'scope' | 'effect'> = {
   tryCompatibleModel: false,
 };
 
-function rotateAway(
-  reason: FailureReason, scope: FailureScope, effect: FailureEffect, learnedLimit?: LearnedLimit,
-): FailureAction {
+function rotateAway(reason: FailureReason, scope: FailureScope, effect: FailureEffect, learnedLimit?: LearnedLimit): FailureAction {
   const action: FailureAction = { ...BASE, reason, scope, effect, retry: true, rotate: true };
   if (learnedLimit) action.learnedLimit = learnedLimit;
   return action;

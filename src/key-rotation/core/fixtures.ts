@@ -70,11 +70,13 @@ export const RPD_429: GeminiErrorEnvelope = quota429({
 });
 
 export const TPM_429: GeminiErrorEnvelope = quota429({
-  violations: [{
-    quotaId: QUOTA_IDS.tpmFree,
-    quotaValue: '250000',
-    quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_input_token_count',
-  }],
+  violations: [
+    {
+      quotaId: QUOTA_IDS.tpmFree,
+      quotaValue: '250000',
+      quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_input_token_count',
+    },
+  ],
   retryDelay: '12s',
 });
 
@@ -95,7 +97,11 @@ export const API_KEY_INVALID_400: GeminiErrorEnvelope = {
         domain: 'googleapis.com',
         metadata: { service: 'generativelanguage.googleapis.com' },
       },
-      { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
+      {
+        '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
+        locale: 'en-US',
+        message: 'API key not valid. Please pass a valid API key.',
+      },
     ],
   },
 };
@@ -119,7 +125,8 @@ export const FAILED_PRECONDITION_400: GeminiErrorEnvelope = {
 export const UNAUTHENTICATED_401: GeminiErrorEnvelope = {
   error: {
     code: 401,
-    message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    message:
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
     status: 'UNAUTHENTICATED',
   },
 };
@@ -130,12 +137,14 @@ function errorInfo403(message: string, reason: string): GeminiErrorEnvelope {
       code: 403,
       message,
       status: 'PERMISSION_DENIED',
-      details: [{
-        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-        reason,
-        domain: 'googleapis.com',
-        metadata: { service: 'generativelanguage.googleapis.com', consumer: 'projects/123456789' },
-      }],
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason,
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com', consumer: 'projects/123456789' },
+        },
+      ],
     },
   };
 }
@@ -145,10 +154,7 @@ export const LEAKED_403: GeminiErrorEnvelope = {
   error: { code: 403, message: 'Your API key was reported as leaked. Please use another API key.', status: 'PERMISSION_DENIED' },
 };
 
-export const SUSPENDED_403 = errorInfo403(
-  'Permission denied: Consumer \'api_key:REDACTED\' has been suspended.',
-  'CONSUMER_SUSPENDED',
-);
+export const SUSPENDED_403 = errorInfo403("Permission denied: Consumer 'api_key:REDACTED' has been suspended.", 'CONSUMER_SUSPENDED');
 
 export const SERVICE_BLOCKED_403 = errorInfo403(
   'Requests to this API generativelanguage.googleapis.com method google.ai.generativelanguage.v1beta.GenerativeService.GenerateContent are blocked.',
@@ -158,7 +164,8 @@ export const SERVICE_BLOCKED_403 = errorInfo403(
 export const UNREGISTERED_CALLER_403: GeminiErrorEnvelope = {
   error: {
     code: 403,
-    message: 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.',
+    message:
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
     status: 'PERMISSION_DENIED',
   },
 };
@@ -170,7 +177,8 @@ export const PERMISSION_DENIED_403: GeminiErrorEnvelope = {
 export const MODEL_NOT_FOUND_404: GeminiErrorEnvelope = {
   error: {
     code: 404,
-    message: 'models/gemini-9.9-ultra is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.',
+    message:
+      'models/gemini-9.9-ultra is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.',
     status: 'NOT_FOUND',
   },
 };
@@ -179,7 +187,8 @@ export const MODEL_NOT_FOUND_404: GeminiErrorEnvelope = {
 export const MODEL_RETIRED_404: GeminiErrorEnvelope = {
   error: {
     code: 404,
-    message: 'This model models/gemini-2.5-flash is no longer available to new users. Please update your code to use a newer model for the latest features and improvements.',
+    message:
+      'This model models/gemini-2.5-flash is no longer available to new users. Please update your code to use a newer model for the latest features and improvements.',
     status: 'NOT_FOUND',
   },
 };

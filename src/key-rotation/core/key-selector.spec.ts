@@ -8,8 +8,19 @@ const LITE = 'gemini-2.5-flash-lite';
 
 function key(keyId: string, overrides: Partial<KeyMeta> = {}): KeyMeta {
   return {
-    keyId, modelName: FLASH, provider: 'gemini', project: keyId, rpm: 10, tpm: 250_000, rpd: 250,
-    burstCapacity: 10, priority: 1, workloadType: null, active: true, tags: {}, ...overrides,
+    keyId,
+    modelName: FLASH,
+    provider: 'gemini',
+    project: keyId,
+    rpm: 10,
+    tpm: 250_000,
+    rpd: 250,
+    burstCapacity: 10,
+    priority: 1,
+    workloadType: null,
+    active: true,
+    tags: {},
+    ...overrides,
   };
 }
 
@@ -46,8 +57,12 @@ describe(coolingEnd.name, () => {
   });
 
   it('is the latest active end across all cooldown kinds', () => {
-    expect(coolingEnd(ok({ coolingUntil: NOW + 5, modelCoolingUntil: NOW + 9, projectCoolingUntil: NOW - 100, projectExhaustedUntil: NOW + 7 }), NOW))
-      .toBe(NOW + 9);
+    expect(
+      coolingEnd(
+        ok({ coolingUntil: NOW + 5, modelCoolingUntil: NOW + 9, projectCoolingUntil: NOW - 100, projectExhaustedUntil: NOW + 7 }),
+        NOW,
+      ),
+    ).toBe(NOW + 9);
   });
 });
 
@@ -125,7 +140,11 @@ describe(selectCandidates.name, () => {
       const state = { p1: ok({ projectCoolingUntil: NOW + 30_000 }), f1: ok() };
       const selection = select(keys, { modelCompatibility, request: proRequest, state });
       expect(selection.keyIds).toEqual([]);
-      expect(selection.empty).toEqual({ kind: 'all_cooling', earliestFreeAt: NOW + 30_000, cooling: [{ keyId: 'p1', until: NOW + 30_000 }] });
+      expect(selection.empty).toEqual({
+        kind: 'all_cooling',
+        earliestFreeAt: NOW + 30_000,
+        cooling: [{ keyId: 'p1', until: NOW + 30_000 }],
+      });
     });
 
     it('prefers the requested model and does not mark its keys compatible', () => {
@@ -135,14 +154,18 @@ describe(selectCandidates.name, () => {
     });
 
     it('reports no keys for a model with neither keys nor compatible models', () => {
-      expect(select(keys, { modelCompatibility, request: { model: 'gemini-9', allowCompatible: true } }).empty)
-        .toEqual({ kind: 'no_keys_for_model' });
+      expect(select(keys, { modelCompatibility, request: { model: 'gemini-9', allowCompatible: true } }).empty).toEqual({
+        kind: 'no_keys_for_model',
+      });
     });
 
     it('reports why when the compatible keys are unusable too', () => {
       const state = { p1: ok({ disabledReason: 'suspended' }), f1: ok({ coolingUntil: NOW + 4000 }) };
-      expect(select(keys, { modelCompatibility, request: proRequest, state }).empty)
-        .toEqual({ kind: 'all_cooling', earliestFreeAt: NOW + 4000, cooling: [{ keyId: 'f1', until: NOW + 4000 }] });
+      expect(select(keys, { modelCompatibility, request: proRequest, state }).empty).toEqual({
+        kind: 'all_cooling',
+        earliestFreeAt: NOW + 4000,
+        cooling: [{ keyId: 'f1', until: NOW + 4000 }],
+      });
     });
   });
 
@@ -168,7 +191,10 @@ describe(selectCandidates.name, () => {
       expect(select([key('a'), key('b')], { state }).empty).toEqual({
         kind: 'all_cooling',
         earliestFreeAt: NOW + 36_000,
-        cooling: [{ keyId: 'a', until: NOW + 90_000 }, { keyId: 'b', until: NOW + 36_000 }],
+        cooling: [
+          { keyId: 'a', until: NOW + 90_000 },
+          { keyId: 'b', until: NOW + 36_000 },
+        ],
       });
     });
 
@@ -341,7 +367,14 @@ describe(selectCandidates.name, () => {
       });
 
       it('gives the same order for the same random values', () => {
-        const run = () => ids(keys, { strategy: 'random', random: (() => { let x = 0.3; return () => (x = (x * 7.13) % 1); })() });
+        const run = () =>
+          ids(keys, {
+            strategy: 'random',
+            random: (() => {
+              let x = 0.3;
+              return () => (x = (x * 7.13) % 1);
+            })(),
+          });
         expect(run()).toEqual(run());
       });
 
@@ -393,7 +426,11 @@ describe(selectCandidates.name, () => {
       const state = { a: ok({ disabledReason: 'leaked' }), b: ok(), c: ok({ hasSecret: false }) };
       expect(select(keys, { state }).empty).toEqual({
         kind: 'all_disabled',
-        disabled: [{ keyId: 'a', reason: 'leaked' }, { keyId: 'b', reason: 'inactive' }, { keyId: 'c', reason: 'missing_secret' }],
+        disabled: [
+          { keyId: 'a', reason: 'leaked' },
+          { keyId: 'b', reason: 'inactive' },
+          { keyId: 'c', reason: 'missing_secret' },
+        ],
       });
     });
 
@@ -403,13 +440,18 @@ describe(selectCandidates.name, () => {
     });
 
     it('says every usable key was tried, without a free time when none cools', () => {
-      expect(select([key('a'), key('b')], { request: { excludeKeyIds: ['a', 'b'] } }).empty).toEqual({ kind: 'all_tried', earliestFreeAt: null });
+      expect(select([key('a'), key('b')], { request: { excludeKeyIds: ['a', 'b'] } }).empty).toEqual({
+        kind: 'all_tried',
+        earliestFreeAt: null,
+      });
     });
 
     it('says when a tried key frees up, for Retry-After', () => {
       const state = { a: ok({ projectCoolingUntil: NOW + 36_000 }), b: ok({ coolingUntil: NOW + 50_000 }) };
-      expect(select([key('a'), key('b')], { state, request: { excludeKeyIds: ['a', 'b'] } }).empty)
-        .toEqual({ kind: 'all_tried', earliestFreeAt: NOW + 36_000 });
+      expect(select([key('a'), key('b')], { state, request: { excludeKeyIds: ['a', 'b'] } }).empty).toEqual({
+        kind: 'all_tried',
+        earliestFreeAt: NOW + 36_000,
+      });
     });
 
     it('prefers untried cooling keys over the all-tried verdict', () => {

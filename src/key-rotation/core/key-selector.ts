@@ -93,8 +93,9 @@ export interface Selection {
 
 /** When a key frees up: the latest of its active cooldown ends, or null when it is not cooling at `now`. */
 export function coolingEnd(snapshot: KeyRuntimeSnapshot, now: number): number | null {
-  const ends = [snapshot.coolingUntil, snapshot.modelCoolingUntil, snapshot.projectCoolingUntil, snapshot.projectExhaustedUntil]
-    .filter((t): t is number => typeof t === 'number' && t > now);
+  const ends = [snapshot.coolingUntil, snapshot.modelCoolingUntil, snapshot.projectCoolingUntil, snapshot.projectExhaustedUntil].filter(
+    (t): t is number => typeof t === 'number' && t > now,
+  );
   return ends.length > 0 ? Math.max(...ends) : null;
 }
 

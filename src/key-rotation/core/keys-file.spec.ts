@@ -37,9 +37,18 @@ describe(parseKeysFile.name, () => {
       });
       expect(warnings).toEqual([]);
       expect(config.keys[0]).toEqual({
-        keyId: 'flash_01', modelName: 'gemini-2.5-flash', provider: 'gemini', project: 'proj-a',
-        rpm: 10, tpm: 250000, rpd: 250, burstCapacity: 5, priority: 1, workloadType: 'light',
-        active: true, tags: { region: 'us-east' },
+        keyId: 'flash_01',
+        modelName: 'gemini-2.5-flash',
+        provider: 'gemini',
+        project: 'proj-a',
+        rpm: 10,
+        tpm: 250000,
+        rpd: 250,
+        burstCapacity: 5,
+        priority: 1,
+        workloadType: 'light',
+        active: true,
+        tags: { region: 'us-east' },
       });
       expect(config.keys[1]).toMatchObject({ keyId: 'pro_01', modelName: 'gemini-2.5-pro', rpm: 5 });
       expect(config.fallbackOrder).toEqual(['pro_01', 'flash_01']);
@@ -50,9 +59,18 @@ describe(parseKeysFile.name, () => {
     it('fills every optional field with its documented default', () => {
       const { config } = parseKeysFile({ keys: [{ key_id: 'k1', model_name: 'gemini-2.5-flash' }] });
       expect(config.keys[0]).toEqual({
-        keyId: 'k1', modelName: 'gemini-2.5-flash', provider: 'gemini', project: 'k1',
-        rpm: 10, tpm: 250000, rpd: 250, burstCapacity: 10, priority: 1, workloadType: null,
-        active: true, tags: {},
+        keyId: 'k1',
+        modelName: 'gemini-2.5-flash',
+        provider: 'gemini',
+        project: 'k1',
+        rpm: 10,
+        tpm: 250000,
+        rpd: 250,
+        burstCapacity: 10,
+        priority: 1,
+        workloadType: null,
+        active: true,
+        tags: {},
       });
       expect(config.fallbackOrder).toEqual([]);
       expect(config.modelCompatibility).toEqual({});
@@ -266,8 +284,18 @@ describe(synthesizeKeysConfig.name, () => {
     const config = synthesizeKeysConfig(['key_01', 'key_02'], 'gemini-2.5-flash');
     expect(config.keys).toEqual([
       {
-        keyId: 'key_01', modelName: 'gemini-2.5-flash', provider: 'gemini', project: 'key_01',
-        rpm: 10, tpm: 250000, rpd: 250, burstCapacity: 10, priority: 1, workloadType: null, active: true, tags: {},
+        keyId: 'key_01',
+        modelName: 'gemini-2.5-flash',
+        provider: 'gemini',
+        project: 'key_01',
+        rpm: 10,
+        tpm: 250000,
+        rpd: 250,
+        burstCapacity: 10,
+        priority: 1,
+        workloadType: null,
+        active: true,
+        tags: {},
       },
       expect.objectContaining({ keyId: 'key_02', project: 'key_02' }),
     ]);

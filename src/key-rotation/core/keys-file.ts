@@ -74,8 +74,18 @@ export class KeysFileError extends Error {
 
 const TOP_LEVEL_FIELDS = new Set(['keys', 'fallback_order', 'model_compatibility', 'rotation_strategy']);
 const KEY_FIELDS = new Set([
-  'key_id', 'model_name', 'provider', 'project', 'rpm', 'tpm', 'rpd', 'burst_capacity',
-  'priority', 'workload_type', 'active', 'tags',
+  'key_id',
+  'model_name',
+  'provider',
+  'project',
+  'rpm',
+  'tpm',
+  'rpd',
+  'burst_capacity',
+  'priority',
+  'workload_type',
+  'active',
+  'tags',
 ]);
 const SECRET_LIKE_FIELD = /^(api_?key|key|secret|token|value)$/i;
 const KEY_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -109,9 +119,7 @@ class Collector {
   }
 }
 
-function intField(
-  entry: Json, field: string, where: string, out: Collector, fallback: number, min: 0 | 1,
-): number {
+function intField(entry: Json, field: string, where: string, out: Collector, fallback: number, min: 0 | 1): number {
   const value = entry[field];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {

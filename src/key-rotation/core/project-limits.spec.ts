@@ -6,8 +6,19 @@ const PRO = 'gemini-2.5-pro';
 
 function key(keyId: string, overrides: Partial<KeyMeta> = {}): KeyMeta {
   return {
-    keyId, modelName: FLASH, provider: 'gemini', project: keyId, rpm: 10, tpm: 250_000, rpd: 250,
-    burstCapacity: 10, priority: 1, workloadType: null, active: true, tags: {}, ...overrides,
+    keyId,
+    modelName: FLASH,
+    provider: 'gemini',
+    project: keyId,
+    rpm: 10,
+    tpm: 250_000,
+    rpd: 250,
+    burstCapacity: 10,
+    priority: 1,
+    workloadType: null,
+    active: true,
+    tags: {},
+    ...overrides,
   };
 }
 

@@ -9,7 +9,6 @@ export interface AwsProviderOptions {
   bundleName: string | null;
 }
 
-
 /** Service error names that mean "these credentials are not valid" rather than "not allowed". */
 const AUTH_ERRORS = new Set([
   'CredentialsProviderError',
@@ -22,7 +21,16 @@ const AUTH_ERRORS = new Set([
   'ExpiredTokenException',
   'ExpiredToken',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 /**
  * AWS Secrets Manager via the SDK. Secret `{AWS_SECRET_PREFIX}{key_id}` holds the key as `SecretString`, either
@@ -78,13 +86,19 @@ export class AwsSecretProvider extends SecretProvider {
   private async get(secretId: string): Promise<string | null> {
     let out;
     try {
-      out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: AbortSignal.timeout(this.opts.timeoutMs) });
+      out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }), {
+        abortSignal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
     } catch (e) {
       if (errorName(e) === 'ResourceNotFoundException') return null;
       throw this.toStoreError(e, secretId);
     }
     if (typeof out.SecretString !== 'string') {
-      throw new SecretStoreError('aws', 'invalid', `secret "${secretId}" has no SecretString (binary secrets are not supported): store the key as text`);
+      throw new SecretStoreError(
+        'aws',
+        'invalid',
+        `secret "${secretId}" has no SecretString (binary secrets are not supported): store the key as text`,
+      );
     }
     return out.SecretString;
   }
@@ -94,10 +108,18 @@ export class AwsSecretProvider extends SecretProvider {
     const code = systemCode(e);
     const status = (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
     if (name === 'AccessDeniedException') {
-      return new SecretStoreError('aws', 'forbidden', `access denied to secret "${secretId}": the IAM principal needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its KMS key)`);
+      return new SecretStoreError(
+        'aws',
+        'forbidden',
+        `access denied to secret "${secretId}": the IAM principal needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its KMS key)`,
+      );
     }
     if (name === 'DecryptionFailure') {
-      return new SecretStoreError('aws', 'decryption', `cannot decrypt secret "${secretId}" with its KMS key: check kms:Decrypt for the IAM principal and that the key is enabled`);
+      return new SecretStoreError(
+        'aws',
+        'decryption',
+        `cannot decrypt secret "${secretId}" with its KMS key: check kms:Decrypt for the IAM principal and that the key is enabled`,
+      );
     }
     if (AUTH_ERRORS.has(name)) {
       return new SecretStoreError(
@@ -107,13 +129,25 @@ export class AwsSecretProvider extends SecretProvider {
       );
     }
     if (name === 'AbortError' || name === 'TimeoutError' || code === 'ETIMEDOUT' || /requestTimeout/.test(messageOf(e))) {
-      return new SecretStoreError('aws', 'timeout', `Secrets Manager (${this.where}) did not answer for "${secretId}" within ${this.opts.timeoutMs} ms: check the network / VPC endpoint, or raise SECRET_TIMEOUT_MS`);
+      return new SecretStoreError(
+        'aws',
+        'timeout',
+        `Secrets Manager (${this.where}) did not answer for "${secretId}" within ${this.opts.timeoutMs} ms: check the network / VPC endpoint, or raise SECRET_TIMEOUT_MS`,
+      );
     }
     if ((code && NETWORK_CODES.has(code)) || status === undefined || status >= 500) {
       const why = code ?? (status ? `HTTP ${status} ${name}` : name);
-      return new SecretStoreError('aws', 'unreachable', `cannot reach Secrets Manager (${this.where}) for "${secretId}" (${why}): check AWS_REGION, AWS_ENDPOINT_URL and the network`);
+      return new SecretStoreError(
+        'aws',
+        'unreachable',
+        `cannot reach Secrets Manager (${this.where}) for "${secretId}" (${why}): check AWS_REGION, AWS_ENDPOINT_URL and the network`,
+      );
     }
-    return new SecretStoreError('aws', 'invalid', `Secrets Manager rejected the request for "${secretId}" (HTTP ${status} ${name}): check the secret's state (e.g. scheduled for deletion)`);
+    return new SecretStoreError(
+      'aws',
+      'invalid',
+      `Secrets Manager rejected the request for "${secretId}" (HTTP ${status} ${name}): check the secret's state (e.g. scheduled for deletion)`,
+    );
   }
 }
 

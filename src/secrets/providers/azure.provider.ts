@@ -15,8 +15,22 @@ export interface AzureProviderOptions {
   clientOptions?: SecretClientOptions;
 }
 
-const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'REQUEST_SEND_ERROR']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'AuthenticationRequiredError',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'REQUEST_SEND_ERROR',
+]);
 
 /**
  * Azure Key Vault via `SecretClient`. Key `{key_id}` is the secret named after it with `_` and `.` turned into
@@ -36,7 +50,8 @@ export class AzureSecretProvider extends SecretProvider {
   ) {
     super();
     const cs = config.clientSecret;
-    const credential = opts.credential ?? (cs ? new ClientSecretCredential(cs.tenantId, cs.clientId, cs.clientSecret) : new DefaultAzureCredential());
+    const credential =
+      opts.credential ?? (cs ? new ClientSecretCredential(cs.tenantId, cs.clientId, cs.clientSecret) : new DefaultAzureCredential());
     this.client = new SecretClient(config.vaultUrl, credential, { ...opts.clientOptions, retryOptions: { maxRetries: 0 } });
     this.host = hostOf(config.vaultUrl);
   }
@@ -84,16 +99,32 @@ export class AzureSecretProvider extends SecretProvider {
       );
     }
     if (status === 403) {
-      return new SecretStoreError('azure', 'forbidden', `access denied to secret "${name}" in ${this.host} (HTTP 403): grant the identity "get" on secrets (access policy or the Key Vault Secrets User role), check the firewall and that the secret is enabled`);
+      return new SecretStoreError(
+        'azure',
+        'forbidden',
+        `access denied to secret "${name}" in ${this.host} (HTTP 403): grant the identity "get" on secrets (access policy or the Key Vault Secrets User role), check the firewall and that the secret is enabled`,
+      );
     }
     if (errName === 'AbortError' || errName === 'TimeoutError' || code === 'ETIMEDOUT') {
-      return new SecretStoreError('azure', 'timeout', `Key Vault ${this.host} did not answer for "${name}" within ${this.opts.timeoutMs} ms: check AZURE_VAULT_URL and the network, or raise SECRET_TIMEOUT_MS`);
+      return new SecretStoreError(
+        'azure',
+        'timeout',
+        `Key Vault ${this.host} did not answer for "${name}" within ${this.opts.timeoutMs} ms: check AZURE_VAULT_URL and the network, or raise SECRET_TIMEOUT_MS`,
+      );
     }
     if ((typeof code === 'string' && NETWORK_CODES.has(code)) || status === undefined || status >= 500) {
       const why = status ? `HTTP ${status}` : typeof code === 'string' ? code : asText(errName ?? 'error');
-      return new SecretStoreError('azure', 'unreachable', `cannot reach Key Vault ${this.host} for "${name}" (${why}): check AZURE_VAULT_URL and the network`);
+      return new SecretStoreError(
+        'azure',
+        'unreachable',
+        `cannot reach Key Vault ${this.host} for "${name}" (${why}): check AZURE_VAULT_URL and the network`,
+      );
     }
-    return new SecretStoreError('azure', 'invalid', `Key Vault ${this.host} answered HTTP ${status} for "${name}" (${String(code ?? errName)}): check the secret name and AZURE_VAULT_URL`);
+    return new SecretStoreError(
+      'azure',
+      'invalid',
+      `Key Vault ${this.host} answered HTTP ${status} for "${name}" (${String(code ?? errName)}): check the secret name and AZURE_VAULT_URL`,
+    );
   }
 }
 

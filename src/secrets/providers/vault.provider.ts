@@ -106,7 +106,11 @@ export class VaultSecretProvider extends SecretProvider {
     if (reply.status !== 200) throw this.statusError(reply, where);
     const data = (reply.body as { data?: { data?: unknown } } | null)?.data?.data;
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new SecretStoreError('vault', 'invalid', `secret ${where} has no data.data object: is ${this.mount} a KV v2 mount (VAULT_MOUNT)?`);
+      throw new SecretStoreError(
+        'vault',
+        'invalid',
+        `secret ${where} has no data.data object: is ${this.mount} a KV v2 mount (VAULT_MOUNT)?`,
+      );
     }
     return data as Record<string, unknown>;
   }
@@ -194,18 +198,30 @@ export class VaultSecretProvider extends SecretProvider {
   private transportError(e: unknown, what: string): SecretStoreError {
     const name = (e as { name?: string } | null)?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new SecretStoreError('vault', 'timeout', `Vault at ${this.host} did not answer ${what} within ${this.opts.timeoutMs} ms: check VAULT_ADDR and the network, or raise SECRET_TIMEOUT_MS`);
+      return new SecretStoreError(
+        'vault',
+        'timeout',
+        `Vault at ${this.host} did not answer ${what} within ${this.opts.timeoutMs} ms: check VAULT_ADDR and the network, or raise SECRET_TIMEOUT_MS`,
+      );
     }
     const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
     const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
-    return new SecretStoreError('vault', 'unreachable', `cannot reach Vault at ${this.host}${code} for ${what}: check VAULT_ADDR (scheme, host, port, TLS) and that Vault is running`);
+    return new SecretStoreError(
+      'vault',
+      'unreachable',
+      `cannot reach Vault at ${this.host}${code} for ${what}: check VAULT_ADDR (scheme, host, port, TLS) and that Vault is running`,
+    );
   }
 
   private statusError(reply: Reply, where: string): SecretStoreError {
     const { status } = reply;
     const errors = (reply.body as { errors?: unknown } | null)?.errors;
     if (status === 503 && Array.isArray(errors) && errors.some((m) => typeof m === 'string' && /sealed/i.test(m))) {
-      return new SecretStoreError('vault', 'sealed', `Vault is sealed: unseal it (vault operator unseal) or point VAULT_ADDR at an unsealed node (${this.host})`);
+      return new SecretStoreError(
+        'vault',
+        'sealed',
+        `Vault is sealed: unseal it (vault operator unseal) or point VAULT_ADDR at an unsealed node (${this.host})`,
+      );
     }
     if (status === 403) {
       const creds = this.appRole ? 'the AppRole role policies' : 'VAULT_TOKEN';
@@ -215,9 +231,23 @@ export class VaultSecretProvider extends SecretProvider {
         `permission denied: token lacks read on ${where} or expired; check ${creds}, the policy (read on ${this.mount}/data/${this.relPath ? `${this.relPath}/` : ''}*) and VAULT_NAMESPACE`,
       );
     }
-    if (status === 401) return new SecretStoreError('vault', 'unauthenticated', `Vault at ${this.host} rejected the request as unauthenticated (HTTP 401) for ${where}: check VAULT_TOKEN or AppRole credentials`);
-    if (status >= 500) return new SecretStoreError('vault', 'unreachable', `Vault at ${this.host} answered HTTP ${status} for ${where}: check Vault's health (GET /v1/sys/health) and logs`);
-    return new SecretStoreError('vault', 'invalid', `Vault at ${this.host} answered HTTP ${status} for ${where}: check VAULT_MOUNT (a KV v2 mount) and VAULT_SECRET_PATH`);
+    if (status === 401)
+      return new SecretStoreError(
+        'vault',
+        'unauthenticated',
+        `Vault at ${this.host} rejected the request as unauthenticated (HTTP 401) for ${where}: check VAULT_TOKEN or AppRole credentials`,
+      );
+    if (status >= 500)
+      return new SecretStoreError(
+        'vault',
+        'unreachable',
+        `Vault at ${this.host} answered HTTP ${status} for ${where}: check Vault's health (GET /v1/sys/health) and logs`,
+      );
+    return new SecretStoreError(
+      'vault',
+      'invalid',
+      `Vault at ${this.host} answered HTTP ${status} for ${where}: check VAULT_MOUNT (a KV v2 mount) and VAULT_SECRET_PATH`,
+    );
   }
 
   private displayPath(name: string): string {
@@ -241,4 +271,3 @@ function hostOf(addr: string): string {
     return 'an invalid VAULT_ADDR';
   }
 }
-

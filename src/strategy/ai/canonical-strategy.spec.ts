@@ -1,4 +1,13 @@
-import { canonicalOf, describeCanonical, formatValidationMarkdown, decimalOrNull, validateAnswer, validateCanonical, VALIDATION_RESPONSE_SCHEMA, ValidationAnswer } from './canonical-strategy';
+import {
+  canonicalOf,
+  describeCanonical,
+  formatValidationMarkdown,
+  decimalOrNull,
+  validateAnswer,
+  validateCanonical,
+  VALIDATION_RESPONSE_SCHEMA,
+  ValidationAnswer,
+} from './canonical-strategy';
 
 export const GOOD = {
   is_strategy: true,
@@ -8,7 +17,10 @@ export const GOOD = {
   entry_rules: [{ id: 'entry_1', description: 'Buy when EMA 12 crosses above EMA 26', condition: 'ema_12 > ema_26' }],
   exit_rules: [{ description: 'Sell when EMA 12 crosses below EMA 26' }],
   risk_management: { stop_loss: '2% below entry', take_profit: '4% above entry', position_sizing: null },
-  indicators: [{ name: 'EMA', params: 'period=12' }, { name: 'EMA', params: 'period=26' }],
+  indicators: [
+    { name: 'EMA', params: 'period=12' },
+    { name: 'EMA', params: 'period=26' },
+  ],
   metadata: { timeframe: '1d', expected_return: 12.5, max_drawdown: null },
   confidence: 'high',
   warnings: ['No position sizing given'],
@@ -28,7 +40,15 @@ describe('validateAnswer', () => {
   });
 
   it('reports every problem with its JSON path', () => {
-    const bad = { ...GOOD, title: '', entry_rules: [{ condition: 'x' }], exit_rules: [], classification: { type: 'x', risk_tier: 'extreme', primary_instruments: 'BTC' }, metadata: { expected_return: 'a lot' }, confidence: 0.9 };
+    const bad = {
+      ...GOOD,
+      title: '',
+      entry_rules: [{ condition: 'x' }],
+      exit_rules: [],
+      classification: { type: 'x', risk_tier: 'extreme', primary_instruments: 'BTC' },
+      metadata: { expected_return: 'a lot' },
+      confidence: 0.9,
+    };
     expect(validateAnswer(bad).map((p) => p.path)).toEqual([
       '$.title',
       '$.classification.risk_tier',
@@ -83,7 +103,9 @@ describe('describeCanonical', () => {
   });
 
   it('tolerates partial input and object params', () => {
-    expect(describeCanonical({ name: 'X', indicators: [{ name: 'RSI', params: { period: 14 } }] })).toBe('Strategy Name: X\n\nIndicators:\n- RSI (period=14)');
+    expect(describeCanonical({ name: 'X', indicators: [{ name: 'RSI', params: { period: 14 } }] })).toBe(
+      'Strategy Name: X\n\nIndicators:\n- RSI (period=14)',
+    );
     expect(describeCanonical(null)).toBe('Strategy Name: Unnamed Strategy');
   });
 });

@@ -65,7 +65,12 @@ const MAX_ITEMS = 50;
 
 // ------------------------------------------------------------------ response schema (Gemini OpenAPI subset)
 
-const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'string', description, ...(extra.enum ? { format: 'enum' } : {}), ...extra });
+const str = (description: string, extra: Record<string, unknown> = {}) => ({
+  type: 'string',
+  description,
+  ...(extra.enum ? { format: 'enum' } : {}),
+  ...extra,
+});
 const rule = {
   type: 'object',
   properties: {
@@ -82,7 +87,11 @@ export const VALIDATION_RESPONSE_SCHEMA: Record<string, unknown> = {
   type: 'object',
   properties: {
     is_strategy: { type: 'boolean', description: 'false when the text does not describe a trading strategy' },
-    reasons: { type: 'array', items: { type: 'string' }, description: 'Why it is not a usable trading strategy (when is_strategy is false)' },
+    reasons: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Why it is not a usable trading strategy (when is_strategy is false)',
+    },
     title: str('A short name for the strategy'),
     description: str('Two or three sentences summarising the strategy'),
     classification: {
@@ -90,7 +99,11 @@ export const VALIDATION_RESPONSE_SCHEMA: Record<string, unknown> = {
       properties: {
         type: str('Strategy style', { enum: [...STRATEGY_TYPES] }),
         risk_tier: str('Overall risk', { enum: [...RISK_TIERS] }),
-        primary_instruments: { type: 'array', items: { type: 'string' }, description: 'Symbols or asset classes, e.g. "BTC-USD", "SPY", "forex"' },
+        primary_instruments: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Symbols or asset classes, e.g. "BTC-USD", "SPY", "forex"',
+        },
       },
       required: ['type', 'risk_tier', 'primary_instruments'],
       propertyOrdering: ['type', 'risk_tier', 'primary_instruments'],
@@ -248,13 +261,15 @@ export function validateCanonical(value: Json): Problem[] {
   c.rules(o.entry_rules, '$.entry_rules');
   c.rules(o.exit_rules, '$.exit_rules');
   const risk = c.object(o.risk_management, '$.risk_management', true);
-  if (risk) for (const k of ['stop_loss', 'take_profit', 'position_sizing']) c.string(risk[k], `$.risk_management.${k}`, { nullable: true });
+  if (risk)
+    for (const k of ['stop_loss', 'take_profit', 'position_sizing']) c.string(risk[k], `$.risk_management.${k}`, { nullable: true });
   c.array(o.indicators, '$.indicators', { required: true }).forEach((ind, i) => {
     const p = `$.indicators[${i}]`;
     const io = c.object(ind, p, true);
     if (!io) return;
     c.string(io.name, `${p}.name`, { required: true, max: 100 });
-    if (io.params !== undefined && io.params !== null && typeof io.params !== 'string' && !isObject(io.params)) c.add(`${p}.params`, 'must be a string or an object');
+    if (io.params !== undefined && io.params !== null && typeof io.params !== 'string' && !isObject(io.params))
+      c.add(`${p}.params`, 'must be a string or an object');
   });
   const meta = c.object(o.metadata, '$.metadata', true);
   if (meta) {
@@ -270,11 +285,19 @@ export function validateCanonical(value: Json): Problem[] {
 /** The canonical part of a valid answer (verdict fields dropped, key order fixed). */
 export function canonicalOf(a: ValidationAnswer): CanonicalStrategy {
   const rules = (rs: CanonicalRule[] | undefined) =>
-    (rs ?? []).map((r) => ({ ...(r.id ? { id: r.id } : {}), description: r.description, ...(r.condition ? { condition: r.condition } : {}) }));
+    (rs ?? []).map((r) => ({
+      ...(r.id ? { id: r.id } : {}),
+      description: r.description,
+      ...(r.condition ? { condition: r.condition } : {}),
+    }));
   return {
     title: a.title!.trim(),
     description: a.description!.trim(),
-    classification: { type: a.classification!.type, risk_tier: a.classification!.risk_tier, primary_instruments: a.classification!.primary_instruments },
+    classification: {
+      type: a.classification!.type,
+      risk_tier: a.classification!.risk_tier,
+      primary_instruments: a.classification!.primary_instruments,
+    },
     entry_rules: rules(a.entry_rules),
     exit_rules: rules(a.exit_rules),
     risk_management: a.risk_management ?? {},
@@ -309,8 +332,14 @@ export function describeCanonical(json: unknown): string {
     if (items.length === 0) return;
     lines.push('', title, ...items);
   };
-  section('Entry Rules:', (Array.isArray(o.entry_rules) ? o.entry_rules : []).map((r, i) => `${i + 1}. ${ruleText(r)}`));
-  section('Exit Rules:', (Array.isArray(o.exit_rules) ? o.exit_rules : []).map((r, i) => `${i + 1}. ${ruleText(r)}`));
+  section(
+    'Entry Rules:',
+    (Array.isArray(o.entry_rules) ? o.entry_rules : []).map((r, i) => `${i + 1}. ${ruleText(r)}`),
+  );
+  section(
+    'Exit Rules:',
+    (Array.isArray(o.exit_rules) ? o.exit_rules : []).map((r, i) => `${i + 1}. ${ruleText(r)}`),
+  );
   const risk: Record<string, unknown> = isObject(o.risk_management) ? o.risk_management : {};
   section(
     'Risk Management:',
@@ -326,7 +355,9 @@ export function describeCanonical(json: unknown): string {
   );
   section(
     'Indicators:',
-    (Array.isArray(o.indicators) ? o.indicators : []).map((ind) => (isObject(ind) ? `- ${asText(ind.name ?? '')}${paramsText(ind.params)}` : `- ${asText(ind)}`)),
+    (Array.isArray(o.indicators) ? o.indicators : []).map((ind) =>
+      isObject(ind) ? `- ${asText(ind.name ?? '')}${paramsText(ind.params)}` : `- ${asText(ind)}`,
+    ),
   );
   const meta: Record<string, unknown> = isObject(o.metadata) ? o.metadata : {};
   if (meta.timeframe) lines.push('', `Timeframe: ${asText(meta.timeframe)}`);
@@ -346,8 +377,16 @@ export function formatValidationMarkdown(c: CanonicalStrategy): string {
     if (items.length === 0) return;
     out.push('', `### ${title}`, ...items.map((t, i) => (numbered ? `${i + 1}. ${t}` : `- ${t}`)));
   };
-  list('Entry rules', c.entry_rules.map((r) => r.description), true);
-  list('Exit rules', c.exit_rules.map((r) => r.description), true);
+  list(
+    'Entry rules',
+    c.entry_rules.map((r) => r.description),
+    true,
+  );
+  list(
+    'Exit rules',
+    c.exit_rules.map((r) => r.description),
+    true,
+  );
   const rm = c.risk_management;
   list(
     'Risk management',
@@ -358,7 +397,11 @@ export function formatValidationMarkdown(c: CanonicalStrategy): string {
     ],
     false,
   );
-  list('Indicators', c.indicators.map((i) => `${i.name}${paramsText(i.params)}`), false);
+  list(
+    'Indicators',
+    c.indicators.map((i) => `${i.name}${paramsText(i.params)}`),
+    false,
+  );
   list('Warnings', c.warnings, false);
   return out.join('\n');
 }

@@ -50,9 +50,14 @@ export class StrategyAiController {
 
   @Post('validate_strategy_with_ai')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Validate a strategy (text, numbered steps or a URL) with Gemini into canonical JSON; recorded in a conversation' })
+  @ApiOperation({
+    summary: 'Validate a strategy (text, numbered steps or a URL) with Gemini into canonical JSON; recorded in a conversation',
+  })
   @ApiOkResponse({ type: ValidateStrategyResponseDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, use_gemini=false, or the URL was refused / could not be fetched' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'Invalid body, use_gemini=false, or the URL was refused / could not be fetched',
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'session_id unknown or not yours' })
   @GeminiErrors()
   validate(@CurrentUser() user: AuthUser, @Body() body: ValidateStrategyDto, @Req() req: Request): Promise<ValidateStrategyResponseDto> {
@@ -66,7 +71,11 @@ export class StrategyAiController {
   @ApiBadRequestResponse({ type: ValidationRejectedDto, description: 'Validation did not succeed (with suggestions), or an invalid body' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'session_id or template_id unknown or not yours' })
   @GeminiErrors()
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateStrategyWithAiDto, @Req() req: Request): Promise<CreateStrategyWithAiResponseDto> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateStrategyWithAiDto,
+    @Req() req: Request,
+  ): Promise<CreateStrategyWithAiResponseDto> {
     return this.ai.create(user, caller(user, req), body);
   }
 
@@ -77,7 +86,12 @@ export class StrategyAiController {
   @ApiBadRequestResponse({ type: ValidationRejectedDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Strategy (or session) unknown or not yours' })
   @GeminiErrors()
-  update(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateStrategyWithAiDto, @Req() req: Request): Promise<UpdateStrategyWithAiResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @PathId('id') id: number,
+    @Body() body: UpdateStrategyWithAiDto,
+    @Req() req: Request,
+  ): Promise<UpdateStrategyWithAiResponseDto> {
     return this.ai.update(user, caller(user, req), id, body);
   }
 
@@ -88,7 +102,12 @@ export class StrategyAiController {
   @ApiBadRequestResponse({ type: ValidationRejectedDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @GeminiErrors()
-  patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateStrategyWithAiDto, @Req() req: Request): Promise<UpdateStrategyWithAiResponseDto> {
+  patch(
+    @CurrentUser() user: AuthUser,
+    @PathId('id') id: number,
+    @Body() body: UpdateStrategyWithAiDto,
+    @Req() req: Request,
+  ): Promise<UpdateStrategyWithAiResponseDto> {
     return this.ai.update(user, caller(user, req), id, body);
   }
 }

@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
 import { INPUT_TYPES, InputType } from './strategy-input';
 import { MAX_ID } from '../../common/path-id';
 
@@ -8,55 +21,91 @@ export const MAX_STRATEGY_TEXT = 20000;
 /** Body of `POST validate_strategy_with_ai/` (Django's StrategyAIValidationRequestSerializer). */
 export class ValidateStrategyDto {
   @ApiProperty({
-    example: '1. Buy when the 12 EMA crosses above the 26 EMA and RSI(14) < 70\n2. Sell when the 12 EMA crosses below the 26 EMA\n3. Stop loss 2%, take profit 4%, daily bars on BTC-USD',
+    example:
+      '1. Buy when the 12 EMA crosses above the 26 EMA and RSI(14) < 70\n2. Sell when the 12 EMA crosses below the 26 EMA\n3. Stop loss 2%, take profit 4%, daily bars on BTC-USD',
     minLength: 1,
     maxLength: MAX_STRATEGY_TEXT,
     description: 'The strategy in words, numbered steps, or a single http(s) URL of a page describing it',
   })
-  @IsString() @Length(1, MAX_STRATEGY_TEXT)
+  @IsString()
+  @Length(1, MAX_STRATEGY_TEXT)
   strategy_text!: string;
 
-  @ApiPropertyOptional({ enum: INPUT_TYPES, default: 'auto', description: 'auto: a single URL → url, numbered lines → numbered, else freetext' })
-  @IsOptional() @IsIn(INPUT_TYPES)
+  @ApiPropertyOptional({
+    enum: INPUT_TYPES,
+    default: 'auto',
+    description: 'auto: a single URL → url, numbered lines → numbered, else freetext',
+  })
+  @IsOptional()
+  @IsIn(INPUT_TYPES)
   input_type?: InputType;
 
   @ApiPropertyOptional({ default: true, description: 'Must be true: validation is done by Gemini (false → 400)' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   use_gemini?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Warnings make the validation fail (status "error")' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   strict_mode?: boolean;
 
   @ApiPropertyOptional({ example: 'chat_3f2a9c1d4b5e6f70', description: 'Record in this (your) conversation; omitted → a new one' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   session_id?: string;
 
   @ApiPropertyOptional({ default: true, description: 'Send the last messages of the session to Gemini as context' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   use_context?: boolean;
 }
 
 /** Body of `POST create_strategy_with_ai/`. */
 export class CreateStrategyWithAiDto extends ValidateStrategyDto {
-  @ApiPropertyOptional({ example: 'EMA crossover BTC', maxLength: 190, description: 'Default: the title Gemini gives, else "AI Generated Strategy"' })
-  @IsOptional() @IsString() @Length(1, 190)
+  @ApiPropertyOptional({
+    example: 'EMA crossover BTC',
+    maxLength: 190,
+    description: 'Default: the title Gemini gives, else "AI Generated Strategy"',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 190)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Trend following on daily BTC-USD bars', description: 'Default: the description Gemini gives' })
-  @IsOptional() @IsString() @MaxLength(MAX_STRATEGY_TEXT)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_STRATEGY_TEXT)
   description?: string;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'Use this (your own or a system) template instead of creating one' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: null,
+    description: 'Use this (your own or a system) template instead of creating one',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   template_id?: number;
 
   @ApiPropertyOptional({ example: ['BTC-USD', 'crypto'], description: 'Default: the primary instruments Gemini found' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(50, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional({ default: false, description: 'Accepted for compatibility; the file copy is not written (the strategy row holds the JSON)' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Accepted for compatibility; the file copy is not written (the strategy row holds the JSON)',
+  })
+  @IsOptional()
+  @IsBoolean()
   save_to_backtest?: boolean;
 }
 
@@ -65,7 +114,8 @@ export class UpdateStrategyWithAiDto extends ValidateStrategyDto {
   @ApiPropertyOptional({
     oneOf: [{ type: 'string', maxLength: 500 }, { type: 'boolean' }],
     example: 'Tighter stop loss after the March drawdown',
-    description: "Django's free-text note on what changed (kept in the template's chat history); `true` also replaces the description with Gemini's",
+    description:
+      "Django's free-text note on what changed (kept in the template's chat history); `true` also replaces the description with Gemini's",
   })
   @IsOptional()
   @ValidateBy({
@@ -88,12 +138,19 @@ export class ClassificationDetailDto {
 export class ValidationResultDto {
   @ApiProperty({ enum: ['success', 'error', 'invalid'], example: 'success' }) status!: 'success' | 'error' | 'invalid';
   @ApiProperty({ example: 'Strategy validated: EMA Crossover BTC' }) message!: string;
-  @ApiProperty({ example: 'Type trend_following, risk medium, 2 entry rule(s), 1 exit rule(s), 2 indicator(s), timeframe 1d.' }) details!: string;
+  @ApiProperty({ example: 'Type trend_following, risk medium, 2 entry rule(s), 1 exit rule(s), 2 indicator(s), timeframe 1d.' })
+  details!: string;
   @ApiProperty({ type: String, nullable: true, example: 'trend_following' }) classification!: string | null;
   @ApiProperty({ type: ClassificationDetailDto, nullable: true }) classification_detail!: ClassificationDetailDto | null;
   @ApiProperty({ enum: ['high', 'medium', 'low'], example: 'high' }) confidence!: string;
   @ApiProperty({ example: ['No position sizing given; assumed 100% of equity'] }) warnings!: string[];
-  @ApiProperty({ type: String, nullable: true, description: 'The canonical strategy as a JSON string', example: '{"title":"EMA Crossover BTC",…}' }) canonical_json!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The canonical strategy as a JSON string',
+    example: '{"title":"EMA Crossover BTC",…}',
+  })
+  canonical_json!: string | null;
   @ApiProperty({ example: '## EMA Crossover BTC\n\n**Type:** trend_following · …' }) formatted_response!: string;
   @ApiProperty({ example: 'freetext' }) input_type!: string;
   @ApiProperty({ type: [String], example: [], description: 'Why the text is not a strategy (status invalid)' }) reasons!: string[];

@@ -34,7 +34,16 @@ export const VALIDATION_SUGGESTIONS = [
  * (`message`, `validation_result`, `session_id`, `suggestions`) next to `error`/`details`.
  */
 export class ValidationRejectedError extends DomainError {
-  constructor(readonly body: { error: string; message?: string; details?: string; validation_result: ValidationResultDto; session_id: string; suggestions?: string[] }) {
+  constructor(
+    readonly body: {
+      error: string;
+      message?: string;
+      details?: string;
+      validation_result: ValidationResultDto;
+      session_id: string;
+      suggestions?: string[];
+    },
+  ) {
     const { error, details, ...extra } = body;
     super(ErrorCode.ValidationFailed, error, details ?? body.message, undefined, extra);
   }
@@ -65,7 +74,8 @@ export class StrategyAiService {
   async create(user: AuthUser, callerKey: string, dto: CreateStrategyWithAiDto): Promise<CreateStrategyWithAiResponseDto> {
     if (dto.template_id !== undefined) {
       const t = await this.templates.byId(dto.template_id);
-      if (!t || !(t.isSystemTemplate || canSee(user, t.createdBy))) throw new DomainError(ErrorCode.NotFound, 'Template not found', { id: dto.template_id });
+      if (!t || !(t.isSystemTemplate || canSee(user, t.createdBy)))
+        throw new DomainError(ErrorCode.NotFound, 'Template not found', { id: dto.template_id });
     }
     // Gemini (and its 429s) happen before anything is written to the strategy tables.
     const o = await this.validation.run(user, callerKey, dto);
@@ -117,7 +127,13 @@ export class StrategyAiService {
       session_id: o.session.sessionId,
       message_count: o.messageCount,
       ...(template
-        ? { auto_created_template: { id: template.id, name: template.name, message: `Template "${template.name}" created and linked to the strategy` } }
+        ? {
+            auto_created_template: {
+              id: template.id,
+              name: template.name,
+              message: `Template "${template.name}" created and linked to the strategy`,
+            },
+          }
         : {}),
     };
   }
@@ -130,7 +146,12 @@ export class StrategyAiService {
     const strategy = await this.strategies.transaction(async (tx) => {
       const s = await this.strategies.update(
         id,
-        { ...fieldsOf(c, code), ...(dto.update_description === true ? { description: c.description } : {}), status: 'valid', lastValidated: new Date() },
+        {
+          ...fieldsOf(c, code),
+          ...(dto.update_description === true ? { description: c.description } : {}),
+          status: 'valid',
+          lastValidated: new Date(),
+        },
         tx,
       );
       const t = s.templateId != null ? await this.templates.byId(s.templateId, tx) : null;
@@ -144,7 +165,11 @@ export class StrategyAiService {
         };
         await this.templates.update(
           t.id,
-          { chatHistory: [...(t.chatHistory ?? []), entry].slice(-CHAT_HISTORY_LIMIT), latestStrategyCode: code, latestParameters: c.metadata },
+          {
+            chatHistory: [...(t.chatHistory ?? []), entry].slice(-CHAT_HISTORY_LIMIT),
+            latestStrategyCode: code,
+            latestParameters: c.metadata,
+          },
           tx,
         );
       }
@@ -172,7 +197,13 @@ export class StrategyAiService {
           session_id: o.session.sessionId,
           suggestions: VALIDATION_SUGGESTIONS,
         }
-      : { error: 'Strategy validation failed', message: o.result.message, details: o.result.details, validation_result: o.result, session_id: o.session.sessionId };
+      : {
+          error: 'Strategy validation failed',
+          message: o.result.message,
+          details: o.result.details,
+          validation_result: o.result,
+          session_id: o.session.sessionId,
+        };
     throw new ValidationRejectedError(body);
   }
 

@@ -24,7 +24,7 @@ export const MAX_PAGE_CHARS = 20000;
 const MAX_BAD_OUTPUT_CHARS = 20000;
 
 export const VALIDATION_SYSTEM_PROMPT = [
-  'You are an expert trading strategy analyst. You turn a trader\'s description of a trading strategy into a',
+  "You are an expert trading strategy analyst. You turn a trader's description of a trading strategy into a",
   'precise, structured strategy and answer ONLY with JSON that matches the response schema.',
   '',
   'Rules:',
@@ -62,7 +62,11 @@ export function parseAnswer(text: string): { answer: unknown; problems: Problem[
 }
 
 /** The validator's result dict, built from a valid answer. */
-export function resultOf(answer: ValidationAnswer, inputType: ResolvedInputType, strict: boolean): { result: ValidationResultDto; canonical: CanonicalStrategy | null } {
+export function resultOf(
+  answer: ValidationAnswer,
+  inputType: ResolvedInputType,
+  strict: boolean,
+): { result: ValidationResultDto; canonical: CanonicalStrategy | null } {
   if (!answer.is_strategy) {
     const reasons = answer.reasons ?? [];
     return {
@@ -128,12 +132,17 @@ export class StrategyValidationService {
    */
   async run(user: AuthUser, callerKey: string, dto: ValidateStrategyDto, strategyId: number | null = null): Promise<ValidationOutcome> {
     if (dto.use_gemini === false) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'use_gemini=false is not supported: validation needs Gemini', { use_gemini: ['must be true'] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'use_gemini=false is not supported: validation needs Gemini', {
+        use_gemini: ['must be true'],
+      });
     }
     const existing = await this.conversation.existing(user, dto.session_id);
     const inputType = detectInputType(dto.strategy_text, dto.input_type ?? 'auto');
     const strategyText = inputType === 'url' ? await this.pageText(dto.strategy_text) : dto.strategy_text.trim();
-    if (!strategyText) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_text', { strategy_text: ['strategy_text must not be blank'] });
+    if (!strategyText)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_text', {
+        strategy_text: ['strategy_text must not be blank'],
+      });
 
     const useContext = dto.use_context ?? true;
     const session = await this.conversation.open(user, existing, dto.strategy_text, strategyId);
@@ -174,13 +183,19 @@ export class StrategyValidationService {
   }
 
   /** One call, and one repair call with the bad output and its problems when the answer is malformed. */
-  private async ask(callerKey: string, prompt: string): Promise<{ answer: ValidationAnswer; calls: number; report: { keyId: string; model: string } }> {
+  private async ask(
+    callerKey: string,
+    prompt: string,
+  ): Promise<{ answer: ValidationAnswer; calls: number; report: { keyId: string; model: string } }> {
     const first = await this.gemini.generate({ userId: callerKey }, this.request([{ role: 'user', text: prompt }]));
     const parsed = parseAnswer(first.text);
     if (parsed.problems.length === 0) return { answer: parsed.answer as ValidationAnswer, calls: 1, report: first };
     const repair =
       'Your previous answer is not a valid strategy JSON. Problems:\n' +
-      parsed.problems.slice(0, 30).map((p) => `- ${p.path}: ${p.message}`).join('\n') +
+      parsed.problems
+        .slice(0, 30)
+        .map((p) => `- ${p.path}: ${p.message}`)
+        .join('\n') +
       '\n\nAnswer again with the corrected JSON only, matching the response schema.';
     const second = await this.gemini.generate(
       { userId: callerKey },
@@ -192,7 +207,9 @@ export class StrategyValidationService {
     );
     const again = parseAnswer(second.text);
     if (again.problems.length > 0) {
-      throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini returned an invalid strategy twice', { problems: again.problems.slice(0, 50) });
+      throw new DomainError(ErrorCode.UpstreamFailed, 'Gemini returned an invalid strategy twice', {
+        problems: again.problems.slice(0, 50),
+      });
     }
     return { answer: again.answer as ValidationAnswer, calls: 2, report: second };
   }

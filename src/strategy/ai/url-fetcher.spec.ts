@@ -45,7 +45,8 @@ describe('forbiddenAddressKind', () => {
 
 describe('htmlToText', () => {
   it('drops scripts, styles and comments and keeps readable text', () => {
-    const html = '<html><head><style>p{}</style><script>alert("x")</script></head><body><h1>EMA &amp; RSI</h1><!-- hidden --><p>Buy&nbsp;when&#32;RSI &lt; 30</p><ul><li>one</li><li>two</li></ul></body></html>';
+    const html =
+      '<html><head><style>p{}</style><script>alert("x")</script></head><body><h1>EMA &amp; RSI</h1><!-- hidden --><p>Buy&nbsp;when&#32;RSI &lt; 30</p><ul><li>one</li><li>two</li></ul></body></html>';
     expect(htmlToText(html)).toBe('EMA & RSI\nBuy when RSI < 30\n\n- one\n- two');
   });
 });
@@ -67,8 +68,14 @@ describe(UrlFetcher.name, () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('refuses a host whose DNS answer includes a private address', async () => {
-    const resolve: Resolver = async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }];
-    await expect(new UrlFetcher(config([]), resolve).fetchText('http://example.test/')).rejects.toMatchObject({ message: 'url refused: resolves to a private address', details: { reason: 'private' } });
+    const resolve: Resolver = async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ];
+    await expect(new UrlFetcher(config([]), resolve).fetchText('http://example.test/')).rejects.toMatchObject({
+      message: 'url refused: resolves to a private address',
+      details: { reason: 'private' },
+    });
   });
 
   it('resolves once and connects to the vetted address (no second lookup)', async () => {
@@ -82,15 +89,21 @@ describe(UrlFetcher.name, () => {
     const resolve: Resolver = async () => {
       throw new Error('ENOTFOUND');
     };
-    await expect(new UrlFetcher(config([]), resolve).fetchText('http://nowhere.test/')).rejects.toMatchObject({ message: 'url refused: host could not be resolved' });
+    await expect(new UrlFetcher(config([]), resolve).fetchText('http://nowhere.test/')).rejects.toMatchObject({
+      message: 'url refused: host could not be resolved',
+    });
   });
 
   it('gives up on a DNS lookup that outlasts the deadline', async () => {
     const resolve: Resolver = () => new Promise(() => undefined);
-    await expect(new UrlFetcher(config([], { timeoutMs: 50 }), resolve).fetchText('http://slow-dns.test/')).rejects.toMatchObject({ message: 'url fetch timed out' });
+    await expect(new UrlFetcher(config([], { timeoutMs: 50 }), resolve).fetchText('http://slow-dns.test/')).rejects.toMatchObject({
+      message: 'url fetch timed out',
+    });
   });
 
   it('refuses credentials in the URL', async () => {
-    await expect(new UrlFetcher(config([])).fetchText('https://user:pw@example.com/')).rejects.toMatchObject({ message: 'url refused: credentials in the url are not allowed' });
+    await expect(new UrlFetcher(config([])).fetchText('https://user:pw@example.com/')).rejects.toMatchObject({
+      message: 'url refused: credentials in the url are not allowed',
+    });
   });
 });

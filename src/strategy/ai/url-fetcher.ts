@@ -35,7 +35,9 @@ export interface FetchLimits {
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
 
 const defaultResolver: Resolver = (host) =>
-  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 
 const refused = (why: string, details?: unknown) => new DomainError(ErrorCode.ValidationFailed, `url refused: ${why}`, details);
 const timedOut = (timeoutMs: number) => new DomainError(ErrorCode.ValidationFailed, 'url fetch timed out', { timeout_ms: timeoutMs });
@@ -137,7 +139,10 @@ interface Target {
 export class UrlFetcher {
   private readonly limits: FetchLimits;
 
-  constructor(config: AppConfig, private readonly resolve: Resolver = defaultResolver) {
+  constructor(
+    config: AppConfig,
+    private readonly resolve: Resolver = defaultResolver,
+  ) {
     this.limits = config.urlFetch;
   }
 
@@ -152,7 +157,8 @@ export class UrlFetcher {
         url = this.parse(res.location, url, true);
         continue;
       }
-      if (res.status < 200 || res.status >= 300) throw new DomainError(ErrorCode.ValidationFailed, `url fetch failed: the page answered HTTP ${res.status}`, { url: raw });
+      if (res.status < 200 || res.status >= 300)
+        throw new DomainError(ErrorCode.ValidationFailed, `url fetch failed: the page answered HTTP ${res.status}`, { url: raw });
       const type = res.contentType.split(';')[0].trim().toLowerCase();
       const text = type === 'text/html' ? htmlToText(res.body) : res.body.replace(/\r\n/g, '\n').trim();
       if (!text) throw new DomainError(ErrorCode.ValidationFailed, 'url fetch failed: the page has no readable text', { url: raw });
@@ -168,7 +174,8 @@ export class UrlFetcher {
     } catch {
       throw refused(`${what} is not a valid URL`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(`only http and https URLs are allowed (${what} uses ${url.protocol.replace(/:$/, '')})`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw refused(`only http and https URLs are allowed (${what} uses ${url.protocol.replace(/:$/, '')})`);
     if (url.username || url.password) throw refused(`credentials in the ${what} are not allowed`);
     if (!url.hostname) throw refused(`${what} has no host`);
     return url;

@@ -41,7 +41,11 @@ export class ValidationConversation {
   }
 
   async recordResult(s: ChatSessionRow, status: string, classification: string | null, metadata: Record<string, unknown>): Promise<number> {
-    await this.conversations.addAssistantMessage(s, `Validation ${status}: ${classification ?? 'unclassified'}`, { action: 'validation_result', status, ...metadata });
+    await this.conversations.addAssistantMessage(s, `Validation ${status}: ${classification ?? 'unclassified'}`, {
+      action: 'validation_result',
+      status,
+      ...metadata,
+    });
     return (await this.sessions.bySessionId(s.sessionId))?.messageCount ?? 0;
   }
 

@@ -20,17 +20,21 @@ export function parseCanonicalInput(raw: unknown): Canonical {
       throw bad(`canonical_json is not valid JSON: ${(error as Error).message}`);
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('canonical_json must be a JSON object (or its JSON string)');
-  if (Buffer.byteLength(JSON.stringify(value)) > MAX_CANONICAL_BYTES) throw bad(`canonical_json is larger than ${MAX_CANONICAL_BYTES} bytes`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw bad('canonical_json must be a JSON object (or its JSON string)');
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_CANONICAL_BYTES)
+    throw bad(`canonical_json is larger than ${MAX_CANONICAL_BYTES} bytes`);
   const c = value as Canonical;
   const problems: Record<string, string[]> = {};
-  const text = (k: string) => typeof c[k] === 'string' && (c[k]).trim() !== '';
+  const text = (k: string) => typeof c[k] === 'string' && c[k].trim() !== '';
   if (!text('title') && !text('description')) problems['canonical_json.title'] = ['a title or a description is required'];
   for (const k of ['entry_rules', 'exit_rules', 'indicators']) {
     if (c[k] !== undefined && !Array.isArray(c[k])) problems[`canonical_json.${k}`] = [`${k} must be an array`];
   }
-  if (!Array.isArray(c.entry_rules) || c.entry_rules.length === 0) problems['canonical_json.entry_rules'] ??= ['at least one entry rule is required'];
-  if (Object.keys(problems).length > 0) throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${Object.keys(problems).join(', ')}`, problems);
+  if (!Array.isArray(c.entry_rules) || c.entry_rules.length === 0)
+    problems['canonical_json.entry_rules'] ??= ['at least one entry rule is required'];
+  if (Object.keys(problems).length > 0)
+    throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${Object.keys(problems).join(', ')}`, problems);
   return c;
 }
 

@@ -11,7 +11,12 @@ export function wantsEventStream(req: Request): boolean {
   return (req.headers.accept ?? '').includes('text/event-stream');
 }
 
-export async function respondJsonOrSse<T>(req: Request, res: Response, status: number, work: (onProgress?: (p: Progress) => void) => Promise<T>): Promise<void> {
+export async function respondJsonOrSse<T>(
+  req: Request,
+  res: Response,
+  status: number,
+  work: (onProgress?: (p: Progress) => void) => Promise<T>,
+): Promise<void> {
   if (!wantsEventStream(req)) {
     const body = await work();
     res.status(status).json(body);

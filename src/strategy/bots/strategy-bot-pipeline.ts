@@ -13,7 +13,14 @@ import { botFileStem } from '../../bots/core/bot-name';
 import { staticCheck, StaticCheckResult } from '../../bots/core/static-check';
 import { generationPrompt } from '../../bots/prompts';
 import type { Db } from '../../database/database';
-import { BotTestOutcome, ErrorFixerService, FixAttempt, FixLoopEvent, FixLoopResult, metricsOf } from '../../error-fixer/error-fixer.service';
+import {
+  BotTestOutcome,
+  ErrorFixerService,
+  FixAttempt,
+  FixLoopEvent,
+  FixLoopResult,
+  metricsOf,
+} from '../../error-fixer/error-fixer.service';
 import { MARKET_DATA, MarketDataProvider, MarketDataRequest } from '../../market-data/market-data.port';
 
 export interface Progress {
@@ -71,28 +78,55 @@ export class StrategyBotPipeline {
     progress({ step: 'generate', progress: 5, message: `Generating "${input.name}" with Gemini` });
     const code = await this.generator.ask(generationPrompt({ description: input.description, name: input.name }), work);
     const check = staticCheck(code);
-    progress({ step: 'generate', progress: 25, message: check.ok ? 'Code generated; static checks passed' : `Code generated; static check: ${check.message}` });
+    progress({
+      step: 'generate',
+      progress: 25,
+      message: check.ok ? 'Code generated; static checks passed' : `Code generated; static check: ${check.message}`,
+    });
     if (!input.execute) {
       progress({ step: 'done', progress: 100, message: 'Generated (not run)' });
       return { name: input.name, description: input.description, initialCode: code, code, check, loop: null, market: null };
     }
     const data = await this.marketData.getBars(input.testConfig);
-    const market = { symbol: data.symbol, period: data.period, interval: data.interval, source: data.source, synthetic: data.synthetic, bars: data.bars.length };
+    const market = {
+      symbol: data.symbol,
+      period: data.period,
+      interval: data.interval,
+      source: data.source,
+      synthetic: data.synthetic,
+      bars: data.bars.length,
+    };
     const per = 65 / Math.max(1, input.maxAttempts);
     const onEvent = (e: FixLoopEvent) => {
       const at = e.attempt === 0 ? 30 : 30 + per * (e.attempt - 1) + (e.step === 'analyze' ? 0 : e.step === 'fix' ? per * 0.3 : per * 0.6);
       progress({ step: e.step, progress: Math.round(at), message: e.message, data: { iteration: e.attempt } });
     };
-    const loop = await this.fixer.fixLoop({ name: input.name, code }, { bars: data.bars, maxAttempts: input.maxAttempts, autoFix: input.autoFix, work, onEvent });
+    const loop = await this.fixer.fixLoop(
+      { name: input.name, code },
+      { bars: data.bars, maxAttempts: input.maxAttempts, autoFix: input.autoFix, work, onEvent },
+    );
     progress({ step: 'done', progress: 100, message: loop.success ? 'The bot runs' : 'The bot still fails' });
-    return { name: input.name, description: input.description, initialCode: code, code: loop.code, check: staticCheck(loop.code), loop, market };
+    return {
+      name: input.name,
+      description: input.description,
+      initialCode: code,
+      code: loop.code,
+      check: staticCheck(loop.code),
+      loop,
+      market,
+    };
   }
 
   /**
    * Saves the bot (row + attempts) inside `tx`, then its file (and `<name>.json` of `canonical` when given).
    * Call inside the same transaction as the strategy changes.
    */
-  async persist(tx: Db, userId: number | null, result: PipelineResult, canonical?: unknown): Promise<SavedBot & { jsonPath: string | null }> {
+  async persist(
+    tx: Db,
+    userId: number | null,
+    result: PipelineResult,
+    canonical?: unknown,
+  ): Promise<SavedBot & { jsonPath: string | null }> {
     const status = result.loop === null ? 'generated' : result.loop.success ? 'passed' : 'failed';
     const last = result.loop?.last;
     const bot = await this.bots.create(
@@ -101,9 +135,29 @@ export class StrategyBotPipeline {
       (fileName) => this.files.exists(fileName),
       tx,
     );
-    await this.bots.update(bot.id, { status, lastError: last && !last.ok ? `${last.errorType}: ${last.message}`.slice(0, 4000) : null, lastMetrics: last ? metricsOf(last) : null }, new Date(), tx);
+    await this.bots.update(
+      bot.id,
+      {
+        status,
+        lastError: last && !last.ok ? `${last.errorType}: ${last.message}`.slice(0, 4000) : null,
+        lastMetrics: last ? metricsOf(last) : null,
+      },
+      new Date(),
+      tx,
+    );
     for (const a of result.loop?.attempts ?? []) {
-      await this.bots.recordAttempt({ botId: bot.id, attempt: a.attempt, errorType: a.error_type, errorMessage: a.error_message, success: a.success, description: a.description }, new Date(a.timestamp), tx);
+      await this.bots.recordAttempt(
+        {
+          botId: bot.id,
+          attempt: a.attempt,
+          errorType: a.error_type,
+          errorMessage: a.error_message,
+          success: a.success,
+          description: a.description,
+        },
+        new Date(a.timestamp),
+        tx,
+      );
     }
     const filePath = this.files.write(bot.fileName, result.code);
     let jsonPath: string | null = null;

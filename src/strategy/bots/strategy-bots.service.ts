@@ -16,7 +16,14 @@ import { StrategiesRepository, StrategyRow } from '../strategies.repository';
 import { visibleOr404 } from '../strategy-access';
 import { canonicalDescription, parseCanonicalInput } from './canonical-input';
 import { attemptsSummary, PipelineResult, Progress, StrategyBotPipeline } from './strategy-bot-pipeline';
-import { ExecuteDto, FixErrorsDto, GenerateCodeDto, GenerateExecutableDto, GenerateWithAiDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
+import {
+  ExecuteDto,
+  FixErrorsDto,
+  GenerateCodeDto,
+  GenerateExecutableDto,
+  GenerateWithAiDto,
+  GenerateWithAutoFixDto,
+} from './strategy-bots.dto';
 import { starterBot } from '../../bots/core/starter-bot';
 import { staticCheck } from '../../bots/core/static-check';
 
@@ -26,7 +33,11 @@ const METRIC_KEYS = ['return_pct', 'num_trades', 'win_rate', 'sharpe_ratio', 'ma
 
 /** "Buy when RSI drops…" → "Buy When Rsi Drops" (first 6 words), for strategies generated without a name. */
 function nameFrom(description: string): string {
-  const words = description.replace(/[^A-Za-z0-9 ]+/g, ' ').split(/\s+/).filter(Boolean).slice(0, 6);
+  const words = description
+    .replace(/[^A-Za-z0-9 ]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 6);
   return words.map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase()).join(' ') || 'Generated Strategy';
 }
 
@@ -50,12 +61,30 @@ export class StrategyBotsService {
     const name = dto.name ?? nameFrom(dto.description);
     const autoFix = dto.auto_fix ?? true;
     const execute = (dto.execute_after_generation ?? false) || autoFix;
-    const result = await this.pipeline.run({ user, description: dto.description, name, maxAttempts: dto.max_fix_attempts ?? 3, autoFix, execute, testConfig: marketDataRequestOrDefaults(dto.test_config), onProgress });
+    const result = await this.pipeline.run({
+      user,
+      description: dto.description,
+      name,
+      maxAttempts: dto.max_fix_attempts ?? 3,
+      autoFix,
+      execute,
+      testConfig: marketDataRequestOrDefaults(dto.test_config),
+      onProgress,
+    });
     const status = result.loop === null ? 'generated' : result.loop.success ? 'executed' : 'failed';
     const { strategy, saved } = await this.strategies.transaction(async (tx) => {
       const saved = await this.pipeline.persist(tx, user.id, result);
       const strategy = await this.strategies.create(
-        { name: saved.bot.fileName, description: dto.description, strategyCode: result.code, status, parameters: { generated_code_path: saved.filePath, generated_code_filename: saved.fileName }, filePath: saved.filePath, botId: saved.bot.id, createdBy: user.id },
+        {
+          name: saved.bot.fileName,
+          description: dto.description,
+          strategyCode: result.code,
+          status,
+          parameters: { generated_code_path: saved.filePath, generated_code_filename: saved.fileName },
+          filePath: saved.filePath,
+          botId: saved.bot.id,
+          createdBy: user.id,
+        },
         { bumpVersionOnClash: true },
         tx,
       );
@@ -68,7 +97,11 @@ export class StrategyBotsService {
       file_path: saved.filePath,
       status: strategy.status,
       generation_result: { success: true, file_path: saved.filePath, static_check: result.check.ok ? 'passed' : result.check.message },
-      execution_result: last ? (last.ok ? { success: true, ...pick(last.result.metrics) } : { success: false, error_type: last.errorType, error_message: last.message.slice(0, 500) }) : null,
+      execution_result: last
+        ? last.ok
+          ? { success: true, ...pick(last.result.metrics) }
+          : { success: false, error_type: last.errorType, error_message: last.message.slice(0, 500) }
+        : null,
       fix_attempts: result.loop?.attempts.length ?? 0,
       fix_details: (result.loop?.attempts ?? []).map((a) => ({ attempt: a.attempt, error_type: a.error_type, success: a.success })),
       market_data: result.market,
@@ -79,21 +112,58 @@ export class StrategyBotsService {
   async fixErrors(user: AuthUser, id: number, dto: FixErrorsDto, onProgress?: OnProgress) {
     const strategy = await this.owned(user, id);
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
-    if (!bot) throw new DomainError(ErrorCode.ValidationFailed, 'Strategy has no generated bot to fix (file_path is empty); generate one first', { file_path: ['no generated bot'] });
+    if (!bot)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Strategy has no generated bot to fix (file_path is empty); generate one first', {
+        file_path: ['no generated bot'],
+      });
     const maxAttempts = dto.max_attempts ?? 3;
     const bars = await this.pipeline.bars(marketDataRequestOrDefaults(dto.test_config));
     const loop = await this.fixer.fixLoop(bot, {
       bars,
       maxAttempts,
       work: { userKey: userKey(user) ?? 'anonymous', maxKeyWaitMs: 0 },
-      onEvent: (e) => onProgress?.({ step: e.step, progress: Math.round(10 + (85 * Math.max(0, e.attempt)) / (maxAttempts + 1)), message: e.message, data: { iteration: e.attempt } }),
+      onEvent: (e) =>
+        onProgress?.({
+          step: e.step,
+          progress: Math.round(10 + (85 * Math.max(0, e.attempt)) / (maxAttempts + 1)),
+          message: e.message,
+          data: { iteration: e.attempt },
+        }),
     });
     await this.strategies.transaction(async (tx) => {
-      await this.bots.update(bot.id, { code: loop.code, status: loop.success ? 'passed' : 'failed', lastError: loop.last.ok ? null : `${loop.last.errorType}: ${loop.last.message}`.slice(0, 4000), lastMetrics: metricsOf(loop.last) }, new Date(), tx);
+      await this.bots.update(
+        bot.id,
+        {
+          code: loop.code,
+          status: loop.success ? 'passed' : 'failed',
+          lastError: loop.last.ok ? null : `${loop.last.errorType}: ${loop.last.message}`.slice(0, 4000),
+          lastMetrics: metricsOf(loop.last),
+        },
+        new Date(),
+        tx,
+      );
       for (const a of loop.attempts) {
-        await this.bots.recordAttempt({ botId: bot.id, attempt: a.attempt, errorType: a.error_type, errorMessage: a.error_message, success: a.success, description: a.description }, new Date(a.timestamp), tx);
+        await this.bots.recordAttempt(
+          {
+            botId: bot.id,
+            attempt: a.attempt,
+            errorType: a.error_type,
+            errorMessage: a.error_message,
+            success: a.success,
+            description: a.description,
+          },
+          new Date(a.timestamp),
+          tx,
+        );
       }
-      await this.strategies.update(strategy.id, { status: loop.success ? 'working' : 'failed', strategyCode: strategy.strategyCode === bot.code ? loop.code : strategy.strategyCode }, tx);
+      await this.strategies.update(
+        strategy.id,
+        {
+          status: loop.success ? 'working' : 'failed',
+          strategyCode: strategy.strategyCode === bot.code ? loop.code : strategy.strategyCode,
+        },
+        tx,
+      );
     });
     this.files.write(bot.fileName, loop.code);
     onProgress?.({ step: 'done', progress: 100, message: loop.success ? 'The bot runs' : 'The bot still fails' });
@@ -102,7 +172,13 @@ export class StrategyBotsService {
       final_path: strategy.filePath ?? this.files.pathOf(bot.fileName),
       final_status: loop.final_status,
       attempts: loop.attempts.length,
-      fixes: loop.attempts.map((a) => ({ attempt: a.attempt, success: a.success, error_type: a.error_type, error_message: a.error_message.slice(0, 200), timestamp: a.timestamp })),
+      fixes: loop.attempts.map((a) => ({
+        attempt: a.attempt,
+        success: a.success,
+        error_type: a.error_type,
+        error_message: a.error_message.slice(0, 200),
+        timestamp: a.timestamp,
+      })),
     };
   }
 
@@ -111,7 +187,9 @@ export class StrategyBotsService {
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
     if (bot) return bot.code;
     if (looksLikeBot(strategy.strategyCode)) return strategy.strategyCode;
-    throw new DomainError(ErrorCode.ValidationFailed, 'Strategy has no runnable bot: generate one (generate_executable_code) first', { strategy_code: ['not a bot module'] });
+    throw new DomainError(ErrorCode.ValidationFailed, 'Strategy has no runnable bot: generate one (generate_executable_code) first', {
+      strategy_code: ['not a bot module'],
+    });
   }
 
   /** POST /api/strategies/strategies/{id}/execute/. */
@@ -181,16 +259,38 @@ export class StrategyBotsService {
         strategy_name: name,
         description: dto.strategy_description,
         parameters: dto.parameters ?? {},
-        metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', generator: 'template', static_check: check.ok ? 'passed' : check.message, template_id: dto.template_id ?? null, generated_at: new Date().toISOString() },
+        metadata: {
+          language: 'javascript',
+          sdk: 'docs/bot-sdk.md',
+          generator: 'template',
+          static_check: check.ok ? 'passed' : check.message,
+          template_id: dto.template_id ?? null,
+          generated_at: new Date().toISOString(),
+        },
       };
     }
-    const result = await this.pipeline.run({ user, description: dto.strategy_description, name, maxAttempts: 0, autoFix: false, execute: false, testConfig: DEFAULT_MARKET_DATA_REQUEST });
+    const result = await this.pipeline.run({
+      user,
+      description: dto.strategy_description,
+      name,
+      maxAttempts: 0,
+      autoFix: false,
+      execute: false,
+      testConfig: DEFAULT_MARKET_DATA_REQUEST,
+    });
     return {
       generated_code: result.code,
       strategy_name: name,
       description: dto.strategy_description,
       parameters: dto.parameters ?? {},
-      metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', generator: 'gemini', static_check: result.check.ok ? 'passed' : result.check.message, template_id: dto.template_id ?? null, generated_at: new Date().toISOString() },
+      metadata: {
+        language: 'javascript',
+        sdk: 'docs/bot-sdk.md',
+        generator: 'gemini',
+        static_check: result.check.ok ? 'passed' : result.check.message,
+        template_id: dto.template_id ?? null,
+        generated_at: new Date().toISOString(),
+      },
     };
   }
 
@@ -202,15 +302,32 @@ export class StrategyBotsService {
     const canonical = parseCanonicalInput(dto.canonical_json);
     const linked = await this.linkStrategy(user, dto.strategy_id);
     const name = dto.strategy_name ?? 'GeneratedStrategy';
-    const result = await this.pipeline.run({ user, description: canonicalDescription(canonical, name), name, maxAttempts, autoFix: true, execute: true, testConfig: marketDataRequestOrDefaults(dto.test_config), onProgress });
+    const result = await this.pipeline.run({
+      user,
+      description: canonicalDescription(canonical, name),
+      name,
+      maxAttempts,
+      autoFix: true,
+      execute: true,
+      testConfig: marketDataRequestOrDefaults(dto.test_config),
+      onProgress,
+    });
     return { canonical, linked, result };
   }
 
-  private async saveCanonicalRun(user: AuthUser, run: { canonical: unknown; linked: StrategyRow | null; result: PipelineResult }, params: (saved: { filePath: string; fileName: string }) => Record<string, unknown>) {
+  private async saveCanonicalRun(
+    user: AuthUser,
+    run: { canonical: unknown; linked: StrategyRow | null; result: PipelineResult },
+    params: (saved: { filePath: string; fileName: string }) => Record<string, unknown>,
+  ) {
     return this.strategies.transaction(async (tx) => {
       const saved = await this.pipeline.persist(tx, user.id, run.result, run.canonical);
       if (run.linked) {
-        await this.strategies.update(run.linked.id, { parameters: { ...run.linked.parameters, ...params(saved) }, filePath: saved.filePath, botId: saved.bot.id }, tx);
+        await this.strategies.update(
+          run.linked.id,
+          { parameters: { ...run.linked.parameters, ...params(saved) }, filePath: saved.filePath, botId: saved.bot.id },
+          tx,
+        );
       }
       return saved;
     });
@@ -221,7 +338,12 @@ export class StrategyBotsService {
     const run = await this.runCanonical(user, dto, 5, onProgress);
     const loop = run.result.loop!;
     const validationStatus = loop.success ? 'passed' : 'failed';
-    const saved = await this.saveCanonicalRun(user, run, (s) => ({ generated_code_path: s.filePath, generated_code_filename: s.fileName, validation_status: validationStatus, fix_attempts: loop.attempts.length }));
+    const saved = await this.saveCanonicalRun(user, run, (s) => ({
+      generated_code_path: s.filePath,
+      generated_code_filename: s.fileName,
+      validation_status: validationStatus,
+      fix_attempts: loop.attempts.length,
+    }));
     return {
       success: true,
       strategy_code: run.result.code,
@@ -229,7 +351,9 @@ export class StrategyBotsService {
       file_name: saved.fileName,
       json_file_path: saved.jsonPath,
       strategy_id: run.linked?.id ?? null,
-      message: loop.success ? `Bot generated and tested${loop.final_status === 'fixed' ? ` (fixed in ${loop.attempts.length} attempt(s))` : ''}` : 'Bot generated, but it still fails after the fix attempts',
+      message: loop.success
+        ? `Bot generated and tested${loop.final_status === 'fixed' ? ` (fixed in ${loop.attempts.length} attempt(s))` : ''}`
+        : 'Bot generated, but it still fails after the fix attempts',
       execution: {
         attempted: true,
         success: loop.last.ok,
@@ -251,7 +375,12 @@ export class StrategyBotsService {
   async generateWithAutoFix(user: AuthUser, dto: GenerateWithAutoFixDto, onProgress?: OnProgress) {
     const run = await this.runCanonical(user, dto, dto.max_fix_attempts ?? 3, onProgress);
     const loop = run.result.loop!;
-    const saved = await this.saveCanonicalRun(user, run, (s) => ({ generated_code_path: s.filePath, generated_code_filename: s.fileName, validation_passed: loop.success, fix_attempts: loop.attempts.length }));
+    const saved = await this.saveCanonicalRun(user, run, (s) => ({
+      generated_code_path: s.filePath,
+      generated_code_filename: s.fileName,
+      validation_passed: loop.success,
+      fix_attempts: loop.attempts.length,
+    }));
     return {
       success: loop.success,
       strategy_code: run.result.initialCode,
@@ -262,7 +391,13 @@ export class StrategyBotsService {
       message: loop.success ? 'Bot generated and validated' : 'Bot generated, but it still fails after the fix attempts',
       validation_passed: loop.success,
       fix_attempts: loop.attempts.length,
-      fix_history: loop.attempts.map((a) => ({ attempt: a.attempt, error_type: a.error_type, success: a.success, error_message: a.error_message.slice(0, 200), timestamp: a.timestamp })),
+      fix_history: loop.attempts.map((a) => ({
+        attempt: a.attempt,
+        error_type: a.error_type,
+        success: a.success,
+        error_message: a.error_message.slice(0, 200),
+        timestamp: a.timestamp,
+      })),
     };
   }
 }

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
@@ -9,7 +17,8 @@ import { GenerateCodeDto, GenerateExecutableDto, GenerateWithAutoFixDto } from '
 import { StrategyBotsService } from './strategy-bots.service';
 import { Idempotent } from '../../common/idempotency';
 
-const SSE_NOTE = 'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
+const SSE_NOTE =
+  'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
 
 /** Code generation actions on `/api/strategies/api/`. */
 @ApiTags('strategies')
@@ -21,7 +30,23 @@ export class StrategyCodegenController {
   @Post('generate_code')
   @HttpCode(200)
   @ApiOperation({ summary: 'Generate bot code from a description (nothing is saved)' })
-  @ApiOkResponse({ schema: { example: { generated_code: "module.exports = { name: 'EMA Cross', params: { fast: 20, slow: 50 }, onBar(bar, ctx) { /* … */ } };", strategy_name: 'EMA Cross ATR Stop', description: 'A 20/50 EMA crossover with a 2 × ATR trailing stop.', parameters: { fast: 20, slow: 50 }, metadata: { language: 'javascript', sdk: 'docs/bot-sdk.md', static_check: 'passed', template_id: null, generated_at: '2026-11-25T09:30:00.000Z' } } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        generated_code: "module.exports = { name: 'EMA Cross', params: { fast: 20, slow: 50 }, onBar(bar, ctx) { /* … */ } };",
+        strategy_name: 'EMA Cross ATR Stop',
+        description: 'A 20/50 EMA crossover with a 2 × ATR trailing stop.',
+        parameters: { fast: 20, slow: 50 },
+        metadata: {
+          language: 'javascript',
+          sdk: 'docs/bot-sdk.md',
+          static_check: 'passed',
+          template_id: null,
+          generated_at: '2026-11-25T09:30:00.000Z',
+        },
+      },
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto })
@@ -33,21 +58,75 @@ export class StrategyCodegenController {
   @Post('generate_executable_code')
   @ApiOperation({ summary: 'Canonical strategy JSON → description → bot → sandbox run → fix loop (up to 5)', description: SSE_NOTE })
   @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ schema: { example: { success: true, strategy_code: 'module.exports = { … };', file_path: '/srv/data/bots/ema_crossover.js', file_name: 'ema_crossover.js', json_file_path: '/srv/data/bots/ema_crossover.json', strategy_id: 12, message: 'Bot generated and tested (fixed in 1 attempt(s))', execution: { attempted: true, success: true, validation_status: 'passed', metrics: { return_pct: 8.4, num_trades: 6, win_rate: 50, sharpe_ratio: 0.9, max_drawdown: 4.2 }, error_message: null }, error_fixing: { attempted: true, attempts: 1, history: [{ attempt: 1, error_type: 'reference', success: true, description: 'AI-generated fix for reference' }], final_status: 'fixed' }, market_data: { symbol: 'AAPL', period: '1y', interval: '1d', source: 'synthetic', synthetic: true, bars: 261 } } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        success: true,
+        strategy_code: 'module.exports = { … };',
+        file_path: '/srv/data/bots/ema_crossover.js',
+        file_name: 'ema_crossover.js',
+        json_file_path: '/srv/data/bots/ema_crossover.json',
+        strategy_id: 12,
+        message: 'Bot generated and tested (fixed in 1 attempt(s))',
+        execution: {
+          attempted: true,
+          success: true,
+          validation_status: 'passed',
+          metrics: { return_pct: 8.4, num_trades: 6, win_rate: 50, sharpe_ratio: 0.9, max_drawdown: 4.2 },
+          error_message: null,
+        },
+        error_fixing: {
+          attempted: true,
+          attempts: 1,
+          history: [{ attempt: 1, error_type: 'reference', success: true, description: 'AI-generated fix for reference' }],
+          final_status: 'fixed',
+        },
+        market_data: { symbol: 'AAPL', period: '1y', interval: '1d', source: 'synthetic', synthetic: true, bars: 261 },
+      },
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Bad canonical_json, test_config or strategy_id' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every Gemini key is busy (Retry-After); nothing was saved' })
-  async generateExecutable(@CurrentUser() user: AuthUser, @Body() body: GenerateExecutableDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async generateExecutable(
+    @CurrentUser() user: AuthUser,
+    @Body() body: GenerateExecutableDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p));
   }
 
   @Idempotent()
   @Post('generate_with_auto_fix')
-  @ApiOperation({ summary: 'Like generate_executable_code with max_fix_attempts; strategy_code is the initially generated code', description: SSE_NOTE })
+  @ApiOperation({
+    summary: 'Like generate_executable_code with max_fix_attempts; strategy_code is the initially generated code',
+    description: SSE_NOTE,
+  })
   @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ schema: { example: { success: true, strategy_code: 'module.exports = { … };', file_path: '/srv/data/bots/ema_crossover.js', file_name: 'ema_crossover.js', json_file_path: '/srv/data/bots/ema_crossover.json', strategy_id: null, message: 'Bot generated and validated', validation_passed: true, fix_attempts: 0, fix_history: [] } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        success: true,
+        strategy_code: 'module.exports = { … };',
+        file_path: '/srv/data/bots/ema_crossover.js',
+        file_name: 'ema_crossover.js',
+        json_file_path: '/srv/data/bots/ema_crossover.json',
+        strategy_id: null,
+        message: 'Bot generated and validated',
+        validation_passed: true,
+        fix_attempts: 0,
+        fix_history: [],
+      },
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
-  async generateWithAutoFix(@CurrentUser() user: AuthUser, @Body() body: GenerateWithAutoFixDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async generateWithAutoFix(
+    @CurrentUser() user: AuthUser,
+    @Body() body: GenerateWithAutoFixDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await respondJsonOrSse(req, res, 200, (p) => this.service.generateWithAutoFix(user, body, p));
   }
 }

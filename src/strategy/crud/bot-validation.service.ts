@@ -109,7 +109,8 @@ export class BotValidationService {
         verdicts = judge(test, settings.types, { strictMode: false, barCount });
       } catch (e) {
         if (signal?.aborted) throw e;
-        const message = e instanceof DomainError ? `${e.message}${typeof e.details === 'string' ? `: ${e.details}` : ''}` : 'The bot could not be tested';
+        const message =
+          e instanceof DomainError ? `${e.message}${typeof e.details === 'string' ? `: ${e.details}` : ''}` : 'The bot could not be tested';
         if (!(e instanceof DomainError)) this.logger.error(`Testing strategy ${strategyId} failed`, { err: e });
         verdicts = [cannotRun('backtest', 'error', 'test_run', message)];
       }
@@ -122,14 +123,25 @@ export class BotValidationService {
     const check = staticCheck(code);
     if (!check.ok) {
       const where = check.line ? ` (bot.js line ${check.line})` : '';
-      return { test: { stage: 'static', outcome: { ok: false, errorType: check.errorType, message: `${check.message}${where}`, logs: [], durationMs: 0 } }, barCount: 0 };
+      return {
+        test: {
+          stage: 'static',
+          outcome: { ok: false, errorType: check.errorType, message: `${check.message}${where}`, logs: [], durationMs: 0 },
+        },
+        barCount: 0,
+      };
     }
     const data = await this.marketData.getBars({ ...DEFAULT_MARKET_DATA_REQUEST });
     return { test: { stage: 'sandbox', outcome: await this.fixer.test(code, data.bars, { signal }) }, barCount: data.bars.length };
   }
 
   /** Writes the verdicts and the strategy's status in one transaction; null when the strategy is gone. */
-  private async save(strategyId: number, verdicts: Verdict[], settings: ValidationSettings, seconds: number): Promise<ValidationOutcome | null> {
+  private async save(
+    strategyId: number,
+    verdicts: Verdict[],
+    settings: ValidationSettings,
+    seconds: number,
+  ): Promise<ValidationOutcome | null> {
     const overall = verdicts.every((v) => v.status === 'passed') ? 'passed' : 'failed';
     const now = new Date();
     const config = { strict_mode: settings.strictMode, use_gemini: settings.useGemini, ...DEFAULT_MARKET_DATA_REQUEST };

@@ -96,7 +96,9 @@ export class StrategiesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiParam(ID)
-  @ApiOperation({ summary: 'Delete a strategy with its validations, performance records, comments and executions (templates are unlinked)' })
+  @ApiOperation({
+    summary: 'Delete a strategy with its validations, performance records, comments and executions (templates are unlinked)',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
@@ -134,7 +136,11 @@ export class StrategiesController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Too many bot runs waiting' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable' })
-  validate(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
+  validate(
+    @CurrentUser() user: AuthUser,
+    @PathId('id') id: number,
+    @Body() body: ValidateStrategyBodyDto,
+  ): Promise<ValidateStrategyResultDto> {
     return this.strategies.validate(user, id, body);
   }
 }

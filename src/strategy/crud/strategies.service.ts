@@ -3,7 +3,13 @@ import type { AuthUser } from '../../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import type { Db } from '../../database/database';
-import { isUniqueViolation, StrategiesRepository, type StrategyChanges, type StrategyFilters, type StrategyRow } from '../strategies.repository';
+import {
+  isUniqueViolation,
+  StrategiesRepository,
+  type StrategyChanges,
+  type StrategyFilters,
+  type StrategyRow,
+} from '../strategies.repository';
 import { canSee, visibleOr404 } from '../strategy-access';
 import { strategyJson, strategyListJson } from '../strategy.serializer';
 import { TemplatesRepository, type TemplateRow } from '../templates.repository';
@@ -50,7 +56,8 @@ function constraintOf(e: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-const decimal = (v: number | string | null | undefined): string | null | undefined => (v === undefined ? undefined : v === null ? null : decimalText(v, 10, 4));
+const decimal = (v: number | string | null | undefined): string | null | undefined =>
+  v === undefined ? undefined : v === null ? null : decimalText(v, 10, 4);
 
 /** The column changes a create/update body asks for (only the fields it carries). */
 function changesOf(b: UpdateStrategyDto): StrategyChanges {
@@ -129,7 +136,8 @@ export class StrategiesService {
     if (b.template != null) await this.usableTemplate(user, b.template, 'template');
     const name = b.name ?? row.name;
     const version = b.version ?? row.version;
-    if ((name !== row.name || version !== row.version) && (await this.repo.nameVersionTakenByOther(name, version, row.id))) throw nameClash(name, version);
+    if ((name !== row.name || version !== row.version) && (await this.repo.nameVersionTakenByOther(name, version, row.id)))
+      throw nameClash(name, version);
     const updated = await this.insertOrClash(name, version, () => this.strategies.update(row.id, changesOf(b)));
     // Deleted between the read and the write.
     if (!updated) throw new DomainError(ErrorCode.NotFound, 'Strategy not found', { id });
@@ -154,7 +162,9 @@ export class StrategiesService {
   async validate(user: AuthUser, id: number, b: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
     const row = await this.own(user, id);
     if (b.strategy_id !== undefined && b.strategy_id !== row.id) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', { strategy_id: ['must be the strategy in the path'] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: strategy_id', {
+        strategy_id: ['must be the strategy in the path'],
+      });
     }
     const requested = b.validation_types ?? [...VALIDATION_TYPES];
     const runnable = (t: string): t is ValidationType => (VALIDATION_TYPES as readonly string[]).includes(t);
@@ -216,7 +226,9 @@ export class StrategiesService {
       );
       return { strategy: await this.strategies.update(strategy.id, { templateId: template.id }, tx), template };
     };
-    const created = await this.withRetryOnTemplateName(() => this.insertOrClash(b.name, DEFAULT_VERSION, () => this.strategies.transaction(work)));
+    const created = await this.withRetryOnTemplateName(() =>
+      this.insertOrClash(b.name, DEFAULT_VERSION, () => this.strategies.transaction(work)),
+    );
     await this.validation.validateInBackground(created.strategy.id, user.id);
     const t = created.template;
     return {
@@ -230,7 +242,15 @@ export class StrategiesService {
   async search(user: AuthUser, b: SearchStrategiesDto): Promise<{ strategies: StrategyListEntryDto[]; count: number }> {
     const { count, results } = await this.page(
       user,
-      { search: b.query, category: b.category, tags: b.tags, status: b.status, riskLevel: b.risk_level, timeframe: b.timeframe, createdByUsername: b.created_by },
+      {
+        search: b.query,
+        category: b.category,
+        tags: b.tags,
+        status: b.status,
+        riskLevel: b.risk_level,
+        timeframe: b.timeframe,
+        createdByUsername: b.created_by,
+      },
       b.page ?? 1,
     );
     return { strategies: results, count };
@@ -256,7 +276,9 @@ export class StrategiesService {
   private async usableTemplate(user: AuthUser, id: number, field: string): Promise<TemplateRow> {
     const t = await this.templates.byId(id);
     if (!t || !(t.isSystemTemplate || canSee(user, t.createdBy))) {
-      throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, { [field]: [`Invalid pk "${id}" - object does not exist.`] });
+      throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, {
+        [field]: [`Invalid pk "${id}" - object does not exist.`],
+      });
     }
     return t;
   }

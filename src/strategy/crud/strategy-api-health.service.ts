@@ -32,7 +32,10 @@ export class StrategyApiHealthService {
 
   async check(): Promise<StrategyApiHealth> {
     try {
-      const [strategiesCount, templatesCount] = await withTimeout(Promise.all([this.strategies.countAll(), this.templates.countAll()]), DB_TIMEOUT_MS);
+      const [strategiesCount, templatesCount] = await withTimeout(
+        Promise.all([this.strategies.countAll(), this.templates.countAll()]),
+        DB_TIMEOUT_MS,
+      );
       return {
         healthy: true,
         body: {

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
@@ -35,7 +42,8 @@ export class StrategyApiController {
   @Post('create_strategy')
   @ApiOperation({
     summary: 'Create a strategy with its template "Template: {name}", then validate it in the background',
-    description: 'Status is validating in the answer and becomes valid or invalid when the background backtest ends (see validation_history/).',
+    description:
+      'Status is validating in the answer and becomes valid or invalid when the background backtest ends (see validation_history/).',
   })
   @ApiCreatedResponse({ type: CreateStrategyResponseDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named; `name` when taken' })

@@ -21,7 +21,13 @@ import type { StrategyRow } from '../strategies.repository';
 /** `validation_status` and `latest_performance` of a strategy list item (decimals as strings, as DRF sent them). */
 export interface LatestSummary {
   validation_status: { status: string; score: string | null; created_at: string } | null;
-  latest_performance: { total_return: string | null; sharpe_ratio: string | null; max_drawdown: string | null; win_rate: string | null; created_at: string } | null;
+  latest_performance: {
+    total_return: string | null;
+    sharpe_ratio: string | null;
+    max_drawdown: string | null;
+    win_rate: string | null;
+    created_at: string;
+  } | null;
 }
 
 export type ValidationRow = typeof strategyValidations.$inferSelect;
@@ -50,15 +56,25 @@ export class StrategyCrudRepository {
     const names = new Map<number, string>();
     const templates = new Map<number, string>();
     if (userIds.length) {
-      for (const u of await tx.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, userIds))) names.set(u.id, u.username);
+      for (const u of await tx.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, userIds)))
+        names.set(u.id, u.username);
     }
     if (templateIds.length) {
-      for (const t of await tx.select({ id: strategyTemplates.id, name: strategyTemplates.name }).from(strategyTemplates).where(inArray(strategyTemplates.id, templateIds))) {
+      for (const t of await tx
+        .select({ id: strategyTemplates.id, name: strategyTemplates.name })
+        .from(strategyTemplates)
+        .where(inArray(strategyTemplates.id, templateIds))) {
         templates.set(t.id, t.name);
       }
     }
     return new Map(
-      rows.map((r) => [r.id, { createdByUsername: r.createdBy != null ? (names.get(r.createdBy) ?? null) : null, templateName: r.templateId != null ? (templates.get(r.templateId) ?? null) : null }]),
+      rows.map((r) => [
+        r.id,
+        {
+          createdByUsername: r.createdBy != null ? (names.get(r.createdBy) ?? null) : null,
+          templateName: r.templateId != null ? (templates.get(r.templateId) ?? null) : null,
+        },
+      ]),
     );
   }
 
@@ -75,10 +91,18 @@ export class StrategyCrudRepository {
       .from(v)
       .where(inArray(v.strategyId, ids))
       .orderBy(v.strategyId, desc(v.createdAt), desc(v.id));
-    for (const r of validations) out.get(r.strategyId)!.validation_status = { status: r.status, score: r.score, created_at: r.createdAt.toISOString() };
+    for (const r of validations)
+      out.get(r.strategyId)!.validation_status = { status: r.status, score: r.score, created_at: r.createdAt.toISOString() };
     const p = strategyPerformance;
     const records = await tx
-      .selectDistinctOn([p.strategyId], { strategyId: p.strategyId, totalReturn: p.totalReturn, sharpeRatio: p.sharpeRatio, maxDrawdown: p.maxDrawdown, winRate: p.winRate, createdAt: p.createdAt })
+      .selectDistinctOn([p.strategyId], {
+        strategyId: p.strategyId,
+        totalReturn: p.totalReturn,
+        sharpeRatio: p.sharpeRatio,
+        maxDrawdown: p.maxDrawdown,
+        winRate: p.winRate,
+        createdAt: p.createdAt,
+      })
       .from(p)
       .where(inArray(p.strategyId, ids))
       .orderBy(p.strategyId, desc(p.createdAt), desc(p.id));
@@ -135,7 +159,10 @@ export class StrategyCrudRepository {
    */
   async deleteStrategy(id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.update(strategyTemplates).set({ linkedStrategyId: null, updatedAt: new Date() }).where(eq(strategyTemplates.linkedStrategyId, id));
+      await tx
+        .update(strategyTemplates)
+        .set({ linkedStrategyId: null, updatedAt: new Date() })
+        .where(eq(strategyTemplates.linkedStrategyId, id));
       await tx.update(chatSessions).set({ strategyId: null }).where(eq(chatSessions.strategyId, id));
       await tx.delete(strategyValidations).where(eq(strategyValidations.strategyId, id));
       await tx.delete(strategyPerformance).where(eq(strategyPerformance.strategyId, id));

@@ -39,7 +39,18 @@ export const MAX_QUERY = 200;
 export const MAX_ID = 2_147_483_647;
 
 /** Every status a strategy can hold: Django's choices plus the values its views really wrote. */
-export const STRATEGY_STATUSES = ['draft', 'validating', 'valid', 'invalid', 'active', 'inactive', 'generated', 'executed', 'failed', 'working'] as const;
+export const STRATEGY_STATUSES = [
+  'draft',
+  'validating',
+  'valid',
+  'invalid',
+  'active',
+  'inactive',
+  'generated',
+  'executed',
+  'failed',
+  'working',
+] as const;
 export type StrategyStatus = (typeof STRATEGY_STATUSES)[number];
 
 /** What `validate_strategy/` can check: static checks (`syntax`) and a sandboxed backtest (`backtest`). */
@@ -107,121 +118,203 @@ const toArray = ({ value }: { value: unknown }) => (value === undefined || Array
 /** Fields shared by create, replace and partial update (all optional here). */
 class StrategyFieldsDto {
   @ApiPropertyOptional({ example: 'Trend following for tech stocks', maxLength: MAX_DESCRIPTION })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_DESCRIPTION)
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(MAX_DESCRIPTION)
   description?: string;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'Id of a template you own (or a system template); null to unlink' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: null,
+    description: 'Id of a template you own (or a system template); null to unlink',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   template?: number | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { fast: 10, slow: 30 }, description: `A JSON object, at most ${MAX_PARAMETERS_BYTES} bytes` })
-  @OptionalNotNull() @IsObject() @JsonMaxBytes(MAX_PARAMETERS_BYTES)
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { fast: 10, slow: 30 },
+    description: `A JSON object, at most ${MAX_PARAMETERS_BYTES} bytes`,
+  })
+  @OptionalNotNull()
+  @IsObject()
+  @JsonMaxBytes(MAX_PARAMETERS_BYTES)
   parameters?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [String], example: ['momentum', 'tech'], maxItems: MAX_TAGS })
-  @OptionalNotNull() @IsArray() @ArrayMaxSize(MAX_TAGS) @IsString({ each: true }) @MaxLength(MAX_TAG, { each: true })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @MaxLength(MAX_TAG, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ example: '1d', maxLength: MAX_SHORT })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_SHORT)
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(MAX_SHORT)
   timeframe?: string;
 
   @ApiPropertyOptional({ example: 'medium', maxLength: MAX_SHORT })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_SHORT)
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(MAX_SHORT)
   risk_level?: string;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, example: '12.5000', description: 'Decimal(10,4), percent' })
-  @IsOptional() @IsDecimalField(10, 4)
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'number' }, { type: 'string' }],
+    nullable: true,
+    example: '12.5000',
+    description: 'Decimal(10,4), percent',
+  })
+  @IsOptional()
+  @IsDecimalField(10, 4)
   expected_return?: number | string | null;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, example: '8.2500', description: 'Decimal(10,4), percent' })
-  @IsOptional() @IsDecimalField(10, 4)
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'number' }, { type: 'string' }],
+    nullable: true,
+    example: '8.2500',
+    description: 'Decimal(10,4), percent',
+  })
+  @IsOptional()
+  @IsDecimalField(10, 4)
   max_drawdown?: number | string | null;
 
   @ApiPropertyOptional({ enum: STRATEGY_STATUSES, example: 'draft', default: 'draft' })
-  @OptionalNotNull() @IsIn(STRATEGY_STATUSES)
+  @OptionalNotNull()
+  @IsIn(STRATEGY_STATUSES)
   status?: StrategyStatus;
 
   @ApiPropertyOptional({ example: '1.0.0', default: '1.0.0', maxLength: MAX_SHORT })
-  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(MAX_SHORT)
+  @OptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_SHORT)
   version?: string;
 }
 
 /** POST (and PUT) body: Django's StrategySerializer, `name` and `strategy_code` required. */
 export class CreateStrategyDto extends StrategyFieldsDto {
   @ApiProperty({ example: 'SMA crossover', maxLength: MAX_NAME })
-  @IsString() @IsNotEmpty() @MaxLength(MAX_NAME)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_NAME)
   name!: string;
 
   @ApiProperty({
     example: "module.exports = { name: 'SMA cross', params: { fast: 5, slow: 20 }, onBar(bar, ctx) { /* … */ } };",
     description: `A JavaScript bot (docs/bot-sdk.md) or a canonical-JSON string; at most ${MAX_CODE_BYTES / 1024} KB`,
   })
-  @IsString() @IsNotEmpty() @MaxBytes(MAX_CODE_BYTES)
+  @IsString()
+  @IsNotEmpty()
+  @MaxBytes(MAX_CODE_BYTES)
   strategy_code!: string;
 }
 
 /** PATCH body: any subset of the writable fields. */
 export class UpdateStrategyDto extends StrategyFieldsDto {
   @ApiPropertyOptional({ example: 'SMA crossover', maxLength: MAX_NAME })
-  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(MAX_NAME)
+  @OptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_NAME)
   name?: string;
 
-  @ApiPropertyOptional({ example: "module.exports = { onBar(bar, ctx) { /* … */ } };", description: `At most ${MAX_CODE_BYTES / 1024} KB` })
-  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxBytes(MAX_CODE_BYTES)
+  @ApiPropertyOptional({ example: 'module.exports = { onBar(bar, ctx) { /* … */ } };', description: `At most ${MAX_CODE_BYTES / 1024} KB` })
+  @OptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxBytes(MAX_CODE_BYTES)
   strategy_code?: string;
 }
 
 /** GET list query. */
 export class StrategyListQueryDto {
   @ApiPropertyOptional({ example: 'valid', maxLength: MAX_SHORT })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_SHORT)
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(MAX_SHORT)
   status?: string;
 
   @ApiPropertyOptional({ example: 'momentum', description: "The strategy's template category", maxLength: 100 })
-  @OptionalNotNull() @IsString() @MaxLength(100)
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(100)
   category?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['momentum', 'tech'], description: 'Repeatable (`?tags=a&tags=b`); every tag must be present' })
-  @OptionalNotNull() @Transform(toArray) @IsArray() @ArrayMaxSize(MAX_TAGS) @IsString({ each: true }) @MaxLength(MAX_TAG, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['momentum', 'tech'],
+    description: 'Repeatable (`?tags=a&tags=b`); every tag must be present',
+  })
+  @OptionalNotNull()
+  @Transform(toArray)
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @MaxLength(MAX_TAG, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ example: 'crossover', description: 'In name or description, case-insensitive', maxLength: MAX_QUERY })
-  @OptionalNotNull() @IsString() @MaxLength(MAX_QUERY)
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(MAX_QUERY)
   search?: string;
 
   @ApiPropertyOptional({ example: '1' })
-  @OptionalNotNull() @Matches(/^[1-9][0-9]{0,5}$/, { message: 'page must be a positive integer' })
+  @OptionalNotNull()
+  @Matches(/^[1-9][0-9]{0,5}$/, { message: 'page must be a positive integer' })
   page?: string;
 }
 
 export class StrategyValidationConfigDto {
   @ApiPropertyOptional({ example: false, default: false, description: 'Warnings (e.g. no trades) fail the backtest check' })
-  @OptionalNotNull() @IsBoolean()
+  @OptionalNotNull()
+  @IsBoolean()
   strict_mode?: boolean;
 
   @ApiPropertyOptional({ example: false, default: false, description: 'Accepted for compatibility; the checks do not call Gemini' })
-  @OptionalNotNull() @IsBoolean()
+  @OptionalNotNull()
+  @IsBoolean()
   use_gemini?: boolean;
 }
 
 /** `validate_strategy/` body. */
 export class ValidateStrategyBodyDto {
   @ApiPropertyOptional({ example: 12, description: "Django's serializer required it; when given it must be the strategy in the path" })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy_id?: number;
 
   @ApiPropertyOptional({
     type: [String],
     example: ['syntax', 'backtest'],
     default: ['syntax', 'backtest'],
-    description: 'Any names are accepted (Django sent syntax, logic, security…); syntax and backtest run, the others are reported in skipped_types',
+    description:
+      'Any names are accepted (Django sent syntax, logic, security…); syntax and backtest run, the others are reported in skipped_types',
   })
-  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsString({ each: true }) @MaxLength(50, { each: true })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
   validation_types?: string[];
 
   @ApiPropertyOptional({ type: StrategyValidationConfigDto })
-  @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => StrategyValidationConfigDto)
+  @OptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => StrategyValidationConfigDto)
   config?: StrategyValidationConfigDto;
 }
 
@@ -237,47 +330,75 @@ export class CreateStrategyRequestDto extends PickType(CreateStrategyDto, [
   'expected_return',
   'max_drawdown',
 ] as const) {
-  @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'A template you own (or a system template); its category is used for the auto-created template' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: null,
+    description: 'A template you own (or a system template); its category is used for the auto-created template',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   template_id?: number | null;
 
   @ApiPropertyOptional({ example: false, default: false, description: 'Do not create the "Template: {name}" template' })
-  @OptionalNotNull() @IsBoolean()
+  @OptionalNotNull()
+  @IsBoolean()
   skip_template_creation?: boolean;
 }
 
 /** `search/` body. Filters sent as null are ignored. */
 export class SearchStrategiesDto {
   @ApiPropertyOptional({ example: 'crossover', description: 'In name or description, case-insensitive', maxLength: MAX_QUERY })
-  @IsOptional() @IsString() @MaxLength(MAX_QUERY)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_QUERY)
   query?: string;
 
   @ApiPropertyOptional({ example: 'custom', maxLength: 100 })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   category?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['momentum'], description: 'Every tag must be present' })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_TAGS) @IsString({ each: true }) @MaxLength(MAX_TAG, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @MaxLength(MAX_TAG, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ example: 'valid', maxLength: MAX_SHORT })
-  @IsOptional() @IsString() @MaxLength(MAX_SHORT)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SHORT)
   status?: string;
 
   @ApiPropertyOptional({ example: 'medium', maxLength: MAX_SHORT })
-  @IsOptional() @IsString() @MaxLength(MAX_SHORT)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SHORT)
   risk_level?: string;
 
   @ApiPropertyOptional({ example: '1d', maxLength: MAX_SHORT })
-  @IsOptional() @IsString() @MaxLength(MAX_SHORT)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SHORT)
   timeframe?: string;
 
   @ApiPropertyOptional({ example: 'alice', description: 'Username of the creator', maxLength: 150 })
-  @IsOptional() @IsString() @MaxLength(150)
+  @IsOptional()
+  @IsString()
+  @MaxLength(150)
   created_by?: string;
 
   @ApiPropertyOptional({ example: 1, default: 1, description: 'Not in the Django API: results come 50 at a time, newest first' })
-  @IsOptional() @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   page?: number;
 }
 
@@ -348,14 +469,24 @@ export class StrategyValidationDto {
   @ApiProperty({ type: String, nullable: true, example: '100.00' }) score!: string | null;
   @ApiProperty({
     type: [Object],
-    example: [{ check: 'backtest_run', message: 'Ran over 252 bars: 4 trades, return 3.12 %', metrics: { return_pct: 3.12, num_trades: 4, win_rate: 50, sharpe_ratio: 0.8, max_drawdown: 2.1, execution_time: 0.01 } }],
+    example: [
+      {
+        check: 'backtest_run',
+        message: 'Ran over 252 bars: 4 trades, return 3.12 %',
+        metrics: { return_pct: 3.12, num_trades: 4, win_rate: 50, sharpe_ratio: 0.8, max_drawdown: 2.1, execution_time: 0.01 },
+      },
+    ],
   })
   passed_checks!: unknown[];
   @ApiProperty({ type: [Object], example: [] }) failed_checks!: unknown[];
   @ApiProperty({ type: [Object], example: [] }) warnings!: unknown[];
   @ApiProperty({ type: [String], example: [] }) recommendations!: unknown[];
   @ApiProperty({ example: 'sandbox-1.0' }) validator_version!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { strict_mode: false, use_gemini: false, symbol: 'AAPL', period: '1y', interval: '1d' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { strict_mode: false, use_gemini: false, symbol: 'AAPL', period: '1y', interval: '1d' },
+  })
   validation_config!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, example: '0.412', description: 'Seconds' }) execution_time!: string | null;
   @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
@@ -388,7 +519,11 @@ export class StrategyPerformanceDto {
 export class ValidateStrategyResultDto {
   @ApiProperty({ example: 12 }) strategy_id!: number;
   @ApiProperty({ type: [StrategyValidationDto] }) validation_results!: StrategyValidationDto[];
-  @ApiProperty({ enum: ['passed', 'failed', 'skipped'], example: 'passed', description: 'skipped: none of the requested types can run here' })
+  @ApiProperty({
+    enum: ['passed', 'failed', 'skipped'],
+    example: 'passed',
+    description: 'skipped: none of the requested types can run here',
+  })
   overall_result!: 'passed' | 'failed' | 'skipped';
   @ApiProperty({ type: [String], example: ['logic'], description: 'Requested types this service cannot run' }) skipped_types!: string[];
 }
@@ -402,7 +537,10 @@ export class AutoCreatedTemplateDto {
 export class CreateStrategyResponseDto extends StrategyDto {
   @ApiProperty({ type: AutoCreatedTemplateDto, nullable: true, description: 'null with skip_template_creation' })
   auto_created_template!: AutoCreatedTemplateDto | null;
-  @ApiProperty({ example: 'Validation started in the background: a sandboxed backtest on AAPL (1y, 1d). The status changes from validating to valid or invalid.' })
+  @ApiProperty({
+    example:
+      'Validation started in the background: a sandboxed backtest on AAPL (1y, 1d). The status changes from validating to valid or invalid.',
+  })
   validation_message!: string;
 }
 

@@ -61,7 +61,13 @@ export function scoreOf(passed: number, failed: number): string {
   return (total === 0 ? 0 : Math.round((10_000 * passed) / total) / 100).toFixed(2);
 }
 
-function verdict(validationType: ValidationType, passedChecks: Check[], failedChecks: Check[], warnings: Check[], recommendations: string[]): Verdict {
+function verdict(
+  validationType: ValidationType,
+  passedChecks: Check[],
+  failedChecks: Check[],
+  warnings: Check[],
+  recommendations: string[],
+): Verdict {
   return {
     validationType,
     status: failedChecks.length === 0 ? 'passed' : 'failed',
@@ -74,9 +80,19 @@ function verdict(validationType: ValidationType, passedChecks: Check[], failedCh
 }
 
 function judgeSyntax(test: BotTest): Verdict {
-  if (!isStaticFailure(test)) return verdict('syntax', STATIC_STEPS.map((s) => ({ check: s.check, message: s.ok })), [], [], []);
+  if (!isStaticFailure(test))
+    return verdict(
+      'syntax',
+      STATIC_STEPS.map((s) => ({ check: s.check, message: s.ok })),
+      [],
+      [],
+      [],
+    );
   const outcome = test.outcome;
-  const at = Math.max(0, STATIC_STEPS.findIndex((s) => s.errorType === outcome.errorType));
+  const at = Math.max(
+    0,
+    STATIC_STEPS.findIndex((s) => s.errorType === outcome.errorType),
+  );
   const passed = STATIC_STEPS.slice(0, at).map((s) => ({ check: s.check, message: s.ok }));
   const failed = [{ check: STATIC_STEPS[at].check, error_type: outcome.errorType, message: outcome.message }];
   return verdict('syntax', passed, failed, [], [errorHint(outcome.errorType)]);
@@ -86,11 +102,23 @@ function judgeBacktest(test: BotTest, opts: JudgeOptions): Verdict {
   const outcome = test.outcome;
   if (isStaticFailure(test)) {
     const outcome = test.outcome;
-    return verdict('backtest', [], [{ check: 'static_checks', error_type: outcome.errorType, message: outcome.message }], [], [errorHint(outcome.errorType)]);
+    return verdict(
+      'backtest',
+      [],
+      [{ check: 'static_checks', error_type: outcome.errorType, message: outcome.message }],
+      [],
+      [errorHint(outcome.errorType)],
+    );
   }
   const staticOk: Check = { check: 'static_checks', message: 'Syntax, sandbox rules and module contract' };
   if (!outcome.ok) {
-    return verdict('backtest', [staticOk], [{ check: 'backtest_run', error_type: outcome.errorType, message: outcome.message }], [], [errorHint(outcome.errorType)]);
+    return verdict(
+      'backtest',
+      [staticOk],
+      [{ check: 'backtest_run', error_type: outcome.errorType, message: outcome.message }],
+      [],
+      [errorHint(outcome.errorType)],
+    );
   }
   const m = outcome.result.metrics;
   const run: Check = {
@@ -100,7 +128,8 @@ function judgeBacktest(test: BotTest, opts: JudgeOptions): Verdict {
   };
   const warnings: Check[] = m.num_trades === 0 ? [{ check: 'trades', message: 'The bot made no trades over the test period' }] : [];
   const recommendations = warnings.length ? ['Check the entry conditions: they never triggered on the test data'] : [];
-  const failed: Check[] = opts.strictMode && warnings.length ? [{ check: 'strict_mode', message: 'Strict mode: warnings count as failures' }] : [];
+  const failed: Check[] =
+    opts.strictMode && warnings.length ? [{ check: 'strict_mode', message: 'Strict mode: warnings count as failures' }] : [];
   return verdict('backtest', [staticOk, run], failed, warnings, recommendations);
 }
 

@@ -1,10 +1,32 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { pageNumber, PathId } from '../records/params';
-import { BotPerformanceDto, BotPerformancePageDto, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyAllSummaryDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
+import {
+  BotPerformanceDto,
+  BotPerformancePageDto,
+  TestHistoryDto,
+  VerifiedBotsDto,
+  VerifyAllAcceptedDto,
+  VerifyAllDto,
+  VerifyAllSummaryDto,
+  VerifyBotDto,
+  VerifyBotResponseDto,
+} from './bot-performance.dto';
 import { BotPerformanceService } from './bot-performance.service';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
@@ -36,7 +58,10 @@ export class BotPerformanceController {
   @HttpCode(200)
   @ApiOperation({ summary: "Run one strategy's bot once and record the verdict", description: VERIFIED_RULE })
   @ApiOkResponse({ type: VerifyBotResponseDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named; or the strategy has no bot to run ({ strategy_code: [...] })' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'Invalid fields, each named; or the strategy has no bot to run ({ strategy_code: [...] })',
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Not your strategy; or the market data source has no such symbol ({ symbol })' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Too many bot runs waiting (Retry-After); nothing recorded' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable; nothing recorded' })

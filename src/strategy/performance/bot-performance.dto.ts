@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
 import { INTERVALS, isValidSymbol } from '../../market-data/market-data.port';
 import { IsCalendarDate, IsDecimal, MAX_ID } from '../records/params';
 
@@ -33,7 +45,8 @@ export class BotPerformanceDto {
   @ApiProperty({ example: 'SMA Cross' }) strategy_name!: string;
   @ApiProperty({ example: true, description: 'The last run succeeded and made at least one trade' }) is_verified!: boolean;
   @ApiProperty({ example: 'verified', enum: ['untested', 'testing', 'verified', 'failed'] }) status!: string;
-  @ApiProperty({ type: String, nullable: true, example: '12.480000', description: 'Percent; null after a failed run' }) total_return!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '12.480000', description: 'Percent; null after a failed run' }) total_return!:
+    string | null;
   @ApiProperty({ type: String, nullable: true, example: '55.56', description: 'Percent of winning trades' }) win_rate!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '1.120000' }) sharpe_ratio!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '6.310000', description: 'Percent, positive' }) max_drawdown!: string | null;
@@ -83,7 +96,10 @@ export class VerifyAllAcceptedDto {
   @ApiProperty({ example: 'queued', enum: ['queued'] }) status!: 'queued';
   @ApiProperty({ example: 'job_3f2a9c1d4b5e6f708a9b' }) job_id!: string;
   @ApiProperty({ example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b' }) job_url!: string;
-  @ApiProperty({ example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b/events', description: 'SSE: progress {done, total, verified, failed}, then done with the summary' })
+  @ApiProperty({
+    example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b/events',
+    description: 'SSE: progress {done, total, verified, failed}, then done with the summary',
+  })
   events_url!: string;
   @ApiProperty({ example: "Verification started; follow events_url for progress; the summary is the job's result" }) message!: string;
 }
@@ -112,7 +128,8 @@ export class BotTestRunDto {
   @ApiProperty({ example: '10000.00' }) initial_balance!: string;
   @ApiProperty({ example: '0.002000' }) commission!: string;
   @ApiProperty({ example: true }) success!: boolean;
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'e.g. syntax, reference, type, timeout' }) error_type!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'e.g. syntax, reference, type, timeout' }) error_type!:
+    string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) error_message!: string | null;
   @ApiProperty({ type: BotTestRunMetricsDto, nullable: true }) metrics!: BotTestRunMetricsDto | null;
   @ApiProperty({ type: Number, nullable: true, example: 2, description: 'The strategy version (/api/production/) whose code ran, if any' })
@@ -129,7 +146,8 @@ export class TestHistoryDto {
 }
 
 /** `"7"` → 7 (form-style bodies); anything else is left for the validators to judge. */
-const digitsToNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value);
+const digitsToNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value;
 
 /** A number (or numeric string) within `min`…`max` (`max` itself excluded when `maxExclusive`). */
 function InRange(min: number, max: number, opts: { maxExclusive?: boolean; text: string }, options?: ValidationOptions): PropertyDecorator {
@@ -168,28 +186,54 @@ function IsMarketSymbol(options?: ValidationOptions): PropertyDecorator {
  */
 export class VerifyBotDto {
   @ApiProperty({ example: 7, description: 'One of your strategies, with a bot to run' })
-  @Transform(digitsToNumber) @IsInt() @Min(1) @Max(MAX_ID)
+  @Transform(digitsToNumber)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy_id!: number;
 
   @ApiPropertyOptional({ example: 'AAPL', default: 'AAPL' }) @IsOptional() @IsMarketSymbol() symbol?: string;
-  @ApiPropertyOptional({ example: '2025-01-01', description: 'With end_date, sizes the history: the shortest of 1mo…max covering the range' })
-  @IsOptional() @IsCalendarDate()
+  @ApiPropertyOptional({
+    example: '2025-01-01',
+    description: 'With end_date, sizes the history: the shortest of 1mo…max covering the range',
+  })
+  @IsOptional()
+  @IsCalendarDate()
   start_date?: string;
-  @ApiPropertyOptional({ example: '2025-12-31', description: 'Default: today; not before start_date' }) @IsOptional() @IsCalendarDate() end_date?: string;
+  @ApiPropertyOptional({ example: '2025-12-31', description: 'Default: today; not before start_date' })
+  @IsOptional()
+  @IsCalendarDate()
+  end_date?: string;
   @ApiPropertyOptional({ example: '1d', default: '1d', enum: INTERVALS }) @IsOptional() @IsIn(INTERVALS) timeframe?: string;
   @ApiPropertyOptional({ type: Number, example: 10000, default: 10000, description: 'Starting cash, 0.01 to 1e12' })
-  @IsOptional() @IsDecimal(20, 2) @InRange(0.01, 1e12, { text: 'between 0.01 and 1e12' })
+  @IsOptional()
+  @IsDecimal(20, 2)
+  @InRange(0.01, 1e12, { text: 'between 0.01 and 1e12' })
   initial_balance?: number | string;
   @ApiPropertyOptional({ type: Number, example: 0.002, default: 0.002, description: 'Fraction of each fill, 0 ≤ commission < 1' })
-  @IsOptional() @IsDecimal(10, 6) @InRange(0, 1, { maxExclusive: true, text: 'at least 0 and below 1 (a fraction of each fill)' })
+  @IsOptional()
+  @IsDecimal(10, 6)
+  @InRange(0, 1, { maxExclusive: true, text: 'at least 0 and below 1 (a fraction of each fill)' })
   commission?: number | string;
 }
 
 /** `verify_all/` body. */
 export class VerifyAllDto {
-  @ApiPropertyOptional({ example: false, default: false, description: 'Test again strategies already tested' }) @IsOptional() @IsBoolean() force_retest?: boolean;
-  @ApiPropertyOptional({ type: [Number], example: [7, 9], description: `Only these strategies (1 to ${MAX_VERIFY_ALL} ids); default: all yours (staff: all)` })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_VERIFY_ALL) @IsInt({ each: true }) @Min(1, { each: true }) @Max(MAX_ID, { each: true })
+  @ApiPropertyOptional({ example: false, default: false, description: 'Test again strategies already tested' })
+  @IsOptional()
+  @IsBoolean()
+  force_retest?: boolean;
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [7, 9],
+    description: `Only these strategies (1 to ${MAX_VERIFY_ALL} ids); default: all yours (staff: all)`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_VERIFY_ALL)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_ID, { each: true })
   strategy_ids?: number[];
 }
-

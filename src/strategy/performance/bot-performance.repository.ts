@@ -35,7 +35,11 @@ export class BotPerformanceRepository {
   /** Most recently updated first, on strategies `user` can see. */
   async list(user: AuthUser, limit: number, offset: number): Promise<{ count: number; rows: NamedPerformanceRow[] }> {
     const where = ownedBy(user, strategies.createdBy);
-    const [{ n }] = await this.db.select({ n: count() }).from(botPerformance).innerJoin(strategies, eq(strategies.id, botPerformance.strategyId)).where(where);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(botPerformance)
+      .innerJoin(strategies, eq(strategies.id, botPerformance.strategyId))
+      .where(where);
     const rows = await this.db
       .select(named)
       .from(botPerformance)
@@ -59,7 +63,11 @@ export class BotPerformanceRepository {
   }
 
   async byStrategy(strategyId: number, tx: Db = this.db): Promise<NamedPerformanceRow | null> {
-    const [row] = await tx.select(named).from(botPerformance).innerJoin(strategies, eq(strategies.id, botPerformance.strategyId)).where(eq(botPerformance.strategyId, strategyId));
+    const [row] = await tx
+      .select(named)
+      .from(botPerformance)
+      .innerJoin(strategies, eq(strategies.id, botPerformance.strategyId))
+      .where(eq(botPerformance.strategyId, strategyId));
     return row ?? null;
   }
 
@@ -68,7 +76,11 @@ export class BotPerformanceRepository {
    * keeps its last figures and verdict until the run ends). Returns the row as it was before, to restore it
    * when the run cannot finish.
    */
-  async markTesting(strategyId: number, config: Pick<PerformanceResult, 'symbol' | 'timeframe' | 'initialBalance' | 'commission'>, at: Date): Promise<BotPerformanceRow | null> {
+  async markTesting(
+    strategyId: number,
+    config: Pick<PerformanceResult, 'symbol' | 'timeframe' | 'initialBalance' | 'commission'>,
+    at: Date,
+  ): Promise<BotPerformanceRow | null> {
     return this.db.transaction(async (tx) => {
       const [before] = await tx.select().from(botPerformance).where(eq(botPerformance.strategyId, strategyId)).for('update');
       await tx
@@ -81,7 +93,11 @@ export class BotPerformanceRepository {
 
   /** Puts back the row `markTesting` replaced (or removes the row it created). */
   async restore(strategyId: number, before: BotPerformanceRow | null): Promise<void> {
-    if (before) await this.db.update(botPerformance).set({ status: before.status, updatedAt: before.updatedAt }).where(eq(botPerformance.strategyId, strategyId));
+    if (before)
+      await this.db
+        .update(botPerformance)
+        .set({ status: before.status, updatedAt: before.updatedAt })
+        .where(eq(botPerformance.strategyId, strategyId));
     else await this.db.delete(botPerformance).where(eq(botPerformance.strategyId, strategyId));
   }
 
@@ -99,7 +115,12 @@ export class BotPerformanceRepository {
 
   /** The strategy's runs, newest first. */
   async testRuns(strategyId: number, limit: number): Promise<BotTestRunRow[]> {
-    return this.db.select().from(botTestRuns).where(eq(botTestRuns.strategyId, strategyId)).orderBy(desc(botTestRuns.startedAt), desc(botTestRuns.id)).limit(limit);
+    return this.db
+      .select()
+      .from(botTestRuns)
+      .where(eq(botTestRuns.strategyId, strategyId))
+      .orderBy(desc(botTestRuns.startedAt), desc(botTestRuns.id))
+      .limit(limit);
   }
 
   /**
@@ -127,7 +148,10 @@ export class BotPerformanceRepository {
   /** Which of `ids` are strategies `user` can see. */
   async visibleIds(user: AuthUser, ids: number[]): Promise<Set<number>> {
     const own = ownedBy(user, strategies.createdBy);
-    const rows = await this.db.select({ id: strategies.id }).from(strategies).where(own ? and(inArray(strategies.id, ids), own) : inArray(strategies.id, ids));
+    const rows = await this.db
+      .select({ id: strategies.id })
+      .from(strategies)
+      .where(own ? and(inArray(strategies.id, ids), own) : inArray(strategies.id, ids));
     return new Set(rows.map((r) => r.id));
   }
 }

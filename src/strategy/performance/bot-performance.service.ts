@@ -18,7 +18,19 @@ import { StrategyBotsService } from '../bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
 import { visibleOr404 } from '../strategy-access';
 import { iso, PAGE_SIZE } from '../records/params';
-import { BotPerformancePageDto, BotPerformanceDto, BotTestRunDto, MAX_VERIFY_ALL, TestHistoryDto, VerifiedBotsDto, VerifyAllAcceptedDto, VerifyAllDto, VerifyAllSummaryDto, VerifyBotDto, VerifyBotResponseDto } from './bot-performance.dto';
+import {
+  BotPerformancePageDto,
+  BotPerformanceDto,
+  BotTestRunDto,
+  MAX_VERIFY_ALL,
+  TestHistoryDto,
+  VerifiedBotsDto,
+  VerifyAllAcceptedDto,
+  VerifyAllDto,
+  VerifyAllSummaryDto,
+  VerifyBotDto,
+  VerifyBotResponseDto,
+} from './bot-performance.dto';
 import { BotPerformanceRepository, BotTestRunRow, NamedPerformanceRow } from './bot-performance.repository';
 import { BotTestRunner, EngineMoney } from './bot-test-runner';
 import { periodFor, RunMetrics, verdictOf } from './bot-verification';
@@ -119,7 +131,7 @@ export class BotPerformanceService {
       job_id: job.id,
       job_url: `/api/jobs/${job.id}`,
       events_url: `/api/jobs/${job.id}/events`,
-      message: 'Verification started; follow events_url for progress; the summary is the job\'s result',
+      message: "Verification started; follow events_url for progress; the summary is the job's result",
     };
   }
 
@@ -156,7 +168,13 @@ export class BotPerformanceService {
         summary.errors.push({ strategy_id: strategy.id, error: error.message });
       }
       const done = i + 1;
-      await ctx.progress((100 * done) / todo.length, { done, total: todo.length, verified: summary.verified, failed: summary.failed, strategy_id: strategy.id });
+      await ctx.progress((100 * done) / todo.length, {
+        done,
+        total: todo.length,
+        verified: summary.verified,
+        failed: summary.failed,
+        strategy_id: strategy.id,
+      });
     }
     return summary;
   }
@@ -170,8 +188,16 @@ export class BotPerformanceService {
   /** GET {id}/test_history/ (id = strategy id). */
   async testHistory(user: AuthUser, strategyId: number): Promise<TestHistoryDto> {
     const strategy = visibleOr404(user, await this.strategies.byId(strategyId), 'Strategy', strategyId);
-    const [row, runs] = await Promise.all([this.performance.byStrategy(strategy.id), this.performance.testRuns(strategy.id, TEST_HISTORY_LIMIT)]);
-    return { strategy_id: strategy.id, strategy_name: strategy.name, is_verified: row?.isVerified ?? false, test_runs: runs.map(testRunJson) };
+    const [row, runs] = await Promise.all([
+      this.performance.byStrategy(strategy.id),
+      this.performance.testRuns(strategy.id, TEST_HISTORY_LIMIT),
+    ]);
+    return {
+      strategy_id: strategy.id,
+      strategy_name: strategy.name,
+      is_verified: row?.isVerified ?? false,
+      test_runs: runs.map(testRunJson),
+    };
   }
 
   /** GET /: page of performance rows, most recently updated first. */
@@ -192,7 +218,13 @@ export class BotPerformanceService {
    * Marks the strategy `testing`, runs the bot, then records the run and the verdict together; when that
    * throws, the row is put back as it was.
    */
-  private async verify(strategy: StrategyRow, code: string, bars: Bar[], c: TestConfig, signal?: AbortSignal): Promise<NamedPerformanceRow> {
+  private async verify(
+    strategy: StrategyRow,
+    code: string,
+    bars: Bar[],
+    c: TestConfig,
+    signal?: AbortSignal,
+  ): Promise<NamedPerformanceRow> {
     const { symbol, interval: timeframe } = c.request;
     const money = { initialBalance: c.initialBalance, commission: c.commission };
     const startedAt = new Date(this.clock.now());
@@ -242,7 +274,9 @@ export class BotPerformanceService {
   /** The body's settings with their defaults; 400 naming the body's field (timeframe, end_date) otherwise. */
   private testConfig(dto: Omit<VerifyBotDto, 'strategy_id'>): TestConfig {
     if (dto.start_date !== undefined && dto.end_date !== undefined && dto.end_date < dto.start_date) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: end_date', { end_date: ['end_date must not be before start_date'] });
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: end_date', {
+        end_date: ['end_date must not be before start_date'],
+      });
     }
     const period = periodFor(dto.start_date, dto.end_date, new Date(this.clock.now()));
     let request: MarketDataRequest;
@@ -254,13 +288,21 @@ export class BotPerformanceService {
     // Rounded as the columns store them, so the run uses exactly what is recorded.
     const initialBalance = Number(dto.initial_balance ?? 10000).toFixed(2);
     const commission = Number(dto.commission ?? 0.002).toFixed(6);
-    return { request, period, initialBalance, commission, money: { initialCash: Number(initialBalance), commissionRate: Number(commission) } };
+    return {
+      request,
+      period,
+      initialBalance,
+      commission,
+      money: { initialCash: Number(initialBalance), commissionRate: Number(commission) },
+    };
   }
 }
 
 /** Market-data field names → this body's (interval → timeframe, period → start_date). */
 function inBodyTerms(error: DomainError): DomainError {
   const rename: Record<string, string> = { interval: 'timeframe', period: 'start_date' };
-  const details = Object.fromEntries(Object.entries((error.details ?? {}) as Record<string, string[]>).map(([k, v]) => [rename[k] ?? k, v]));
+  const details = Object.fromEntries(
+    Object.entries((error.details ?? {}) as Record<string, string[]>).map(([k, v]) => [rename[k] ?? k, v]),
+  );
   return new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${Object.keys(details).join(', ')}`, details);
 }

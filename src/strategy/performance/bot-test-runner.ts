@@ -29,8 +29,11 @@ export class BotTestRunner {
   /** A failing bot is an outcome, never a throw; a full sandbox queue throws `rate_limited`. */
   async run(code: string, bars: Bar[], money: EngineMoney, signal?: AbortSignal): Promise<RunOutcome> {
     const check = staticCheck(code);
-    if (!check.ok) return { ok: false, errorType: check.errorType, message: `${check.message}${check.line ? ` (bot.js line ${check.line})` : ''}` };
+    if (!check.ok)
+      return { ok: false, errorType: check.errorType, message: `${check.message}${check.line ? ` (bot.js line ${check.line})` : ''}` };
     const outcome = await this.sandbox.run({ code, bars, options: money }, { signal });
-    return outcome.ok ? { ok: true, metrics: outcome.result.metrics } : { ok: false, errorType: outcome.errorType, message: outcome.message };
+    return outcome.ok
+      ? { ok: true, metrics: outcome.result.metrics }
+      : { ok: false, errorType: outcome.errorType, message: outcome.message };
   }
 }

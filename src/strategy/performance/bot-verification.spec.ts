@@ -2,7 +2,15 @@ import { decimalOrNull, periodFor, verdictOf } from './bot-verification';
 
 const TODAY = new Date('2026-11-25T07:00:00Z');
 const ON = { symbol: 'AAPL', timeframe: '1d', period: '1y' };
-const metrics = (over: Partial<Record<string, number>> = {}) => ({ return_pct: 12.345, num_trades: 4, win_rate: 50, sharpe_ratio: 1.2, max_drawdown: 3.4, execution_time: 0.01, ...over });
+const metrics = (over: Partial<Record<string, number>> = {}) => ({
+  return_pct: 12.345,
+  num_trades: 4,
+  win_rate: 50,
+  sharpe_ratio: 1.2,
+  max_drawdown: 3.4,
+  execution_time: 0.01,
+  ...over,
+});
 
 describe(periodFor.name, () => {
   it('is 1y without a start date, whatever the end date', () => {
@@ -43,7 +51,12 @@ describe(verdictOf.name, () => {
   });
 
   it('fails a run that made no trades, keeping its figures', () => {
-    expect(verdictOf({ ok: true, metrics: metrics({ num_trades: 0, return_pct: 0 }) }, ON)).toMatchObject({ isVerified: false, status: 'failed', totalReturn: '0.000000', totalTrades: 0 });
+    expect(verdictOf({ ok: true, metrics: metrics({ num_trades: 0, return_pct: 0 }) }, ON)).toMatchObject({
+      isVerified: false,
+      status: 'failed',
+      totalReturn: '0.000000',
+      totalTrades: 0,
+    });
   });
 
   it('fails a run that errored, with no figures and the error in the notes', () => {

@@ -69,7 +69,12 @@ export function verdictOf(outcome: RunOutcome, on: { symbol: string; timeframe: 
     totalTrades: m.num_trades,
   };
   if (m.num_trades <= 0) {
-    return { isVerified: false, status: 'failed', notes: `Not verified: the bot ran without errors but made no trades on ${where}`, ...figures };
+    return {
+      isVerified: false,
+      status: 'failed',
+      notes: `Not verified: the bot ran without errors but made no trades on ${where}`,
+      ...figures,
+    };
   }
   return {
     isVerified: true,

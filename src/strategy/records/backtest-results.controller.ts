@@ -1,5 +1,14 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
@@ -47,7 +56,11 @@ export class BacktestResultsController {
   @ApiOkResponse({ type: BacktestResultDto, description: 'The previous result was replaced' })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named (non-finite numbers, too many trades…)' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: '{ error, details: { strategy_id } }: not your strategy' })
-  async save(@CurrentUser() user: AuthUser, @Body() body: SaveBacktestResultDto, @Res({ passthrough: true }) res: Response): Promise<BacktestResultDto> {
+  async save(
+    @CurrentUser() user: AuthUser,
+    @Body() body: SaveBacktestResultDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BacktestResultDto> {
     const { created, result } = await this.results.save(user, body);
     res.status(created ? 201 : 200);
     return result;

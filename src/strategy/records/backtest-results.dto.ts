@@ -22,7 +22,8 @@ export class BacktestResultDto {
   @ApiProperty({ type: String, nullable: true, example: '11250.00' }) final_equity!: string | null;
   @ApiProperty({ example: '8.200000' }) max_drawdown!: string;
   @ApiProperty({ type: String, nullable: true, example: '1.350000' }) sharpe_ratio!: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [{ entry_date: '2025-03-01', exit_date: '2025-03-09', pnl: 120.5 }] }) trades!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [{ entry_date: '2025-03-01', exit_date: '2025-03-09', pnl: 120.5 }] })
+  trades!: unknown[];
   @ApiProperty({ type: 'array', items: { type: 'object' }, example: [{ date: '2025-03-01', equity: 10000 }] }) equity_curve!: unknown[];
   @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) created_at!: string;
   @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) updated_at!: string;
@@ -38,7 +39,8 @@ export class BacktestResultPageDto {
 const given = (_: object, v: unknown) => v !== undefined;
 const notNull = (_: object, v: unknown) => v !== null && v !== undefined;
 /** `"7"` → 7 (form-style bodies); anything else is left for the validators to judge. */
-const digitsToNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value);
+const digitsToNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value;
 
 /**
  * `save_result/` body. The row is replaced as a whole: an omitted field takes its default (symbol AAPL,
@@ -47,29 +49,54 @@ const digitsToNumber = ({ value }: { value: unknown }) => (typeof value === 'str
  */
 export class SaveBacktestResultDto {
   @ApiProperty({ example: 7, description: 'One of your strategies' })
-  @Transform(digitsToNumber) @IsInt() @Min(1) @Max(MAX_ID)
+  @Transform(digitsToNumber)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy_id!: number;
 
   @ApiPropertyOptional({ example: 'AAPL', default: 'AAPL', maxLength: 20 }) @ValidateIf(given) @IsString() @MaxLength(20) symbol?: string;
   @ApiPropertyOptional({ example: '1d', default: '1d', maxLength: 10 }) @ValidateIf(given) @IsString() @MaxLength(10) timeframe?: string;
   @ApiPropertyOptional({ example: '1y', default: '1y', maxLength: 10 }) @ValidateIf(given) @IsString() @MaxLength(10) period?: string;
-  @ApiPropertyOptional({ type: Number, example: 10000, default: 10000 }) @ValidateIf(given) @IsDecimal(20, 2) initial_balance?: number | string;
+  @ApiPropertyOptional({ type: Number, example: 10000, default: 10000 }) @ValidateIf(given) @IsDecimal(20, 2) initial_balance?:
+    number | string;
   @ApiPropertyOptional({ type: Number, example: 0.001, default: 0.001 }) @ValidateIf(given) @IsDecimal(10, 6) commission?: number | string;
   @ApiPropertyOptional({ example: 40, default: 0 }) @ValidateIf(given) @IsInt() @Min(0) @Max(MAX_INT) total_trades?: number;
   @ApiPropertyOptional({ example: 22, default: 0 }) @ValidateIf(given) @IsInt() @Min(0) @Max(MAX_INT) winning_trades?: number;
   @ApiPropertyOptional({ example: 18, default: 0 }) @ValidateIf(given) @IsInt() @Min(0) @Max(MAX_INT) losing_trades?: number;
-  @ApiPropertyOptional({ type: Number, example: 55, default: 0, description: 'Percent, below 1000' }) @ValidateIf(given) @IsDecimal(5, 2) win_rate?: number | string;
+  @ApiPropertyOptional({ type: Number, example: 55, default: 0, description: 'Percent, below 1000' })
+  @ValidateIf(given)
+  @IsDecimal(5, 2)
+  win_rate?: number | string;
   @ApiPropertyOptional({ type: Number, example: 1250, default: 0 }) @ValidateIf(given) @IsDecimal(20, 2) net_profit?: number | string;
   @ApiPropertyOptional({ type: Number, example: 12.5, default: 0 }) @ValidateIf(given) @IsDecimal(15, 6) total_return_pct?: number | string;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 11250 }) @ValidateIf(notNull) @IsDecimal(20, 2) final_equity?: number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 11250 }) @ValidateIf(notNull) @IsDecimal(20, 2) final_equity?:
+    number | string | null;
   @ApiPropertyOptional({ type: Number, example: 8.2, default: 0 }) @ValidateIf(given) @IsDecimal(15, 6) max_drawdown?: number | string;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 1.35 }) @ValidateIf(notNull) @IsDecimal(15, 6) sharpe_ratio?: number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 1.35 }) @ValidateIf(notNull) @IsDecimal(15, 6) sharpe_ratio?:
+    number | string | null;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, example: [{ entry_date: '2025-03-01', exit_date: '2025-03-09', pnl: 120.5 }], description: `At most ${MAX_SERIES} items` })
-  @ValidateIf(given) @IsArray() @ArrayMaxSize(MAX_SERIES) @AllFinite()
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ entry_date: '2025-03-01', exit_date: '2025-03-09', pnl: 120.5 }],
+    description: `At most ${MAX_SERIES} items`,
+  })
+  @ValidateIf(given)
+  @IsArray()
+  @ArrayMaxSize(MAX_SERIES)
+  @AllFinite()
   trades?: unknown[];
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, example: [{ date: '2025-03-01', equity: 10000 }], description: `At most ${MAX_SERIES} items` })
-  @ValidateIf(given) @IsArray() @ArrayMaxSize(MAX_SERIES) @AllFinite()
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ date: '2025-03-01', equity: 10000 }],
+    description: `At most ${MAX_SERIES} items`,
+  })
+  @ValidateIf(given)
+  @IsArray()
+  @ArrayMaxSize(MAX_SERIES)
+  @AllFinite()
   equity_curve?: unknown[];
 }

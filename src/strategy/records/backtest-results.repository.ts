@@ -21,7 +21,11 @@ export class BacktestResultsRepository {
   /** Most recently saved first, on strategies `user` can see. */
   async list(user: AuthUser, limit: number, offset: number): Promise<{ count: number; rows: BacktestResultRow[] }> {
     const where = ownedBy(user, strategies.createdBy);
-    const [{ n }] = await this.db.select({ n: count() }).from(latestBacktestResults).innerJoin(strategies, eq(strategies.id, latestBacktestResults.strategyId)).where(where);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(latestBacktestResults)
+      .innerJoin(strategies, eq(strategies.id, latestBacktestResults.strategyId))
+      .where(where);
     const rows = await this.db
       .select(getTableColumns(latestBacktestResults))
       .from(latestBacktestResults)

@@ -29,36 +29,53 @@ const notNull = (_: object, v: unknown) => v !== null && v !== undefined;
 
 class CommentFieldsDto {
   @ApiPropertyOptional({ type: Number, nullable: true, example: 4, minimum: 1, maximum: 5 })
-  @ValidateIf(notNull) @IsInt() @Min(1) @Max(5)
+  @ValidateIf(notNull)
+  @IsInt()
+  @Min(1)
+  @Max(5)
   rating?: number | null;
 
   @ApiPropertyOptional({ example: true, default: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_review?: boolean;
 
   @ApiPropertyOptional({ type: Number, nullable: true, example: null, description: 'A comment on the same strategy' })
-  @ValidateIf(notNull) @IsInt() @Min(1) @Max(MAX_ID)
+  @ValidateIf(notNull)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   parent?: number | null;
 }
 
 /** Create (and PUT) body: `strategy` (one you can see) and `content` required. */
 export class CreateCommentDto extends CommentFieldsDto {
   @ApiProperty({ example: 7, description: 'A strategy you can see' })
-  @IsInt() @Min(1) @Max(MAX_ID)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy!: number;
 
   @ApiProperty({ example: 'Works well on SPY daily bars.', maxLength: MAX_COMMENT })
-  @IsString() @IsNotEmpty() @MaxLength(MAX_COMMENT)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_COMMENT)
   content!: string;
 }
 
 /** PATCH body. `strategy` cannot change (it may be sent unchanged). */
 export class UpdateCommentDto extends CommentFieldsDto {
   @ApiPropertyOptional({ example: 7, description: 'Must stay the same' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy?: number;
 
   @ApiPropertyOptional({ example: 'Works well on SPY daily bars.', maxLength: MAX_COMMENT })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MAX_COMMENT)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_COMMENT)
   content?: string;
 }

@@ -28,11 +28,27 @@ export class CommentsRepository {
   }
 
   /** Newest first, on strategies `user` can see. */
-  async list(user: AuthUser, strategyId: number | undefined, limit: number, offset: number): Promise<{ count: number; rows: CommentRow[] }> {
-    const conds = [ownedBy(user, strategies.createdBy), strategyId === undefined ? undefined : eq(strategyComments.strategyId, strategyId)].filter((c): c is SQL => c !== undefined);
+  async list(
+    user: AuthUser,
+    strategyId: number | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; rows: CommentRow[] }> {
+    const conds = [
+      ownedBy(user, strategies.createdBy),
+      strategyId === undefined ? undefined : eq(strategyComments.strategyId, strategyId),
+    ].filter((c): c is SQL => c !== undefined);
     const where = conds.length ? and(...conds) : undefined;
-    const [{ n }] = await this.db.select({ n: count() }).from(strategyComments).innerJoin(strategies, eq(strategies.id, strategyComments.strategyId)).where(where);
-    const rows = await this.select().where(where).orderBy(desc(strategyComments.createdAt), desc(strategyComments.id)).limit(limit).offset(offset);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(strategyComments)
+      .innerJoin(strategies, eq(strategies.id, strategyComments.strategyId))
+      .where(where);
+    const rows = await this.select()
+      .where(where)
+      .orderBy(desc(strategyComments.createdAt), desc(strategyComments.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -47,7 +63,10 @@ export class CommentsRepository {
   }
 
   async update(id: number, changes: CommentChanges): Promise<CommentRow> {
-    await this.db.update(strategyComments).set({ ...changes, updatedAt: new Date() }).where(eq(strategyComments.id, id));
+    await this.db
+      .update(strategyComments)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(strategyComments.id, id));
     return (await this.byId(id))!;
   }
 
@@ -56,7 +75,10 @@ export class CommentsRepository {
     const out: number[] = [];
     let frontier = [id];
     while (frontier.length > 0) {
-      const rows = await this.db.select({ id: strategyComments.id }).from(strategyComments).where(inArray(strategyComments.parentId, frontier));
+      const rows = await this.db
+        .select({ id: strategyComments.id })
+        .from(strategyComments)
+        .where(inArray(strategyComments.parentId, frontier));
       frontier = rows.map((r) => r.id).filter((x) => !out.includes(x) && x !== id);
       out.push(...frontier);
     }

@@ -48,13 +48,21 @@ export class CommentsService {
     const s = await this.strategies.byId(b.strategy);
     if (!s || !canSee(user, s.createdBy)) throw noSuchStrategy('strategy', b.strategy);
     if (b.parent != null) await this.checkParent(user, b.parent, b.strategy, undefined);
-    const row = await this.comments.create({ strategyId: b.strategy, authorId, content: b.content, rating: b.rating ?? null, isReview: b.is_review ?? false, parentId: b.parent ?? null });
+    const row = await this.comments.create({
+      strategyId: b.strategy,
+      authorId,
+      content: b.content,
+      rating: b.rating ?? null,
+      isReview: b.is_review ?? false,
+      parentId: b.parent ?? null,
+    });
     return commentJson(row);
   }
 
   async update(user: AuthUser, id: number, b: UpdateCommentDto): Promise<CommentDto> {
     const row = await this.authored(user, id);
-    if (b.strategy !== undefined && b.strategy !== row.strategyId) throw invalid('strategy', 'The strategy of a comment cannot be changed.');
+    if (b.strategy !== undefined && b.strategy !== row.strategyId)
+      throw invalid('strategy', 'The strategy of a comment cannot be changed.');
     if (b.parent != null) await this.checkParent(user, b.parent, row.strategyId, row.id);
     const c: CommentChanges = {};
     if (b.content !== undefined) c.content = b.content;
@@ -81,7 +89,8 @@ export class CommentsService {
   private async authored(user: AuthUser, id: number): Promise<CommentRow> {
     const userId = requireUserId(user);
     const row = await this.visible(user, id);
-    if (!user.isStaff && row.authorId !== userId) throw new DomainError(ErrorCode.Forbidden, 'Only the author may change this comment', { id });
+    if (!user.isStaff && row.authorId !== userId)
+      throw new DomainError(ErrorCode.Forbidden, 'Only the author may change this comment', { id });
     return row;
   }
 

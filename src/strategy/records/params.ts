@@ -28,7 +28,12 @@ export function optionalBool(raw: string | undefined, field: string): boolean | 
 
 /** The integer part of a decimal fits `precision - scale` digits. */
 function decimalFits(value: unknown, precision: number, scale: number): boolean {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(n)) return false;
   // Compare after rounding to `scale` places, as PostgreSQL stores it (999.999 in numeric(5,2) is 1000.00).
   return Math.abs(n) < 1e21 && Math.abs(Number(n.toFixed(scale))) < 10 ** (precision - scale);
@@ -44,7 +49,8 @@ export function IsDecimal(precision: number, scale: number, options?: Validation
       name: 'isDecimal',
       validator: {
         validate: (value: unknown) => decimalFits(value, precision, scale),
-        defaultMessage: (args) => `${args?.property} must be a finite number with at most ${precision - scale} digits before the decimal point`,
+        defaultMessage: (args) =>
+          `${args?.property} must be a finite number with at most ${precision - scale} digits before the decimal point`,
       },
     },
     options,
@@ -62,7 +68,13 @@ function allFinite(value: unknown, depth = 0): boolean {
 
 export function AllFinite(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'allFinite', validator: { validate: (value: unknown) => allFinite(value), defaultMessage: (args) => `${args?.property} must not contain non-finite numbers` } },
+    {
+      name: 'allFinite',
+      validator: {
+        validate: (value: unknown) => allFinite(value),
+        defaultMessage: (args) => `${args?.property} must not contain non-finite numbers`,
+      },
+    },
     options,
   );
 }

@@ -62,39 +62,60 @@ const notNull = (_: object, v: unknown) => v !== null && v !== undefined;
 /** The writable fields besides `strategy`; decimals as numbers or numeric strings, null allowed. */
 class PerformanceFieldsDto {
   @ApiPropertyOptional({ example: 'bt-2026-11-25-01', maxLength: 100 })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   backtest_id?: string;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 12.5 }) @ValidateIf(notNull) @IsDecimal(15, 6) total_return?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 12.5 }) @ValidateIf(notNull) @IsDecimal(15, 6) annualized_return?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 0.18 }) @ValidateIf(notNull) @IsDecimal(15, 6) volatility?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 1.35 }) @ValidateIf(notNull) @IsDecimal(15, 6) sharpe_ratio?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: -8.2 }) @ValidateIf(notNull) @IsDecimal(15, 6) max_drawdown?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 1.8 }) @ValidateIf(notNull) @IsDecimal(15, 6) profit_factor?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 0.42 }) @ValidateIf(notNull) @IsDecimal(15, 6) avg_trade_return?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 55, description: 'Percent, below 1000' }) @ValidateIf(notNull) @IsDecimal(5, 2) win_rate?: number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 12.5 }) @ValidateIf(notNull) @IsDecimal(15, 6) total_return?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 12.5 }) @ValidateIf(notNull) @IsDecimal(15, 6) annualized_return?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 0.18 }) @ValidateIf(notNull) @IsDecimal(15, 6) volatility?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 1.35 }) @ValidateIf(notNull) @IsDecimal(15, 6) sharpe_ratio?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: -8.2 }) @ValidateIf(notNull) @IsDecimal(15, 6) max_drawdown?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 1.8 }) @ValidateIf(notNull) @IsDecimal(15, 6) profit_factor?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 0.42 }) @ValidateIf(notNull) @IsDecimal(15, 6) avg_trade_return?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 55, description: 'Percent, below 1000' })
+  @ValidateIf(notNull)
+  @IsDecimal(5, 2)
+  win_rate?: number | string | null;
 
   @ApiPropertyOptional({ example: 40, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_INT) total_trades?: number;
   @ApiPropertyOptional({ example: 22, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_INT) winning_trades?: number;
   @ApiPropertyOptional({ example: 18, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_INT) losing_trades?: number;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-01-01' }) @ValidateIf(notNull) @IsCalendarDate() start_date?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-12-31' }) @ValidateIf(notNull) @IsCalendarDate() end_date?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-01-01' }) @ValidateIf(notNull) @IsCalendarDate() start_date?:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-12-31' }) @ValidateIf(notNull) @IsCalendarDate() end_date?:
+    string | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 10000 }) @ValidateIf(notNull) @IsDecimal(20, 2) initial_capital?: number | string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 11250 }) @ValidateIf(notNull) @IsDecimal(20, 2) final_capital?: number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 10000 }) @ValidateIf(notNull) @IsDecimal(20, 2) initial_capital?:
+    number | string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 11250 }) @ValidateIf(notNull) @IsDecimal(20, 2) final_capital?:
+    number | string | null;
 }
 
 /** Create (and PUT) body: `strategy` (one of yours) required. */
 export class CreatePerformanceDto extends PerformanceFieldsDto {
   @ApiProperty({ example: 7, description: 'One of your strategies' })
-  @IsInt() @Min(1) @Max(MAX_ID)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy!: number;
 }
 
 /** PATCH body. */
 export class UpdatePerformanceDto extends PerformanceFieldsDto {
   @ApiPropertyOptional({ example: 7, description: 'One of your strategies' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   strategy?: number;
 }

@@ -22,14 +22,25 @@ export class RecordsRepository {
   }
 
   private visible(user: AuthUser, strategyId: number | undefined): SQL | undefined {
-    const conds = [ownedBy(user, strategies.createdBy), strategyId === undefined ? undefined : eq(strategies.id, strategyId)].filter((c): c is SQL => c !== undefined);
+    const conds = [ownedBy(user, strategies.createdBy), strategyId === undefined ? undefined : eq(strategies.id, strategyId)].filter(
+      (c): c is SQL => c !== undefined,
+    );
     return conds.length ? and(...conds) : undefined;
   }
 
   /** Newest first, on strategies `user` can see. */
-  async validations(user: AuthUser, strategyId: number | undefined, limit: number, offset: number): Promise<{ count: number; rows: ValidationRow[] }> {
+  async validations(
+    user: AuthUser,
+    strategyId: number | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; rows: ValidationRow[] }> {
     const where = this.visible(user, strategyId);
-    const [{ n }] = await this.db.select({ n: count() }).from(strategyValidations).innerJoin(strategies, eq(strategies.id, strategyValidations.strategyId)).where(where);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(strategyValidations)
+      .innerJoin(strategies, eq(strategies.id, strategyValidations.strategyId))
+      .where(where);
     const rows = await this.db
       .select(getTableColumns(strategyValidations))
       .from(strategyValidations)
@@ -50,9 +61,18 @@ export class RecordsRepository {
     return row ?? null;
   }
 
-  async performances(user: AuthUser, strategyId: number | undefined, limit: number, offset: number): Promise<{ count: number; rows: PerformanceRow[] }> {
+  async performances(
+    user: AuthUser,
+    strategyId: number | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; rows: PerformanceRow[] }> {
     const where = this.visible(user, strategyId);
-    const [{ n }] = await this.db.select({ n: count() }).from(strategyPerformance).innerJoin(strategies, eq(strategies.id, strategyPerformance.strategyId)).where(where);
+    const [{ n }] = await this.db
+      .select({ n: count() })
+      .from(strategyPerformance)
+      .innerJoin(strategies, eq(strategies.id, strategyPerformance.strategyId))
+      .where(where);
     const rows = await this.db
       .select(getTableColumns(strategyPerformance))
       .from(strategyPerformance)

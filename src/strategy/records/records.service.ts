@@ -6,7 +6,14 @@ import { StrategiesRepository } from '../strategies.repository';
 import { performanceJson, validationJson } from '../strategy.serializer';
 import { canSee } from '../strategy-access';
 import { decimalString, noSuchStrategy, PAGE_SIZE } from './params';
-import { CreatePerformanceDto, PerformanceDto, PerformancePageDto, UpdatePerformanceDto, ValidationDto, ValidationPageDto } from './records.dto';
+import {
+  CreatePerformanceDto,
+  PerformanceDto,
+  PerformancePageDto,
+  UpdatePerformanceDto,
+  ValidationDto,
+  ValidationPageDto,
+} from './records.dto';
 import { NewPerformance, Owned, RecordsRepository } from './records.repository';
 
 /**
@@ -46,7 +53,9 @@ export class RecordsService {
   async updatePerformance(user: AuthUser, id: number, b: UpdatePerformanceDto): Promise<PerformanceDto> {
     const row = this.mine(user, await this.records.performance(id), 'Performance record', id);
     if (b.strategy !== undefined && b.strategy !== row.strategyId) await this.ownStrategy(user, b.strategy);
-    return performanceJson(await this.records.updatePerformance(row.id, { ...changesOf(b), ...(b.strategy !== undefined ? { strategyId: b.strategy } : {}) }));
+    return performanceJson(
+      await this.records.updatePerformance(row.id, { ...changesOf(b), ...(b.strategy !== undefined ? { strategyId: b.strategy } : {}) }),
+    );
   }
 
   async deletePerformance(user: AuthUser, id: number): Promise<void> {

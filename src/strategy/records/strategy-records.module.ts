@@ -22,7 +22,24 @@ import { ValidationsController } from './validations.controller';
  */
 @Module({
   imports: [StrategyCoreModule],
-  controllers: [TemplatesController, ValidationsController, PerformanceController, CommentsController, TagsController, BacktestResultsController],
-  providers: [TemplatesService, RecordsRepository, RecordsService, CommentsRepository, CommentsService, TagsRepository, TagsService, BacktestResultsRepository, BacktestResultsService],
+  controllers: [
+    TemplatesController,
+    ValidationsController,
+    PerformanceController,
+    CommentsController,
+    TagsController,
+    BacktestResultsController,
+  ],
+  providers: [
+    TemplatesService,
+    RecordsRepository,
+    RecordsService,
+    CommentsRepository,
+    CommentsService,
+    TagsRepository,
+    TagsService,
+    BacktestResultsRepository,
+    BacktestResultsService,
+  ],
 })
 export class StrategyRecordsModule {}

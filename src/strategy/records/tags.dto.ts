@@ -23,28 +23,42 @@ export class TagPageDto {
 
 class TagFieldsDto {
   @ApiPropertyOptional({ example: 'Trend-following strategies', maxLength: 2000 })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   description?: string;
 
   @ApiPropertyOptional({ example: '#1f77b4', default: '#000000', pattern: '^#[0-9a-fA-F]{6}$' })
-  @IsOptional() @IsString() @Matches(/^#[0-9a-fA-F]{6}$/, { message: '$property must be a colour like #1f77b4' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^#[0-9a-fA-F]{6}$/, { message: '$property must be a colour like #1f77b4' })
   color?: string;
 
   @ApiPropertyOptional({ type: [Number], example: [7, 9], description: 'Ids of your strategies to link' })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_TAG_STRATEGIES) @IsInt({ each: true }) @Min(1, { each: true }) @Max(MAX_ID, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAG_STRATEGIES)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_ID, { each: true })
   strategies?: number[];
 }
 
 /** Create (and PUT) body: `name` (unique, ≤ 50) required. */
 export class CreateTagDto extends TagFieldsDto {
   @ApiProperty({ example: 'momentum', maxLength: 50 })
-  @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   name!: string;
 }
 
 /** PATCH body. */
 export class UpdateTagDto extends TagFieldsDto {
   @ApiPropertyOptional({ example: 'momentum', maxLength: 50 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   name?: string;
 }

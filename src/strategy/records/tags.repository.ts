@@ -20,7 +20,12 @@ export class TagsRepository {
 
   async list(limit: number, offset: number): Promise<{ count: number; rows: TagRow[] }> {
     const [{ n }] = await this.db.select({ n: count() }).from(strategyTags);
-    const rows = await this.db.select().from(strategyTags).orderBy(asc(strategyTags.name), asc(strategyTags.id)).limit(limit).offset(offset);
+    const rows = await this.db
+      .select()
+      .from(strategyTags)
+      .orderBy(asc(strategyTags.name), asc(strategyTags.id))
+      .limit(limit)
+      .offset(offset);
     return { count: Number(n), rows };
   }
 
@@ -65,9 +70,14 @@ export class TagsRepository {
       if (strategyIds) {
         const current = (await this.visibleLinks(user, [id], tx)).get(id)!;
         const gone = current.filter((s) => !strategyIds.includes(s));
-        if (gone.length) await tx.delete(strategyTagLinks).where(and(eq(strategyTagLinks.tagId, id), inArray(strategyTagLinks.strategyId, gone)));
+        if (gone.length)
+          await tx.delete(strategyTagLinks).where(and(eq(strategyTagLinks.tagId, id), inArray(strategyTagLinks.strategyId, gone)));
         const added = strategyIds.filter((s) => !current.includes(s));
-        if (added.length) await tx.insert(strategyTagLinks).values(added.map((strategyId) => ({ tagId: id, strategyId }))).onConflictDoNothing();
+        if (added.length)
+          await tx
+            .insert(strategyTagLinks)
+            .values(added.map((strategyId) => ({ tagId: id, strategyId })))
+            .onConflictDoNothing();
       }
       return (await this.byId(id, tx))!;
     });
@@ -84,7 +94,10 @@ export class TagsRepository {
   async visibleStrategyIds(user: AuthUser, ids: number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     const conds = [inArray(strategies.id, ids), ownedBy(user, strategies.createdBy)].filter((c): c is SQL => c !== undefined);
-    const rows = await this.db.select({ id: strategies.id }).from(strategies).where(and(...conds));
+    const rows = await this.db
+      .select({ id: strategies.id })
+      .from(strategies)
+      .where(and(...conds));
     return rows.map((r) => r.id);
   }
 }

@@ -24,8 +24,16 @@ export class TagsService {
 
   async list(user: AuthUser, page: number): Promise<TagPageDto> {
     const { count, rows } = await this.tags.list(PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    const links = await this.tags.visibleLinks(user, rows.map((r) => r.id));
-    return pageOf(count, page, PAGE_SIZE, rows.map((r) => tagJson(r, links.get(r.id)!)));
+    const links = await this.tags.visibleLinks(
+      user,
+      rows.map((r) => r.id),
+    );
+    return pageOf(
+      count,
+      page,
+      PAGE_SIZE,
+      rows.map((r) => tagJson(r, links.get(r.id)!)),
+    );
   }
 
   async get(user: AuthUser, id: number): Promise<TagDto> {
@@ -52,7 +60,11 @@ export class TagsService {
     const row = await this.existing(id);
     const changes = changesOf(b);
     if (!user.isStaff && Object.keys(changes).length > 0) {
-      throw new DomainError(ErrorCode.Forbidden, 'Only staff may change a tag', 'Tags are shared; you may only change which of your strategies carry it (send strategies alone)');
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'Only staff may change a tag',
+        'Tags are shared; you may only change which of your strategies carry it (send strategies alone)',
+      );
     }
     const strategyIds = b.strategies === undefined ? undefined : await this.yours(user, b.strategies);
     try {

@@ -1,10 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalBool, pageNumber, PathId } from './params';
-import { CreateTemplateDto, SyncFromStrategyDto, SyncFromStrategyResponseDto, TemplateContextDto, TemplateDto, TemplatePageDto, UpdateTemplateDto } from './templates.dto';
+import {
+  CreateTemplateDto,
+  SyncFromStrategyDto,
+  SyncFromStrategyResponseDto,
+  TemplateContextDto,
+  TemplateDto,
+  TemplatePageDto,
+  UpdateTemplateDto,
+} from './templates.dto';
 import { TemplatesService } from './templates.service';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
 import { Idempotent } from '../../common/idempotency';
@@ -24,7 +43,12 @@ export class TemplatesController {
   @ApiQuery({ name: 'is_active', required: false, example: 'true' })
   @ApiOkResponse({ type: TemplatePageDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
-  list(@CurrentUser() user: AuthUser, @Query('page') page?: string, @Query('category') category?: string, @Query('is_active') isActive?: string): Promise<TemplatePageDto> {
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query('page') page?: string,
+    @Query('category') category?: string,
+    @Query('is_active') isActive?: string,
+  ): Promise<TemplatePageDto> {
     return this.templates.list(user, pageNumber(page), { category: category || undefined, isActive: optionalBool(isActive, 'is_active') });
   }
 

@@ -9,7 +9,16 @@ import { templateJson } from '../strategy.serializer';
 import { TemplateChanges, TemplateRow, TemplatesRepository } from '../templates.repository';
 import { iso, PAGE_SIZE } from './params';
 import { RecordsRepository } from './records.repository';
-import { CreateTemplateDto, MAX_CHAT_HISTORY, SyncFromStrategyDto, SyncFromStrategyResponseDto, TemplateContextDto, TemplateDto, TemplatePageDto, UpdateTemplateDto } from './templates.dto';
+import {
+  CreateTemplateDto,
+  MAX_CHAT_HISTORY,
+  SyncFromStrategyDto,
+  SyncFromStrategyResponseDto,
+  TemplateContextDto,
+  TemplateDto,
+  TemplatePageDto,
+  UpdateTemplateDto,
+} from './templates.dto';
 
 const NAME_TAKEN = { name: ['strategy template with this name already exists.'] };
 
@@ -33,14 +42,16 @@ export class TemplatesService {
   /** The template when `user` may see it (own, system, or staff); 404 otherwise. */
   async visible(user: AuthUser, id: number): Promise<TemplateRow> {
     const row = await this.templates.byId(id);
-    if (!row || !(row.isSystemTemplate || canSee(user, row.createdBy))) throw new DomainError(ErrorCode.NotFound, 'Template not found', { id });
+    if (!row || !(row.isSystemTemplate || canSee(user, row.createdBy)))
+      throw new DomainError(ErrorCode.NotFound, 'Template not found', { id });
     return row;
   }
 
   /** The template when `user` may change it: visible, and a system template only for staff (403). */
   private async writable(user: AuthUser, id: number): Promise<TemplateRow> {
     const row = await this.visible(user, id);
-    if (row.isSystemTemplate && !user.isStaff) throw new DomainError(ErrorCode.Forbidden, 'Cannot modify system templates', 'Only staff may change or delete a system template');
+    if (row.isSystemTemplate && !user.isStaff)
+      throw new DomainError(ErrorCode.Forbidden, 'Cannot modify system templates', 'Only staff may change or delete a system template');
     return row;
   }
 
@@ -81,7 +92,11 @@ export class TemplatesService {
   async syncFromStrategy(user: AuthUser, id: number, b: SyncFromStrategyDto): Promise<SyncFromStrategyResponseDto> {
     const row = await this.visible(user, id);
     if (row.isSystemTemplate && !(b.force_update && user.isStaff)) {
-      throw new DomainError(ErrorCode.Forbidden, 'Cannot modify system templates', 'A system template changes only with force_update=true from a staff account');
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'Cannot modify system templates',
+        'A system template changes only with force_update=true from a staff account',
+      );
     }
     const linked = row.linkedStrategyId != null ? await this.strategies.byId(row.linkedStrategyId) : null;
     const updated = await this.strategies.transaction(async (tx) => {
@@ -91,13 +106,19 @@ export class TemplatesService {
       if (b.parameters !== undefined) changes.latestParameters = b.parameters;
       if (b.description !== undefined) changes.description = b.description;
       if (b.chat_message !== undefined && b.chat_message !== '') {
-        changes.chatHistory = [...current.chatHistory, { timestamp: new Date().toISOString(), message: b.chat_message, user: user.username }].slice(-MAX_CHAT_HISTORY);
+        changes.chatHistory = [
+          ...current.chatHistory,
+          { timestamp: new Date().toISOString(), message: b.chat_message, user: user.username },
+        ].slice(-MAX_CHAT_HISTORY);
       }
       const t = await this.templates.update(row.id, changes, tx);
       if (linked && canSee(user, linked.createdBy) && (b.strategy_code !== undefined || b.parameters !== undefined)) {
         await this.strategies.update(
           linked.id,
-          { ...(b.strategy_code !== undefined ? { strategyCode: b.strategy_code } : {}), ...(b.parameters !== undefined ? { parameters: b.parameters } : {}) },
+          {
+            ...(b.strategy_code !== undefined ? { strategyCode: b.strategy_code } : {}),
+            ...(b.parameters !== undefined ? { parameters: b.parameters } : {}),
+          },
           tx,
         );
       }
@@ -110,7 +131,10 @@ export class TemplatesService {
   async context(user: AuthUser, id: number): Promise<TemplateContextDto> {
     const row = await this.visible(user, id);
     const s = row.linkedStrategyId != null ? await this.strategies.byId(row.linkedStrategyId) : null;
-    const linked = s && canSee(user, s.createdBy) ? { id: s.id, name: s.name, description: s.description, status: s.status, version: s.version, updated_at: iso(s.updatedAt)! } : null;
+    const linked =
+      s && canSee(user, s.createdBy)
+        ? { id: s.id, name: s.name, description: s.description, status: s.status, version: s.version, updated_at: iso(s.updatedAt)! }
+        : null;
     return {
       ...templateJson(row),
       linked_strategy: linked,
@@ -125,11 +149,16 @@ export class TemplatesService {
 
   /** Body → column changes; `is_system_template` only from staff, `linked_strategy` only to your own strategy. */
   private async changesOf(user: AuthUser, b: UpdateTemplateDto): Promise<TemplateChanges> {
-    if (b.is_system_template === true && !user.isStaff) throw new DomainError(ErrorCode.Forbidden, 'Only staff may create system templates', { is_system_template: ['only staff may set this'] });
+    if (b.is_system_template === true && !user.isStaff)
+      throw new DomainError(ErrorCode.Forbidden, 'Only staff may create system templates', {
+        is_system_template: ['only staff may set this'],
+      });
     if (b.linked_strategy != null) {
       const s = await this.strategies.byId(b.linked_strategy);
       if (!s || !canSee(user, s.createdBy)) {
-        throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: linked_strategy', { linked_strategy: [`Invalid pk "${b.linked_strategy}" - object does not exist.`] });
+        throw new DomainError(ErrorCode.ValidationFailed, 'Invalid request: linked_strategy', {
+          linked_strategy: [`Invalid pk "${b.linked_strategy}" - object does not exist.`],
+        });
       }
     }
     const c: TemplateChanges = {};

@@ -5,7 +5,10 @@ import { bar, frozenClock, scripted } from './fixtures';
 describe('golden: bad input', () => {
   const good = [bar(0, 10, 11, 9, 10), bar(1, 10, 12, 9, 11), bar(2, 11, 11, 8, 9)];
   const idle: Strategy = { onBar: () => undefined };
-  const run = (bars: Bar[], strategy: Strategy = idle) => () => runBacktest(bars, strategy, {}, frozenClock);
+  const run =
+    (bars: Bar[], strategy: Strategy = idle) =>
+    () =>
+      runBacktest(bars, strategy, {}, frozenClock);
 
   it('rejects a NaN close, naming the bar index and field', () => {
     const bars = [good[0], { ...good[1], close: NaN }, good[2]];

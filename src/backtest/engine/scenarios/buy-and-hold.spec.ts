@@ -2,12 +2,7 @@ import { runBacktest } from '../engine';
 import { bar, frozenClock, scripted, T0, DAY } from './fixtures';
 
 describe('golden: buy and hold', () => {
-  const bars = [
-    bar(0, 100, 101, 99, 100),
-    bar(1, 100, 106, 99, 105),
-    bar(2, 105, 111, 104, 110),
-    bar(3, 110, 116, 109, 115),
-  ];
+  const bars = [bar(0, 100, 101, 99, 100), bar(1, 100, 106, 99, 105), bar(2, 105, 111, 104, 110), bar(3, 110, 116, 109, 115)];
   const result = runBacktest(bars, scripted({ 0: (ctx) => ctx.buy() }), { slippageRate: 0.002 }, frozenClock);
 
   it('buys all-in at the next open with slippage and keeps the position open (no trade recorded)', () => {

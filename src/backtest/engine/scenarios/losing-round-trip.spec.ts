@@ -2,12 +2,7 @@ import { runBacktest } from '../engine';
 import { bar, frozenClock, scripted, T0, DAY } from './fixtures';
 
 describe('golden: losing round trip', () => {
-  const bars = [
-    bar(0, 50, 51, 49, 50),
-    bar(1, 50, 51, 44, 45),
-    bar(2, 45, 46, 39, 40),
-    bar(3, 40, 41, 39, 40),
-  ];
+  const bars = [bar(0, 50, 51, 49, 50), bar(1, 50, 51, 44, 45), bar(2, 45, 46, 39, 40), bar(3, 40, 41, 39, 40)];
   const strategy = scripted({ 0: (ctx) => ctx.buy(), 1: (ctx) => ctx.sell() });
   const result = runBacktest(bars, strategy, {}, frozenClock);
 

@@ -2,12 +2,7 @@ import { runBacktest } from '../engine';
 import { bar, frozenClock, scripted, T0, DAY } from './fixtures';
 
 describe('golden: short', () => {
-  const bars = [
-    bar(0, 198, 201, 197, 200),
-    bar(1, 200, 201, 189, 190),
-    bar(2, 190, 191, 179, 180),
-    bar(3, 180, 183, 179, 182),
-  ];
+  const bars = [bar(0, 198, 201, 197, 200), bar(1, 200, 201, 189, 190), bar(2, 190, 191, 179, 180), bar(3, 180, 183, 179, 182)];
   const strategy = scripted({ 0: (ctx) => ctx.sell(), 2: (ctx) => ctx.close() });
   const result = runBacktest(bars, strategy, { slippageRate: 0.005 }, frozenClock);
 
