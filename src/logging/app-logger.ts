@@ -28,8 +28,9 @@ export class AppLogger {
     Logger.debug(this.line(message, fields), this.context);
   }
 
-  private line(message: string, fields: LogFields | undefined): Record<string, unknown> {
-    if (!fields) return { msg: message };
+  /** A bare message stays a string (readable by Nest's console logger too); with fields, one object. */
+  private line(message: string, fields: LogFields | undefined): string | Record<string, unknown> {
+    if (!fields) return message;
     const { err, ...rest } = fields;
     return { ...rest, ...(err === undefined ? {} : { err: err instanceof Error ? err : { message: asText(err) } }), msg: message };
   }
