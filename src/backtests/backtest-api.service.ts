@@ -101,7 +101,7 @@ export class BacktestApiService {
     config ??= await this.configs.create(draft!);
     const run = await this.createRun({ configId: config.id, strategyId: strategy.id, symbols, status: 'queued', createdBy: user.id });
     try {
-      await this.dispatcher.dispatch({ runId: run.id });
+      await this.dispatcher.dispatch({ runId: run.id, ownerId: user.id });
     } catch (error) {
       await this.runs.transition(run.id, ['queued'], 'failed', { errorMessage: 'Could not queue the run', completedAt: new Date() });
       throw error;

@@ -11,7 +11,7 @@ import { ConfigsRepository } from './configs.repository';
 import { ConfigsService } from './configs.service';
 import { BacktestRunHandler } from './execution/backtest-run.handler';
 import { BacktestRunDispatcher } from './execution/backtest-run.port';
-import { InProcessBacktestDispatcher } from './execution/in-process.dispatcher';
+import { BacktestRunJob, JobsBacktestDispatcher } from './execution/backtest-run.job';
 import { StrategyCode } from './execution/strategy-code';
 import { SymbolBacktester } from './execution/symbol-backtester';
 import { RecordsController } from './records.controller';
@@ -27,7 +27,7 @@ import { StrategyValidationService } from './validation/strategy-validation.serv
 
 /**
  * `/api/backtests/` (Django's backtest_api): configs, runs executed in the background by
- * `BacktestRunDispatcher` (in-process here; the job system's processor calls `BacktestRunHandler.handle`),
+ * `BacktestRunDispatcher` (runs are `backtests.run` jobs on the job queue; the job calls `BacktestRunHandler.handle`),
  * results, trades, alerts and the analysis endpoints.
  */
 @Module({
@@ -47,7 +47,8 @@ import { StrategyValidationService } from './validation/strategy-validation.serv
     BacktestStreamGateway,
     SymbolBacktester,
     BacktestRunHandler,
-    { provide: BacktestRunDispatcher, useClass: InProcessBacktestDispatcher },
+    BacktestRunJob,
+    { provide: BacktestRunDispatcher, useClass: JobsBacktestDispatcher },
   ],
   exports: [BacktestRunHandler, SymbolBacktester, StrategyCode],
 })

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { BacktestRunHandler } from '../../src/backtests/execution/backtest-run.handler';
+import { backtestJobId } from '../../src/backtests/execution/backtest-run.job';
 import { SandboxRunner } from '../../src/bots/sandbox/sandbox-runner.service';
 import { MARKET_DATA, MarketDataProvider } from '../../src/market-data/market-data.port';
 import { StrategiesRepository, StrategyRow } from '../../src/strategy/strategies.repository';
@@ -71,6 +72,18 @@ describe.each(DATABASES)('backtest runs on %s', (_name, open) => {
         result_summary: null,
       });
       ({ body: run, seen } = await pollRun(s.t.app, alice, res.body.run_id, terminal));
+    });
+
+    it('runs as a backtests.run job that its owner can read and nobody else can', async () => {
+      const job = await http()
+        .get(`/api/jobs/${backtestJobId(run.id)}`)
+        .set(bearer(alice.access))
+        .expect(200);
+      expect(job.body).toMatchObject({ kind: 'backtests.run', status: 'succeeded' });
+      await http()
+        .get(`/api/jobs/${backtestJobId(run.id)}`)
+        .set(bearer(bob.access))
+        .expect(404);
     });
 
     it('answers queued at once and ends completed with the summary on the run', () => {

@@ -6,6 +6,8 @@
 export interface BacktestRunCommand {
   /** Database id of the run (`backtest_runs.id`). */
   runId: number;
+  /** Who started it (may follow and cancel the job); null for runs made without an account. */
+  ownerId?: number | null;
 }
 
 export interface JobContext {

@@ -1,6 +1,7 @@
 /**
  * Runs backtests in this process, at most BACKTEST_WORKERS at once, the rest waiting in line (their status stays
- * `queued` in the database). For one replica; the job system (issue 16) replaces it for several. Stopping the
+ * `queued` in the database). The app dispatches runs as jobs (backtest-run.job.ts); this plain dispatcher is the
+ * in-process baseline `npm run bench -- backtests` measures the job path against. Stopping the
  * app aborts every run, which then ends `failed` ("Interrupted") rather than staying `running` forever.
  */
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
