@@ -32,6 +32,8 @@ export class BotTestRunner {
     if (!check.ok)
       return { ok: false, errorType: check.errorType, message: `${check.message}${check.line ? ` (bot.js line ${check.line})` : ''}` };
     const outcome = await this.sandbox.run({ code, bars, options: money }, { signal });
+    // A cancelled run is no verdict on the bot: stop here so nothing is recorded for it.
+    signal?.throwIfAborted();
     return outcome.ok
       ? { ok: true, metrics: outcome.result.metrics }
       : { ok: false, errorType: outcome.errorType, message: outcome.message };
