@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { corsOptions } from './common/cors';
 import { ErrorStyleGuard } from './common/error-style';
+import { withErrorExamples } from './common/error-examples';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { SafeInputPipe } from './common/safe-input.pipe';
 import { createValidationPipe } from './common/validation';
@@ -78,7 +79,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       ADMIN_SECURITY,
     )
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+  SwaggerModule.setup('docs', app, () => withErrorExamples(SwaggerModule.createDocument(app, document)), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'AlgoAgent API docs',
     swaggerOptions: { persistAuthorization: true },

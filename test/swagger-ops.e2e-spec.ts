@@ -42,4 +42,23 @@ describe('Swagger for operators', () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const [name, prop, example] of examples) expect([name, prop, example]).toEqual([name, prop, null]);
   });
+
+  it('shows each error status with an example of its own, not the same 400 body everywhere', () => {
+    const byStatus = new Map<string, Set<string>>();
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        for (const [status, response] of Object.entries((op?.responses ?? {}) as Record<string, any>)) {
+          const json = response?.content?.['application/json'];
+          if (Number(status) < 400 || !json?.schema?.$ref?.endsWith('/ErrorBodyDto')) continue;
+          expect([status, json.example ?? json.examples]).not.toEqual([status, undefined]);
+          if (json.example) byStatus.set(status, (byStatus.get(status) ?? new Set()).add(JSON.stringify(json.example)));
+        }
+      }
+    }
+    expect([...byStatus.keys()]).toEqual(expect.arrayContaining(['400', '401', '404', '429']));
+    const notFound = [...byStatus.get('404')!].join();
+    const tooMany = [...byStatus.get('429')!].join();
+    expect(notFound).not.toContain('prompt must be shorter');
+    expect(tooMany).toContain('retry_after');
+  });
 });
