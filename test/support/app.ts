@@ -23,13 +23,12 @@ export class LogCapture extends Writable {
 }
 
 /**
- * Apps a test started and has not closed yet. `close-leftovers.ts` (a Jest setup file) closes them after each
- * test, so an assertion that fails before a test's own `close()` leaks no server, pool or Redis client.
- * Apps started in `beforeAll` are left to their suite.
+ * Apps started in this test file and not closed yet. `close-leftovers.ts` (a Jest setup file) closes them when
+ * the file's own hooks are done, so an assertion that fails before a test's `close()` leaks no server, pool or
+ * Redis client into the next file (and never keeps Jest from exiting). A suite may still hand one app from
+ * test to test (a restart test replaces the shared app), which closing after each test would break.
  */
-export const appsOpenedByTests = new Set<() => Promise<void>>();
-/** True from the first beforeEach to the last afterEach of a test (set by close-leftovers.ts). */
-export const testScope = { active: false };
+export const openApps = new Set<() => Promise<void>>();
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -58,11 +57,11 @@ export async function createTestApp(
   await app.init();
   let closed = false;
   const close = async (): Promise<void> => {
-    appsOpenedByTests.delete(close);
+    openApps.delete(close);
     if (closed) return;
     closed = true;
     await app.close();
   };
-  if (testScope.active) appsOpenedByTests.add(close);
+  openApps.add(close);
   return { app, logs, close };
 }

@@ -1,12 +1,7 @@
-import { appsOpenedByTests, testScope } from './app';
+import { openApps } from './app';
 
-// The first beforeEach and the last afterEach of every test (a setup file's hooks wrap the suites' own):
-// whatever app the test (or its beforeEach) opened and did not close is closed here.
-beforeEach(() => {
-  testScope.active = true;
-});
-
-afterEach(async () => {
-  testScope.active = false;
-  for (const close of [...appsOpenedByTests]) await close();
+// Runs after the test file's own afterAll hooks (a setup file's hooks wrap the suites'): whatever app is
+// still open — a test failed before its close(), or a suite forgot one — is closed here.
+afterAll(async () => {
+  for (const close of [...openApps]) await close();
 });
