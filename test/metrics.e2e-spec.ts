@@ -15,12 +15,15 @@ describe('/metrics', () => {
 
   beforeAll(async () => {
     // One request a minute on the only key, no waiting: the second call is a 429 "keys busy".
-    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 1 }], { store: 'memory', env: { AUTH_LOGIN_MAX_ATTEMPTS: '1' } });
+    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 1 }], {
+      store: 'memory',
+      env: { AUTH_LOGIN_MAX_ATTEMPTS: '1', ALLOW_ANONYMOUS: 'true' },
+    });
     const http = () => request(t.app.getHttpServer());
     await http().post('/api/ai/generate').send({ prompt: 'count my tokens' }).expect(200);
     await http().post('/api/ai/generate').send({ prompt: 'no key left' }).expect(429);
     for (let i = 0; i < 2; i++) await http().post('/api/auth/login/').send({ username: 'nobody', password: 'wrong-password' });
-    await http().get('/api/strategies/strategies/424242/').expect(401);
+    await http().get('/api/strategies/strategies/424242/').expect(404); // anonymous (demo mode) sees no strategy 424242
     await http().get('/no/such/path/123').expect(404);
     text = (await http().get('/metrics').expect(200)).text;
   }, 120000);
@@ -35,7 +38,7 @@ describe('/metrics', () => {
   it('counts HTTP requests by route template and status, never by raw path', () => {
     expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/ai\/generate",status_code="200"\} 1\n/);
     expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/ai\/generate",status_code="429"\} 1\n/);
-    expect(text).toMatch(/route="\/api\/strategies\/strategies\/:id",status_code="401"/);
+    expect(text).toMatch(/route="\/api\/strategies\/strategies\/:id",status_code="404"/);
     expect(text).toMatch(/route="unmatched",status_code="404"/);
     expect(text).not.toContain('424242');
     expect(text).not.toContain('/no/such/path');

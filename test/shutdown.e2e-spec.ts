@@ -47,6 +47,8 @@ describe('SIGTERM on the built app', () => {
         KEYS_FILE: join(cwd, 'none.json'),
         BOTS_DIR: join(cwd, 'bots'),
         BOT_WARM_PROCESSES: '0',
+        // The in-flight and streaming calls below are anonymous (demo mode): shutdown is what is tested.
+        ALLOW_ANONYMOUS: 'true',
         // Far longer than the test: exit 0 below proves nothing waited for this timeout.
         SHUTDOWN_TIMEOUT_MS: '60000',
       },

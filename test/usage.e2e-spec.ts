@@ -95,7 +95,7 @@ describe.each(DATABASES)('usage accounting on %s', (_name, open) => {
 describe('usage accounting is durable', () => {
   it('survives a restart on PostgreSQL', async () => {
     const pg = await freshPostgresSchema();
-    const env = { DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema };
+    const env = { DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema, ALLOW_ANONYMOUS: 'true' };
     try {
       const first = await createGeminiTestApp(KEYS, { store: 'memory', env });
       await request(first.app.getHttpServer()).post('/api/ai/generate').send({ prompt: 'remember me' }).expect(200);
