@@ -84,7 +84,7 @@ export class EmbeddedJobQueue extends JobQueue {
     if (!this.consuming || this.closed || this.polling) return;
     this.polling = true;
     void this.poll()
-      .catch((e: Error) => this.logger.warn(`job poll failed: ${e.message}`))
+      .catch((e: unknown) => this.logger.warn('job poll failed', { err: e }))
       .finally(() => (this.polling = false));
   }
 

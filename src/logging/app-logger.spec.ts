@@ -49,3 +49,25 @@ describe(AppLogger.name, () => {
     ]);
   });
 });
+
+describe('AppLogger and database errors', () => {
+  let out: Lines;
+  beforeEach(() => {
+    out = new Lines();
+    Logger.overrideLogger(new PinoNestLogger(pino({ level: 'debug' }, out)));
+  });
+  afterAll(() => Logger.overrideLogger(false));
+
+  it('logs a failed query by its text and code, never its parameters', () => {
+    const driver = Object.assign(new Error('duplicate key value violates unique constraint "users_username_key"'), { code: '23505' });
+    const failed = Object.assign(new Error('Failed query: insert into "users" ("username") values ($1)\nparams: alice-secret-name'), {
+      cause: driver,
+    });
+    new AppLogger('Jobs').warn('job poll failed', { err: failed });
+    const line = JSON.stringify(out.lines[0]);
+    expect(line).toContain('23505');
+    expect(line).toContain('insert into');
+    expect(line).not.toContain('alice-secret-name');
+    expect(line).not.toContain('params:');
+  });
+});

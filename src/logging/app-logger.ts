@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { asText } from '../common/text';
+import { describeDatabaseError } from '../database/database-errors';
 
 /** Structured fields of one log line; `err` may hold anything thrown (an Error is serialized with its stack). */
 export type LogFields = Record<string, unknown> & { err?: unknown };
@@ -32,6 +33,16 @@ export class AppLogger {
   private line(message: string, fields: LogFields | undefined): string | Record<string, unknown> {
     if (!fields) return message;
     const { err, ...rest } = fields;
-    return { ...rest, ...(err === undefined ? {} : { err: err instanceof Error ? err : { message: asText(err) } }), msg: message };
+    return { ...rest, ...(err === undefined ? {} : { err: loggable(err) }), msg: message };
   }
+}
+
+/**
+ * An error as it may be logged: a database error by its SQLSTATE, driver message and query text only (its
+ * parameters carry user content and token ids), anything else thrown as it is.
+ */
+function loggable(err: unknown): unknown {
+  const database = describeDatabaseError(err);
+  if (database) return { type: 'DatabaseError', message: database };
+  return err instanceof Error ? err : { message: asText(err) };
 }
