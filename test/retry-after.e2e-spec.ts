@@ -13,7 +13,8 @@ function generate(t: GeminiTestApp, ip: string) {
     .send({ prompt: `hello from ${ip}` });
 }
 
-const HOLD = { RETRY_SLOT_HOLD_MS: '2000' };
+// Callers are anonymous addresses (demo mode), so each X-Forwarded-For is its own caller.
+const HOLD = { RETRY_SLOT_HOLD_MS: '2000', ALLOW_ANONYMOUS: 'true' };
 
 // Each test boots the whole app (PGlite, migrations): slow on a busy machine.
 jest.setTimeout(180_000);
@@ -52,7 +53,10 @@ describe('Retry-After from held slots: holds and the switch (memory store)', () 
   afterEach(async () => t.shutdown());
 
   it('with RETRY_SLOT_HOLD_MS=0 (the default) tells everyone the earliest window edge, as before', async () => {
-    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 2 }], { store, env: { RETRY_SLOT_HOLD_MS: '0' } });
+    t = await createGeminiTestApp([{ id: 'k1', project: 'p1', rpm: 2 }], {
+      store,
+      env: { RETRY_SLOT_HOLD_MS: '0', ALLOW_ANONYMOUS: 'true' },
+    });
     await generate(t, '10.0.0.1');
     t.clock.advance(10_000);
     await generate(t, '10.0.0.2');

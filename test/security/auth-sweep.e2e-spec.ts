@@ -4,6 +4,11 @@ import { createGeminiTestApp, GeminiTestApp } from '../support/gemini-app';
 
 /** The operations the OpenAPI document marks as needing no token (`security` absent). */
 const PUBLIC = [
+  // The API index and DRF router roots list links only, as Django's did; the backtest health says no more than /health.
+  'GET /api',
+  'GET /api/auth',
+  'GET /api/strategies',
+  'GET /api/backtests/api/health',
   'GET /api/strategies/strategies/available_indicators',
   'GET /health/live',
   'GET /health/ready',

@@ -46,15 +46,15 @@ describe("a comment's parent on another user's strategy", () => {
       .set(bearer(bob.access))
       .send({ strategy: bobStrategy.body.id, content: 'x', parent: missingId })
       .expect(400);
-    const shape = (body: { details: { parent: string[] } }, id: number) => body.details.parent[0].replace(String(id), '<id>');
+    const shape = (body: { parent: string[] }, id: number) => body.parent[0].replace(String(id), '<id>');
     expect(shape(foreign.body, aliceComment.body.id)).toBe(shape(missing.body, missingId));
-    expect(foreign.body.details.parent).toEqual([`Invalid pk "${aliceComment.body.id}" - object does not exist.`]);
+    expect(foreign.body.parent).toEqual([`Invalid pk "${aliceComment.body.id}" - object does not exist.`]);
 
     const patched = await http()
       .patch(`/api/strategies/comments/${bobComment.body.id}/`)
       .set(bearer(bob.access))
       .send({ parent: aliceComment.body.id })
       .expect(400);
-    expect(patched.body.details.parent).toEqual([`Invalid pk "${aliceComment.body.id}" - object does not exist.`]);
+    expect(patched.body.parent).toEqual([`Invalid pk "${aliceComment.body.id}" - object does not exist.`]);
   });
 });
