@@ -2,6 +2,7 @@ import { DomainError, ErrorCode } from '../../src/common/domain-error';
 import { GeminiClientService } from '../../src/gemini/gemini-client.service';
 import { AuthModule } from '../../src/auth/auth.module';
 import { GeminiModule } from '../../src/gemini/gemini.module';
+import { UsageModule } from '../../src/usage/usage.module';
 import { KeyRotationService } from '../../src/key-rotation/key-rotation.service';
 import { createMediumContext, failures, MediumContext, MediumKey, secretOf } from '../support/medium';
 
@@ -22,7 +23,13 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   let client: GeminiClientService;
 
   async function boot(keys: MediumKey[], env: Record<string, string> = {}): Promise<void> {
-    ctx = await createMediumContext({ imports: [AuthModule, GeminiModule], keys, store, env });
+    // The per-user share is its own suite's subject (test/security/user-ai-limit): off here.
+    ctx = await createMediumContext({
+      imports: [AuthModule, UsageModule, GeminiModule],
+      keys,
+      store,
+      env: { AI_USER_RPM: '0', AI_USER_RPD: '0', ...env },
+    });
     client = ctx.get(GeminiClientService);
   }
   afterEach(async () => ctx?.close());
@@ -141,10 +148,11 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
     expect(paused.retryAfterSec).toBeGreaterThan(0);
   });
 
-  it('answers upstream-failed once the deadline has passed, without calling Gemini', async () => {
+  it('answers upstream-timeout (504) once the deadline has passed, without calling Gemini', async () => {
     await boot([{ id: 'a' }]);
     const err = await domainError(client.generate({ userId: 'u1', deadline: ctx.clock.now() - 1 }, PROMPT));
-    expect(err.code).toBe(ErrorCode.UpstreamFailed);
+    expect(err.code).toBe(ErrorCode.UpstreamTimeout);
+    expect(err.retryAfterSec).toBeGreaterThan(0);
     expect(ctx.transport.calls).toHaveLength(0);
   });
 

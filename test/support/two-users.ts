@@ -15,7 +15,8 @@ export async function appWithTwoUsers(
   env: Record<string, string> = {},
 ): Promise<TwoUsers> {
   const db = await open();
-  const t = await createGeminiTestApp(keys, { store: 'memory', env: { ...db.env, ...env } });
+  // Feature suites make many AI calls as one user in seconds: the per-user limit (tested on its own) is off here.
+  const t = await createGeminiTestApp(keys, { store: 'memory', env: { AI_USER_RPM: '0', AI_USER_RPD: '0', ...db.env, ...env } });
   const alice = await register(t.app, 'alice');
   const bob = await register(t.app, 'bob');
   return {
