@@ -52,12 +52,16 @@ async function openPostgres(url: string, poolSize: number, schemaName: string): 
   const pool = new Pool({ ...connection, max: poolSize, idleTimeoutMillis: 30000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // A client checked out when the server goes away (inside a transaction, between two queries) emits 'error'
+  // too; unheard, that would end the process. The failing query itself still rejects and is answered with 503.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     kind: 'postgres',
     db,
     async migrate() {
       const client = new Client(connection);
+      client.on('error', () => undefined);
       await client.connect();
       try {
         await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`);
