@@ -1,6 +1,6 @@
 /**
  * In-process HashiCorp Vault fake (KV v2 reads, AppRole login, token renew-self) on 127.0.0.1 for wire-level tests.
- * Wire format as in docs SECRET_STORES.md §3c: secrets at `data.data`, errors as `{"errors":[...]}`.
+ * Vault KV v2's wire format: secrets at `data.data`, errors as `{"errors":[...]}`.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';

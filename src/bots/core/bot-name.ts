@@ -1,5 +1,5 @@
 /**
- * File stems for generated bots (API_CONTRACT.md §2, generate_executable_code step 3: "lowercase alnum, first
+ * File stems for generated bots (the Django backend's generate_executable_code step 3: "lowercase alnum, first
  * 8 words joined by `_`, `_n` suffix if exists").
  *
  * Decisions:

@@ -1,7 +1,7 @@
 /**
  * Classify why a bot failed, from its failure text (error message, runner verdict, stderr tail), so the fix
  * loop can put a one-line hint into the fix prompt. JavaScript/sandbox port of the Python ErrorAnalyzer
- * (API_CONTRACT.md §6, bot error fixer step 4): an ordered table, case-insensitive, first match wins.
+ * (the Django backend's bot error fixer, step 4): an ordered table, case-insensitive, first match wins.
  *
  * ORDER (and why it differs from a naive "by error class" order):
  *  1. memory, timeout, output_limit — verdicts of the runner about the whole process. When one is present it

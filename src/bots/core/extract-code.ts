@@ -1,6 +1,6 @@
 /**
  * Pull the bot source out of a Gemini answer (markdown). Port of the Python `_extract_code`
- * (API_CONTRACT.md §6), adapted to JavaScript bots:
+ * (as the Django backend's fix loop did), adapted to JavaScript bots:
  *
  *   1. the first non-empty fenced block tagged as JavaScript (js, javascript, node, nodejs, cjs, mjs, jsx);
  *   2. else the first non-empty block tagged as TypeScript (ts, typescript, tsx) — Gemini sometimes labels

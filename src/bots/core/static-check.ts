@@ -5,7 +5,7 @@
  *   module.exports = { name: 'x', params: { ... }, init(ctx) { ... }, onBar(bar, ctx) { ... } }
  *
  * This is defence in depth and a source of precise fix prompts, NOT the security boundary: the child process,
- * Node's permission model and the bare `vm` context are (DESIGN.md "Bots"). So the checks favour clear,
+ * Node's permission model and the bare `vm` context are (docs/bot-sdk.md, "the sandbox"). So the checks favour clear,
  * low-false-positive rules over chasing every dynamic trick (`Reflect.get(f, 'const' + 'ructor')` passes here
  * and is stopped at run time by `codeGeneration: { strings: false }`).
  *

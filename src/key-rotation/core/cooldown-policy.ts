@@ -1,5 +1,5 @@
 /**
- * Cooldown arithmetic for repeated transient failures on one key (KEY_ROTATION.md):
+ * Cooldown arithmetic for repeated transient failures on one key (docs/key-rotation.md):
  * `base × 2^(n-1)` with ±20 % jitter, capped; `n` counts failures since the last success.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Failure classification: a pure function from an SDK-independent description of what went wrong
- * to what the rotation loop should do. Implements the table in KEY_ROTATION.md ("Classifying a failure").
+ * to what the rotation loop should do. Implements the table in docs/gemini-wire.md ("Errors").
  *
  * The classifier never knows configured limits: `learnedLimit` reports the quotaValue Gemini announced,
  * and the caller adopts it only when it is below the configured limit.

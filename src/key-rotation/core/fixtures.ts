@@ -51,7 +51,7 @@ export function retryInfoDetail(retryDelay: string): Record<string, unknown> {
   return { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay };
 }
 
-/** A 429 shaped like the verbatim one in GEMINI_WIRE.md; `retryDelay: null` leaves RetryInfo out. */
+/** A 429 shaped like a real one (docs/gemini-wire.md); `retryDelay: null` leaves RetryInfo out. */
 export function quota429(opts: { violations: QuotaViolationFixture[]; retryDelay?: string | null }): GeminiErrorEnvelope {
   const details: unknown[] = [quotaFailureDetail(...opts.violations), HELP_DETAIL];
   if (opts.retryDelay !== null) details.push(retryInfoDetail(opts.retryDelay ?? '36s'));

@@ -1,5 +1,5 @@
 /**
- * Pure candidate ordering: steps 1–4 of "Choosing a key" in KEY_ROTATION.md.
+ * Pure candidate ordering: steps 1–4 of "Picking a key for one attempt" in docs/key-rotation.md.
  *
  *  1. Candidates: active, has secret, not disabled, not tried in this call, serves `model`. Only when none
  *     qualify and the caller allows it, the models in `model_compatibility[model]` are used, in that order.
