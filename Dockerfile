@@ -6,9 +6,10 @@ WORKDIR /app
 ENV SCARF_ANALYTICS=false DO_NOT_TRACK=1
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-RUN npx nest build
+RUN node scripts/build.mjs
 
 # Runtime stage: production dependencies and the compiled app only, as a non-root user.
 FROM node:20.20-bookworm-slim AS runtime

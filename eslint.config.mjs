@@ -16,7 +16,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'drizzle.config.ts',
-      'test/support/swc-register.js',
+      'scripts/**',
     ],
   },
   eslint.configs.recommended,

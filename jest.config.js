@@ -16,6 +16,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
-  testTimeout: 30000,
+  testTimeout: 60000,
   setupFilesAfterEnv: ['<rootDir>/test/support/close-leftovers.ts'],
 };

@@ -16,8 +16,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * Compiles `src/` to CommonJS the way `nest build` lays it out (decorator metadata on, migrations copied),
- * with swc so it takes seconds (assets copied as nest-cli.json does), into `.test-build/<hash of the sources>/` inside the project (so packages
+ * Compiles `src/` to CommonJS the way `npm run build` lays it out (decorator metadata on, migrations copied),
+ * with swc so it takes seconds (assets copied as scripts/build.mjs does), into `.test-build/<hash of the sources>/` inside the project (so packages
  * resolve from node_modules). Reused while the sources are unchanged. Returns the path of `main.js`.
  */
 export function buildApp(): string {

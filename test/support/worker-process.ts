@@ -17,7 +17,7 @@ export interface WorkerProcess {
  * (plus PATH), and resolves once it says it consumes jobs. Fails with its output if it exits first.
  */
 export function startWorker(env: Record<string, string>, maxMs = 240_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, 'src', 'worker.ts')], {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'swc-register.cjs'), join(ROOT, 'src', 'worker.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, // info: the ready line is logged at info
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * Lets a child process run the TypeScript sources directly (`node -r ./test/support/swc-register.js src/worker.ts`),
+ * Lets a child process run the TypeScript sources directly (`node -r ./scripts/swc-register.cjs src/worker.ts`),
  * compiled by SWC with the same settings as Jest (decorator metadata included, which Nest's DI needs).
  */
 const { readFileSync } = require('node:fs');
