@@ -239,6 +239,11 @@ export class GeminiClientService {
         const action = await this.rotation.fail(lease, e.failure);
         last = { action, error: e };
         if (action.countsTowardBreaker) this.breaker.failure(ctx.model);
+        // 404 for the model: none of its keys can serve the call, but a model of `model_compatibility` may.
+        if (action.tryCompatibleModel && this.rotation.hasCompatibleModels(ctx)) {
+          for (const id of this.rotation.keyPool.idsServing(lease.model)) tried.add(id);
+          continue;
+        }
         if (!action.retry) throw upstreamError(last);
         if (action.rotate) tried.add(lease.keyId);
         // At the cap, quota and disable failures go round once more so the answer is 429 or 503, not 502.

@@ -37,6 +37,11 @@ export class KeyPool {
     return this.secrets.has(keyId);
   }
 
+  /** Ids of the keys configured for `model`. */
+  idsServing(model: string): string[] {
+    return this.config.keys.filter((k) => k.modelName === model).map((k) => k.keyId);
+  }
+
   /** Key ids that have metadata and a secret. */
   usableIds(): readonly string[] {
     return this.usable;

@@ -124,6 +124,12 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     return { keys: keysConfig.keys.length, usable, warnings: file.warnings };
   }
 
+  /** Does keys.json name models that may answer for `ctx.model` (and does the call allow them)? */
+  hasCompatibleModels(ctx: CallContext): boolean {
+    const models = this.pool.config.modelCompatibility?.[ctx.model] ?? [];
+    return (ctx.allowCompatible ?? true) && models.some((m) => m !== ctx.model);
+  }
+
   /** Finds a key for one attempt and reserves its quota. `tried` keys are skipped. */
   async acquire(ctx: CallContext, estimatedTokens: number, tried: ReadonlySet<string>): Promise<Acquired> {
     const started = process.hrtime.bigint();

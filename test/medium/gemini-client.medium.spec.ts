@@ -22,13 +22,14 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
   let ctx: MediumContext;
   let client: GeminiClientService;
 
-  async function boot(keys: MediumKey[], env: Record<string, string> = {}): Promise<void> {
+  async function boot(keys: MediumKey[], env: Record<string, string> = {}, modelCompatibility?: Record<string, string[]>): Promise<void> {
     // The per-user share is its own suite's subject (test/security/user-ai-limit): off here.
     ctx = await createMediumContext({
       imports: [AuthModule, UsageModule, GeminiModule],
       keys,
       store,
       env: { AI_USER_RPM: '0', AI_USER_RPD: '0', ...env },
+      modelCompatibility,
     });
     client = ctx.get(GeminiClientService);
   }
@@ -124,6 +125,47 @@ describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium
     ctx.transport.script(secretOf('a'), { fail: failures.modelNotFound() });
     await expect(domainError(client.generate({ userId: 'u1' }, PROMPT))).resolves.toMatchObject({ code: ErrorCode.NotFound });
     await expect(client.generate({ userId: 'u1' }, PROMPT)).resolves.toMatchObject({ keyId: 'a' });
+  });
+
+  describe('a model Gemini does not know (404)', () => {
+    const keys: MediumKey[] = [
+      { id: 'old', model: 'gemini-retired', priority: 1 },
+      { id: 'old2', model: 'gemini-retired', priority: 2 },
+      { id: 'new', model: 'gemini-2.5-flash', priority: 3 },
+    ];
+
+    it('falls back to a model of model_compatibility, skipping the other keys of the missing model', async () => {
+      await boot(keys, {}, { 'gemini-retired': ['gemini-2.5-flash'] });
+      ctx.transport.script(secretOf('old'), { fail: failures.modelNotFound() });
+      const r = await client.generate({ userId: 'u1', model: 'gemini-retired' }, PROMPT);
+      expect(r).toMatchObject({ keyId: 'new', model: 'gemini-2.5-flash', attempts: 2 });
+      expect(ctx.transport.calls.map((c) => [c.secret, c.model])).toEqual([
+        [secretOf('old'), 'gemini-retired'],
+        [secretOf('new'), 'gemini-2.5-flash'],
+      ]);
+      // No key penalty: the key of the missing model is still offered first to the next call.
+      await client.generate({ userId: 'u2', model: 'gemini-retired' }, PROMPT);
+      expect(ctx.transport.calls[2].secret).toBe(secretOf('old'));
+    });
+
+    it('answers not found when no compatible model is configured, after one attempt', async () => {
+      await boot(keys);
+      ctx.transport.script(secretOf('old'), { fail: failures.modelNotFound() });
+      await expect(domainError(client.generate({ userId: 'u1', model: 'gemini-retired' }, PROMPT))).resolves.toMatchObject({
+        code: ErrorCode.NotFound,
+      });
+      expect(ctx.transport.calls).toHaveLength(1);
+    });
+
+    it('answers not found when the compatible model is missing too', async () => {
+      await boot(keys, {}, { 'gemini-retired': ['gemini-2.5-flash'] });
+      ctx.transport.script(secretOf('old'), { fail: failures.modelNotFound() });
+      ctx.transport.script(secretOf('new'), { fail: failures.modelNotFound() });
+      await expect(domainError(client.generate({ userId: 'u1', model: 'gemini-retired' }, PROMPT))).resolves.toMatchObject({
+        code: ErrorCode.NotFound,
+      });
+      expect(ctx.transport.calls.map((c) => c.secret)).toEqual([secretOf('old'), secretOf('new')]);
+    });
   });
 
   it('retries a model-side 503 with backoff on the clock and answers when the model recovers', async () => {

@@ -147,6 +147,8 @@ export async function createMediumContext(opts: {
   env?: Record<string, string>;
   clock?: FakeClock;
   providers?: Provider[];
+  /** keys.json `model_compatibility`. */
+  modelCompatibility?: Record<string, string[]>;
 }): Promise<MediumContext> {
   const clock = opts.clock ?? new FakeClock(Date.parse('2026-11-25T12:00:00Z'));
   const transport = new ScriptedTransport();
@@ -176,6 +178,7 @@ export async function createMediumContext(opts: {
           priority: k.priority ?? 1,
         })),
         rotation_strategy: 'least_loaded',
+        ...(opts.modelCompatibility ? { model_compatibility: opts.modelCompatibility } : {}),
       }),
     );
     for (const k of keys) env[`GEMINI_KEY_${k.id}`] = secretOf(k.id);

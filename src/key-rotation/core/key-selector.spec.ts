@@ -57,12 +57,7 @@ describe(coolingEnd.name, () => {
   });
 
   it('is the latest active end across all cooldown kinds', () => {
-    expect(
-      coolingEnd(
-        ok({ coolingUntil: NOW + 5, modelCoolingUntil: NOW + 9, projectCoolingUntil: NOW - 100, projectExhaustedUntil: NOW + 7 }),
-        NOW,
-      ),
-    ).toBe(NOW + 9);
+    expect(coolingEnd(ok({ coolingUntil: NOW + 9, projectCoolingUntil: NOW - 100, projectExhaustedUntil: NOW + 7 }), NOW)).toBe(NOW + 9);
   });
 });
 
@@ -172,7 +167,6 @@ describe(selectCandidates.name, () => {
   describe('step 2: drop cooling keys', () => {
     it.each([
       ['key cooldown', { coolingUntil: NOW + 1000 }],
-      ['key × model cooldown', { modelCoolingUntil: NOW + 1000 }],
       ['project × model cooldown', { projectCoolingUntil: NOW + 1000 }],
       ['project × model daily exhaustion', { projectExhaustedUntil: NOW + 1000 }],
     ])('drops a key under a %s', (_name, cooling) => {

@@ -22,10 +22,11 @@ export interface KeyRuntimeSnapshot {
   hasSecret: boolean;
   /** Why the key is disabled (a classifier DisableReason, `manual`, ...); null/absent when usable. */
   disabledReason?: string | null;
-  /** Key cooldown end (backoff after transient failures), epoch ms. */
+  /**
+   * Key cooldown end (backoff after transient failures), epoch ms. A keys.json entry is one key for one model,
+   * so this is also the key × model cooldown of the design: there is no separate one to keep.
+   */
   coolingUntil?: number | null;
-  /** Key × model cooldown end, epoch ms. */
-  modelCoolingUntil?: number | null;
   /** Project × model cooldown end (per-minute or token 429), epoch ms. */
   projectCoolingUntil?: number | null;
   /** Project × model daily exhaustion end (next Pacific midnight), epoch ms. */
@@ -93,7 +94,7 @@ export interface Selection {
 
 /** When a key frees up: the latest of its active cooldown ends, or null when it is not cooling at `now`. */
 export function coolingEnd(snapshot: KeyRuntimeSnapshot, now: number): number | null {
-  const ends = [snapshot.coolingUntil, snapshot.modelCoolingUntil, snapshot.projectCoolingUntil, snapshot.projectExhaustedUntil].filter(
+  const ends = [snapshot.coolingUntil, snapshot.projectCoolingUntil, snapshot.projectExhaustedUntil].filter(
     (t): t is number => typeof t === 'number' && t > now,
   );
   return ends.length > 0 ? Math.max(...ends) : null;
