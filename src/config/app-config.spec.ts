@@ -103,6 +103,22 @@ describe(loadAppConfig.name, () => {
   });
 });
 
+describe('loadAppConfig: METRICS_PORT', () => {
+  it('is off by default and read as a port when set', () => {
+    expect(loadAppConfig({}).http.metricsPort).toBeNull();
+    expect(loadAppConfig({ METRICS_PORT: '9464' }).http.metricsPort).toBe(9464);
+  });
+
+  it('refuses a value that is no port, or the API port itself, naming the variable', () => {
+    expect(problemsOf({ METRICS_PORT: 'abc' }).join('\n')).toMatch(/^METRICS_PORT: /);
+    expect(problemsOf({ METRICS_PORT: '70000' }).join('\n')).toMatch(/^METRICS_PORT: /);
+    expect(problemsOf({ PORT: '9000', METRICS_PORT: '9000' })).toEqual([
+      'METRICS_PORT: must differ from PORT (unset it to serve /metrics on the API port)',
+    ]);
+    expect(problemsOf({ METRICS_PORT: '8000' })).toHaveLength(1);
+  });
+});
+
 describe('loadAppConfig: keys and secret stores', () => {
   it('collects GEMINI_KEY_<id>, GEMINI_API_KEYS and GEMINI_API_KEY', () => {
     const c = loadAppConfig({ GEMINI_KEY_flash_01: 'a-secret', GEMINI_API_KEYS: 'one, two', GEMINI_API_KEY: 'solo' });

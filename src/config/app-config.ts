@@ -27,6 +27,8 @@ export class AppConfig {
     docsEnabled: boolean;
     /** Bearer token /metrics requires; `null` = public. */
     metricsToken: string | null;
+    /** Port of the separate /metrics listener; `null` = /metrics on the API port. */
+    metricsPort: number | null;
     /** Browser origins allowed by CORS (exact match, credentials allowed). */
     corsOrigins: string[];
   };
@@ -336,6 +338,8 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
   if (env === 'production' && !vars.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
   const dataSource = vars.DATA_SOURCE ?? 'synthetic';
   if (dataSource === 'csv' && !vars.MARKET_DATA_CSV_DIR) problems.push('MARKET_DATA_CSV_DIR: is required when DATA_SOURCE=csv');
+  if (vars.METRICS_PORT && vars.METRICS_PORT === (vars.PORT ?? 8000))
+    problems.push('METRICS_PORT: must differ from PORT (unset it to serve /metrics on the API port)');
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return Object.freeze({
@@ -347,6 +351,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       bodyLimitBytes: sizeInBytes(vars.BODY_LIMIT ?? '1mb'),
       docsEnabled: vars.DOCS_ENABLED ?? env !== 'production',
       metricsToken: vars.METRICS_TOKEN ?? null,
+      metricsPort: vars.METRICS_PORT ?? null,
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
       trustProxy: trustProxy(vars.TRUST_PROXY),
       corsOrigins: corsOrigins(vars.CORS_ORIGINS, env),

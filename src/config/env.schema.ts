@@ -82,6 +82,17 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /**
+   * Serve /metrics on this port only (its own listener, also in `npm run worker`), so the metrics stay off the
+   * public port; the API port then answers 404 for /metrics.
+   */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
   @IsOptional()
   @Transform(emptyToUndefined)
   @IsIn(LOG_LEVELS)

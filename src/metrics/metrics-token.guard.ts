@@ -11,12 +11,18 @@ export class MetricsTokenGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const expected = this.config.http.metricsToken;
-    if (!expected) return true;
-    const sent = bearerToken(context.switchToHttp().getRequest<Request>().headers.authorization);
-    const a = Buffer.from(sent ?? '');
-    const b = Buffer.from(expected);
-    if (sent && a.length === b.length && timingSafeEqual(a, b)) return true;
+    // With a separate metrics port, the API port has no /metrics.
+    if (this.config.http.metricsPort !== null) throw new DomainError(ErrorCode.NotFound, 'Not found', 'GET /metrics');
+    if (metricsTokenMatches(this.config.http.metricsToken, context.switchToHttp().getRequest<Request>().headers.authorization)) return true;
     throw new DomainError(ErrorCode.Unauthorized, 'Authentication required', 'Send Authorization: Bearer <METRICS_TOKEN>');
   }
+}
+
+/** No token configured, or `authorization` is `Bearer <expected>` (compared in constant time). */
+export function metricsTokenMatches(expected: string | null, authorization: string | undefined): boolean {
+  if (!expected) return true;
+  const sent = bearerToken(authorization);
+  const a = Buffer.from(sent ?? '');
+  const b = Buffer.from(expected);
+  return sent !== null && a.length === b.length && timingSafeEqual(a, b);
 }

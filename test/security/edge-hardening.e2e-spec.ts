@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import request from 'supertest';
 import { sandboxBundlePath } from '../../src/bots/sandbox/bundle';
+import { MetricsServer } from '../../src/metrics/metrics-server';
 import { createTestApp, TestApp } from '../support/app';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
@@ -48,6 +49,33 @@ describe('HTTP edge hardening', () => {
     const ok = await request(t.app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(ok.text).toMatch(/# HELP/);
     expect(t.logs.text).not.toContain(METRICS_TOKEN);
+  });
+
+  it('serves /metrics on METRICS_PORT only, still behind METRICS_TOKEN', async () => {
+    const m = await createTestApp({ METRICS_TOKEN, METRICS_PORT: '0' });
+    try {
+      const port = m.app.get(MetricsServer).port!;
+      const url = `http://127.0.0.1:${port}`;
+      const auth = { Authorization: `Bearer ${METRICS_TOKEN}` };
+      const ok = await fetch(`${url}/metrics`, { headers: auth });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(await ok.text()).toMatch(/# HELP/);
+      const noToken = await fetch(`${url}/metrics`);
+      expect(noToken.status).toBe(401);
+      expect(noToken.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await noToken.json()).toEqual({ error: 'Authentication required', details: 'Send Authorization: Bearer <METRICS_TOKEN>' });
+      expect((await fetch(`${url}/health/ready`, { headers: auth })).status).toBe(404);
+      const post = await fetch(`${url}/metrics`, { method: 'POST', headers: auth });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
+      // The API port has no /metrics any more, with or without the token.
+      const api = await request(m.app.getHttpServer()).get('/metrics').set(auth).expect(404);
+      expect(api.body).toMatchObject({ error: 'Not found' });
+      expect(m.logs.text).not.toContain(METRICS_TOKEN);
+    } finally {
+      await m.close();
+    }
   });
 
   it('turns the docs off with DOCS_ENABLED=false', async () => {
