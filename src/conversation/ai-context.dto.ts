@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_ID } from '../common/path-id';
 import { ChatMessageDto } from './conversation.dto';
 import { JsonMaxBytes } from '../common/json-max-bytes';
 
@@ -87,15 +88,28 @@ export class UpdateAiContextDto {
 }
 
 /** Django's `ChatSessionSerializer` (list items). */
+/** One entry of a session's `messages` (Django's JSON history). */
+export class HistoryEntryDto {
+  @ApiProperty({ enum: ['user', 'assistant', 'system'], example: 'user' }) role!: string;
+  @ApiProperty({ example: 'Help me build a mean-reversion strategy for SPY' }) content!: string;
+  @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) timestamp!: string;
+}
+
 export class AuthChatSessionDto {
   @ApiProperty({ example: 1 }) id!: number;
   @ApiProperty({ example: 'chat_3f2a9c1d4b5e6f70' }) session_id!: string;
   @ApiProperty({ example: 'alice' }) username!: string;
-  @ApiProperty({ type: Number, nullable: true, example: null, description: 'Not stored by this service' }) ai_context!: number | null;
-  @ApiProperty({ type: String, nullable: true, example: null }) ai_context_name!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 3,
+    description: 'The AI context of the session (given to /api/auth/chat/ or set here)',
+  })
+  ai_context!: number | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Swing trading' }) ai_context_name!: string | null;
   @ApiProperty({ example: 'New Strategy Session' }) title!: string;
-  @ApiProperty({ type: [Object], example: [] }) messages!: unknown[];
-  @ApiProperty({ type: [Number], example: [] }) generated_strategies!: number[];
+  @ApiProperty({ type: [HistoryEntryDto], description: 'The conversation, oldest first' }) messages!: HistoryEntryDto[];
+  @ApiProperty({ type: [Number], example: [12], description: 'Strategies created from this session' }) generated_strategies!: number[];
   @ApiPropertyOptional({ example: 4 }) message_count?: number;
   @ApiProperty({ example: true }) is_active!: boolean;
   @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) created_at!: string;
@@ -130,4 +144,11 @@ export class AuthChatSessionBodyDto {
   @IsOptional()
   @IsBoolean()
   is_active?: boolean;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 3, description: 'One of your AI contexts, or null for none' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  ai_context?: number | null;
 }

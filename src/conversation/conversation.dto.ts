@@ -124,7 +124,10 @@ export class AuthChatRequestDto {
   @MaxLength(100)
   session_id?: string;
 
-  @ApiPropertyOptional({ example: 3, description: 'One of your active AI contexts: its instructions lead the system prompt' })
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'One of your active AI contexts: its instructions lead the system prompt; kept on the session for its later messages',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

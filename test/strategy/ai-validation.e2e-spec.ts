@@ -532,6 +532,10 @@ describe('strategy AI validation on PostgreSQL', () => {
         .set(bearer(s.alice.access))
         .expect(200);
       expect(res.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([sessionId]);
+      const sessions = await api().get('/api/auth/chat-sessions/').set(bearer(s.alice.access)).expect(200);
+      const made = sessions.body.results.find((r: { session_id: string }) => r.session_id === sessionId);
+      expect(made.generated_strategies).toEqual([strategyId]);
+      expect(made.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     });
 
     it('names a clash "name v2" (version 2.0.0) with its own template', async () => {
@@ -609,6 +613,9 @@ describe('strategy AI validation on PostgreSQL', () => {
         expect(res.body.ai_validation.metadata).toMatchObject({ timeframe: '4h', confidence: 'medium' });
         expect(res.body.ai_validation.recommendations_list.length).toBeGreaterThan(0);
         expect(res.body.ai_validation.canonicalized_steps.length).toBeGreaterThan(0);
+        const sessions = await api().get('/api/auth/chat-sessions/').set(bearer(s.alice.access)).expect(200);
+        const made = sessions.body.results.find((r: { session_id: string }) => r.session_id === sessionId);
+        expect(made.generated_strategies).toEqual([strategyId]);
         expect(res.body.strategy).toMatchObject({
           id: strategyId,
           name: 'EMA Crossover BTC',
