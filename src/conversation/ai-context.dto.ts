@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_ID } from '../common/path-id';
-import { ChatMessageDto } from './conversation.dto';
+import { ChatMessageDto, OptionalNotNull } from './conversation.dto';
 import { JsonMaxBytes } from '../common/json-max-bytes';
 
 export const MAX_SESSION_NAME = 200;
@@ -135,13 +135,13 @@ export class EndSessionResponseDto {
 /** Create / update body of a chat session. */
 export class AuthChatSessionBodyDto {
   @ApiPropertyOptional({ example: 'New Strategy Session', default: 'New Strategy Session', maxLength: MAX_TITLE })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(MAX_TITLE)
   title?: string;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   is_active?: boolean;
 
