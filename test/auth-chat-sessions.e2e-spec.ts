@@ -170,6 +170,80 @@ function coreFlow(name: string, open: () => Promise<OpenedDatabase>) {
       await http().get(`/api/auth/chat-sessions/${dflt.body.id}/`).set(bearer(alice.access)).expect(404);
     });
 
+    it('keeps the AI context given to /api/auth/chat on the session and returns its messages, context and strategies', async () => {
+      const first = await http()
+        .post('/api/auth/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'Plan a swing trade', ai_context_id: contextId })
+        .expect(200);
+      t.fake.requests.length = 0;
+      // A later message of that session, without naming the context, still gets its instructions.
+      await http()
+        .post('/api/auth/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'And the exit?', session_id: first.body.session_id })
+        .expect(200);
+      expect(lastSystem(t)).toContain('Always answer in haiku.');
+
+      const list = await http().get('/api/auth/chat-sessions/').set(bearer(alice.access)).expect(200);
+      const item = list.body.results.find((x: { session_id: string }) => x.session_id === first.body.session_id);
+      expect(item).toMatchObject({ ai_context: contextId, ai_context_name: 'Swing 3', generated_strategies: [], message_count: 4 });
+      expect(item.messages).toEqual([
+        { role: 'user', content: 'Plan a swing trade', timestamp: expect.any(String) },
+        { role: 'assistant', content: 'echo: Plan a swing trade', timestamp: expect.any(String) },
+        { role: 'user', content: 'And the exit?', timestamp: expect.any(String) },
+        { role: 'assistant', content: 'echo: And the exit?', timestamp: expect.any(String) },
+      ]);
+      expect(Date.parse(item.messages[0].timestamp)).not.toBeNaN();
+      const detail = await http().get(`/api/auth/chat-sessions/${item.id}/`).set(bearer(alice.access)).expect(200);
+      expect(detail.body).toMatchObject({ ai_context: contextId, ai_context_name: 'Swing 3', messages: item.messages });
+      expect(detail.body.chat_messages).toHaveLength(4);
+
+      // The context can be set or cleared on the session itself, but only to one of yours.
+      const other = await http()
+        .post('/api/auth/ai-contexts/')
+        .set(bearer(alice.access))
+        .send({ session_name: 'Scalping', instructions: 'Be terse.' })
+        .expect(201);
+      const moved = await http()
+        .patch(`/api/auth/chat-sessions/${item.id}/`)
+        .set(bearer(alice.access))
+        .send({ ai_context: other.body.id })
+        .expect(200);
+      expect(moved.body).toMatchObject({ ai_context: other.body.id, ai_context_name: 'Scalping' });
+      const bobCtx = await http().post('/api/auth/ai-contexts/').set(bearer(bob.access)).send({ session_name: 'Bob ctx' }).expect(201);
+      const foreign = await http()
+        .patch(`/api/auth/chat-sessions/${item.id}/`)
+        .set(bearer(alice.access))
+        .send({ ai_context: bobCtx.body.id })
+        .expect(400);
+      expect(foreign.body).toEqual({ ai_context: [`Invalid pk "${bobCtx.body.id}" - object does not exist.`] });
+      const created = await http()
+        .post('/api/auth/chat-sessions/')
+        .set(bearer(alice.access))
+        .send({ ai_context: other.body.id })
+        .expect(201);
+      expect(created.body).toMatchObject({ ai_context: other.body.id, ai_context_name: 'Scalping', messages: [] });
+      // A deleted context reads as none, and the session's later messages go without it.
+      await http().delete(`/api/auth/ai-contexts/${other.body.id}/`).set(bearer(alice.access)).expect(204);
+      const gone = await http().get(`/api/auth/chat-sessions/${item.id}/`).set(bearer(alice.access)).expect(200);
+      expect(gone.body).toMatchObject({ ai_context: null, ai_context_name: null });
+      await http()
+        .post('/api/auth/chat/')
+        .set(bearer(alice.access))
+        .send({ message: 'Still there?', session_id: first.body.session_id })
+        .expect(200);
+      expect(lastSystem(t)).not.toContain('Be terse.');
+      const cleared = await http()
+        .patch(`/api/auth/chat-sessions/${created.body.id}/`)
+        .set(bearer(alice.access))
+        .send({ ai_context: null })
+        .expect(200);
+      expect(cleared.body.ai_context).toBeNull();
+      await http().delete(`/api/auth/chat-sessions/${created.body.id}/`).set(bearer(alice.access)).expect(204);
+      await http().delete(`/api/auth/ai-contexts/${bobCtx.body.id}/`).set(bearer(bob.access)).expect(204);
+    });
+
     it("hides another user's contexts and sessions (404, not listed)", async () => {
       const ctxList = await http().get('/api/auth/ai-contexts/').set(bearer(bob.access)).expect(200);
       expect(ctxList.body).toMatchObject({ count: 0, results: [] });
@@ -264,6 +338,10 @@ describe('/api/auth/ai-contexts and /api/auth/chat-sessions: auth and validation
       [{ title: 'x'.repeat(201) }, 'title'],
       [{ is_active: 'no' }, 'is_active'],
       [{ session_id: 'chat_0000000000000000' }, 'session_id'],
+      [{ ai_context: 'one' }, 'ai_context'],
+      [{ ai_context: 0 }, 'ai_context'],
+      [{ ai_context: 999_999 }, 'ai_context'],
+      [{ messages: [] }, 'messages'],
     ];
     for (const [body, field] of cases) {
       const res = await http().post('/api/auth/chat-sessions/').set(bearer(carol.access)).send(body);

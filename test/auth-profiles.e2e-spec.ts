@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { Database } from '../src/database/database.module';
-import { users } from '../src/database/schema';
+import { userProfiles, users } from '../src/database/schema';
 import { createTestApp, TestApp } from './support/app';
 import { bearer, DATABASES, JWT_SECRET, register, Registered } from './support/auth';
 
@@ -106,9 +106,66 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
       expect(res.body.default_timeframe).toBe('15m');
     });
 
+    it('POST sets the fields on your one profile (200), or creates it for an account without one (201)', async () => {
+      const me = (await http().get('/api/auth/profiles/me/').set(bearer(bob.access)).expect(200)).body;
+      const res = await http()
+        .post('/api/auth/profiles/')
+        .set(bearer(bob.access))
+        .send({ default_risk_tolerance: 'aggressive', preferred_symbols: ['BTC-USD'] })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: me.id, username: 'bob', default_risk_tolerance: 'aggressive', preferred_symbols: ['BTC-USD'] });
+      expect(res.body.default_timeframe).toBe(me.default_timeframe);
+      const list = await http().get('/api/auth/profiles/').set(bearer(bob.access)).expect(200);
+      expect(list.body.count).toBe(1);
+
+      const carol = await register(t.app, 'carol');
+      await t.app.get(Database).connection.db.delete(userProfiles).where(eq(userProfiles.userId, carol.id));
+      const created = await http().post('/api/auth/profiles/').set(bearer(carol.access)).send({ trading_goals: 'Learn' }).expect(201);
+      expect(created.body).toMatchObject({ username: 'carol', trading_goals: 'Learn', default_risk_tolerance: 'moderate' });
+      expect((await http().get('/api/auth/profiles/me/').set(bearer(carol.access)).expect(200)).body.id).toBe(created.body.id);
+    });
+
+    it('POST rejects bad fields with 400 DRF field errors, changing nothing', async () => {
+      const before = (await http().get('/api/auth/profiles/me/').set(bearer(bob.access)).expect(200)).body;
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ default_risk_tolerance: 'reckless' }, 'default_risk_tolerance'],
+        [{ preferred_symbols: 'BTC' }, 'preferred_symbols'],
+        [{ risk_parameters: [1] }, 'risk_parameters'],
+        [{ user: alice.id }, 'user'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await http().post('/api/auth/profiles/').set(bearer(bob.access)).send(body);
+        expect([field, res.status, Object.keys(res.body)]).toEqual([field, 400, [field]]);
+      }
+      const after = (await http().get('/api/auth/profiles/me/').set(bearer(bob.access)).expect(200)).body;
+      expect(after).toEqual({ ...before, last_active: after.last_active });
+    });
+
+    it('DELETE resets your profile to the defaults (204); the profile and its id stay', async () => {
+      const me = (await http().get('/api/auth/profiles/me/').set(bearer(bob.access)).expect(200)).body;
+      await http().patch('/api/auth/profiles/update_me/').set(bearer(bob.access)).send({ trading_goals: 'Gone soon' }).expect(200);
+      await http().delete(`/api/auth/profiles/${me.id}/`).set(bearer(bob.access)).expect(204);
+      const after = (await http().get('/api/auth/profiles/me/').set(bearer(bob.access)).expect(200)).body;
+      expect(after).toMatchObject({
+        id: me.id,
+        username: 'bob',
+        default_risk_tolerance: 'moderate',
+        default_timeframe: '1d',
+        preferred_symbols: [],
+        trading_goals: '',
+        strategy_preferences: '',
+        risk_parameters: {},
+        created_at: me.created_at,
+      });
+      await http().delete('/api/auth/profiles/abc/').set(bearer(bob.access)).expect(404);
+      await http().delete('/api/auth/profiles/99999999999/').set(bearer(bob.access)).expect(404);
+    });
+
     it('needs a token', async () => {
       await http().get('/api/auth/profiles/me/').expect(401);
       await http().patch('/api/auth/profiles/update_me/').send({ trading_goals: 'x' }).expect(401);
+      await http().post('/api/auth/profiles/').send({ trading_goals: 'x' }).expect(401);
+      await http().delete('/api/auth/profiles/1/').expect(401);
     });
   });
 
@@ -120,6 +177,8 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
       const read = await http().get(`/api/auth/profiles/${aliceProfile.id}/`).set(bearer(bob.access)).expect(404);
       expect(read.body).toEqual({ detail: 'Not found.' });
       await http().patch(`/api/auth/profiles/${aliceProfile.id}/`).set(bearer(bob.access)).send({ trading_goals: 'hijacked' }).expect(404);
+      const del = await http().delete(`/api/auth/profiles/${aliceProfile.id}/`).set(bearer(bob.access)).expect(404);
+      expect(del.body).toEqual({ detail: 'Not found.' });
       const after = (await http().get('/api/auth/profiles/me/').set(bearer(alice.access)).expect(200)).body;
       expect(after.trading_goals).toBe('Beat the index');
     });

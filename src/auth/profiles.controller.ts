@@ -1,5 +1,16 @@
-import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { IntegerIdPipe } from '../common/path-id';
 import { ErrorBodyDto } from '../common/error-body.dto';
@@ -11,7 +22,7 @@ import { DrfErrors } from '../common/error-style';
 
 const ProfileId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'Profile ids are positive integers'));
 
-/** Django's `UserProfileViewSet` (own profile only; it is created with the account, never deleted alone). */
+/** Django's `UserProfileViewSet` (own profile only; it is created with the account, never deleted alone: DELETE resets it). */
 @ApiTags('auth')
 @Authenticated({ allowAnonymous: false })
 @DrfErrors()
@@ -24,6 +35,28 @@ export class ProfilesController {
   @ApiOkResponse({ type: ProfilePageDto })
   list(@CurrentUser() user: AuthUser): Promise<ProfilePageDto> {
     return this.profiles.list(user);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create your profile, or set the given fields on the one you have (every user has exactly one)',
+    description: '201 when your account had no profile yet; otherwise 200 with your profile changed like PATCH update_me/.',
+  })
+  @ApiBody({
+    type: UpdateProfileDto,
+    examples: { goals: { value: { default_risk_tolerance: 'aggressive', preferred_symbols: ['BTC-USD'] } } },
+  })
+  @ApiCreatedResponse({ type: ProfileDto, description: 'Your profile, created now' })
+  @ApiOkResponse({ type: ProfileDto, description: 'Your existing profile, changed' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'DRF field errors, each field named' })
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: UpdateProfileDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProfileDto> {
+    const { profile, created } = await this.profiles.create(user, body);
+    res.status(created ? 201 : 200);
+    return profile;
   }
 
   @Get('me')
@@ -68,5 +101,17 @@ export class ProfilesController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   put(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
     return this.profiles.update(user, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiParam({ name: 'id', example: 1 })
+  @ApiOperation({
+    summary: 'Reset your profile: every preference back to its default (the profile itself stays, one per user)',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '{"detail": "Not found."}: no such profile, or not yours' })
+  async reset(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number): Promise<void> {
+    await this.profiles.reset(user, id);
   }
 }

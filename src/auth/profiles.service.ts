@@ -39,6 +39,24 @@ export class ProfilesService {
     return found(await this.users.updateProfile(userId, toProfileChanges(dto), new Date(this.clock.now())));
   }
 
+  /**
+   * `POST /api/auth/profiles/`: every user has exactly one profile, so this creates the caller's when the
+   * account has none yet (`created`), and otherwise applies the fields to the one they have.
+   */
+  async create(caller: AuthUser, dto: UpdateProfileDto): Promise<{ profile: ProfileDto; created: boolean }> {
+    const userId = requireUserId(caller);
+    const existed = await this.users.hasProfile(userId);
+    const profile = found(await this.users.updateProfile(userId, toProfileChanges(dto), new Date(this.clock.now())));
+    return { profile, created: !existed };
+  }
+
+  /** `DELETE /api/auth/profiles/{id}/`: the profile stays (one per user) with every preference back to its default. */
+  async reset(caller: AuthUser, profileId: number): Promise<void> {
+    const userId = requireUserId(caller);
+    found(await this.users.profileByIdFor(profileId, userId));
+    await this.users.resetProfile(userId, new Date(this.clock.now()));
+  }
+
   async update(caller: AuthUser, profileId: number, dto: UpdateProfileDto): Promise<ProfileDto> {
     const userId = requireUserId(caller);
     found(await this.users.profileByIdFor(profileId, userId));

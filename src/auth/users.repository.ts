@@ -136,6 +136,29 @@ export class UsersRepository {
     return this.selectProfile(eq(userProfiles.userId, userId));
   }
 
+  /** Whether the user has a profile row yet (accounts from before profiles may not). */
+  async hasProfile(userId: number): Promise<boolean> {
+    const [row] = await this.db.select({ id: userProfiles.id }).from(userProfiles).where(eq(userProfiles.userId, userId)).limit(1);
+    return row !== undefined;
+  }
+
+  /** Puts every preference of the user's profile back to its default (id and timestamps of creation stay). */
+  async resetProfile(userId: number, now: Date): Promise<void> {
+    await this.db
+      .update(userProfiles)
+      .set({
+        defaultRiskTolerance: 'moderate',
+        defaultTimeframe: '1d',
+        preferredSymbols: [],
+        tradingGoals: '',
+        strategyPreferences: '',
+        riskParameters: {},
+        updatedAt: now,
+        lastActive: now,
+      })
+      .where(eq(userProfiles.userId, userId));
+  }
+
   private async selectProfile(where: SQL): Promise<ProfileWithUser | null> {
     const [row] = await this.db
       .select(PROFILE_WITH_USER)

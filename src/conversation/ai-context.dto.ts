@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ChatMessageDto } from './conversation.dto';
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_ID } from '../common/path-id';
+import { ChatMessageDto, OptionalNotNull } from './conversation.dto';
 import { JsonMaxBytes } from '../common/json-max-bytes';
 
 export const MAX_SESSION_NAME = 200;
@@ -87,15 +88,28 @@ export class UpdateAiContextDto {
 }
 
 /** Django's `ChatSessionSerializer` (list items). */
+/** One entry of a session's `messages` (Django's JSON history). */
+export class HistoryEntryDto {
+  @ApiProperty({ enum: ['user', 'assistant', 'system'], example: 'user' }) role!: string;
+  @ApiProperty({ example: 'Help me build a mean-reversion strategy for SPY' }) content!: string;
+  @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) timestamp!: string;
+}
+
 export class AuthChatSessionDto {
   @ApiProperty({ example: 1 }) id!: number;
   @ApiProperty({ example: 'chat_3f2a9c1d4b5e6f70' }) session_id!: string;
   @ApiProperty({ example: 'alice' }) username!: string;
-  @ApiProperty({ type: Number, nullable: true, example: null, description: 'Not stored by this service' }) ai_context!: number | null;
-  @ApiProperty({ type: String, nullable: true, example: null }) ai_context_name!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 3,
+    description: 'The AI context of the session (given to /api/auth/chat/ or set here)',
+  })
+  ai_context!: number | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Swing trading' }) ai_context_name!: string | null;
   @ApiProperty({ example: 'New Strategy Session' }) title!: string;
-  @ApiProperty({ type: [Object], example: [] }) messages!: unknown[];
-  @ApiProperty({ type: [Number], example: [] }) generated_strategies!: number[];
+  @ApiProperty({ type: [HistoryEntryDto], description: 'The conversation, oldest first' }) messages!: HistoryEntryDto[];
+  @ApiProperty({ type: [Number], example: [12], description: 'Strategies created from this session' }) generated_strategies!: number[];
   @ApiPropertyOptional({ example: 4 }) message_count?: number;
   @ApiProperty({ example: true }) is_active!: boolean;
   @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) created_at!: string;
@@ -121,13 +135,20 @@ export class EndSessionResponseDto {
 /** Create / update body of a chat session. */
 export class AuthChatSessionBodyDto {
   @ApiPropertyOptional({ example: 'New Strategy Session', default: 'New Strategy Session', maxLength: MAX_TITLE })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(MAX_TITLE)
   title?: string;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   is_active?: boolean;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 3, description: 'One of your AI contexts, or null for none' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  ai_context?: number | null;
 }

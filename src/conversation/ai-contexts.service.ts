@@ -88,4 +88,13 @@ export class AiContextsService {
     await this.repo.touch(row.id, new Date());
     return row.instructions;
   }
+
+  /**
+   * The instructions of the context a session keeps (Django used `session.ai_context` on every later
+   * message, active or not); undefined when it was deleted or is not the caller's.
+   */
+  async storedInstructions(user: AuthUser, id: number): Promise<string | undefined> {
+    const row = await this.repo.byId(id);
+    return row && row.userId === user.id ? row.instructions : undefined;
+  }
 }

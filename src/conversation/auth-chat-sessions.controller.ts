@@ -23,24 +23,33 @@ import {
   AuthChatSessionPageDto,
   EndSessionResponseDto,
 } from './ai-context.dto';
-import { ChatSessionRow } from './chat-sessions.repository';
-import { ConversationService } from './conversation.service';
+import { ChatMessageRow, ChatSessionRow, SessionChanges } from './chat-sessions.repository';
+import { ConversationService, SessionExtras } from './conversation.service';
 import { PAGE_SIZE, pageNumber, pageOf } from '../common/page';
 import { DrfErrors } from '../common/error-style';
 
 const SessionId = new IntegerIdPipe(() => new DomainError(ErrorCode.NotFound, 'Not found', 'Chat session ids are positive integers'));
 export const DEFAULT_SESSION_TITLE = 'New Strategy Session';
 
-function toDto(s: ChatSessionRow, username: string): AuthChatSessionDto {
+/** A stored message as Django kept it in `ChatSession.messages`. */
+function historyEntry(m: ChatMessageRow): { role: string; content: string; timestamp: string } {
+  return { role: m.role, content: m.content, timestamp: m.createdAt.toISOString() };
+}
+
+/** Django's `ChatSessionSerializer`: the AI context only while it exists and is the owner's. */
+export function toAuthSessionDto(s: ChatSessionRow, x: SessionExtras): AuthChatSessionDto {
+  const ctx = s.aiContextId != null ? x.contexts.get(s.aiContextId) : undefined;
+  const own = ctx && ctx.userId === s.userId ? ctx : undefined;
+  const messages = x.messages.get(s.sessionId) ?? [];
   return {
     id: s.id,
     session_id: s.sessionId,
-    username,
-    ai_context: null,
-    ai_context_name: null,
+    username: (s.userId != null && x.usernames.get(s.userId)) || '',
+    ai_context: own ? s.aiContextId : null,
+    ai_context_name: own ? own.sessionName : null,
     title: s.title,
-    messages: [],
-    generated_strategies: [],
+    messages: messages.map(historyEntry),
+    generated_strategies: s.generatedStrategies,
     message_count: s.messageCount,
     is_active: s.isActive,
     created_at: s.createdAt.toISOString(),
@@ -57,10 +66,18 @@ function toDto(s: ChatSessionRow, username: string): AuthChatSessionDto {
 export class AuthChatSessionsController {
   constructor(private readonly conversations: ConversationService) {}
 
-  private async named(user: AuthUser, s: ChatSessionRow): Promise<AuthChatSessionDto> {
-    const name =
-      s.userId === user.id ? user.username : (s.userId != null && (await this.conversations.usernames([s.userId])).get(s.userId)) || '';
-    return toDto(s, name);
+  private async one(s: ChatSessionRow): Promise<AuthChatSessionDto> {
+    return toAuthSessionDto(s, await this.conversations.extrasOf([s]));
+  }
+
+  /** The body's changes, with `ai_context` checked to be one of the caller's contexts. */
+  private async changesOf(user: AuthUser, body: AuthChatSessionBodyDto): Promise<SessionChanges> {
+    const c: SessionChanges = {};
+    if (body.title !== undefined) c.title = body.title;
+    if (body.is_active !== undefined) c.isActive = body.is_active;
+    if (body.ai_context !== undefined)
+      c.aiContextId = body.ai_context === null ? null : await this.conversations.ownContext(user, body.ai_context, 'ai_context');
+    return c;
   }
 
   @Get()
@@ -71,12 +88,12 @@ export class AuthChatSessionsController {
     const userId = requireUserId(user);
     const page = pageNumber(rawPage);
     const { count, rows } = await this.conversations.listRows(user.isStaff ? undefined : userId, page);
-    const names = await this.conversations.usernames([...new Set(rows.map((r) => r.userId).filter((id): id is number => id != null))]);
+    const extras = await this.conversations.extrasOf(rows);
     return pageOf(
       count,
       page,
       PAGE_SIZE,
-      rows.map((r) => toDto(r, (r.userId != null && names.get(r.userId)) || '')),
+      rows.map((r) => toAuthSessionDto(r, extras)),
     );
   }
 
@@ -86,9 +103,12 @@ export class AuthChatSessionsController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named' })
   async create(@CurrentUser() user: AuthUser, @Body() body: AuthChatSessionBodyDto): Promise<AuthChatSessionDto> {
     requireUserId(user);
-    let s = await this.conversations.createSession(user, body.title ?? DEFAULT_SESSION_TITLE, null);
-    if (body.is_active === false) s = await this.conversations.updateSession(s, { isActive: false });
-    return toDto(s, user.username);
+    const c = await this.changesOf(user, body);
+    const s = await this.conversations.createSession(user, c.title ?? DEFAULT_SESSION_TITLE, null, {
+      isActive: c.isActive,
+      aiContextId: c.aiContextId,
+    });
+    return this.one(s);
   }
 
   @Get(':id')
@@ -99,7 +119,7 @@ export class AuthChatSessionsController {
   async get(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number): Promise<AuthChatSessionDetailDto> {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
-    const { message_count: _count, ...dto } = await this.named(user, s);
+    const { message_count: _count, ...dto } = await this.one(s);
     const chat_messages = (await this.conversations.messagesOf(s)).map((m) => ({
       id: m.id,
       role: m.role,
@@ -138,8 +158,7 @@ export class AuthChatSessionsController {
   ): Promise<AuthChatSessionDto> {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
-    const updated = await this.conversations.updateSession(s, { title: body.title, isActive: body.is_active });
-    return this.named(user, updated);
+    return this.one(await this.conversations.updateSession(s, await this.changesOf(user, body)));
   }
 
   @Delete(':id')
@@ -162,6 +181,6 @@ export class AuthChatSessionsController {
   async endSession(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number): Promise<EndSessionResponseDto> {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
-    return { message: 'Session ended', session: await this.named(user, await this.conversations.updateSession(s, { isActive: false })) };
+    return { message: 'Session ended', session: await this.one(await this.conversations.updateSession(s, { isActive: false })) };
   }
 }

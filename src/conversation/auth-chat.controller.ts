@@ -29,7 +29,10 @@ export class AuthChatController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Chat with the strategy assistant (sessions shared with /api/strategies/chat/)' })
+  @ApiOperation({
+    summary: 'Chat with the strategy assistant (sessions shared with /api/strategies/chat/)',
+    description: 'An `ai_context_id` is kept on the session: later messages of that session use its instructions without naming it again.',
+  })
   @ApiOkResponse({ type: AuthChatResponseDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown session_id or ai_context_id, or not yours' })
@@ -37,13 +40,17 @@ export class AuthChatController {
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
   async chat(@CurrentUser() user: AuthUser, @Body() body: AuthChatRequestDto): Promise<AuthChatResponseDto> {
     requireUserId(user);
-    const instructions = body.ai_context_id !== undefined ? await this.contexts.instructionsForChat(user, body.ai_context_id) : undefined;
+    const existing = body.session_id ? await this.conversations.session(user, body.session_id) : null;
+    let instructions: string | undefined;
+    if (body.ai_context_id !== undefined) instructions = await this.contexts.instructionsForChat(user, body.ai_context_id);
+    else if (existing?.aiContextId != null) instructions = await this.contexts.storedInstructions(user, existing.aiContextId);
     const r = await this.conversations.chat(
       user,
       userKey(user)!,
       { message: body.message, session_id: body.session_id },
       body.title ?? DEFAULT_AUTH_CHAT_TITLE,
       instructions,
+      body.ai_context_id,
     );
     return {
       session_id: r.session_id,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, count, desc, eq, inArray, isNull, SQL, sql } from 'drizzle-orm';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
-import { chatMessages, chatSessions, users } from '../database/schema';
+import { aiContexts, chatMessages, chatSessions, strategies, users } from '../database/schema';
 
 export type ChatSessionRow = typeof chatSessions.$inferSelect;
 export type ChatMessageRow = typeof chatMessages.$inferSelect;
@@ -20,7 +20,18 @@ export interface NewSession {
   userId: number | null;
   title: string;
   strategyId: number | null;
+  aiContextId?: number | null;
+  isActive?: boolean;
+  summary?: string | null;
+  modelName?: string;
+  temperature?: number;
+  maxTokens?: number;
 }
+
+/** The columns a session's owner may change. */
+export type SessionChanges = Partial<
+  Pick<ChatSessionRow, 'title' | 'strategyId' | 'isActive' | 'summary' | 'aiContextId' | 'modelName' | 'temperature' | 'maxTokens'>
+>;
 
 /**
  * Chat sessions and their messages. Messages point at `chat_sessions.session_id` by value (no foreign
@@ -84,11 +95,7 @@ export class ChatSessionsRepository {
     return { count: Number(n), rows };
   }
 
-  async update(
-    sessionId: string,
-    changes: Partial<Pick<ChatSessionRow, 'title' | 'strategyId' | 'isActive' | 'summary'>>,
-    now: Date,
-  ): Promise<ChatSessionRow> {
+  async update(sessionId: string, changes: SessionChanges, now: Date): Promise<ChatSessionRow> {
     const [row] = await this.db
       .update(chatSessions)
       .set({ ...changes, updatedAt: now })
@@ -111,6 +118,51 @@ export class ChatSessionsRepository {
       .update(chatSessions)
       .set({ messageCount: sql`${chatSessions.messageCount} + 1`, updatedAt: now })
       .where(eq(chatSessions.sessionId, sessionId));
+    return row;
+  }
+
+  /** Links the session to a strategy made from it and adds that strategy to `generated_strategies` once. */
+  async addGeneratedStrategy(sessionId: string, strategyId: number, now: Date): Promise<void> {
+    const one = sql`jsonb_build_array(${strategyId}::int)`;
+    await this.db
+      .update(chatSessions)
+      .set({
+        strategyId,
+        generatedStrategies: sql`CASE WHEN ${chatSessions.generatedStrategies} @> ${one} THEN ${chatSessions.generatedStrategies} ELSE ${chatSessions.generatedStrategies} || ${one} END`,
+        updatedAt: now,
+      })
+      .where(eq(chatSessions.sessionId, sessionId));
+  }
+
+  /** The messages of several sessions, oldest first, by session_id. */
+  async messagesOf(sessionIds: string[]): Promise<Map<string, ChatMessageRow[]>> {
+    const out = new Map<string, ChatMessageRow[]>(sessionIds.map((id) => [id, []]));
+    if (sessionIds.length === 0) return out;
+    const rows = await this.db.select().from(chatMessages).where(inArray(chatMessages.sessionId, sessionIds)).orderBy(asc(chatMessages.id));
+    for (const r of rows) out.get(r.sessionId)?.push(r);
+    return out;
+  }
+
+  /** Owner and name of the given AI contexts (missing ones are left out). */
+  async contexts(ids: number[]): Promise<Map<number, { userId: number; sessionName: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: aiContexts.id, userId: aiContexts.userId, sessionName: aiContexts.sessionName })
+      .from(aiContexts)
+      .where(inArray(aiContexts.id, ids));
+    return new Map(rows.map((r) => [r.id, { userId: r.userId, sessionName: r.sessionName }]));
+  }
+
+  /** Names of the given strategies (missing ones are left out). */
+  async strategyNames(ids: number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select({ id: strategies.id, name: strategies.name }).from(strategies).where(inArray(strategies.id, ids));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Owner of a strategy, or undefined when there is none with that id. */
+  async strategyOwner(id: number): Promise<{ createdBy: number | null } | undefined> {
+    const [row] = await this.db.select({ createdBy: strategies.createdBy }).from(strategies).where(eq(strategies.id, id));
     return row;
   }
 

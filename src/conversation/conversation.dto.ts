@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MAX_ID } from '../common/path-id';
 
 export const MAX_MESSAGE_CHARS = 20000;
+
+/** Optional but not nullable: `null` is validated (and refused) like any other value (NOT NULL columns). */
+export const OptionalNotNull = (): PropertyDecorator => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 export class ChatRequestDto {
   @ApiProperty({ example: 'How should I size positions for a 20/50 EMA crossover on BTC-USD?', minLength: 1, maxLength: MAX_MESSAGE_CHARS })
@@ -124,7 +127,10 @@ export class AuthChatRequestDto {
   @MaxLength(100)
   session_id?: string;
 
-  @ApiPropertyOptional({ example: 3, description: 'One of your active AI contexts: its instructions lead the system prompt' })
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'One of your active AI contexts: its instructions lead the system prompt; kept on the session for its later messages',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -145,4 +151,72 @@ export class AuthChatResponseDto {
   @ApiProperty({ example: 'Start with a 20-day Bollinger band…' }) ai_response!: string;
   @ApiProperty({ type: Number, nullable: true, example: 312 }) tokens_used!: number | null;
   @ApiProperty({ type: Number, nullable: true, example: null }) generated_strategy_id!: number | null;
+}
+
+/** Django's `StrategyChatMessageSerializer`. */
+export class StrategyChatMessageDto {
+  @ApiProperty({ example: 41 }) id!: number;
+  @ApiProperty({ enum: ['user', 'assistant', 'system'], example: 'assistant' }) role!: string;
+  @ApiProperty({ example: 'Risk 1% of equity per trade…' }) content!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 312 }) tokens_used!: number | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { key_id: 'key-1', model: 'gemini-2.5-flash' } })
+  metadata!: Record<string, unknown>;
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null: no function calls are made' })
+  function_call!: null;
+  @ApiProperty({ example: '2026-11-25T09:45:00.000Z' }) created_at!: string;
+}
+
+/** Django's `StrategyChatSerializer` (create, retrieve, update). */
+export class StrategyChatDetailDto extends ChatSessionDto {
+  @ApiProperty({ type: String, nullable: true, example: 'alice' }) user_username!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'EMA Crossover BTC' }) strategy_name!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-25T09:45:00.000Z' }) last_message_at!: string | null;
+  @ApiProperty({ type: [StrategyChatMessageDto] }) messages!: StrategyChatMessageDto[];
+}
+
+/** Create / update body of `/api/strategies/chat/` (the writable fields of Django's StrategyChat). */
+export class StrategyChatBodyDto {
+  @ApiPropertyOptional({ example: 'BTC swing ideas', maxLength: 200 })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 12, description: 'One of your strategies, or null' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  strategy?: number | null;
+
+  @ApiPropertyOptional({ example: true })
+  @OptionalNotNull()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ example: 'The user is tuning an EMA crossover…', maxLength: MAX_MESSAGE_CHARS })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(MAX_MESSAGE_CHARS)
+  context_summary?: string;
+
+  @ApiPropertyOptional({ example: 'gemini-2.5-flash', maxLength: 50 })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 50)
+  model_name?: string;
+
+  @ApiPropertyOptional({ example: 0.7, minimum: 0, maximum: 2 })
+  @OptionalNotNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @ApiPropertyOptional({ example: 2048, minimum: 1, maximum: 65536 })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(65536)
+  max_tokens?: number;
 }

@@ -8,11 +8,18 @@ import { AuthChatController } from './auth-chat.controller';
 import { ChatSessionsRepository } from './chat-sessions.repository';
 import { ConversationService } from './conversation.service';
 import { StrategyChatController } from './strategy-chat.controller';
+import { StrategyChatSessionsController } from './strategy-chat-sessions.controller';
 
 /** Persistent AI chat (issue 7): sessions and messages in the database, replies through GeminiClientService. */
 @Module({
   imports: [GeminiModule],
-  controllers: [StrategyChatController, AuthChatController, AiContextsController, AuthChatSessionsController],
+  controllers: [
+    StrategyChatController,
+    StrategyChatSessionsController,
+    AuthChatController,
+    AiContextsController,
+    AuthChatSessionsController,
+  ],
   providers: [ChatSessionsRepository, ConversationService, AiContextsRepository, AiContextsService],
   exports: [ConversationService],
 })

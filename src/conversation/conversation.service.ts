@@ -4,7 +4,7 @@ import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { GeminiClientService } from '../gemini/gemini-client.service';
 import { CallReport, GenerateRequest, Turn, Usage } from '../gemini/gemini.types';
-import { ChatMessageRow, ChatSessionsRepository, ChatSessionRow } from './chat-sessions.repository';
+import { ChatMessageRow, ChatSessionsRepository, ChatSessionRow, NewSession, SessionChanges } from './chat-sessions.repository';
 import {
   ChatListQueryDto,
   ChatMessageDto,
@@ -15,6 +15,7 @@ import {
   SummaryResponseDto,
 } from './conversation.dto';
 import { PAGE_SIZE, pageOf } from '../common/page';
+import { canSee } from '../strategy/strategy-access';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
 export const CONTEXT_WINDOW = 20;
@@ -24,6 +25,14 @@ const SYSTEM_PROMPT =
   'algorithmic trading strategies: indicators, entry and exit rules, position sizing, risk management and ' +
   'backtesting. Be conversational, precise and practical; say when something is risky or uncertain, and ' +
   'never promise returns.';
+
+/** Joined-in data of a page of sessions (see `extrasOf`). */
+export interface SessionExtras {
+  messages: Map<string, ChatMessageRow[]>;
+  usernames: Map<number, string>;
+  contexts: Map<number, { userId: number; sessionName: string }>;
+  strategyNames: Map<number, string>;
+}
 
 /** A chat turn ready to send: the session, the stored user message, and the request for Gemini. */
 export interface PreparedChat {
@@ -109,8 +118,13 @@ export class ConversationService {
     return row;
   }
 
-  async createSession(user: AuthUser, title: string, strategyId: number | null): Promise<ChatSessionRow> {
-    return this.repo.create({ sessionId: newSessionId(), userId: user.id, title: title.slice(0, 200), strategyId }, new Date());
+  async createSession(
+    user: AuthUser,
+    title: string,
+    strategyId: number | null,
+    extra: Omit<NewSession, 'sessionId' | 'userId' | 'title' | 'strategyId'> = {},
+  ): Promise<ChatSessionRow> {
+    return this.repo.create({ ...extra, sessionId: newSessionId(), userId: user.id, title: title.slice(0, 200), strategyId }, new Date());
   }
 
   addUserMessage(s: ChatSessionRow, content: string, metadata: Record<string, unknown> = {}): Promise<ChatMessageRow> {
@@ -144,16 +158,26 @@ export class ConversationService {
    * Finds or creates the session, stores the user message FIRST (it stays even if Gemini then fails), and
    * builds the request: recent history + the new user turn, the system prompt, the session's settings.
    */
-  async prepareChat(user: AuthUser, dto: ChatRequestDto, title?: string, instructions?: string): Promise<PreparedChat> {
+  async prepareChat(
+    user: AuthUser,
+    dto: ChatRequestDto,
+    title?: string,
+    instructions?: string,
+    aiContextId?: number,
+  ): Promise<PreparedChat> {
     let session = dto.session_id
       ? await this.session(user, dto.session_id)
       : await this.createSession(
           user,
           title ?? (dto.message.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New chat'),
           dto.strategy_id ?? null,
+          { aiContextId: aiContextId ?? null },
         );
     if (dto.session_id && dto.strategy_id !== undefined && dto.strategy_id !== session.strategyId) {
       session = await this.repo.update(session.sessionId, { strategyId: dto.strategy_id }, new Date());
+    }
+    if (dto.session_id && aiContextId !== undefined && aiContextId !== session.aiContextId) {
+      session = await this.repo.update(session.sessionId, { aiContextId }, new Date());
     }
     const contextUsed = dto.use_context ?? true;
     const history = contextUsed ? await this.contextWindow(session) : [];
@@ -197,8 +221,9 @@ export class ConversationService {
     dto: ChatRequestDto,
     title?: string,
     instructions?: string,
+    aiContextId?: number,
   ): Promise<ChatResponseDto & { title: string }> {
-    const p = await this.prepareChat(user, dto, title, instructions);
+    const p = await this.prepareChat(user, dto, title, instructions, aiContextId);
     const history = p.request.contents.slice(0, -1);
     const r = await this.gemini.chat({ userId: callerKey, model: p.session.modelName }, history, dto.message, {
       system: p.request.system,
@@ -254,7 +279,7 @@ export class ConversationService {
     return row;
   }
 
-  async updateSession(s: ChatSessionRow, changes: { title?: string; isActive?: boolean }): Promise<ChatSessionRow> {
+  async updateSession(s: ChatSessionRow, changes: SessionChanges): Promise<ChatSessionRow> {
     return this.repo.update(s.sessionId, changes, new Date());
   }
 
@@ -273,6 +298,40 @@ export class ConversationService {
 
   usernames(userIds: number[]): Promise<Map<number, string>> {
     return this.repo.usernames(userIds);
+  }
+
+  /** What the session serializers show besides the row: messages, usernames, AI context and strategy names. */
+  async extrasOf(rows: ChatSessionRow[]): Promise<SessionExtras> {
+    const ids = <T>(xs: (T | null)[]) => [...new Set(xs.filter((x): x is T => x != null))];
+    const [messages, usernames, contexts, strategyNames] = await Promise.all([
+      this.repo.messagesOf(rows.map((r) => r.sessionId)),
+      this.repo.usernames(ids(rows.map((r) => r.userId))),
+      this.repo.contexts(ids(rows.map((r) => r.aiContextId))),
+      this.repo.strategyNames(ids(rows.map((r) => r.strategyId))),
+    ]);
+    return { messages, usernames, contexts, strategyNames };
+  }
+
+  /** The caller's own AI context (any state) for a session's `ai_context`; 400 naming the field otherwise. */
+  async ownContext(user: AuthUser, id: number, field: string): Promise<number> {
+    const ctx = (await this.repo.contexts([id])).get(id);
+    if (!ctx || ctx.userId !== user.id) {
+      throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, {
+        [field]: [`Invalid pk "${id}" - object does not exist.`],
+      });
+    }
+    return id;
+  }
+
+  /** A strategy the caller may link a session to (theirs; staff any); 400 naming the field otherwise. */
+  async linkableStrategy(user: AuthUser, id: number, field: string): Promise<number> {
+    const s = await this.repo.strategyOwner(id);
+    if (!s || !canSee(user, s.createdBy)) {
+      throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${field}`, {
+        [field]: [`Invalid pk "${id}" - object does not exist.`],
+      });
+    }
+    return id;
   }
 
   async deactivate(user: AuthUser, sessionId: string): Promise<ChatSessionDto> {

@@ -113,6 +113,10 @@ export const chatSessions = pgTable(
     modelName: varchar('model_name', { length: 50 }).notNull().default('gemini-2.5-flash'),
     temperature: doublePrecision('temperature').notNull().default(0.7),
     maxTokens: integer('max_tokens').notNull().default(2048),
+    /** The AI context `/api/auth/chat/` was given for this session (no FK; a deleted context reads as none). */
+    aiContextId: integer('ai_context_id'),
+    /** Ids of the strategies created from this session, oldest first. */
+    generatedStrategies: jsonb('generated_strategies').$type<number[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -66,10 +66,11 @@ export function templateJson(t: TemplateRow) {
 export type TemplateJson = ReturnType<typeof templateJson>;
 
 /** StrategyValidation and StrategyPerformance rows: every model field, snake_case, decimals as strings. */
-export function validationJson(v: ValidationRow) {
+export function validationJson(v: ValidationRow, strategyName: string) {
   return {
     id: v.id,
     strategy: v.strategyId,
+    strategy_name: strategyName,
     validation_type: v.validationType,
     status: v.status,
     score: v.score,
@@ -85,10 +86,11 @@ export function validationJson(v: ValidationRow) {
   };
 }
 
-export function performanceJson(p: PerformanceRow) {
+export function performanceJson(p: PerformanceRow, strategyName: string) {
   return {
     id: p.id,
     strategy: p.strategyId,
+    strategy_name: strategyName,
     backtest_id: p.backtestId,
     total_return: p.totalReturn,
     annualized_return: p.annualizedReturn,

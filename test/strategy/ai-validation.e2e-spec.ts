@@ -173,6 +173,29 @@ describe('strategy AI validation on PostgreSQL', () => {
       expect(b.formatted_response).toContain('### Entry rules\n1. Buy when EMA 12 crosses above EMA 26');
       expect(b.input_type).toBe('numbered');
       expect(b.reasons).toEqual([]);
+      expect(b.canonicalized_steps).toEqual([
+        '1. Entry 1: Buy when EMA 12 crosses above EMA 26 — ema_12 > ema_26 → enter',
+        '2. Exit 1: Sell when EMA 12 crosses below EMA 26 — ema_12 < ema_26 → exit',
+      ]);
+      expect(b.recommendations_list).toHaveLength(5);
+      expect(b.recommendations_list[0]).toEqual({
+        title: 'Missing position size',
+        description: 'Add position sizing rule',
+        rationale: 'Without sizing, strategy cannot be executed',
+        priority: 1,
+        category: 'sizing',
+        test_params: { percent_of_equity: '1-5%', risk_per_trade: '0.5-2%' },
+      });
+      expect(b.recommendations_list.map((r: { title: string }) => r.title)).not.toContain('Add stop-loss rule');
+      expect(b.recommendations).toMatch(/^1\. Add position sizing rule\n {3}Why: /);
+      expect(b.next_actions).toEqual(['Run quick backtest', 'Run parameter sweep', 'Review recommendations', 'Approve -> Generate code']);
+      expect(JSON.parse(b.canonical_json_formatted)).toEqual(CANONICAL_ONLY);
+      expect(b.canonical_json_formatted).toContain('\n  "title": "EMA Crossover BTC"');
+      expect(b.metadata).toMatchObject({ ...CANONICAL.metadata, created_by: 'user:alice', confidence: 'high' });
+      expect(Date.parse(b.metadata.created_at)).not.toBeNaN();
+      expect(b.provenance.sources).toEqual([
+        { fetched_at: b.metadata.created_at, type: 'user_input', author: 'alice', snippet: TEXT.slice(0, 200) },
+      ]);
       expect(b.session_id).toMatch(/^chat_[0-9a-f]{16}$/);
       expect(b.message_count).toBe(2);
       expect(b.context_used).toBe(false);
@@ -293,6 +316,13 @@ describe('strategy AI validation on PostgreSQL', () => {
         canonical_json: null,
         reasons: ['The text is a cooking recipe, not trading rules'],
         message_count: 2,
+        canonicalized_steps: [],
+        recommendations: 'No specific recommendations at this time.',
+        recommendations_list: [],
+        next_actions: ['Provide strategy steps'],
+        canonical_json_formatted: null,
+        metadata: { created_by: 'user:alice', confidence: 'high' },
+        provenance: { sources: [{ type: 'user_input', author: 'alice', snippet: 'Mix flour, eggs and milk; bake 20 minutes.' }] },
       });
       const messages = await api().get(`/api/strategies/chat/${res.body.session_id}/messages/`).set(bearer(s.alice.access)).expect(200);
       expect(messages.body[1].content).toBe('Validation invalid: unclassified');
@@ -361,6 +391,9 @@ describe('strategy AI validation on PostgreSQL', () => {
       const url = `http://127.0.0.1:${servers.pagePort}/strategy`;
       const res = await validateUrl(url).expect(200);
       expect(res.body.input_type).toBe('url');
+      expect(res.body.provenance.sources).toEqual([
+        { fetched_at: expect.any(String), type: 'web_article', author: 'alice', snippet: url, url },
+      ]);
       const prompt = promptOf(sent()[0]);
       expect(prompt).toContain('INPUT TYPE: url');
       expect(prompt).toContain('RSI reversion\nBuy SPY when RSI(14) < 30, sell when RSI(14) > 70.');
@@ -453,6 +486,12 @@ describe('strategy AI validation on PostgreSQL', () => {
       expect(b.session_id).toMatch(/^chat_[0-9a-f]{16}$/);
       expect(b.message_count).toBe(2);
       expect(b.ai_validation).toMatchObject({ status: 'success', classification: 'trend_following', confidence: 'high' });
+      expect(b.ai_validation.canonicalized_steps).toHaveLength(2);
+      expect(b.ai_validation.recommendations_list).toHaveLength(5);
+      expect(b.ai_validation.next_actions).toContain('Approve -> Generate code');
+      expect(JSON.parse(b.ai_validation.canonical_json_formatted)).toEqual(CANONICAL_ONLY);
+      expect(b.ai_validation.metadata).toMatchObject({ timeframe: '1d', created_by: 'user:alice' });
+      expect(b.ai_validation.provenance.sources[0]).toMatchObject({ type: 'user_input', author: 'alice' });
       expect(b.strategy).toMatchObject({
         name: 'EMA Crossover BTC',
         description: CANONICAL.description,
@@ -493,6 +532,10 @@ describe('strategy AI validation on PostgreSQL', () => {
         .set(bearer(s.alice.access))
         .expect(200);
       expect(res.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([sessionId]);
+      const sessions = await api().get('/api/auth/chat-sessions/').set(bearer(s.alice.access)).expect(200);
+      const made = sessions.body.results.find((r: { session_id: string }) => r.session_id === sessionId);
+      expect(made.generated_strategies).toEqual([strategyId]);
+      expect(made.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     });
 
     it('names a clash "name v2" (version 2.0.0) with its own template', async () => {
@@ -567,6 +610,12 @@ describe('strategy AI validation on PostgreSQL', () => {
           message_count: 4,
         });
         expect(res.body.ai_validation).toMatchObject({ status: 'success', confidence: 'medium' });
+        expect(res.body.ai_validation.metadata).toMatchObject({ timeframe: '4h', confidence: 'medium' });
+        expect(res.body.ai_validation.recommendations_list.length).toBeGreaterThan(0);
+        expect(res.body.ai_validation.canonicalized_steps.length).toBeGreaterThan(0);
+        const sessions = await api().get('/api/auth/chat-sessions/').set(bearer(s.alice.access)).expect(200);
+        const made = sessions.body.results.find((r: { session_id: string }) => r.session_id === sessionId);
+        expect(made.generated_strategies).toEqual([strategyId]);
         expect(res.body.strategy).toMatchObject({
           id: strategyId,
           name: 'EMA Crossover BTC',

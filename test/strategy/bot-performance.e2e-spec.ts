@@ -407,6 +407,102 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
       expect(Object.keys((await history(alice, id as unknown as number).expect(400)).body.details)).toEqual(['id']);
     });
   });
+  describe('POST /, PUT|PATCH|DELETE {id}/ (only the notes are writable)', () => {
+    const track = (who: Registered, body: unknown) =>
+      http()
+        .post(`${BASE}/`)
+        .set(bearer(who.access))
+        .send(body as object);
+
+    it('starts tracking your strategy untested (201), changes its notes and deletes it (204), runs kept', async () => {
+      const mine = await create('Alice tracked', SMA_CROSS_BOT, alice);
+      const created = await track(alice, { strategy: mine.id, verification_notes: 'Queued for review' }).expect(201);
+      expect(created.body).toEqual({
+        strategy: mine.id,
+        strategy_name: 'Alice tracked',
+        is_verified: false,
+        status: 'untested',
+        total_return: null,
+        win_rate: null,
+        sharpe_ratio: null,
+        max_drawdown: null,
+        total_trades: 0,
+        symbol: 'AAPL',
+        timeframe: '1d',
+        initial_balance: '10000.00',
+        commission: '0.002000',
+        verification_notes: 'Queued for review',
+        last_tested_at: null,
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      });
+      expect((await http().get(`${BASE}/${mine.id}/`).set(bearer(alice.access)).expect(200)).body).toEqual(created.body);
+      const again = await track(alice, { strategy: mine.id }).expect(400);
+      expect(again.body).toEqual({ strategy: ['bot performance with this strategy already exists.'] });
+
+      const patched = await http()
+        .patch(`${BASE}/${mine.id}/`)
+        .set(bearer(alice.access))
+        .send({ verification_notes: 'Looks fine' })
+        .expect(200);
+      expect(patched.body).toMatchObject({ verification_notes: 'Looks fine', status: 'untested', is_verified: false });
+      const put = await http().put(`${BASE}/${mine.id}/`).set(bearer(alice.access)).send({ verification_notes: '' }).expect(200);
+      expect(put.body.verification_notes).toBe('');
+      const same = await http().patch(`${BASE}/${mine.id}/`).set(bearer(alice.access)).send({}).expect(200);
+      expect(same.body).toEqual(put.body);
+
+      // A run afterwards fills the row in as usual; deleting the row keeps the run history.
+      await verify(alice, { strategy_id: mine.id }).expect(200);
+      await http().delete(`${BASE}/${mine.id}/`).set(bearer(alice.access)).expect(204);
+      await http().get(`${BASE}/${mine.id}/`).set(bearer(alice.access)).expect(404);
+      const runs = await history(alice, mine.id).expect(200);
+      expect(runs.body).toMatchObject({ is_verified: false });
+      expect(runs.body.test_runs).toHaveLength(1);
+      await http().delete(`${BASE}/${mine.id}/`).set(bearer(alice.access)).expect(404);
+    });
+
+    it("refuses the verdict and figures, bad fields and other users' strategies (400 DRF field errors)", async () => {
+      const mine = await create('Alice refused', SMA_CROSS_BOT, alice);
+      const bobs = await create('Bob tracked', SMA_CROSS_BOT, bob);
+      const cases: Array<[unknown, string]> = [
+        [{}, 'strategy'],
+        [{ strategy: 'abc' }, 'strategy'],
+        [{ strategy: 0 }, 'strategy'],
+        [{ strategy: 99_999_999 }, 'strategy'],
+        [{ strategy: bobs.id }, 'strategy'],
+        [{ strategy: mine.id, verification_notes: 5 }, 'verification_notes'],
+        [{ strategy: mine.id, verification_notes: null }, 'verification_notes'],
+        [{ strategy: mine.id, verification_notes: 'x'.repeat(10_001) }, 'verification_notes'],
+        [{ strategy: mine.id, is_verified: true }, 'is_verified'],
+        [{ strategy: mine.id, status: 'verified' }, 'status'],
+        [{ strategy: mine.id, total_return: 99 }, 'total_return'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await track(alice, body);
+        expect([field, res.status, Object.keys(res.body)]).toEqual([field, 400, [field]]);
+      }
+      expect((await track(alice, { strategy: bobs.id })).body).toEqual({ strategy: [`Invalid pk "${bobs.id}" - object does not exist.`] });
+      await http().get(`${BASE}/${mine.id}/`).set(bearer(alice.access)).expect(404);
+
+      await track(bob, { strategy: bobs.id }).expect(201);
+      for (const req of [
+        () => http().put(`${BASE}/${bobs.id}/`).send({ verification_notes: 'mine' }),
+        () => http().patch(`${BASE}/${bobs.id}/`).send({ verification_notes: 'mine' }),
+        () => http().delete(`${BASE}/${bobs.id}/`),
+      ]) {
+        expect((await req().set(bearer(alice.access)).expect(404)).body).toEqual({ detail: 'Not found.' });
+      }
+      const bad = await http().patch(`${BASE}/${bobs.id}/`).set(bearer(bob.access)).send({ is_verified: true }).expect(400);
+      expect(bad.body).toEqual({ is_verified: [expect.any(String)] });
+      for (const id of ['abc', '0', '1e3', '-1']) {
+        expect(Object.keys((await http().patch(`${BASE}/${id}/`).set(bearer(bob.access)).send({}).expect(400)).body)).toEqual(['id']);
+        expect(Object.keys((await http().delete(`${BASE}/${id}/`).set(bearer(bob.access)).expect(400)).body)).toEqual(['id']);
+      }
+      expect((await http().get(`${BASE}/${bobs.id}/`).set(bearer(bob.access)).expect(200)).body.verification_notes).toBe('');
+      await http().post(`${BASE}/`).send({ strategy: mine.id }).expect(401);
+    });
+  });
+
   it('documents every route in Swagger under "strategies", with examples for bodies and answers', async () => {
     const doc = (await http().get('/docs-json').expect(200)).body;
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith(BASE));
@@ -431,8 +527,9 @@ describe('bot performance (/api/strategies/bot-performance/) on PostgreSQL', () 
         >,
       )) {
         expect(op.tags).toEqual(['strategies']);
-        const ok = (op.responses['200'] ?? op.responses['202']).content!['application/json'].schema.$ref!.split('/').pop()!;
-        expect(exampled(ok)).toBe(true);
+        const answer = op.responses['200'] ?? op.responses['201'] ?? op.responses['202'];
+        if (!answer) expect(op.responses['204']).toBeDefined();
+        else expect(exampled(answer.content!['application/json'].schema.$ref!.split('/').pop()!)).toBe(true);
         if (op.requestBody) expect(exampled(op.requestBody.content['application/json'].schema.$ref.split('/').pop()!)).toBe(true);
       }
     }

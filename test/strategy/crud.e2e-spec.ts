@@ -474,9 +474,10 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
   });
 
   describe('validate_strategy', () => {
-    const validationRow = (strategyId: number, type: string, status: string, score: string) => ({
+    const validationRow = (made: Record<string, any>, type: string, status: string, score: string) => ({
       id: expect.any(Number),
-      strategy: strategyId,
+      strategy: made.id,
+      strategy_name: made.name,
       validation_type: type,
       status,
       score,
@@ -497,7 +498,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).expect(200);
       expect(res.body).toEqual({
         strategy_id: made.id,
-        validation_results: [validationRow(made.id, 'syntax', 'passed', '100.00'), validationRow(made.id, 'backtest', 'passed', '100.00')],
+        validation_results: [validationRow(made, 'syntax', 'passed', '100.00'), validationRow(made, 'backtest', 'passed', '100.00')],
         overall_result: 'passed',
         skipped_types: [],
       });
@@ -539,7 +540,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         .expect(200);
       expect(res.body.overall_result).toBe('failed');
       const [backtest, syntax] = res.body.validation_results;
-      expect(backtest).toEqual(validationRow(made.id, 'backtest', 'failed', '50.00'));
+      expect(backtest).toEqual(validationRow(made, 'backtest', 'failed', '50.00'));
       expect(backtest.failed_checks).toEqual([
         { check: 'backtest_run', error_type: 'reference', message: expect.stringContaining('undefinedHelper') },
       ]);
@@ -561,7 +562,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const made = await create(alice, { name: unique('Syntax'), strategy_code: SYNTAX_BROKEN_BOT });
       const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({}).expect(200);
       const [syntax, backtest] = res.body.validation_results;
-      expect(syntax).toEqual(validationRow(made.id, 'syntax', 'failed', '0.00'));
+      expect(syntax).toEqual(validationRow(made, 'syntax', 'failed', '0.00'));
       expect(syntax.failed_checks).toEqual([{ check: 'syntax', error_type: 'syntax', message: expect.stringContaining('line 1') }]);
       expect(backtest.failed_checks).toEqual([{ check: 'static_checks', error_type: 'syntax', message: syntax.failed_checks[0].message }]);
     });
@@ -584,7 +585,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         .expect(200);
       expect(strict.body.overall_result).toBe('failed');
       expect(strict.body.validation_results[0]).toEqual({
-        ...validationRow(made.id, 'backtest', 'failed', '66.67'),
+        ...validationRow(made, 'backtest', 'failed', '66.67'),
         validation_config: { strict_mode: true, use_gemini: true, symbol: 'AAPL', period: '1y', interval: '1d' },
       });
     });
@@ -677,6 +678,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect(res.body[1]).toEqual({
         id: older.id,
         strategy: made.id,
+        strategy_name: made.name,
         backtest_id: 'bt-1',
         total_return: '0.125000',
         annualized_return: null,
@@ -766,18 +768,35 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect(history.body[0]).toMatchObject({ strategy: res.body.id, validation_type: 'backtest', status: 'passed', score: '100.00' });
     });
 
-    it('uniquifies the template name and takes the category of template_id', async () => {
+    it('uniquifies the template name', async () => {
       const name = unique('Dup');
       await templates().create({ name: `Template: ${name}`, category: 'x', createdBy: bob.id });
-      const source = await templates().create({ name: unique('Alice trend'), category: 'trend', createdBy: alice.id });
       const res = await http()
         .post(`${API}/create_strategy/`)
         .set(bearer(alice.access))
-        .send({ name, strategy_code: SMA_CROSS_BOT, template_id: source.id })
+        .send({ name, strategy_code: SMA_CROSS_BOT })
         .expect(201);
       expect(res.body.auto_created_template.name).toBe(`Template: ${name} (2)`);
-      expect((await templates().byId(res.body.auto_created_template.id))?.category).toBe('trend');
+      expect(res.body.template).toBe(res.body.auto_created_template.id);
       await settled();
+    });
+
+    it('uses the given template_id (yours or a system one) and creates no other template', async () => {
+      const own = await templates().create({ name: unique('Alice trend'), category: 'trend', createdBy: alice.id });
+      const system = await templates().create({ name: unique('System trend'), category: 'trend', isSystemTemplate: true });
+      for (const source of [own, system]) {
+        const before = (await http().get('/api/strategies/templates/').set(bearer(alice.access)).expect(200)).body.count;
+        const name = unique('On template');
+        const res = await http()
+          .post(`${API}/create_strategy/`)
+          .set(bearer(alice.access))
+          .send({ name, strategy_code: SMA_CROSS_BOT, template_id: source.id })
+          .expect(201);
+        expect(res.body).toMatchObject({ name, template: source.id, template_name: source.name, auto_created_template: null });
+        expect((await http().get('/api/strategies/templates/').set(bearer(alice.access)).expect(200)).body.count).toBe(before);
+        expect(await templates().byId(source.id)).toMatchObject({ name: source.name, linkedStrategyId: source.linkedStrategyId });
+        await settled();
+      }
     });
 
     it('skips the template on request', async () => {
@@ -890,8 +909,22 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
         .post(`${API}/create_strategy/`)
         .set(bearer(alice.access))
         .send({ name: unique('F'), strategy_code: SMA_CROSS_BOT, template_id: bobs.id })
-        .expect(400);
-      expect(Object.keys(foreign.body.details)).toEqual(['template_id']);
+        .expect(404);
+      expect(foreign.body).toEqual({ error: 'Template not found', details: { id: bobs.id } });
+      const missing = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: unique('F'), strategy_code: SMA_CROSS_BOT, template_id: 99_999_999 })
+        .expect(404);
+      expect(missing.body.error).toBe('Template not found');
+      for (const template_id of ['abc', 0, 1.5, -3]) {
+        const badId = await http()
+          .post(`${API}/create_strategy/`)
+          .set(bearer(alice.access))
+          .send({ name: unique('F'), strategy_code: SMA_CROSS_BOT, template_id })
+          .expect(400);
+        expect(Object.keys(badId.body.details)).toEqual(['template_id']);
+      }
       const big = await http()
         .post(`${API}/create_strategy/`)
         .set(bearer(alice.access))

@@ -376,6 +376,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
           {
             id: aliceValidation,
             strategy: aliceS1.id,
+            strategy_name: 'Alice RSI',
             validation_type: 'syntax',
             status: 'passed',
             score: '92.50',
@@ -440,6 +441,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       expect(created.body).toEqual({
         id: perfId,
         strategy: aliceS1.id,
+        strategy_name: 'Alice RSI',
         backtest_id: 'bt-1',
         total_return: '12.500000',
         annualized_return: '10.250000',
@@ -489,7 +491,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .set(bearer(alice.access))
         .send({ strategy: aliceS2.id, backtest_id: 'bt-2' })
         .expect(200);
-      expect(put.body).toMatchObject({ strategy: aliceS2.id, backtest_id: 'bt-2', win_rate: '60.50' });
+      expect(put.body).toMatchObject({ strategy: aliceS2.id, strategy_name: 'Alice MACD', backtest_id: 'bt-2', win_rate: '60.50' });
       await http().put(`/api/strategies/performance/${perfId}/`).set(bearer(alice.access)).send({ backtest_id: 'bt-3' }).expect(400);
 
       await http().delete(`/api/strategies/performance/${minimal.body.id}/`).set(bearer(alice.access)).expect(204);
@@ -566,6 +568,7 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
       expect(created.body).toEqual({
         id: commentId,
         strategy: aliceS1.id,
+        strategy_name: 'Alice RSI',
         author: alice.id,
         author_username: 'alice',
         content: 'Nice',

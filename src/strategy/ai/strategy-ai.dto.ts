@@ -134,8 +134,59 @@ export class ClassificationDetailDto {
   @ApiProperty({ example: ['BTC-USD'] }) primary_instruments!: string[];
 }
 
+export class RecommendationDto {
+  @ApiProperty({ example: 'Add stop-loss rule' }) title!: string;
+  @ApiProperty({ example: 'Define stop-loss for risk management' }) description!: string;
+  @ApiProperty({ example: 'Stop-loss prevents unlimited losses' }) rationale!: string;
+  @ApiProperty({ enum: [1, 2, 3], example: 1, description: '1 high, 2 medium, 3 low' }) priority!: number;
+  @ApiProperty({ enum: ['sizing', 'risk', 'parameters', 'logic', 'testing'], example: 'risk' }) category!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { stop_loss_pct: '0.5-3%' } })
+  test_params!: Record<string, string>;
+}
+
+export class ProvenanceSourceDto {
+  @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) fetched_at!: string;
+  @ApiProperty({ enum: ['user_input', 'web_article', 'youtube', 'tiktok', 'social_post', 'pdf', 'other'], example: 'user_input' })
+  type!: string;
+  @ApiProperty({ example: 'alice' }) author!: string;
+  @ApiProperty({ example: '1. Buy BTC-USD when the 12 EMA crosses above the 26 EMA' }) snippet!: string;
+  @ApiPropertyOptional({ example: 'https://example.com/rsi-strategy' }) url?: string;
+}
+
+export class ProvenanceDto {
+  @ApiProperty({ type: [ProvenanceSourceDto] }) sources!: ProvenanceSourceDto[];
+}
+
 /** The validation result (Django's validator dict) + the conversation fields. */
 export class ValidationResultDto {
+  @ApiProperty({
+    type: [String],
+    example: ['1. Entry 1: Buy when EMA 12 crosses above EMA 26 — ema_12 > ema_26 → enter'],
+    description: 'One line per rule, entries first (empty when the text is not a strategy)',
+  })
+  canonicalized_steps!: string[];
+  @ApiProperty({
+    example: '1. Add position sizing rule\n   Why: Without sizing, strategy cannot be executed\n   Test: percent_of_equity: 1-5%',
+    description: 'The top 5 recommendations as text',
+  })
+  recommendations!: string;
+  @ApiProperty({ type: [RecommendationDto], description: 'The same top 5, sorted by priority' })
+  recommendations_list!: RecommendationDto[];
+  @ApiProperty({
+    type: [String],
+    example: ['Run quick backtest', 'Run parameter sweep', 'Review recommendations', 'Approve -> Generate code'],
+  })
+  next_actions!: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'canonical_json, indented', example: '{\n  "title": "EMA Crossover BTC",…' })
+  canonical_json_formatted!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { timeframe: '1d', created_at: '2026-11-25T09:30:00.000Z', created_by: 'user:alice', confidence: 'high' },
+  })
+  metadata!: Record<string, unknown>;
+  @ApiProperty({ type: ProvenanceDto }) provenance!: ProvenanceDto;
+
   @ApiProperty({ enum: ['success', 'error', 'invalid'], example: 'success' }) status!: 'success' | 'error' | 'invalid';
   @ApiProperty({ example: 'Strategy validated: EMA Crossover BTC' }) message!: string;
   @ApiProperty({ example: 'Type trend_following, risk medium, 2 entry rule(s), 1 exit rule(s), 2 indicator(s), timeframe 1d.' })

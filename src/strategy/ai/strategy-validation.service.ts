@@ -16,6 +16,8 @@ import {
 import { ValidateStrategyDto, ValidateStrategyResponseDto, ValidationResultDto } from './strategy-ai.dto';
 import { detectInputType, inputHint, ResolvedInputType } from './strategy-input';
 import { UrlFetcher } from './url-fetcher';
+import { InsightInput, insightsOf } from './validation-insights';
+import { Clock } from '../../common/clock';
 import { ValidationConversation } from './validation-conversation';
 
 export const VALIDATION_TEMPERATURE = 0.2;
@@ -66,12 +68,16 @@ export function resultOf(
   answer: ValidationAnswer,
   inputType: ResolvedInputType,
   strict: boolean,
+  source: Omit<InsightInput, 'inputType'>,
 ): { result: ValidationResultDto; canonical: CanonicalStrategy | null } {
   if (!answer.is_strategy) {
     const reasons = answer.reasons ?? [];
+    const insights = insightsOf(null, { ...source, inputType });
     return {
       canonical: null,
       result: {
+        ...insights,
+        metadata: { ...insights.metadata, confidence: answer.confidence ?? 'low' },
         status: 'invalid',
         message: 'The text does not describe a trading strategy',
         details: reasons.join('; '),
@@ -94,6 +100,7 @@ export function resultOf(
   return {
     canonical: c,
     result: {
+      ...insightsOf(c, { ...source, inputType }),
       status: rejected ? 'error' : 'success',
       message: rejected ? `Strict mode: the strategy has ${c.warnings.length} warning(s)` : `Strategy validated: ${c.title}`,
       details: rejected ? c.warnings.join('; ') : summary,
@@ -119,6 +126,7 @@ export class StrategyValidationService {
     private readonly gemini: GeminiClientService,
     private readonly fetcher: UrlFetcher,
     private readonly conversation: ValidationConversation,
+    private readonly clock: Clock,
   ) {}
 
   async validate(user: AuthUser, callerKey: string, dto: ValidateStrategyDto): Promise<ValidateStrategyResponseDto> {
@@ -150,7 +158,11 @@ export class StrategyValidationService {
     await this.conversation.recordRequest(session, dto.strategy_text, { input_type: inputType, use_context: useContext });
 
     const { answer, calls, report } = await this.ask(callerKey, this.prompt(strategyText, inputType, context));
-    const { result, canonical } = resultOf(answer, inputType, dto.strict_mode ?? false);
+    const { result, canonical } = resultOf(answer, inputType, dto.strict_mode ?? false, {
+      text: dto.strategy_text,
+      username: user.username,
+      now: new Date(this.clock.now()),
+    });
     const messageCount = await this.conversation.recordResult(session, result.status, result.classification, {
       confidence: result.confidence,
       has_custom_format: true,

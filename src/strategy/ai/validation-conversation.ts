@@ -49,7 +49,8 @@ export class ValidationConversation {
     return (await this.sessions.bySessionId(s.sessionId))?.messageCount ?? 0;
   }
 
+  /** Links the session to the strategy and lists it in the session's `generated_strategies`. */
   async linkStrategy(sessionId: string, strategyId: number): Promise<void> {
-    await this.sessions.update(sessionId, { strategyId }, new Date());
+    await this.sessions.addGeneratedStrategy(sessionId, strategyId, new Date());
   }
 }

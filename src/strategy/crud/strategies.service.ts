@@ -151,12 +151,12 @@ export class StrategiesService {
 
   async validationHistory(user: AuthUser, id: number): Promise<StrategyValidationDto[]> {
     const row = await this.own(user, id);
-    return (await this.repo.validations(row.id, HISTORY_LIMIT)).map(validationJson);
+    return (await this.repo.validations(row.id, HISTORY_LIMIT)).map((v) => validationJson(v, row.name));
   }
 
   async performanceHistory(user: AuthUser, id: number): Promise<StrategyPerformanceDto[]> {
     const row = await this.own(user, id);
-    return (await this.repo.performance(row.id, HISTORY_LIMIT)).map(performanceJson);
+    return (await this.repo.performance(row.id, HISTORY_LIMIT)).map((p) => performanceJson(p, row.name));
   }
 
   async validate(user: AuthUser, id: number, b: ValidateStrategyBodyDto): Promise<ValidateStrategyResultDto> {
@@ -176,16 +176,22 @@ export class StrategiesService {
       strictMode: b.config?.strict_mode ?? false,
       useGemini: b.config?.use_gemini ?? false,
     });
-    return { strategy_id: row.id, validation_results: rows.map(validationJson), overall_result: overall, skipped_types: skipped };
+    return {
+      strategy_id: row.id,
+      validation_results: rows.map((v) => validationJson(v, row.name)),
+      overall_result: overall,
+      skipped_types: skipped,
+    };
   }
 
   /**
-   * `create_strategy/`: the strategy (status validating) and, unless skipped, its template
-   * "Template: {name}" (uniquified, linked both ways) in one transaction; then a background backtest
-   * validation sets the status to valid or invalid.
+   * `create_strategy/`: the strategy (status validating) on the given `template_id` (yours or a system
+   * template; otherwise 404 as Django's "Template not found"), or, without one and unless skipped, with a
+   * new template "Template: {name}" (uniquified, linked both ways), in one transaction; then a background
+   * backtest validation sets the status to valid or invalid.
    */
   async createWithTemplate(user: AuthUser, b: CreateStrategyRequestDto): Promise<CreateStrategyResponseDto> {
-    const source = b.template_id != null ? await this.usableTemplate(user, b.template_id, 'template_id') : null;
+    const source = b.template_id != null ? await this.givenTemplate(user, b.template_id) : null;
     if (await this.strategies.nameVersionTaken(b.name, DEFAULT_VERSION)) throw nameClash(b.name, DEFAULT_VERSION);
     const parameters = b.parameters ?? {};
     const work = async (tx: Db): Promise<{ strategy: StrategyRow; template: TemplateRow | null }> => {
@@ -208,12 +214,12 @@ export class StrategiesService {
         {},
         tx,
       );
-      if (b.skip_template_creation) return { strategy, template: null };
+      if (source || b.skip_template_creation) return { strategy, template: null };
       const template = await this.templates.create(
         {
           name: `Template: ${b.name}`.slice(0, 200),
           description: b.description || `Created with strategy "${b.name}"`,
-          category: source?.category || AUTO_TEMPLATE_CATEGORY,
+          category: AUTO_TEMPLATE_CATEGORY,
           templateCode: b.strategy_code,
           parametersSchema: parameters,
           linkedStrategyId: strategy.id,
@@ -280,6 +286,13 @@ export class StrategiesService {
         [field]: [`Invalid pk "${id}" - object does not exist.`],
       });
     }
+    return t;
+  }
+
+  /** `create_strategy/`'s `template_id`: yours or a system template; anything else is Django's 404. */
+  private async givenTemplate(user: AuthUser, id: number): Promise<TemplateRow> {
+    const t = await this.templates.byId(id);
+    if (!t || !(t.isSystemTemplate || canSee(user, t.createdBy))) throw new DomainError(ErrorCode.NotFound, 'Template not found', { id });
     return t;
   }
 

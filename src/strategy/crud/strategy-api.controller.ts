@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiNotFoundResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -41,12 +42,16 @@ export class StrategyApiController {
   @Idempotent()
   @Post('create_strategy')
   @ApiOperation({
-    summary: 'Create a strategy with its template "Template: {name}", then validate it in the background',
+    summary: 'Create a strategy on template_id, or with a new template "Template: {name}", then validate it in the background',
     description:
       'Status is validating in the answer and becomes valid or invalid when the background backtest ends (see validation_history/).',
   })
   @ApiCreatedResponse({ type: CreateStrategyResponseDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named; `name` when taken' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: '`template_id` is not yours nor a system template: {"error": "Template not found"}',
+  })
   createStrategy(@CurrentUser() user: AuthUser, @Body() body: CreateStrategyRequestDto): Promise<CreateStrategyResponseDto> {
     return this.strategies.createWithTemplate(user, body);
   }

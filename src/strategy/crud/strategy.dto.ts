@@ -334,7 +334,7 @@ export class CreateStrategyRequestDto extends PickType(CreateStrategyDto, [
     type: Number,
     nullable: true,
     example: null,
-    description: 'A template you own (or a system template); its category is used for the auto-created template',
+    description: 'A template you own (or a system template) for the strategy; then no "Template: {name}" is created. Else 404',
   })
   @IsOptional()
   @IsInt()
@@ -464,6 +464,7 @@ export class StrategyPageDto {
 export class StrategyValidationDto {
   @ApiProperty({ example: 41 }) id!: number;
   @ApiProperty({ example: 12 }) strategy!: number;
+  @ApiProperty({ example: 'EMA Crossover BTC', description: 'Name of the strategy (read-only)' }) strategy_name!: string;
   @ApiProperty({ example: 'backtest' }) validation_type!: string;
   @ApiProperty({ enum: ['pending', 'running', 'passed', 'failed', 'error', 'completed'], example: 'passed' }) status!: string;
   @ApiProperty({ type: String, nullable: true, example: '100.00' }) score!: string | null;
@@ -497,6 +498,7 @@ export class StrategyValidationDto {
 export class StrategyPerformanceDto {
   @ApiProperty({ example: 5 }) id!: number;
   @ApiProperty({ example: 12 }) strategy!: number;
+  @ApiProperty({ example: 'EMA Crossover BTC', description: 'Name of the strategy (read-only)' }) strategy_name!: string;
   @ApiProperty({ example: 'bt_2026_11_25_001' }) backtest_id!: string;
   @ApiProperty({ type: String, nullable: true, example: '0.125000' }) total_return!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '0.118000' }) annualized_return!: string | null;

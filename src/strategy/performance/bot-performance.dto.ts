@@ -5,12 +5,16 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
+  IsString,
   Max,
+  MaxLength,
   Min,
   ValidateBy,
+  ValidateIf,
   ValidationOptions,
 } from 'class-validator';
 import { INTERVALS, isValidSymbol } from '../../market-data/market-data.port';
@@ -236,4 +240,25 @@ export class VerifyAllDto {
   @Min(1, { each: true })
   @Max(MAX_ID, { each: true })
   strategy_ids?: number[];
+}
+
+export const MAX_NOTES = 10_000;
+
+/** `PUT|PATCH bot-performance/{id}/`: the one field a client may change (the verdict comes only from a run). */
+export class UpdateBotPerformanceDto {
+  @ApiPropertyOptional({ example: 'Checked by hand on 2026-11-25', maxLength: MAX_NOTES })
+  @ValidateIf((_: object, v: unknown) => v !== undefined)
+  @IsString()
+  @MaxLength(MAX_NOTES)
+  verification_notes?: string;
+}
+
+/** `POST bot-performance/`: start tracking one of your strategies (untested until verify_bot runs it). */
+export class CreateBotPerformanceDto extends UpdateBotPerformanceDto {
+  @ApiProperty({ example: 7, description: 'One of your strategies without a bot performance yet' })
+  @IsDefined({ message: 'This field is required.' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  strategy!: number;
 }

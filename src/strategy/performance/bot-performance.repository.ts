@@ -62,6 +62,26 @@ export class BotPerformanceRepository {
       .orderBy(sql`${botPerformance.totalReturn} desc nulls last`, asc(botPerformance.strategyId));
   }
 
+  /** A new untested row for the strategy; null when it already has one. */
+  async createUntested(strategyId: number, verificationNotes: string, at: Date): Promise<NamedPerformanceRow | null> {
+    const [row] = await this.db
+      .insert(botPerformance)
+      .values({ strategyId, verificationNotes, createdAt: at, updatedAt: at })
+      .onConflictDoNothing({ target: botPerformance.strategyId })
+      .returning({ strategyId: botPerformance.strategyId });
+    return row ? this.byStrategy(row.strategyId) : null;
+  }
+
+  async setNotes(strategyId: number, verificationNotes: string, at: Date): Promise<NamedPerformanceRow | null> {
+    await this.db.update(botPerformance).set({ verificationNotes, updatedAt: at }).where(eq(botPerformance.strategyId, strategyId));
+    return this.byStrategy(strategyId);
+  }
+
+  /** Deletes the verdict; the strategy's runs (`test_history/`) stay. */
+  async delete(strategyId: number): Promise<void> {
+    await this.db.delete(botPerformance).where(eq(botPerformance.strategyId, strategyId));
+  }
+
   async byStrategy(strategyId: number, tx: Db = this.db): Promise<NamedPerformanceRow | null> {
     const [row] = await tx
       .select(named)

@@ -8,6 +8,7 @@ export const MAX_COMMENT = 10_000;
 export class CommentDto {
   @ApiProperty({ example: 1 }) id!: number;
   @ApiProperty({ example: 7 }) strategy!: number;
+  @ApiProperty({ example: 'EMA Crossover BTC', description: 'Name of the strategy (read-only)' }) strategy_name!: string;
   @ApiProperty({ example: 3 }) author!: number;
   @ApiProperty({ type: String, nullable: true, example: 'alice' }) author_username!: string | null;
   @ApiProperty({ example: 'Works well on SPY daily bars.' }) content!: string;

@@ -6,11 +6,15 @@ import type { Db } from '../../database/database';
 import { strategies, strategyComments, users } from '../../database/schema';
 import { ownedBy } from '../strategy-access';
 
-export type CommentRow = typeof strategyComments.$inferSelect & { authorUsername: string | null; ownerId: number | null };
+export type CommentRow = typeof strategyComments.$inferSelect & {
+  authorUsername: string | null;
+  ownerId: number | null;
+  strategyName: string;
+};
 export type NewComment = Omit<typeof strategyComments.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 export type CommentChanges = Partial<Pick<NewComment, 'content' | 'rating' | 'isReview' | 'parentId'>>;
 
-/** Comments with their author's username and their strategy's owner joined in. */
+/** Comments with their author's username and their strategy's owner and name joined in. */
 @Injectable()
 export class CommentsRepository {
   constructor(private readonly database: Database) {}
@@ -21,7 +25,12 @@ export class CommentsRepository {
 
   private select() {
     return this.db
-      .select({ ...getTableColumns(strategyComments), authorUsername: users.username, ownerId: strategies.createdBy })
+      .select({
+        ...getTableColumns(strategyComments),
+        authorUsername: users.username,
+        ownerId: strategies.createdBy,
+        strategyName: strategies.name,
+      })
       .from(strategyComments)
       .innerJoin(strategies, eq(strategies.id, strategyComments.strategyId))
       .leftJoin(users, eq(users.id, strategyComments.authorId));

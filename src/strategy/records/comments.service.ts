@@ -12,6 +12,7 @@ export function commentJson(c: CommentRow): CommentDto {
   return {
     id: c.id,
     strategy: c.strategyId,
+    strategy_name: c.strategyName,
     author: c.authorId,
     author_username: c.authorUsername,
     content: c.content,

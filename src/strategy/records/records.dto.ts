@@ -6,6 +6,7 @@ import { IsCalendarDate, IsDecimal, MAX_ID, MAX_INT } from './params';
 export class ValidationDto {
   @ApiProperty({ example: 1 }) id!: number;
   @ApiProperty({ example: 7 }) strategy!: number;
+  @ApiProperty({ example: 'EMA Crossover BTC', description: 'Name of the strategy (read-only)' }) strategy_name!: string;
   @ApiProperty({ example: 'syntax' }) validation_type!: string;
   @ApiProperty({ example: 'passed' }) status!: string;
   @ApiProperty({ type: String, nullable: true, example: '92.50' }) score!: string | null;
@@ -31,6 +32,7 @@ export class ValidationPageDto {
 export class PerformanceDto {
   @ApiProperty({ example: 1 }) id!: number;
   @ApiProperty({ example: 7 }) strategy!: number;
+  @ApiProperty({ example: 'EMA Crossover BTC', description: 'Name of the strategy (read-only)' }) strategy_name!: string;
   @ApiProperty({ example: 'bt-2026-11-25-01' }) backtest_id!: string;
   @ApiProperty({ type: String, nullable: true, example: '12.500000' }) total_return!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '12.500000' }) annualized_return!: string | null;

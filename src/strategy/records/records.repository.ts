@@ -11,6 +11,8 @@ export type PerformanceRow = typeof strategyPerformance.$inferSelect;
 export type NewPerformance = Omit<typeof strategyPerformance.$inferInsert, 'id' | 'createdAt'>;
 /** A row together with the owner of its strategy (for the ownership check). */
 export type Owned<T> = T & { ownerId: number | null };
+/** A row together with the name of its strategy (serializers show `strategy_name`). */
+export type Named<T> = T & { strategyName: string };
 
 /** Validations and performance records, always seen through the strategy they belong to. */
 @Injectable()
@@ -34,7 +36,7 @@ export class RecordsRepository {
     strategyId: number | undefined,
     limit: number,
     offset: number,
-  ): Promise<{ count: number; rows: ValidationRow[] }> {
+  ): Promise<{ count: number; rows: Named<ValidationRow>[] }> {
     const where = this.visible(user, strategyId);
     const [{ n }] = await this.db
       .select({ n: count() })
@@ -42,7 +44,7 @@ export class RecordsRepository {
       .innerJoin(strategies, eq(strategies.id, strategyValidations.strategyId))
       .where(where);
     const rows = await this.db
-      .select(getTableColumns(strategyValidations))
+      .select({ ...getTableColumns(strategyValidations), strategyName: strategies.name })
       .from(strategyValidations)
       .innerJoin(strategies, eq(strategies.id, strategyValidations.strategyId))
       .where(where)
@@ -52,9 +54,9 @@ export class RecordsRepository {
     return { count: Number(n), rows };
   }
 
-  async validation(id: number): Promise<Owned<ValidationRow> | null> {
+  async validation(id: number): Promise<Owned<Named<ValidationRow>> | null> {
     const [row] = await this.db
-      .select({ ...getTableColumns(strategyValidations), ownerId: strategies.createdBy })
+      .select({ ...getTableColumns(strategyValidations), ownerId: strategies.createdBy, strategyName: strategies.name })
       .from(strategyValidations)
       .innerJoin(strategies, eq(strategies.id, strategyValidations.strategyId))
       .where(eq(strategyValidations.id, id));
@@ -66,7 +68,7 @@ export class RecordsRepository {
     strategyId: number | undefined,
     limit: number,
     offset: number,
-  ): Promise<{ count: number; rows: PerformanceRow[] }> {
+  ): Promise<{ count: number; rows: Named<PerformanceRow>[] }> {
     const where = this.visible(user, strategyId);
     const [{ n }] = await this.db
       .select({ n: count() })
@@ -74,7 +76,7 @@ export class RecordsRepository {
       .innerJoin(strategies, eq(strategies.id, strategyPerformance.strategyId))
       .where(where);
     const rows = await this.db
-      .select(getTableColumns(strategyPerformance))
+      .select({ ...getTableColumns(strategyPerformance), strategyName: strategies.name })
       .from(strategyPerformance)
       .innerJoin(strategies, eq(strategies.id, strategyPerformance.strategyId))
       .where(where)
@@ -84,9 +86,9 @@ export class RecordsRepository {
     return { count: Number(n), rows };
   }
 
-  async performance(id: number): Promise<Owned<PerformanceRow> | null> {
+  async performance(id: number): Promise<Owned<Named<PerformanceRow>> | null> {
     const [row] = await this.db
-      .select({ ...getTableColumns(strategyPerformance), ownerId: strategies.createdBy })
+      .select({ ...getTableColumns(strategyPerformance), ownerId: strategies.createdBy, strategyName: strategies.name })
       .from(strategyPerformance)
       .innerJoin(strategies, eq(strategies.id, strategyPerformance.strategyId))
       .where(eq(strategyPerformance.id, id));

@@ -29,32 +29,46 @@ export class RecordsService {
 
   async listValidations(user: AuthUser, page: number, strategyId: number | undefined): Promise<ValidationPageDto> {
     const { count, rows } = await this.records.validations(user, strategyId, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    return pageOf(count, page, PAGE_SIZE, rows.map(validationJson));
+    return pageOf(
+      count,
+      page,
+      PAGE_SIZE,
+      rows.map((v) => validationJson(v, v.strategyName)),
+    );
   }
 
   async getValidation(user: AuthUser, id: number): Promise<ValidationDto> {
-    return validationJson(this.mine(user, await this.records.validation(id), 'Validation', id));
+    const v = this.mine(user, await this.records.validation(id), 'Validation', id);
+    return validationJson(v, v.strategyName);
   }
 
   async listPerformance(user: AuthUser, page: number, strategyId: number | undefined): Promise<PerformancePageDto> {
     const { count, rows } = await this.records.performances(user, strategyId, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    return pageOf(count, page, PAGE_SIZE, rows.map(performanceJson));
+    return pageOf(
+      count,
+      page,
+      PAGE_SIZE,
+      rows.map((p) => performanceJson(p, p.strategyName)),
+    );
   }
 
   async getPerformance(user: AuthUser, id: number): Promise<PerformanceDto> {
-    return performanceJson(this.mine(user, await this.records.performance(id), 'Performance record', id));
+    const p = this.mine(user, await this.records.performance(id), 'Performance record', id);
+    return performanceJson(p, p.strategyName);
   }
 
   async createPerformance(user: AuthUser, b: CreatePerformanceDto): Promise<PerformanceDto> {
-    await this.ownStrategy(user, b.strategy);
-    return performanceJson(await this.records.createPerformance({ ...changesOf(b), strategyId: b.strategy }));
+    const name = await this.ownStrategy(user, b.strategy);
+    return performanceJson(await this.records.createPerformance({ ...changesOf(b), strategyId: b.strategy }), name);
   }
 
   async updatePerformance(user: AuthUser, id: number, b: UpdatePerformanceDto): Promise<PerformanceDto> {
     const row = this.mine(user, await this.records.performance(id), 'Performance record', id);
-    if (b.strategy !== undefined && b.strategy !== row.strategyId) await this.ownStrategy(user, b.strategy);
+    const moved = b.strategy !== undefined && b.strategy !== row.strategyId;
+    const name = moved ? await this.ownStrategy(user, b.strategy!) : row.strategyName;
     return performanceJson(
       await this.records.updatePerformance(row.id, { ...changesOf(b), ...(b.strategy !== undefined ? { strategyId: b.strategy } : {}) }),
+      name,
     );
   }
 
@@ -69,10 +83,11 @@ export class RecordsService {
     return rest as T;
   }
 
-  /** 400 naming `strategy` unless it is a strategy `user` can see. */
-  private async ownStrategy(user: AuthUser, id: number): Promise<void> {
+  /** The strategy's name; 400 naming `strategy` unless it is a strategy `user` can see. */
+  private async ownStrategy(user: AuthUser, id: number): Promise<string> {
     const s = await this.strategies.byId(id);
     if (!s || !canSee(user, s.createdBy)) throw noSuchStrategy('strategy', id);
+    return s.name;
   }
 }
 
