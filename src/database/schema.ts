@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -282,7 +283,11 @@ export const strategyTemplates = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('strategy_templates_name_key').on(t.name), index('strategy_templates_category_idx').on(t.category, t.name)],
+  // Names are unique per owner (system templates, created_by NULL, count as one owner), not across users.
+  (t) => [
+    unique('strategy_templates_owner_name_key').on(t.createdBy, t.name).nullsNotDistinct(),
+    index('strategy_templates_category_idx').on(t.category, t.name),
+  ],
 );
 
 /**
@@ -314,7 +319,8 @@ export const strategies = pgTable(
     lastValidated: timestamp('last_validated', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('strategies_name_version_key').on(t.name, t.version),
+    // Unique per owner, not across users (another user must not learn or squat a name); NULL = one owner.
+    unique('strategies_owner_name_version_key').on(t.createdBy, t.name, t.version).nullsNotDistinct(),
     index('strategies_created_by_idx').on(t.createdBy, t.createdAt),
   ],
 );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, count, desc, eq, ilike, inArray, or, SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, isNull, or, SQL, sql } from 'drizzle-orm';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import { isUniqueViolation, type Db } from '../database/database';
@@ -40,7 +40,7 @@ export class StrategiesRepository {
     let values = { ...v };
     if (opts.bumpVersionOnClash) {
       const base = v.name;
-      for (let n = 2; await this.nameVersionTaken(values.name, values.version ?? '1.0.0', tx); n++) {
+      for (let n = 2; await this.nameVersionTaken(v.createdBy ?? null, values.name, values.version ?? '1.0.0', tx); n++) {
         values = { ...v, name: `${base} v${n}`.slice(0, 200), version: `${n}.0.0` };
       }
     }
@@ -48,11 +48,12 @@ export class StrategiesRepository {
     return row;
   }
 
-  async nameVersionTaken(name: string, version: string, tx: Db = this.db): Promise<boolean> {
+  /** Whether `owner` already has a strategy (name, version); names are unique per owner only. */
+  async nameVersionTaken(owner: number | null, name: string, version: string, tx: Db = this.db): Promise<boolean> {
     const [row] = await tx
       .select({ id: strategies.id })
       .from(strategies)
-      .where(and(eq(strategies.name, name), eq(strategies.version, version)));
+      .where(and(createdBy(owner), eq(strategies.name, name), eq(strategies.version, version)));
     return Boolean(row);
   }
 
@@ -134,3 +135,8 @@ export class StrategiesRepository {
 }
 
 export { isUniqueViolation };
+
+/** `created_by = owner`, or `created_by IS NULL` for the anonymous / system owner. */
+export function createdBy(owner: number | null): SQL {
+  return owner === null ? isNull(strategies.createdBy) : eq(strategies.createdBy, owner);
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, count, eq, or, SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, or, SQL } from 'drizzle-orm';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
@@ -22,7 +22,7 @@ export class TemplatesRepository {
   async create(v: NewTemplate, opts: { uniquify?: boolean } = {}, tx: Db = this.db): Promise<TemplateRow> {
     let name = v.name;
     if (opts.uniquify) {
-      for (let n = 2; await this.nameTaken(name, tx); n++) name = `${v.name.slice(0, 190)} (${n})`;
+      for (let n = 2; await this.nameTaken(v.createdBy ?? null, name, tx); n++) name = `${v.name.slice(0, 190)} (${n})`;
     }
     const [row] = await tx
       .insert(strategyTemplates)
@@ -31,8 +31,13 @@ export class TemplatesRepository {
     return row;
   }
 
-  async nameTaken(name: string, tx: Db = this.db): Promise<boolean> {
-    const [row] = await tx.select({ id: strategyTemplates.id }).from(strategyTemplates).where(eq(strategyTemplates.name, name));
+  /** Whether `owner` (null: the system templates) already has a template called `name`. */
+  async nameTaken(owner: number | null, name: string, tx: Db = this.db): Promise<boolean> {
+    const byOwner = owner === null ? isNull(strategyTemplates.createdBy) : eq(strategyTemplates.createdBy, owner);
+    const [row] = await tx
+      .select({ id: strategyTemplates.id })
+      .from(strategyTemplates)
+      .where(and(byOwner, eq(strategyTemplates.name, name)));
     return Boolean(row);
   }
 

@@ -142,10 +142,10 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       );
     });
 
-    it('refuses a taken (name, version) with a 400 naming name; another version is fine', async () => {
+    it('refuses a (name, version) the owner already has with a 400 naming name; another version is fine', async () => {
       const name = unique('Clash');
       await create(alice, { name });
-      const clash = await http().post(`${BASE}/`).set(bearer(bob.access)).send({ name, strategy_code: SMA_CROSS_BOT }).expect(400);
+      const clash = await http().post(`${BASE}/`).set(bearer(alice.access)).send({ name, strategy_code: SMA_CROSS_BOT }).expect(400);
       expect(clash.body).toEqual({ name: [expect.stringContaining(`"${name}" with version 1.0.0 already exists`)] });
       const v2 = await create(alice, { name, version: '2.0.0' });
       expect(v2.version).toBe('2.0.0');
@@ -153,6 +153,28 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       const other = await create(alice, { name: unique('Other') });
       const patch = await http().patch(`${BASE}/${other.id}/`).set(bearer(alice.access)).send({ name, version: '2.0.0' }).expect(400);
       expect(Object.keys(patch.body)).toEqual(['name']);
+    });
+
+    it('keeps names per owner: another user can use the same (name, version) and learns nothing', async () => {
+      const name = unique('Mine');
+      const mine = await create(alice, { name });
+      const theirs = await http().post(`${BASE}/`).set(bearer(bob.access)).send({ name, strategy_code: SMA_CROSS_BOT }).expect(201);
+      expect(theirs.body).toMatchObject({ name, version: '1.0.0' });
+      expect(theirs.body.id).not.toBe(mine.id);
+      // create_strategy/ too, and each owner's auto template is "Template: <name>" (no "(2)" learned from the other).
+      const shared = unique('Shared');
+      const first = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(bob.access))
+        .send({ name: shared, strategy_code: SMA_CROSS_BOT });
+      const second = await http()
+        .post(`${API}/create_strategy/`)
+        .set(bearer(alice.access))
+        .send({ name: shared, strategy_code: SMA_CROSS_BOT });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(first.body.auto_created_template.name).toBe(`Template: ${shared}`);
+      expect(second.body.auto_created_template.name).toBe(`Template: ${shared}`);
+      await settled();
     });
 
     it('answers 400 naming each bad field', async () => {
@@ -768,9 +790,9 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
       expect(history.body[0]).toMatchObject({ strategy: res.body.id, validation_type: 'backtest', status: 'passed', score: '100.00' });
     });
 
-    it('uniquifies the template name', async () => {
+    it("uniquifies the template name among the owner's own templates", async () => {
       const name = unique('Dup');
-      await templates().create({ name: `Template: ${name}`, category: 'x', createdBy: bob.id });
+      await templates().create({ name: `Template: ${name}`, category: 'x', createdBy: alice.id });
       const res = await http()
         .post(`${API}/create_strategy/`)
         .set(bearer(alice.access))

@@ -175,6 +175,9 @@ describe('strategy records (/api/strategies/{templates,validations,performance,c
         .expect(400);
       expect(Object.keys(rename.body)).toEqual(['name']);
       await http().delete(`/api/strategies/templates/${clash.body.id}/`).set(bearer(alice.access)).expect(204);
+      // Names are unique per owner: Bob may call his own template the same, and learns nothing of Alice's.
+      const bobs = await http().post('/api/strategies/templates/').set(bearer(bob.access)).send({ name: 'Alice tpl 2' }).expect(201);
+      await http().delete(`/api/strategies/templates/${bobs.body.id}/`).set(bearer(bob.access)).expect(204);
 
       const bad = await http()
         .post('/api/strategies/templates/')

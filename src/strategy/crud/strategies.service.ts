@@ -109,7 +109,7 @@ export class StrategiesService {
   async create(user: AuthUser, b: CreateStrategyDto): Promise<StrategyDto> {
     if (b.template != null) await this.usableTemplate(user, b.template, 'template');
     const version = b.version ?? DEFAULT_VERSION;
-    if (await this.strategies.nameVersionTaken(b.name, version)) throw nameClash(b.name, version);
+    if (await this.strategies.nameVersionTaken(user.id, b.name, version)) throw nameClash(b.name, version);
     const row = await this.insertOrClash(b.name, version, () =>
       this.strategies.create({
         name: b.name,
@@ -136,7 +136,7 @@ export class StrategiesService {
     if (b.template != null) await this.usableTemplate(user, b.template, 'template');
     const name = b.name ?? row.name;
     const version = b.version ?? row.version;
-    if ((name !== row.name || version !== row.version) && (await this.repo.nameVersionTakenByOther(name, version, row.id)))
+    if ((name !== row.name || version !== row.version) && (await this.repo.nameVersionTakenByOther(row.createdBy, name, version, row.id)))
       throw nameClash(name, version);
     const updated = await this.insertOrClash(name, version, () => this.strategies.update(row.id, changesOf(b)));
     // Deleted between the read and the write.
@@ -192,7 +192,7 @@ export class StrategiesService {
    */
   async createWithTemplate(user: AuthUser, b: CreateStrategyRequestDto): Promise<CreateStrategyResponseDto> {
     const source = b.template_id != null ? await this.givenTemplate(user, b.template_id) : null;
-    if (await this.strategies.nameVersionTaken(b.name, DEFAULT_VERSION)) throw nameClash(b.name, DEFAULT_VERSION);
+    if (await this.strategies.nameVersionTaken(user.id, b.name, DEFAULT_VERSION)) throw nameClash(b.name, DEFAULT_VERSION);
     const parameters = b.parameters ?? {};
     const work = async (tx: Db): Promise<{ strategy: StrategyRow; template: TemplateRow | null }> => {
       const strategy = await this.strategies.create(

@@ -16,7 +16,7 @@ import {
   strategyValidations,
   users,
 } from '../../database/schema';
-import type { StrategyRow } from '../strategies.repository';
+import { createdBy, type StrategyRow } from '../strategies.repository';
 
 /** `validation_status` and `latest_performance` of a strategy list item (decimals as strings, as DRF sent them). */
 export interface LatestSummary {
@@ -118,12 +118,12 @@ export class StrategyCrudRepository {
     return out;
   }
 
-  /** Whether another strategy than `exceptId` holds (name, version). */
-  async nameVersionTakenByOther(name: string, version: string, exceptId: number): Promise<boolean> {
+  /** Whether another strategy of `owner` than `exceptId` holds (name, version). */
+  async nameVersionTakenByOther(owner: number | null, name: string, version: string, exceptId: number): Promise<boolean> {
     const [row] = await this.db
       .select({ id: strategies.id })
       .from(strategies)
-      .where(and(eq(strategies.name, name), eq(strategies.version, version), ne(strategies.id, exceptId)));
+      .where(and(createdBy(owner), eq(strategies.name, name), eq(strategies.version, version), ne(strategies.id, exceptId)));
     return Boolean(row);
   }
 
