@@ -17,6 +17,7 @@ export default tseslint.config(
       'jest.config.js',
       'drizzle.config.ts',
       'scripts/**',
+      '.dependency-cruiser.cjs',
     ],
   },
   eslint.configs.recommended,

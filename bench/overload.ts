@@ -4,7 +4,7 @@
  * round-robin-with-failover client on the same fake, same schedule, counters reset in between.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { statusFor } from '../src/common/http-error.filter';
+import { statusFor } from '../src/http/http-error.filter';
 import { DomainError } from '../src/common/domain-error';
 import { FakeGemini } from '../test/fakes/fake-gemini';
 import { buildStack, makeKeys, MODEL, secretFor } from './harness';

@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { corsOptions } from './common/cors';
 import { ErrorStyleGuard } from './common/error-style';
 import { withErrorExamples } from './common/error-examples';
-import { HttpErrorFilter } from './common/http-error.filter';
+import { HttpErrorFilter } from './http/http-error.filter';
 import { SafeInputPipe } from './common/safe-input.pipe';
 import { createValidationPipe } from './common/validation';
 import { DjangoPathsWsAdapter } from './common/ws-adapter';

@@ -16,7 +16,7 @@ import { marketDataRequestOrDefaults } from '../market-data/market-data.port';
 import { CreateRunDto, DeveloperChatDto, DeveloperChatResponseDto, RunDto } from './ai-developer.dto';
 import { AiDeveloperService } from './ai-developer.service';
 import { RunRow } from './runs.repository';
-import { Idempotent } from '../common/idempotency';
+import { Idempotent } from '../idempotency/idempotency';
 
 /** The AI developer: runs that generate, test and fix a bot in the background, with SSE progress. */
 @ApiTags('ai-developer')

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { Authenticator, bearerToken } from '../auth/authenticator';
+import { Authenticator } from '../auth/authenticator';
+import { bearerToken } from '../common/bearer-token';
 import { RequestWithUser } from '../auth/current-user.decorator';
 import { AuthFailure } from '../common/auth-failure';
 import { StreamTickets } from './stream-tickets';

@@ -4,7 +4,8 @@ import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthFailure } from '../common/auth-failure';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AppConfig } from '../config/app-config';
-import { Authenticator, bearerToken } from './authenticator';
+import { bearerToken } from '../common/bearer-token';
+import { Authenticator } from './authenticator';
 import { ANONYMOUS_USER, RequestWithUser } from './current-user.decorator';
 
 const ALLOW_ANONYMOUS = 'auth:allowAnonymous';

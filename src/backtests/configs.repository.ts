@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
 import { backtestConfigs, users } from '../database/schema';
-import { ownedBy } from '../strategy/strategy-access';
+import { ownedBy } from '../auth/ownership';
 
 export type ConfigRow = typeof backtestConfigs.$inferSelect & { createdByUsername: string | null };
 export type NewConfig = Omit<typeof backtestConfigs.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page, pageOf } from '../common/page';
-import { canSee } from '../strategy/strategy-access';
+import { canSee } from '../auth/ownership';
 import { PAGE_SIZE } from '../strategy/records/params';
 import type { ConfigBodyDto, ConfigPatchDto } from './backtests.dto';
 import { configJson } from './backtests.serializer';

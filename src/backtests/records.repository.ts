@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
 import { backtestAlerts, backtestResults, backtestRuns, backtestTrades, strategies } from '../database/schema';
-import { ownedBy } from '../strategy/strategy-access';
+import { ownedBy } from '../auth/ownership';
 
 export type ResultRow = typeof backtestResults.$inferSelect & { runCode: string; strategyName: string | null };
 export type TradeRow = typeof backtestTrades.$inferSelect & { runCode: string; strategyName: string | null };

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
 import { backtestAlerts, backtestConfigs, backtestResults, backtestRuns, backtestTrades, strategies, users } from '../database/schema';
-import { ownedBy } from '../strategy/strategy-access';
+import { ownedBy } from '../auth/ownership';
 import type { RunStatus } from './backtests.dto';
 
 export type RunRecord = typeof backtestRuns.$inferSelect;

@@ -5,7 +5,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page, pageOf } from '../common/page';
 import { invalid, PAGE_SIZE } from '../strategy/records/params';
 import { StrategiesRepository } from '../strategy/strategies.repository';
-import { canSee, visibleOr404 } from '../strategy/strategy-access';
+import { canSee, visibleOr404 } from '../auth/ownership';
 import { RUN_STATUSES, RunBodyDto, RunPatchDto, RunStatus } from './backtests.dto';
 import { alertJson, resultJson, runJson, runListJson, tradeListJson } from './backtests.serializer';
 import { ConfigsService } from './configs.service';

@@ -1,5 +1,4 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
-import { AppLogger } from '../logging/app-logger';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig, loadAppConfig } from './app-config';
 
@@ -16,14 +15,7 @@ export interface AppConfigOptions {
  * `@nestjs/config` has no plain values to copy back into `process.env`.
  */
 @Module({})
-export class AppConfigModule implements OnModuleInit {
-  constructor(private readonly config: AppConfig) {}
-
-  onModuleInit(): void {
-    const logger = new AppLogger('Config');
-    for (const warning of this.config.warnings) logger.warn(warning);
-  }
-
+export class AppConfigModule {
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
     const { env } = options;
     return {

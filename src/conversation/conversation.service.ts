@@ -15,7 +15,7 @@ import {
   SummaryResponseDto,
 } from './conversation.dto';
 import { PAGE_SIZE, pageOf } from '../common/page';
-import { canSee } from '../strategy/strategy-access';
+import { canSee } from '../auth/ownership';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
 export const CONTEXT_WINDOW = 20;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { asText } from '../common/text';
-import { describeDatabaseError } from '../database/database-errors';
+import { describeDatabaseError } from '../common/database-errors';
 
 /** Structured fields of one log line; `err` may hold anything thrown (an Error is serialized with its stack). */
 export type LogFields = Record<string, unknown> & { err?: unknown };

@@ -18,7 +18,7 @@ import {
   PERIODS,
 } from '../market-data/market-data.port';
 import { StrategyBotsService } from '../strategy/bots/strategy-bots.service';
-import { canSee } from '../strategy/strategy-access';
+import { canSee } from '../auth/ownership';
 import { iso } from '../strategy/records/params';
 import { backtestConfigSchema, engineOptionsOf } from './core/backtest-config';
 import { codeHash } from './core/content-hash';

@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../database/database';
 import { MARKET_DATA, MarketDataProvider, marketDataRequestOrDefaults } from '../market-data/market-data.port';
 import { StrategyBotsService } from '../strategy/bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategy/strategies.repository';
-import { visibleOr404 } from '../strategy/strategy-access';
+import { visibleOr404 } from '../auth/ownership';
 import { codeHash, contentHash } from './core/content-hash';
 import { transition } from './core/lifecycle';
 import { actorOf, LifecycleService, stateOf } from './lifecycle.service';

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import { isUniqueViolation, type Db } from '../database/database';
 import { strategies, strategyExecutions, strategyTemplates, users } from '../database/schema';
-import { ownedBy } from './strategy-access';
+import { ownedBy } from '../auth/ownership';
 
 export type StrategyRow = typeof strategies.$inferSelect;
 export type NewStrategy = Omit<typeof strategies.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
 import { strategyTemplates } from '../database/schema';
-import { ownedBy } from './strategy-access';
+import { ownedBy } from '../auth/ownership';
 
 export type TemplateRow = typeof strategyTemplates.$inferSelect;
 export type NewTemplate = Omit<typeof strategyTemplates.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;

@@ -15,7 +15,7 @@ import type { MarketDataProvider } from '../../market-data/market-data.port';
 import type { StateStore } from '../../state-store/state-store';
 import type { BacktestResultsRepository } from '../../strategy/records/backtest-results.repository';
 import type { StrategiesRepository } from '../../strategy/strategies.repository';
-import { visibleOr404 } from '../../strategy/strategy-access';
+import { visibleOr404 } from '../../auth/ownership';
 import { dec } from '../core/run-assembly';
 import { runnableCode, StrategyCode } from '../execution/strategy-code';
 import type { SymbolBacktester } from '../execution/symbol-backtester';

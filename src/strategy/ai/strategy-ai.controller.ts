@@ -28,7 +28,7 @@ import {
 } from './strategy-ai.dto';
 import { StrategyAiService } from './strategy-ai.service';
 import { StrategyValidationService } from './strategy-validation.service';
-import { Idempotent } from '../../common/idempotency';
+import { Idempotent } from '../../idempotency/idempotency';
 
 const caller = (user: AuthUser, req: Request) => userKey(user) ?? anonymousUserId(req);
 const GeminiErrors = () =>

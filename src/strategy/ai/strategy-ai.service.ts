@@ -3,7 +3,7 @@ import { AuthUser } from '../../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { isUniqueViolation } from '../../database/database';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
-import { canSee, visibleOr404 } from '../strategy-access';
+import { canSee, visibleOr404 } from '../../auth/ownership';
 import { strategyJson } from '../strategy.serializer';
 import { TemplatesRepository } from '../templates.repository';
 import { CanonicalStrategy, decimalOrNull } from './canonical-strategy';

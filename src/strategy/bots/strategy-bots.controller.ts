@@ -18,7 +18,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { respondJsonOrSse } from './respond';
 import { ExecuteDto, FixErrorsDto, GenerateWithAiDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
-import { Idempotent } from '../../common/idempotency';
+import { Idempotent } from '../../idempotency/idempotency';
 
 const SSE_NOTE =
   'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';

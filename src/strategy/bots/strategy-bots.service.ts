@@ -13,7 +13,7 @@ import { ErrorFixerService, metricsOf } from '../../error-fixer/error-fixer.serv
 import { DEFAULT_MARKET_DATA_REQUEST, marketDataRequestOrDefaults } from '../../market-data/market-data.port';
 import { StrategyVersionsRepository } from '../../production/versions/strategy-versions.repository';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
-import { visibleOr404 } from '../strategy-access';
+import { visibleOr404 } from '../../auth/ownership';
 import { canonicalDescription, parseCanonicalInput } from './canonical-input';
 import { attemptsSummary, PipelineResult, Progress, StrategyBotPipeline } from './strategy-bot-pipeline';
 import {

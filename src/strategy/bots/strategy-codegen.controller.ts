@@ -15,7 +15,7 @@ import { ErrorBodyDto } from '../../common/error-body.dto';
 import { respondJsonOrSse } from './respond';
 import { GenerateCodeDto, GenerateExecutableDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
-import { Idempotent } from '../../common/idempotency';
+import { Idempotent } from '../../idempotency/idempotency';
 
 const SSE_NOTE =
   'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';

@@ -29,7 +29,7 @@ import {
   ValidateStrategyResultDto,
 } from './strategy.dto';
 import { DrfErrors } from '../../common/error-style';
-import { Idempotent } from '../../common/idempotency';
+import { Idempotent } from '../../idempotency/idempotency';
 
 const ID = { name: 'id', example: 12, description: 'Strategy id' };
 

@@ -10,7 +10,7 @@ import {
   type StrategyFilters,
   type StrategyRow,
 } from '../strategies.repository';
-import { canSee, visibleOr404 } from '../strategy-access';
+import { canSee, visibleOr404 } from '../../auth/ownership';
 import { strategyJson, strategyListJson } from '../strategy.serializer';
 import { TemplatesRepository, type TemplateRow } from '../templates.repository';
 import { performanceJson, validationJson } from '../strategy.serializer';

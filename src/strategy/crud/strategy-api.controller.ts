@@ -23,7 +23,7 @@ import {
   StrategyApiHealthDto,
   StrategyApiUnhealthyDto,
 } from './strategy.dto';
-import { Idempotent } from '../../common/idempotency';
+import { Idempotent } from '../../idempotency/idempotency';
 
 /**
  * The non-AI actions of Django's StrategyAPIViewSet (`/api/strategies/api/`). Static paths only: the AI

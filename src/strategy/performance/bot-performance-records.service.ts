@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { invalid, noSuchStrategy } from '../records/params';
 import { StrategiesRepository } from '../strategies.repository';
-import { canSee, visibleOr404 } from '../strategy-access';
+import { canSee, visibleOr404 } from '../../auth/ownership';
 import { BotPerformanceDto, CreateBotPerformanceDto, UpdateBotPerformanceDto } from './bot-performance.dto';
 import { BotPerformanceRepository, NamedPerformanceRow } from './bot-performance.repository';
 import { performanceJson } from './bot-performance.service';

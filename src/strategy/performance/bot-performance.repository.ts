@@ -5,7 +5,7 @@ import { Database } from '../../database/database.module';
 import type { Db } from '../../database/database';
 import { botPerformance, botTestRuns, strategies } from '../../database/schema';
 import type { StrategyRow } from '../strategies.repository';
-import { ownedBy } from '../strategy-access';
+import { ownedBy } from '../../auth/ownership';
 
 export type BotPerformanceRow = typeof botPerformance.$inferSelect;
 /** A performance row with the name of its strategy (the lists and answers show both). */

@@ -16,7 +16,7 @@ import { MarketDataRequest, parseMarketDataRequest, Period } from '../../market-
 import { StrategyVersionsRepository } from '../../production/versions/strategy-versions.repository';
 import { StrategyBotsService } from '../bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategies.repository';
-import { visibleOr404 } from '../strategy-access';
+import { visibleOr404 } from '../../auth/ownership';
 import { iso, PAGE_SIZE } from '../records/params';
 import {
   BotPerformancePageDto,

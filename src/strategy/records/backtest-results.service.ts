@@ -3,7 +3,7 @@ import type { AuthUser } from '../../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { StrategiesRepository } from '../strategies.repository';
-import { canSee } from '../strategy-access';
+import { canSee } from '../../auth/ownership';
 import { BacktestResultDto, BacktestResultPageDto, SaveBacktestResultDto } from './backtest-results.dto';
 import { BacktestResultRow, BacktestResultsRepository } from './backtest-results.repository';
 import { decimalString, iso, PAGE_SIZE } from './params';

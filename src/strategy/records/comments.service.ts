@@ -3,7 +3,7 @@ import { AuthUser, requireUserId } from '../../auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { StrategiesRepository } from '../strategies.repository';
-import { canSee } from '../strategy-access';
+import { canSee } from '../../auth/ownership';
 import { CommentDto, CommentPageDto, CreateCommentDto, UpdateCommentDto } from './comments.dto';
 import { CommentChanges, CommentRow, CommentsRepository } from './comments.repository';
 import { invalid, iso, noSuchStrategy, PAGE_SIZE } from './params';

@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { StrategiesRepository } from '../strategies.repository';
 import { performanceJson, validationJson } from '../strategy.serializer';
-import { canSee } from '../strategy-access';
+import { canSee } from '../../auth/ownership';
 import { decimalString, noSuchStrategy, PAGE_SIZE } from './params';
 import {
   CreatePerformanceDto,

@@ -4,7 +4,7 @@ import type { AuthUser } from '../../auth/current-user.decorator';
 import { Database } from '../../database/database.module';
 import type { Db } from '../../database/database';
 import { strategies, strategyTagLinks, strategyTags } from '../../database/schema';
-import { ownedBy } from '../strategy-access';
+import { ownedBy } from '../../auth/ownership';
 
 export type TagRow = typeof strategyTags.$inferSelect;
 export type NewTag = Omit<typeof strategyTags.$inferInsert, 'id' | 'createdAt'>;

@@ -26,7 +26,7 @@ import {
 } from './templates.dto';
 import { TemplatesService } from './templates.service';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
-import { Idempotent } from '../../common/idempotency';
+import { Idempotent } from '../../idempotency/idempotency';
 
 /** Django's `StrategyTemplateViewSet` (`/api/strategies/templates/`). */
 @ApiTags('strategies')

@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import { isUniqueViolation } from '../../database/database';
 import { StrategiesRepository } from '../strategies.repository';
-import { canSee } from '../strategy-access';
+import { canSee } from '../../auth/ownership';
 import { templateJson } from '../strategy.serializer';
 import { TemplateChanges, TemplateRow, TemplatesRepository } from '../templates.repository';
 import { iso, PAGE_SIZE } from './params';

@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { StateStore } from '../state-store/state-store';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** How long a key's result is kept. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;

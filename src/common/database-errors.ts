@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from './domain-error';
 
 /** Seconds a client should wait after the database failed to answer. */
 export const DATABASE_RETRY_AFTER_SEC = 5;

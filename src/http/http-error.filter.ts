@@ -1,12 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { AppLogger } from '../logging/app-logger';
 import type { Request, Response } from 'express';
-import { databaseErrorToDomain, describeDatabaseError } from '../database/database-errors';
-import { allowedMethods } from './allowed-methods';
-import { AuthFailure } from './auth-failure';
-import { DomainError, ErrorCode, RATE_LIMIT_REASON, rateLimitReason } from './domain-error';
-import { drfBody, methodNotAllowed } from './drf-body';
-import { errorStyleOf } from './error-style';
+import { databaseErrorToDomain, describeDatabaseError } from '../common/database-errors';
+import { allowedMethods } from '../common/allowed-methods';
+import { AuthFailure } from '../common/auth-failure';
+import { DomainError, ErrorCode, RATE_LIMIT_REASON, rateLimitReason } from '../common/domain-error';
+import { drfBody, methodNotAllowed } from '../common/drf-body';
+import { errorStyleOf } from '../common/error-style';
 
 /** What DRF's JWTAuthentication/simplejwt send with every 401. */
 const WWW_AUTHENTICATE = 'Bearer realm="api"';

@@ -4,7 +4,7 @@
  */
 import { eq, isNull, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { AuthUser } from '../auth/current-user.decorator';
+import type { AuthUser } from './current-user.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** The WHERE condition limiting `ownerColumn` to `user`'s rows, or undefined for staff. */
