@@ -8,7 +8,8 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, requireUserId, userKey } from '../auth/current-user.decorator';
+import { AuthUser, CurrentUser, requireUserId } from '../auth/current-user.decorator';
+import { AiCaller, Caller } from '../gemini/ai-caller';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthChatRequestDto, AuthChatResponseDto } from './conversation.dto';
@@ -38,7 +39,7 @@ export class AuthChatController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown session_id or ai_context_id, or not yours' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After. Your message is kept.' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
-  async chat(@CurrentUser() user: AuthUser, @Body() body: AuthChatRequestDto): Promise<AuthChatResponseDto> {
+  async chat(@CurrentUser() user: AuthUser, @Body() body: AuthChatRequestDto, @Caller() caller: AiCaller): Promise<AuthChatResponseDto> {
     requireUserId(user);
     const existing = body.session_id ? await this.conversations.session(user, body.session_id) : null;
     let instructions: string | undefined;
@@ -46,7 +47,7 @@ export class AuthChatController {
     else if (existing?.aiContextId != null) instructions = await this.contexts.storedInstructions(user, existing.aiContextId);
     const r = await this.conversations.chat(
       user,
-      userKey(user)!,
+      caller,
       { message: body.message, session_id: body.session_id },
       body.title ?? DEFAULT_AUTH_CHAT_TITLE,
       instructions,

@@ -16,6 +16,7 @@ import {
 } from './conversation.dto';
 import { PAGE_SIZE, pageOf } from '../common/page';
 import { canSee } from '../auth/ownership';
+import { AiCaller, callOptions } from '../gemini/ai-caller';
 
 /** Messages sent to Gemini as context (ConversationManager's window in the Django service). */
 export const CONTEXT_WINDOW = 20;
@@ -217,7 +218,7 @@ export class ConversationService {
   /** One chat turn. Gemini errors (429 with Retry-After, 502, 503) propagate unchanged. */
   async chat(
     user: AuthUser,
-    callerKey: string,
+    caller: AiCaller,
     dto: ChatRequestDto,
     title?: string,
     instructions?: string,
@@ -225,7 +226,7 @@ export class ConversationService {
   ): Promise<ChatResponseDto & { title: string }> {
     const p = await this.prepareChat(user, dto, title, instructions, aiContextId);
     const history = p.request.contents.slice(0, -1);
-    const r = await this.gemini.chat({ userId: callerKey, model: p.session.modelName }, history, dto.message, {
+    const r = await this.gemini.chat(callOptions(caller, { model: p.session.modelName }), history, dto.message, {
       system: p.request.system,
       settings: p.request.settings,
     });
@@ -248,7 +249,7 @@ export class ConversationService {
   }
 
   /** Asks Gemini for a summary of the transcript and keeps it on the session. */
-  async summarize(user: AuthUser, callerKey: string, sessionId: string): Promise<SummaryResponseDto> {
+  async summarize(user: AuthUser, caller: AiCaller, sessionId: string): Promise<SummaryResponseDto> {
     const s = await this.session(user, sessionId);
     const rows = await this.repo.messages(s.sessionId);
     if (rows.length === 0) return { session_id: s.sessionId, summary: 'No conversation to summarize yet.', message_count: 0 };
@@ -257,10 +258,10 @@ export class ConversationService {
       'Summarize the following conversation between a trader and a trading strategy assistant in a short ' +
       'paragraph: the goals, the strategies discussed, decisions made and open questions.\n\nCONVERSATION:\n' +
       transcript;
-    const r = await this.gemini.generate(
-      { userId: callerKey, model: s.modelName },
-      { contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.3, maxOutputTokens: 1024 } },
-    );
+    const r = await this.gemini.generate(callOptions(caller, { model: s.modelName }), {
+      contents: [{ role: 'user', text: prompt }],
+      settings: { temperature: 0.3, maxOutputTokens: 1024 },
+    });
     const updated = await this.repo.update(s.sessionId, { summary: r.text }, new Date());
     return { session_id: updated.sessionId, summary: r.text, message_count: updated.messageCount };
   }

@@ -11,10 +11,10 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, userKey } from '../auth/current-user.decorator';
+import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
-import { anonymousUserId } from '../gemini/client-identity';
+import { AiCaller, aiCallerOf, Caller, callOptions } from '../gemini/ai-caller';
 import { GeminiClientService } from '../gemini/gemini-client.service';
 import { sendSse } from '../gemini/sse';
 import { Usage } from '../gemini/gemini.types';
@@ -68,13 +68,13 @@ export class StrategyChatController {
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After. Your message is kept.' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
   async chat(@CurrentUser() user: AuthUser, @Body() body: ChatRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const caller = userKey(user) ?? anonymousUserId(req);
+    const caller = aiCallerOf(req, res);
     if (!(req.headers.accept ?? '').includes('text/event-stream')) {
       res.status(200).json(await this.conversations.chat(user, caller, body));
       return;
     }
     const p = await this.conversations.prepareChat(user, body);
-    const { chunks, report } = await this.gemini.generateStream({ userId: caller, model: p.session.modelName }, p.request);
+    const { chunks, report } = await this.gemini.generateStream(callOptions(caller, { model: p.session.modelName }), p.request);
     await sendSse(res, req, async (send) => {
       send('meta', {
         session_id: p.session.sessionId,
@@ -124,8 +124,12 @@ export class StrategyChatController {
   @ApiOkResponse({ type: SummaryResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
-  summarize(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string, @Req() req: Request): Promise<SummaryResponseDto> {
-    return this.conversations.summarize(user, userKey(user) ?? anonymousUserId(req), sessionId);
+  summarize(
+    @CurrentUser() user: AuthUser,
+    @Param('session_id') sessionId: string,
+    @Caller() caller: AiCaller,
+  ): Promise<SummaryResponseDto> {
+    return this.conversations.summarize(user, caller, sessionId);
   }
 
   @DjangoErrors()

@@ -9,14 +9,12 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, userKey } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AppConfig } from '../config/app-config';
 import { GenerateDto, GenerateResponseDto } from './ai-playground.dto';
-import { abortOnDisconnect } from './client-abort';
-import { anonymousUserId } from './client-identity';
+import { AiCaller, aiCallerOf, Caller, callOptions } from './ai-caller';
 import { GeminiClientService } from './gemini-client.service';
 import { GenerateRequest } from './gemini.types';
 import { sendSse } from './sse';
@@ -44,16 +42,8 @@ export class AiPlaygroundController {
     description: 'Every key is busy, or your own AI request limit is reached (details.scope: user); see Retry-After',
   })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key (none configured or all disabled)' })
-  async generate(
-    @Body() body: GenerateDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentUser() user?: AuthUser,
-  ): Promise<GenerateResponseDto> {
-    const r = await this.gemini.generate(
-      { userId: userKey(user) ?? anonymousUserId(req), model: body.model, signal: abortOnDisconnect(req, res) },
-      this.request(body),
-    );
+  async generate(@Body() body: GenerateDto, @Caller() caller: AiCaller): Promise<GenerateResponseDto> {
+    const r = await this.gemini.generate(callOptions(caller, { model: body.model }), this.request(body));
     return {
       text: r.text,
       model: r.model,
@@ -74,10 +64,9 @@ export class AiPlaygroundController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string', example: 'event: chunk\ndata: {"text":"Hello"}\n\n' } })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
-  async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response, @CurrentUser() user?: AuthUser): Promise<void> {
-    const userId = userKey(user) ?? anonymousUserId(req);
+  async stream(@Body() body: GenerateDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { chunks, report } = await this.gemini.generateStream(
-      { userId, model: body.model, signal: abortOnDisconnect(req, res) },
+      callOptions(aiCallerOf(req, res), { model: body.model }),
       this.request(body),
     );
     await sendSse(res, req, async (send) => {

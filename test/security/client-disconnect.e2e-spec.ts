@@ -35,7 +35,7 @@ describe('a client that goes away stops its Gemini call', () => {
       store: 'memory',
       clock: new WallClock(),
       // Long deadlines: without the disconnect the upstream call would stay open for a minute.
-      env: { JWT_SECRET, GEMINI_TIMEOUT_MS: '60000', GEMINI_ATTEMPT_TIMEOUT_MS: '60000', AI_USER_RPM: '5', AI_USER_RPD: '0' },
+      env: { JWT_SECRET, GEMINI_TIMEOUT_MS: '60000', GEMINI_ATTEMPT_TIMEOUT_MS: '60000', AI_USER_RPM: '20', AI_USER_RPD: '0' },
     });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -44,13 +44,13 @@ describe('a client that goes away stops its Gemini call', () => {
   afterAll(() => t.shutdown());
   afterEach(() => t.fake.clearScript());
 
-  async function callAndLeave(path: string): Promise<void> {
+  async function callAndLeave(path: string, body: unknown = { prompt: 'take your time' }, accept = 'application/json'): Promise<void> {
     const before = t.fake.requests.length;
     const controller = new AbortController();
     const pending = fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...bearer(user.access) },
-      body: JSON.stringify({ prompt: 'take your time' }),
+      headers: { 'Content-Type': 'application/json', Accept: accept, ...bearer(user.access) },
+      body: JSON.stringify(body),
       signal: controller.signal,
     }).then(
       (res) => `answered ${res.status}`,
@@ -66,6 +66,23 @@ describe('a client that goes away stops its Gemini call', () => {
   it.each(['/api/ai/generate', '/api/ai/generate/stream'])('%s: the disconnect cuts the upstream request at once', async (path) => {
     t.fake.script(secretFor('only'), 'hang');
     await callAndLeave(path);
+  });
+
+  const STRATEGY = 'Buy when the 20-day SMA crosses above the 50-day SMA; sell when it crosses back below.';
+  it.each([
+    ['/api/strategies/chat/chat/', { message: 'what is an SMA crossover?' }, 'application/json'],
+    ['/api/strategies/chat/chat/', { message: 'stream it please' }, 'text/event-stream'],
+    ['/api/auth/chat/', { message: 'hello there' }, 'application/json'],
+    ['/api/strategies/api/validate_strategy_with_ai/', { strategy_text: STRATEGY }, 'application/json'],
+    ['/api/strategies/api/create_strategy_with_ai/', { strategy_text: STRATEGY }, 'application/json'],
+  ])('%s (%j, %s): the disconnect cuts the upstream request at once', async (path, body, accept) => {
+    t.fake.script(secretFor('only'), 'hang');
+    await callAndLeave(path, body, accept);
+  });
+
+  it('an abandoned create_strategy_with_ai saved nothing', async () => {
+    const list = await request(t.app.getHttpServer()).get('/api/strategies/strategies/').set(bearer(user.access)).expect(200);
+    expect(list.body.count).toBe(0);
   });
 
   it('an abandoned call is not held against the key or the model: the next call is served by the same key', async () => {

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, HttpCode, Patch, Post, Put, Req } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -12,11 +12,10 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { PathId } from '../../common/path-id';
-import type { Request } from 'express';
-import { AuthUser, CurrentUser, userKey } from '../../auth/current-user.decorator';
+import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
-import { anonymousUserId } from '../../gemini/client-identity';
+import { AiCaller, Caller } from '../../gemini/ai-caller';
 import {
   CreateStrategyWithAiDto,
   CreateStrategyWithAiResponseDto,
@@ -30,7 +29,6 @@ import { StrategyAiService } from './strategy-ai.service';
 import { StrategyValidationService } from './strategy-validation.service';
 import { Idempotent } from '../../idempotency/idempotency';
 
-const caller = (user: AuthUser, req: Request) => userKey(user) ?? anonymousUserId(req);
 const GeminiErrors = () =>
   applyDecorators(
     ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every Gemini key is busy; see Retry-After. Nothing is saved.' }),
@@ -60,8 +58,12 @@ export class StrategyAiController {
   })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'session_id unknown or not yours' })
   @GeminiErrors()
-  validate(@CurrentUser() user: AuthUser, @Body() body: ValidateStrategyDto, @Req() req: Request): Promise<ValidateStrategyResponseDto> {
-    return this.validation.validate(user, caller(user, req), body);
+  validate(
+    @CurrentUser() user: AuthUser,
+    @Body() body: ValidateStrategyDto,
+    @Caller() caller: AiCaller,
+  ): Promise<ValidateStrategyResponseDto> {
+    return this.validation.validate(user, caller, body);
   }
 
   @Idempotent()
@@ -74,9 +76,9 @@ export class StrategyAiController {
   create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateStrategyWithAiDto,
-    @Req() req: Request,
+    @Caller() caller: AiCaller,
   ): Promise<CreateStrategyWithAiResponseDto> {
-    return this.ai.create(user, caller(user, req), body);
+    return this.ai.create(user, caller, body);
   }
 
   @Put(':id/update_strategy_with_ai')
@@ -90,9 +92,9 @@ export class StrategyAiController {
     @CurrentUser() user: AuthUser,
     @PathId('id') id: number,
     @Body() body: UpdateStrategyWithAiDto,
-    @Req() req: Request,
+    @Caller() caller: AiCaller,
   ): Promise<UpdateStrategyWithAiResponseDto> {
-    return this.ai.update(user, caller(user, req), id, body);
+    return this.ai.update(user, caller, id, body);
   }
 
   @Patch(':id/update_strategy_with_ai')
@@ -106,8 +108,8 @@ export class StrategyAiController {
     @CurrentUser() user: AuthUser,
     @PathId('id') id: number,
     @Body() body: UpdateStrategyWithAiDto,
-    @Req() req: Request,
+    @Caller() caller: AiCaller,
   ): Promise<UpdateStrategyWithAiResponseDto> {
-    return this.ai.update(user, caller(user, req), id, body);
+    return this.ai.update(user, caller, id, body);
   }
 }

@@ -16,6 +16,7 @@ import {
 } from './strategy-ai.dto';
 import { StrategyValidationService, ValidationOutcome } from './strategy-validation.service';
 import { ValidationConversation } from './validation-conversation';
+import type { AiCaller } from '../../gemini/ai-caller';
 
 export const DEFAULT_STRATEGY_NAME = 'AI Generated Strategy';
 export const CHAT_HISTORY_LIMIT = 50;
@@ -71,14 +72,14 @@ export class StrategyAiService {
     private readonly conversation: ValidationConversation,
   ) {}
 
-  async create(user: AuthUser, callerKey: string, dto: CreateStrategyWithAiDto): Promise<CreateStrategyWithAiResponseDto> {
+  async create(user: AuthUser, caller: AiCaller, dto: CreateStrategyWithAiDto): Promise<CreateStrategyWithAiResponseDto> {
     if (dto.template_id !== undefined) {
       const t = await this.templates.byId(dto.template_id);
       if (!t || !(t.isSystemTemplate || canSee(user, t.createdBy)))
         throw new DomainError(ErrorCode.NotFound, 'Template not found', { id: dto.template_id });
     }
     // Gemini (and its 429s) happen before anything is written to the strategy tables.
-    const o = await this.validation.run(user, callerKey, dto);
+    const o = await this.validation.run(user, caller, dto);
     const c = this.acceptedOrThrow(o, true);
     const code = o.result.canonical_json!;
     const name = (dto.name?.trim() || c.title || DEFAULT_STRATEGY_NAME).slice(0, 190);
@@ -138,9 +139,9 @@ export class StrategyAiService {
     };
   }
 
-  async update(user: AuthUser, callerKey: string, id: number, dto: UpdateStrategyWithAiDto): Promise<UpdateStrategyWithAiResponseDto> {
+  async update(user: AuthUser, caller: AiCaller, id: number, dto: UpdateStrategyWithAiDto): Promise<UpdateStrategyWithAiResponseDto> {
     const before = visibleOr404(user, await this.strategies.byId(id), 'Strategy', id);
-    const o = await this.validation.run(user, callerKey, dto, before.id);
+    const o = await this.validation.run(user, caller, dto, before.id);
     const c = this.acceptedOrThrow(o, false);
     const code = o.result.canonical_json!;
     const strategy = await this.strategies.transaction(async (tx) => {

@@ -19,6 +19,7 @@ import { UrlFetcher } from './url-fetcher';
 import { InsightInput, insightsOf } from './validation-insights';
 import { Clock } from '../../common/clock';
 import { ValidationConversation } from './validation-conversation';
+import { AiCaller, callOptions } from '../../gemini/ai-caller';
 
 export const VALIDATION_TEMPERATURE = 0.2;
 /** Page text sent to Gemini for `input_type: url`. */
@@ -129,8 +130,8 @@ export class StrategyValidationService {
     private readonly clock: Clock,
   ) {}
 
-  async validate(user: AuthUser, callerKey: string, dto: ValidateStrategyDto): Promise<ValidateStrategyResponseDto> {
-    const o = await this.run(user, callerKey, dto);
+  async validate(user: AuthUser, caller: AiCaller, dto: ValidateStrategyDto): Promise<ValidateStrategyResponseDto> {
+    const o = await this.run(user, caller, dto);
     return { ...o.result, session_id: o.session.sessionId, message_count: o.messageCount, context_used: o.contextUsed };
   }
 
@@ -138,7 +139,7 @@ export class StrategyValidationService {
    * The whole validation: checks that need no Gemini first (session ownership, use_gemini, the URL), then
    * the conversation record, the Gemini call(s), the result record. Gemini errors propagate unchanged.
    */
-  async run(user: AuthUser, callerKey: string, dto: ValidateStrategyDto, strategyId: number | null = null): Promise<ValidationOutcome> {
+  async run(user: AuthUser, caller: AiCaller, dto: ValidateStrategyDto, strategyId: number | null = null): Promise<ValidationOutcome> {
     if (dto.use_gemini === false) {
       throw new DomainError(ErrorCode.ValidationFailed, 'use_gemini=false is not supported: validation needs Gemini', {
         use_gemini: ['must be true'],
@@ -157,7 +158,7 @@ export class StrategyValidationService {
     const context = useContext && existing ? await this.conversation.context(session) : '';
     await this.conversation.recordRequest(session, dto.strategy_text, { input_type: inputType, use_context: useContext });
 
-    const { answer, calls, report } = await this.ask(callerKey, this.prompt(strategyText, inputType, context));
+    const { answer, calls, report } = await this.ask(caller, this.prompt(strategyText, inputType, context));
     const { result, canonical } = resultOf(answer, inputType, dto.strict_mode ?? false, {
       text: dto.strategy_text,
       username: user.username,
@@ -196,10 +197,10 @@ export class StrategyValidationService {
 
   /** One call, and one repair call with the bad output and its problems when the answer is malformed. */
   private async ask(
-    callerKey: string,
+    caller: AiCaller,
     prompt: string,
   ): Promise<{ answer: ValidationAnswer; calls: number; report: { keyId: string; model: string } }> {
-    const first = await this.gemini.generate({ userId: callerKey }, this.request([{ role: 'user', text: prompt }]));
+    const first = await this.gemini.generate(callOptions(caller), this.request([{ role: 'user', text: prompt }]));
     const parsed = parseAnswer(first.text);
     if (parsed.problems.length === 0) return { answer: parsed.answer as ValidationAnswer, calls: 1, report: first };
     const repair =
@@ -210,7 +211,7 @@ export class StrategyValidationService {
         .join('\n') +
       '\n\nAnswer again with the corrected JSON only, matching the response schema.';
     const second = await this.gemini.generate(
-      { userId: callerKey },
+      callOptions(caller),
       this.request([
         { role: 'user', text: prompt },
         { role: 'model', text: first.text.slice(0, MAX_BAD_OUTPUT_CHARS) || '(empty answer)' },
