@@ -19,7 +19,7 @@ import { bearer, register, Registered } from '../support/auth';
 import { parseSse, waitForJob } from '../support/jobs';
 import { freshPostgresSchema } from '../support/services';
 import { AUTO_FIX, autoFixBody, CANONICAL, heldGeneration } from './auto-fix-fixtures';
-import { BROKEN_BOT, fenced, isFixPrompt, jobTestEnv, KEY, readSse, startFakeGemini, until } from './job-test-env';
+import { BROKEN_BOT, fenced, isFixPrompt, jobTestEnv, KEY, readSse, startFakeGemini, startRun, until } from './job-test-env';
 
 jest.setTimeout(300_000);
 
@@ -253,5 +253,60 @@ describe('generate_with_auto_fix as a job, embedded queue', () => {
     );
     expect((await waitForJob(t.app.getHttpServer(), alice.access, gone.id, 10_000)).status).toBe('cancelled');
     expect(await botsNamed('Client Left')).toEqual([]);
+  });
+});
+
+describe('every Gemini call inside a job gets its abort signal', () => {
+  let fake: FakeGemini;
+  let t: TestApp;
+  let alice: Registered;
+  let dropSchema: () => Promise<void>;
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    fake = await startFakeGemini();
+    const pg = await freshPostgresSchema();
+    dropSchema = pg.drop;
+    t = await createTestApp(jobTestEnv(fake, { DATABASE_URL: pg.url, DATABASE_SCHEMA: pg.schema, GEMINI_TIMEOUT_MS: '30000' }));
+    alice = await register(t.app, 'alice');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+    await dropSchema?.();
+  });
+
+  const cancelHeld = async (jobId: string, since: number, what: string) => {
+    const held = await heldGeneration(fake, since, what);
+    const at = Date.now();
+    await http().post(`/api/jobs/${jobId}/cancel`).set(bearer(alice.access)).expect(200);
+    await until(async () => held.abandoned, `the held request of ${what} to be closed`, 5_000);
+    expect(held.abandonedAt! - at).toBeLessThan(1_000);
+    expect((await waitForJob(t.app.getHttpServer(), alice.access, jobId, 10_000)).status).toBe('cancelled');
+  };
+
+  it('AI developer run: the generation request is closed on cancel', async () => {
+    fake.script(KEY, 'hang');
+    const since = fake.requests.length;
+    const run = (await startRun(t.app, alice.access, 'Run Cancelled In Generation')).body;
+    await cancelHeld(run.id, since, 'the run');
+    const stored = await http().get(`/api/ai-developer/runs/${run.id}`).set(bearer(alice.access)).expect(200);
+    expect(stored.body.status).toBe('cancelled');
+  });
+
+  it('generate_with_auto_fix: the fix request is closed on cancel, and the generated bot is not saved', async () => {
+    fake.clearScript();
+    fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
+    fake.script(KEY, [{ delayMs: 10, reply: fenced(BROKEN_BOT) }, 'hang']); // the generation answers, the fix never does
+    const since = fake.requests.length + 1;
+    const accepted = await http()
+      .post(AUTO_FIX)
+      .set(bearer(alice.access))
+      .set('Prefer', 'respond-async')
+      .send({ canonical_json: CANONICAL, strategy_name: 'Cancelled In Fix' })
+      .expect(202);
+    await cancelHeld(accepted.body.job_id, since, 'the fix');
+    const db = t.app.get(Database).connection.db;
+    expect(await db.select().from(bots).where(eq(bots.name, 'Cancelled In Fix'))).toEqual([]);
   });
 });
