@@ -25,8 +25,7 @@ export function autoFixCommand(payload: unknown): AutoFixCommand {
   const p = asRecord(payload);
   const u = asRecord(p.user);
   const id = u.id === null || (typeof u.id === 'number' && Number.isInteger(u.id) && u.id > 0);
-  if (!id || typeof u.isStaff !== 'boolean')
-    throw bad({ user: ['user must be {id, username, isStaff}'] });
+  if (!id || typeof u.isStaff !== 'boolean') throw bad({ user: ['user must be {id, username, isStaff}'] });
   const dto = plainToInstance(GenerateWithAutoFixDto, asRecord(p.input));
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   if (errors.length > 0) throw bad(fieldErrors(errors));

@@ -60,7 +60,7 @@ function clientGone(res: Response): Promise<void> {
 
 /** The job's `progress` event in the shape the in-request progress had: `{step, progress, message, data}`. */
 function progressOf(event: JobEvent): Progress {
-  const d = (event.data ?? {}) as Record<string, unknown>;
+  const d = event.data ?? {};
   const p = { step: d.step, progress: d.progress, message: d.message } as Progress;
   if (d.data !== undefined) p.data = d.data as Record<string, unknown>;
   return p;

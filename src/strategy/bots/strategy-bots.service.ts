@@ -400,7 +400,9 @@ export class StrategyBotsService {
     // In order, one after the other, even though the pipeline reports synchronously.
     let chain = Promise.resolve();
     const onProgress = (p: Progress) => {
-      chain = chain.then(() => ctx.progress(p.progress, { step: p.step, message: p.message, ...(p.data ? { data: p.data } : {}) })).catch(() => undefined);
+      chain = chain
+        .then(() => ctx.progress(p.progress, { step: p.step, message: p.message, ...(p.data ? { data: p.data } : {}) }))
+        .catch(() => undefined);
     };
     try {
       return await this.generateWithAutoFix(command.user, command.input, onProgress, ctx.signal);
