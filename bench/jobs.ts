@@ -3,6 +3,8 @@
  * measured in the same run: a trivial job, and a sandboxed backtest (SMA cross, 5y daily bars, one bot
  * process per run), with 1, 2 and 4 jobs at once. Uses its own Redis key prefix (`bench:jobs:<random>:`,
  * deleted afterwards) on BENCH_REDIS_URL / REDIS_URL (default redis://127.0.0.1:6379), never other keys.
+ * `npm run bench -- jobs` (or `npx tsx bench/run.ts jobs`); BENCH_JOBS_TRIVIAL (default 200) and
+ * BENCH_JOBS_SANDBOX (default 24) set the counts, e.g. 20 and 4 for a quick check that it runs.
  */
 import { randomBytes } from 'node:crypto';
 import type { DiscoveryService } from '@nestjs/core';

@@ -22,7 +22,7 @@ export interface GeminiWork {
   maxKeyWaitMs?: number;
   /** How to pause (default: a real timer). */
   sleep?: (ms: number) => Promise<void>;
-  /** Aborting stops waiting for Gemini (a cancelled job). */
+  /** Aborting (a cancelled job) closes the Gemini request in flight and stops waiting for keys. */
   signal?: AbortSignal;
 }
 
@@ -55,7 +55,8 @@ export class BotGeneratorService {
       withKeyWait(
         () =>
           this.gemini.generate(
-            { userId: work.userKey },
+            // The signal reaches the HTTP call itself: a cancelled job closes its Gemini request at once.
+            { userId: work.userKey, signal: work.signal },
             { system: generationSystemInstruction(), contents: [{ role: 'user', text: prompt }], settings: { temperature: 0.2 } },
           ),
         {

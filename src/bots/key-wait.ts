@@ -35,7 +35,7 @@ export async function withKeyWait<T>(call: () => Promise<T>, opts: KeyWaitOption
 
 /**
  * Settles with `work`, or rejects with the signal's reason as soon as it aborts (a cancelled job stops
- * waiting for Gemini at once; the HTTP call itself ends by its own deadline).
+ * waiting for Gemini at once; the HTTP call, which BotGeneratorService gives the same signal, is closed too).
  */
 export function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;

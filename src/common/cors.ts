@@ -3,7 +3,7 @@ import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-option
 /** Request headers a browser page may send: auth, JSON, SSE resume, idempotent retries, tracing. */
 export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'Last-Event-ID', 'Idempotency-Key', 'X-Request-Id'];
 /** Response headers a page may read besides the simple ones. */
-export const CORS_EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'];
+export const CORS_EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'Location', 'Preference-Applied', 'X-Job-Id'];
 /** How long a browser may cache a preflight answer (seconds); Chromium caps it at 2 h. */
 export const CORS_MAX_AGE_SECONDS = 7200;
 

@@ -2,7 +2,8 @@
  * `Idempotency-Key` on POSTs that create things: the same key from the same user on the same endpoint
  * gets the first request's result, and the work is done once — also while the first request is still
  * running (the retry waits for it). Claims and results live in the state store (Redis when configured),
- * so every replica sees them. A key reused with a different body is refused (422).
+ * so every replica sees them. A key reused with a different body is refused (422). Handlers that write the
+ * response themselves (`@Res()`) return the body they sent; the replay repeats its status and headers.
  */
 import { createHash } from 'node:crypto';
 import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
@@ -23,7 +24,12 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 interface Stored {
   fingerprint: string;
   body: unknown;
+  /** Set when the handler wrote the response itself (`@Res()`): the replay writes the same status and body. */
+  sent?: { status: number; headers: Record<string, string> };
 }
+
+/** Headers a handler that answers by itself may set that a replay repeats. */
+const REPLAYED_HEADERS = ['location', 'preference-applied', 'x-job-id'];
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
@@ -68,15 +74,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (;;) {
       if ((await this.store.increment(claimKey, 1, IDEMPOTENCY_TTL_MS)) === 1) {
         await this.store.set(fpKey, fingerprint, IDEMPOTENCY_TTL_MS);
+        let body: unknown;
         try {
-          const body = await run();
-          await this.store.set(resultKey, JSON.stringify({ fingerprint, body: body ?? null } satisfies Stored), IDEMPOTENCY_TTL_MS);
-          return body;
+          body = await run();
         } catch (e) {
           // A failed first request leaves nothing behind: the same key may be retried.
           await this.store.delete(claimKey, fpKey);
           throw e;
         }
+        const sent = res.headersSent ? sentBy(res) : undefined;
+        // A handler that answered by itself and returned nothing (an SSE stream that ended with an error) failed too.
+        if (sent && (body === undefined || sent.status >= 400)) {
+          await this.store.delete(claimKey, fpKey);
+          return body;
+        }
+        await this.store.set(resultKey, JSON.stringify({ fingerprint, body: body ?? null, sent } satisfies Stored), IDEMPOTENCY_TTL_MS);
+        return body;
       }
       const [raw, firstFingerprint] = await this.store.getMany([resultKey, fpKey]);
       if (firstFingerprint !== null && firstFingerprint !== fingerprint) throw mismatch();
@@ -84,6 +97,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const stored = JSON.parse(raw) as Stored;
         if (stored.fingerprint !== fingerprint) throw mismatch();
         res.setHeader('Idempotent-Replayed', 'true');
+        if (stored.sent) {
+          for (const [name, value] of Object.entries(stored.sent.headers)) res.setHeader(name, value);
+          res.status(stored.sent.status).json(stored.body);
+        }
         return stored.body;
       }
       if (Date.now() >= deadline) {
@@ -97,6 +114,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.sleep(POLL_MS);
     }
   }
+}
+
+function sentBy(res: Response): NonNullable<Stored['sent']> {
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.getHeader(name);
+    if (value !== undefined) headers[name] = String(value);
+  }
+  return { status: res.statusCode, headers };
 }
 
 /** Accepts `Idempotency-Key` on a creating POST (see `IdempotencyInterceptor`). */

@@ -44,3 +44,24 @@ export function jobJson(row: JobRow): JobDto {
     finished_at: row.finishedAt?.toISOString() ?? null,
   };
 }
+
+/** A 202 for work queued as a job (`Prefer: respond-async`): where to read and follow it. */
+export class JobAcceptedDto {
+  @ApiProperty({ example: 'queued', enum: ['queued'] }) status!: 'queued';
+  @ApiProperty({ example: 'job_3f2a9c1d4b5e6f708a9b' }) job_id!: string;
+  @ApiProperty({ example: 'strategy.generate_with_auto_fix' }) kind!: string;
+  @ApiProperty({ example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b', description: 'Also the Location header' }) job_url!: string;
+  @ApiProperty({ example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b/events' }) events_url!: string;
+  @ApiProperty({ example: "Queued; follow events_url for progress; the response body is the job's result" }) message!: string;
+}
+
+export function acceptedJson(row: JobRow, message: string): JobAcceptedDto {
+  return {
+    status: 'queued',
+    job_id: row.id,
+    kind: row.kind,
+    job_url: `/api/jobs/${row.id}`,
+    events_url: `/api/jobs/${row.id}/events`,
+    message,
+  };
+}

@@ -17,6 +17,7 @@ import { JobRuntime } from './job-runtime';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { JobWaiter } from './job-waiter';
 import { RedisEventBus } from './redis-event-bus';
 
 /** `worker`: the process started by `npm run worker` (consumes whatever WORKER_MODE says). */
@@ -56,9 +57,10 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
               : new EmbeddedJobQueue(repo, runtime, registry, config.jobs.lockMs),
         },
         JobsService,
+        JobWaiter,
         JobQueueStatus,
       ],
-      exports: [JobQueue, JobsService, JobRegistry, EventBus, JobQueueStatus],
+      exports: [JobQueue, JobsService, JobWaiter, JobRegistry, EventBus, JobQueueStatus],
     };
   }
 

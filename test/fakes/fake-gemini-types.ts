@@ -64,6 +64,8 @@ export interface LoggedRequest {
   status: number | null;
   /** The client closed the connection before the answer was complete (a hang it gave up on, a cut stream). */
   abandoned?: boolean;
+  /** Real time (Date.now(), not the injected clock) at which the client closed it, when abandoned. */
+  abandonedAt?: number;
   request?: FakeRequest;
 }
 

@@ -201,7 +201,9 @@ export class FakeGemini {
     };
     this.requests.push(entry);
     res.once('close', () => {
-      if (!res.writableFinished) entry.abandoned = true;
+      if (res.writableFinished) return;
+      entry.abandoned = true;
+      entry.abandonedAt = Date.now();
     });
     const raw = method === 'POST' ? await readBody(req) : '';
 

@@ -41,6 +41,8 @@ export interface PipelineInput {
   execute: boolean;
   testConfig: MarketDataRequest;
   onProgress?: (p: Progress) => void;
+  /** A job's abort signal: cancelling cuts the Gemini call in flight and kills the sandboxed bot. */
+  signal?: AbortSignal;
 }
 
 export interface PipelineResult {
@@ -74,7 +76,7 @@ export class StrategyBotPipeline {
   async run(input: PipelineInput): Promise<PipelineResult> {
     const progress = input.onProgress ?? (() => undefined);
     // Synchronous requests do not sit out busy keys beyond the client's own wait (GEMINI_MAX_WAIT_MS): 429.
-    const work = { userKey: userKey(input.user) ?? 'anonymous', maxKeyWaitMs: 0 };
+    const work = { userKey: userKey(input.user) ?? 'anonymous', maxKeyWaitMs: 0, signal: input.signal };
     progress({ step: 'generate', progress: 5, message: `Generating "${input.name}" with Gemini` });
     const code = await this.generator.ask(generationPrompt({ description: input.description, name: input.name }), work);
     const check = staticCheck(code);
@@ -87,6 +89,7 @@ export class StrategyBotPipeline {
       progress({ step: 'done', progress: 100, message: 'Generated (not run)' });
       return { name: input.name, description: input.description, initialCode: code, code, check, loop: null, market: null };
     }
+    input.signal?.throwIfAborted();
     const data = await this.marketData.getBars(input.testConfig);
     const market = {
       symbol: data.symbol,
@@ -103,7 +106,7 @@ export class StrategyBotPipeline {
     };
     const loop = await this.fixer.fixLoop(
       { name: input.name, code },
-      { bars: data.bars, maxAttempts: input.maxAttempts, autoFix: input.autoFix, work, onEvent },
+      { bars: data.bars, maxAttempts: input.maxAttempts, autoFix: input.autoFix, work, onEvent, sandboxHooks: { signal: input.signal } },
     );
     progress({ step: 'done', progress: 100, message: loop.success ? 'The bot runs' : 'The bot still fails' });
     return {

@@ -61,8 +61,8 @@ export class StrategyBotsController {
     @Body() body: GenerateWithAiDto,
     @Req() req: Request,
     @Res() res: Response,
-  ): Promise<void> {
-    await respondJsonOrSse(req, res, 201, (p) => this.service.generateWithAi(user, body, p));
+  ): Promise<unknown> {
+    return respondJsonOrSse(req, res, 201, (p) => this.service.generateWithAi(user, body, p));
   }
 
   @Post(':id/fix_errors')
@@ -96,8 +96,8 @@ export class StrategyBotsController {
     @Body() body: FixErrorsDto,
     @Req() req: Request,
     @Res() res: Response,
-  ): Promise<void> {
-    await respondJsonOrSse(req, res, 200, (p) => this.service.fixErrors(user, id, body, p));
+  ): Promise<unknown> {
+    return respondJsonOrSse(req, res, 200, (p) => this.service.fixErrors(user, id, body, p));
   }
 
   @Post(':id/execute')

@@ -4,6 +4,7 @@ import { ErrorFixerModule } from '../../error-fixer/error-fixer.module';
 import { MarketDataModule } from '../../market-data/market-data.module';
 import { StrategyVersionsModule } from '../../production/versions/strategy-versions.module';
 import { StrategyCoreModule } from '../strategy-core.module';
+import { GenerateWithAutoFixJob } from './auto-fix.job';
 import { StrategyBotPipeline } from './strategy-bot-pipeline';
 import { StrategyBotsController } from './strategy-bots.controller';
 import { StrategyBotsService } from './strategy-bots.service';
@@ -13,7 +14,7 @@ import { StrategyCodegenController } from './strategy-codegen.controller';
 @Module({
   imports: [StrategyCoreModule, BotsModule, ErrorFixerModule, MarketDataModule, StrategyVersionsModule],
   controllers: [StrategyBotsController, StrategyCodegenController],
-  providers: [StrategyBotsService, StrategyBotPipeline],
+  providers: [StrategyBotsService, StrategyBotPipeline, GenerateWithAutoFixJob],
   exports: [StrategyBotPipeline, StrategyBotsService],
 })
 export class StrategyBotsModule {}

@@ -25,6 +25,10 @@ import {
   GenerateWithAutoFixDto,
 } from './strategy-bots.dto';
 import { starterBot } from '../../bots/core/starter-bot';
+import type { JobContext } from '../../jobs/job-definition';
+import { JobQueue } from '../../jobs/job-queue';
+import type { JobRow } from '../../jobs/jobs.repository';
+import { AUTO_FIX_KIND, AutoFixCommand } from './auto-fix.command';
 import { staticCheck } from '../../bots/core/static-check';
 
 type OnProgress = (p: Progress) => void;
@@ -50,6 +54,7 @@ export class StrategyBotsService {
     private readonly files: BotFiles,
     private readonly fixer: ErrorFixerService,
     private readonly versions: StrategyVersionsRepository,
+    private readonly jobs: JobQueue,
   ) {}
 
   private async owned(user: AuthUser, id: number): Promise<StrategyRow> {
@@ -298,7 +303,13 @@ export class StrategyBotsService {
     return strategyId === undefined ? null : this.owned(user, strategyId);
   }
 
-  private async runCanonical(user: AuthUser, dto: GenerateExecutableDto, maxAttempts: number, onProgress?: OnProgress) {
+  private async runCanonical(
+    user: AuthUser,
+    dto: GenerateExecutableDto,
+    maxAttempts: number,
+    onProgress?: OnProgress,
+    signal?: AbortSignal,
+  ) {
     const canonical = parseCanonicalInput(dto.canonical_json);
     const linked = await this.linkStrategy(user, dto.strategy_id);
     const name = dto.strategy_name ?? 'GeneratedStrategy';
@@ -311,7 +322,10 @@ export class StrategyBotsService {
       execute: true,
       testConfig: marketDataRequestOrDefaults(dto.test_config),
       onProgress,
+      signal,
     });
+    // Cancelled while the last step ran: nothing is saved.
+    signal?.throwIfAborted();
     return { canonical, linked, result };
   }
 
@@ -371,9 +385,34 @@ export class StrategyBotsService {
     };
   }
 
-  /** POST /api/strategies/api/generate_with_auto_fix/. */
-  async generateWithAutoFix(user: AuthUser, dto: GenerateWithAutoFixDto, onProgress?: OnProgress) {
-    const run = await this.runCanonical(user, dto, dto.max_fix_attempts ?? 3, onProgress);
+  /**
+   * POST /api/strategies/api/generate_with_auto_fix/: queues the job (the body is checked by its command, 400
+   * naming the field; the linked strategy here too, 404 at once, and again when the job runs).
+   */
+  async startAutoFix(user: AuthUser, dto: GenerateWithAutoFixDto): Promise<JobRow> {
+    await this.linkStrategy(user, dto.strategy_id);
+    const command: AutoFixCommand = { user: { id: user.id, username: user.username, isStaff: user.isStaff }, input: dto };
+    return this.jobs.enqueue(AUTO_FIX_KIND, command, { ownerId: user.id });
+  }
+
+  /** The generate_with_auto_fix job: progress as job progress events, the endpoint's body as result. */
+  async runAutoFix(command: AutoFixCommand, ctx: Pick<JobContext, 'signal' | 'progress'>): Promise<AutoFixResult> {
+    // In order, one after the other, even though the pipeline reports synchronously.
+    let chain = Promise.resolve();
+    const onProgress = (p: Progress) => {
+      chain = chain
+        .then(() => ctx.progress(p.progress, { step: p.step, message: p.message, ...(p.data ? { data: p.data } : {}) }))
+        .catch(() => undefined);
+    };
+    try {
+      return await this.generateWithAutoFix(command.user, command.input, onProgress, ctx.signal);
+    } finally {
+      await chain;
+    }
+  }
+
+  private async generateWithAutoFix(user: AuthUser, dto: GenerateWithAutoFixDto, onProgress: OnProgress, signal: AbortSignal) {
+    const run = await this.runCanonical(user, dto, dto.max_fix_attempts ?? 3, onProgress, signal);
     const loop = run.result.loop!;
     const saved = await this.saveCanonicalRun(user, run, (s) => ({
       generated_code_path: s.filePath,
@@ -400,6 +439,20 @@ export class StrategyBotsService {
       })),
     };
   }
+}
+
+/** The JSON body of generate_with_auto_fix/ (the job's result). */
+export interface AutoFixResult {
+  success: boolean;
+  strategy_code: string;
+  file_path: string;
+  file_name: string;
+  json_file_path: string | null;
+  strategy_id: number | null;
+  message: string;
+  validation_passed: boolean;
+  fix_attempts: number;
+  fix_history: Array<{ attempt: number; error_type: string; success: boolean; error_message: string; timestamp: string }>;
 }
 
 function pick(m: Record<(typeof METRIC_KEYS)[number], number>) {

@@ -1,6 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -12,7 +16,10 @@ import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../../common/error-body.dto';
-import { respondJsonOrSse } from './respond';
+import { JobAcceptedDto } from '../../jobs/jobs.dto';
+import { JobWaiter } from '../../jobs/job-waiter';
+import { AUTO_FIX_KIND } from './auto-fix.command';
+import { respondJsonOrSse, respondWithJob } from './respond';
 import { GenerateCodeDto, GenerateExecutableDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
 import { Idempotent } from '../../idempotency/idempotency';
@@ -25,7 +32,10 @@ const SSE_NOTE =
 @Authenticated()
 @Controller('api/strategies/api')
 export class StrategyCodegenController {
-  constructor(private readonly service: StrategyBotsService) {}
+  constructor(
+    private readonly service: StrategyBotsService,
+    private readonly waiter: JobWaiter,
+  ) {}
 
   @Post('generate_code')
   @HttpCode(200)
@@ -92,16 +102,21 @@ export class StrategyCodegenController {
     @Body() body: GenerateExecutableDto,
     @Req() req: Request,
     @Res() res: Response,
-  ): Promise<void> {
-    await respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p));
+  ): Promise<unknown> {
+    return respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p));
   }
 
   @Idempotent()
   @Post('generate_with_auto_fix')
   @ApiOperation({
     summary: 'Like generate_executable_code with max_fix_attempts; strategy_code is the initially generated code',
-    description: SSE_NOTE,
+    description:
+      `Runs as a job (\`${AUTO_FIX_KIND}\`). By default the request waits for it and answers 200 with the body below. ${SSE_NOTE} ` +
+      'Send `Prefer: respond-async` to get 202 at once with the job (Location: /api/jobs/{id}; its `result` is this body; ' +
+      'follow /api/jobs/{id}/events). A waiting client that disconnects cancels the job; nothing is saved. The job id is ' +
+      'in the `X-Job-Id` header of the waiting answers.',
   })
+  @ApiHeader({ name: 'Prefer', required: false, example: 'respond-async', description: '`respond-async`: 202 with the job at once' })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({
     schema: {
@@ -119,14 +134,26 @@ export class StrategyCodegenController {
       },
     },
   })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
+  @ApiAcceptedResponse({
+    type: JobAcceptedDto,
+    description: 'With `Prefer: respond-async`',
+    headers: {
+      Location: { description: 'The job', schema: { type: 'string', example: '/api/jobs/job_3f2a9c1d4b5e6f708a9b' } },
+      'Preference-Applied': { schema: { type: 'string', example: 'respond-async' } },
+    },
+  })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Bad canonical_json, test_config, max_fix_attempts or strategy_id' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'strategy_id is not your strategy' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'The job was cancelled (POST /api/jobs/{id}/cancel) before it finished' })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every Gemini key is busy (Retry-After); nothing was saved' })
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'The job queue (Redis) is unavailable (Retry-After)' })
   async generateWithAutoFix(
     @CurrentUser() user: AuthUser,
     @Body() body: GenerateWithAutoFixDto,
     @Req() req: Request,
     @Res() res: Response,
-  ): Promise<void> {
-    await respondJsonOrSse(req, res, 200, (p) => this.service.generateWithAutoFix(user, body, p));
+  ): Promise<unknown> {
+    const job = await this.service.startAutoFix(user, body);
+    return respondWithJob(req, res, this.waiter, job);
   }
 }
