@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { DomainError, ErrorCode } from '../common/domain-error';
 
 /**
  * An AbortSignal that fires when the client goes away before its response is complete, so the Gemini call
@@ -7,7 +8,8 @@ import type { Request, Response } from 'express';
 export function abortOnDisconnect(req: Request, res: Response): AbortSignal {
   const controller = new AbortController();
   const onClose = () => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    if (!res.writableFinished)
+      controller.abort(new DomainError(ErrorCode.ClientClosed, 'The client closed the request', 'client disconnected'));
   };
   res.once('close', onClose);
   req.once('aborted', onClose);

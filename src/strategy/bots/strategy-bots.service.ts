@@ -61,8 +61,8 @@ export class StrategyBotsService {
     return visibleOr404(user, await this.strategies.byId(id), 'Strategy', id);
   }
 
-  /** POST /api/strategies/strategies/generate_with_ai/ → 201. */
-  async generateWithAi(user: AuthUser, dto: GenerateWithAiDto, onProgress?: OnProgress) {
+  /** POST /api/strategies/strategies/generate_with_ai/ → 201. `signal`: the client went away (nothing is saved). */
+  async generateWithAi(user: AuthUser, dto: GenerateWithAiDto, onProgress?: OnProgress, signal?: AbortSignal) {
     const name = dto.name ?? nameFrom(dto.description);
     const autoFix = dto.auto_fix ?? true;
     const execute = (dto.execute_after_generation ?? false) || autoFix;
@@ -75,7 +75,9 @@ export class StrategyBotsService {
       execute,
       testConfig: marketDataRequestOrDefaults(dto.test_config),
       onProgress,
+      signal,
     });
+    signal?.throwIfAborted();
     const status = result.loop === null ? 'generated' : result.loop.success ? 'executed' : 'failed';
     const { strategy, saved } = await this.strategies.transaction(async (tx) => {
       const saved = await this.pipeline.persist(tx, user.id, result);
@@ -114,7 +116,7 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/strategies/{id}/fix_errors/. */
-  async fixErrors(user: AuthUser, id: number, dto: FixErrorsDto, onProgress?: OnProgress) {
+  async fixErrors(user: AuthUser, id: number, dto: FixErrorsDto, onProgress?: OnProgress, signal?: AbortSignal) {
     const strategy = await this.owned(user, id);
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
     if (!bot)
@@ -126,7 +128,8 @@ export class StrategyBotsService {
     const loop = await this.fixer.fixLoop(bot, {
       bars,
       maxAttempts,
-      work: { userKey: userKey(user) ?? 'anonymous', maxKeyWaitMs: 0 },
+      work: { userKey: userKey(user) ?? 'anonymous', maxKeyWaitMs: 0, signal },
+      sandboxHooks: { signal },
       onEvent: (e) =>
         onProgress?.({
           step: e.step,
@@ -135,6 +138,8 @@ export class StrategyBotsService {
           data: { iteration: e.attempt },
         }),
     });
+    // The client went away during the loop: nothing is saved.
+    signal?.throwIfAborted();
     await this.strategies.transaction(async (tx) => {
       await this.bots.update(
         bot.id,
@@ -254,7 +259,7 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/api/generate_code/: code only, nothing saved. */
-  async generateCode(user: AuthUser, dto: GenerateCodeDto) {
+  async generateCode(user: AuthUser, dto: GenerateCodeDto, signal?: AbortSignal) {
     const name = dto.strategy_name ?? nameFrom(dto.strategy_description);
     if (dto.use_gemini === false) {
       const code = starterBot(name, dto.strategy_description, dto.parameters ?? {});
@@ -282,6 +287,7 @@ export class StrategyBotsService {
       autoFix: false,
       execute: false,
       testConfig: DEFAULT_MARKET_DATA_REQUEST,
+      signal,
     });
     return {
       generated_code: result.code,
@@ -348,8 +354,8 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/api/generate_executable_code/ (the exact Django response shape). */
-  async generateExecutableCode(user: AuthUser, dto: GenerateExecutableDto, onProgress?: OnProgress) {
-    const run = await this.runCanonical(user, dto, 5, onProgress);
+  async generateExecutableCode(user: AuthUser, dto: GenerateExecutableDto, onProgress?: OnProgress, signal?: AbortSignal) {
+    const run = await this.runCanonical(user, dto, 5, onProgress, signal);
     const loop = run.result.loop!;
     const validationStatus = loop.success ? 'passed' : 'failed';
     const saved = await this.saveCanonicalRun(user, run, (s) => ({

@@ -23,6 +23,8 @@ import { respondJsonOrSse, respondWithJob } from './respond';
 import { GenerateCodeDto, GenerateExecutableDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
 import { Idempotent } from '../../idempotency/idempotency';
+import { abortOnDisconnect } from '../../gemini/client-abort';
+import { AiCaller, Caller } from '../../gemini/ai-caller';
 
 const SSE_NOTE =
   'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
@@ -60,8 +62,8 @@ export class StrategyCodegenController {
   @ApiBadRequestResponse({ type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto })
-  async generateCode(@CurrentUser() user: AuthUser, @Body() body: GenerateCodeDto) {
-    return this.service.generateCode(user, body);
+  async generateCode(@CurrentUser() user: AuthUser, @Body() body: GenerateCodeDto, @Caller() caller: AiCaller) {
+    return this.service.generateCode(user, body, caller.signal);
   }
 
   @Idempotent()
@@ -103,7 +105,7 @@ export class StrategyCodegenController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<unknown> {
-    return respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p));
+    return respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p, abortOnDisconnect(req, res)));
   }
 
   @Idempotent()
