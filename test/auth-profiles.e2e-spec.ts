@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import { AuthService } from '../src/auth/auth.service';
 import { Database } from '../src/database/database.module';
 import { userProfiles, users } from '../src/database/schema';
 import { createTestApp, TestApp } from './support/app';
@@ -196,7 +197,12 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
     });
 
     it('accepts the access token of an is_staff user', async () => {
+      // An operator makes Alice staff in the database. A token already in use keeps what the authenticator
+      // read for it until AUTH_CACHE_TTL_MS (on here); a token issued after the change sees it at once.
       await t.app.get(Database).connection.db.update(users).set({ isStaff: true }).where(eq(users.id, alice.id));
+      await http().get('/api/keys/health').set(bearer(alice.access)).expect(403);
+      const login = await http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }).expect(200);
+      alice = { ...alice, access: login.body.tokens.access, refresh: login.body.tokens.refresh };
       const res = await http().get('/api/keys/health').set(bearer(alice.access)).expect(200);
       expect(res.body).toHaveProperty('keys');
     });
@@ -208,7 +214,10 @@ describe.each(DATABASES)('profiles and staff access on %s', (_name, openDatabase
     });
 
     it('refuses a staff user who has been deactivated', async () => {
-      await t.app.get(Database).connection.db.update(users).set({ isActive: false }).where(eq(users.id, alice.id));
+      // Deactivating revokes the user's tokens in the state store: the access token cached by the
+      // authenticator stops at once, too.
+      await t.app.get(AuthService).deactivate(alice.id);
+      expect((await t.app.get(Database).connection.db.select().from(users).where(eq(users.id, alice.id)))[0].isActive).toBe(false);
       await http().get('/api/keys/health').set(bearer(alice.access)).expect(401);
       await http().get('/api/auth/user/me/').set(bearer(alice.access)).expect(401);
       await http().post('/api/auth/login/').send({ username: 'alice', password: alice.password }).expect(401);

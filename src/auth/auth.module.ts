@@ -14,6 +14,7 @@ import { ProfilesService } from './profiles.service';
 import { TokenBlacklistRepository } from './token-blacklist.repository';
 import { TokensService } from './tokens.service';
 import { TokenValidity } from './token-validity';
+import { AuthCache } from './auth-cache';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -40,6 +41,7 @@ import { UsersRepository } from './users.repository';
     TokenValidity,
     TokensService,
     LoginThrottle,
+    AuthCache,
     Authenticator,
     AuthService,
     ProfilesService,

@@ -72,6 +72,16 @@ export class TokensService {
 
   /** Signature, issuer, expiry, type and the blacklist; the reason is safe to show the client. */
   async check(token: string, type: TokenType): Promise<TokenCheck> {
+    const verified = this.verify(token, type);
+    if (!verified.ok) return verified;
+    const revoked = await this.revocation(verified.claims);
+    if (revoked) return revoked;
+    if (await this.blacklist.has(verified.claims.jti)) return { ok: false, reason: 'Token is blacklisted' };
+    return verified;
+  }
+
+  /** Signature, issuer, expiry and type only: no I/O. */
+  verify(token: string, type: TokenType): TokenCheck {
     let claims: Partial<TokenClaims>;
     try {
       claims = this.jwt.verify<Partial<TokenClaims>>(token, { clockTimestamp: this.nowSec() });
@@ -79,15 +89,34 @@ export class TokensService {
       return { ok: false, reason: 'Token is invalid or expired' };
     }
     if (!wellFormed(claims, type)) return { ok: false, reason: `Token is not a valid ${type} token` };
-    if (await this.blacklist.has(claims.jti)) return { ok: false, reason: 'Token is blacklisted' };
-    if (!(await this.validity.isCurrent(claims)))
-      return { ok: false, reason: 'Token was revoked (password changed or account deactivated)' };
     return { ok: true, claims };
   }
 
-  /** Blacklists a token id until the token's expiry; `false` when it was already blacklisted. */
-  revoke(jti: string, userId: number, expiresAt: Date): Promise<boolean> {
-    return this.blacklist.add(jti, userId, expiresAt);
+  /** The revocations every replica sees at once (state store, one round trip); `null` when there is none. */
+  async revocation(claims: TokenClaims): Promise<{ ok: false; reason: string } | null> {
+    switch (await this.validity.revocationOf(claims)) {
+      case 'blacklisted':
+        return { ok: false, reason: 'Token is blacklisted' };
+      case 'revoked':
+        return { ok: false, reason: 'Token was revoked (password changed or account deactivated)' };
+      default:
+        return null;
+    }
+  }
+
+  /** Whether the database blacklist (the record of every logout) holds this token id. */
+  isBlacklisted(jti: string): Promise<boolean> {
+    return this.blacklist.has(jti);
+  }
+
+  /**
+   * Blacklists a token id until the token's expiry (database record + state-store marker every replica
+   * checks); `false` when it was already blacklisted.
+   */
+  async revoke(jti: string, userId: number, expiresAt: Date): Promise<boolean> {
+    const added = await this.blacklist.add(jti, userId, expiresAt);
+    await this.validity.revokeToken(userId, jti, expiresAt);
+    return added;
   }
 
   @Interval('auth-token-blacklist-purge', PURGE_EVERY_MS)

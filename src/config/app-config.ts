@@ -131,6 +131,11 @@ export interface AuthConfig {
   /** Failed logins allowed per username inside `loginWindowMs`; per client address four times as many. */
   loginMaxAttempts: number;
   loginWindowMs: number;
+  /**
+   * How long this process keeps what the database said about an access token (its user, not blacklisted);
+   * revocations are still checked in the state store on every call. 0 = read the database every time.
+   */
+  cacheTtlMs: number;
 }
 
 /** Key secrets as found in the environment (the `env` provider's source). */
@@ -404,6 +409,7 @@ export function loadAppConfig(raw: Record<string, unknown>): AppConfig {
       allowAnonymous: vars.ALLOW_ANONYMOUS ?? false,
       loginMaxAttempts: vars.AUTH_LOGIN_MAX_ATTEMPTS ?? 5,
       loginWindowMs: 15 * 60 * 1000,
+      cacheTtlMs: vars.AUTH_CACHE_TTL_MS ?? 30_000,
     },
     marketData: {
       source: dataSource,

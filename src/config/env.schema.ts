@@ -297,6 +297,17 @@ export class EnvironmentVariables {
   @Max(1000)
   AUTH_LOGIN_MAX_ATTEMPTS?: number;
 
+  /**
+   * Milliseconds an API process trusts the database's answer for an access token (user row, blacklist); logout,
+   * password change and deactivation still take effect at once on every replica. 0 = no cache.
+   */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUTH_CACHE_TTL_MS?: number;
+
   // --- Secret store --------------------------------------------------------------------------------
 
   @IsOptional()

@@ -75,6 +75,19 @@ describe('password change and deactivation revoke earlier tokens on every replic
     await me(one, again.body.tokens.access).expect(200);
   });
 
+  it('logging out on one replica stops the access token on the other at once, though that one had it cached', async () => {
+    const dave = await register(one.app, 'dave');
+    // Both replicas have seen (and cached) the token.
+    await me(one, dave.access).expect(200);
+    await me(two, dave.access).expect(200);
+    await request(one.app.getHttpServer()).post('/api/auth/logout/').set(bearer(dave.access)).send({ refresh: dave.refresh }).expect(200);
+    for (const t of [two, one]) {
+      const res = await me(t, dave.access).expect(401);
+      expect(res.body).toMatchObject({ code: 'token_not_valid' });
+    }
+    await refresh(two, dave.refresh).expect(401);
+  });
+
   it('a wrong current password changes nothing and revokes nothing', async () => {
     const bob = await register(one.app, 'bob');
     await request(one.app.getHttpServer())
