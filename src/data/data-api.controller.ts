@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
+import { ApiDocs } from '../common/api-docs';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import {
   AvailableIndicatorsDto,
@@ -49,10 +50,12 @@ export class DataApiController {
 
   @Post('calculate_indicator')
   @HttpCode(200)
-  @ApiOperation({ summary: 'An indicator over the stored bars of a symbol (Django or SDK names, TA-Lib or SDK parameters)' })
-  @ApiOkResponse({ type: CalculateIndicatorResultDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Unknown indicator or parameter, named' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Symbol X not found / No market data found for this symbol. Fetch data first.' })
+  @ApiDocs({
+    summary: 'An indicator over the stored bars of a symbol (Django or SDK names, TA-Lib or SDK parameters)',
+    ok: CalculateIndicatorResultDto,
+    400: 'Unknown indicator or parameter, named',
+    404: 'Symbol X not found / No market data found for this symbol. Fetch data first.',
+  })
   calculateIndicator(@Body() body: CalculateIndicatorDto): Promise<CalculateIndicatorResultDto> {
     return this.data.calculate(body);
   }

@@ -1,18 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
+import { ApiDocs } from '../common/api-docs';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { pageNumber } from '../common/page';
 import { PathId } from '../common/path-id';
@@ -44,52 +34,32 @@ export class IndicatorDataController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create an indicator value (staff)' })
-  @ApiCreatedResponse({ type: IndicatorDataDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Create an indicator value (staff)', created: IndicatorDataDto, 400: true, 403: true })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateIndicatorDataDto): Promise<IndicatorDataDto> {
     return this.indicators.createData(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One an indicator value' })
-  @ApiOkResponse({ type: IndicatorDataDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'One an indicator value', id: 1, ok: IndicatorDataDto, 404: true })
   get(@PathId('id') id: number): Promise<IndicatorDataDto> {
     return this.indicators.getData(id);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Replace an indicator value (staff)' })
-  @ApiOkResponse({ type: IndicatorDataDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Replace an indicator value (staff)', id: 1, ok: IndicatorDataDto, 400: true, 403: true, 404: true })
   put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreateIndicatorDataDto): Promise<IndicatorDataDto> {
     return this.indicators.updateData(user, id, body);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change an indicator value (staff)' })
-  @ApiOkResponse({ type: IndicatorDataDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change an indicator value (staff)', id: 1, ok: IndicatorDataDto, 400: true, 403: true, 404: true })
   patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateIndicatorDataDto): Promise<IndicatorDataDto> {
     return this.indicators.updateData(user, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete an indicator value (staff)' })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Delete an indicator value (staff)', id: 1, noContent: true, 403: true, 404: true })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
     await this.indicators.deleteData(user, id);
   }

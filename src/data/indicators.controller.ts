@@ -1,19 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
-import { ErrorBodyDto } from '../common/error-body.dto';
+import { ApiDocs } from '../common/api-docs';
 import { pageNumber } from '../common/page';
 import { PathId } from '../common/path-id';
 import { CategoriesDto, CreateIndicatorDto, IndicatorDto, IndicatorPageDto, UpdateIndicatorDto } from './data-crud.dto';
@@ -34,61 +23,43 @@ export class DataIndicatorsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Indicator definitions by category, name (pages of 50)' })
-  @ApiQuery({ name: 'page', required: false, example: 1 })
-  @ApiOkResponse({ type: IndicatorPageDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'A filter or page that is not valid, named' })
+  @ApiDocs({
+    summary: 'Indicator definitions by category, name (pages of 50)',
+    page: true,
+    ok: IndicatorPageDto,
+    400: 'A filter or page that is not valid, named',
+  })
   list(@Query('page') page?: string): Promise<IndicatorPageDto> {
     return this.indicators.list(pageNumber(page));
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create an indicator definition (staff)' })
-  @ApiCreatedResponse({ type: IndicatorDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Create an indicator definition (staff)', created: IndicatorDto, 400: true, 403: true })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateIndicatorDto): Promise<IndicatorDto> {
     return this.indicators.create(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One an indicator definition' })
-  @ApiOkResponse({ type: IndicatorDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'One an indicator definition', id: 1, ok: IndicatorDto, 404: true })
   get(@PathId('id') id: number): Promise<IndicatorDto> {
     return this.indicators.get(id);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Replace an indicator definition (staff)' })
-  @ApiOkResponse({ type: IndicatorDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Replace an indicator definition (staff)', id: 1, ok: IndicatorDto, 400: true, 403: true, 404: true })
   put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreateIndicatorDto): Promise<IndicatorDto> {
     return this.indicators.update(user, id, body);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change an indicator definition (staff)' })
-  @ApiOkResponse({ type: IndicatorDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change an indicator definition (staff)', id: 1, ok: IndicatorDto, 400: true, 403: true, 404: true })
   patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateIndicatorDto): Promise<IndicatorDto> {
     return this.indicators.update(user, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete an indicator definition (staff)' })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Delete an indicator definition (staff)', id: 1, noContent: true, 403: true, 404: true })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
     await this.indicators.delete(user, id);
   }

@@ -1,18 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
+import { ApiDocs } from '../common/api-docs';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { pageNumber } from '../common/page';
 import { PathId } from '../common/path-id';
@@ -46,52 +36,32 @@ export class MarketDataController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a bar (staff)' })
-  @ApiCreatedResponse({ type: MarketDataDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Create a bar (staff)', created: MarketDataDto, 400: true, 403: true })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateMarketDataDto): Promise<MarketDataDto> {
     return this.bars.create(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One a bar' })
-  @ApiOkResponse({ type: MarketDataDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'One a bar', id: 1, ok: MarketDataDto, 404: true })
   get(@PathId('id') id: number): Promise<MarketDataDto> {
     return this.bars.get(id);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Replace a bar (staff)' })
-  @ApiOkResponse({ type: MarketDataDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Replace a bar (staff)', id: 1, ok: MarketDataDto, 400: true, 403: true, 404: true })
   put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreateMarketDataDto): Promise<MarketDataDto> {
     return this.bars.update(user, id, body);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change a bar (staff)' })
-  @ApiOkResponse({ type: MarketDataDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change a bar (staff)', id: 1, ok: MarketDataDto, 400: true, 403: true, 404: true })
   patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateMarketDataDto): Promise<MarketDataDto> {
     return this.bars.update(user, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete a bar (staff)' })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Delete a bar (staff)', id: 1, noContent: true, 403: true, 404: true })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
     await this.bars.delete(user, id);
   }

@@ -1,18 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
+import { ApiDocs } from '../common/api-docs';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { pageNumber } from '../common/page';
 import { PathId } from '../common/path-id';
@@ -27,10 +17,12 @@ export class SymbolsController {
   constructor(private readonly symbols: SymbolsService) {}
 
   @Post('bulk_create')
-  @ApiOperation({ summary: 'Create the listed symbols that do not exist yet (staff); answers the new ones' })
-  @ApiCreatedResponse({ type: [SymbolDto] })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'symbols not a list, or an item named by index' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Create the listed symbols that do not exist yet (staff); answers the new ones',
+    created: [SymbolDto],
+    400: 'symbols not a list, or an item named by index',
+    403: true,
+  })
   bulkCreate(@CurrentUser() user: AuthUser, @Body() body: BulkCreateSymbolsDto): Promise<SymbolDto[]> {
     return this.symbols.bulkCreate(user, body);
   }
@@ -45,60 +37,44 @@ export class SymbolsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'All symbols, by symbol (pages of 50)' })
-  @ApiQuery({ name: 'page', required: false, example: 1 })
-  @ApiOkResponse({ type: SymbolPageDto })
+  @ApiDocs({ summary: 'All symbols, by symbol (pages of 50)', page: true, ok: SymbolPageDto })
   list(@Query('page') page?: string): Promise<SymbolPageDto> {
     return this.symbols.list(pageNumber(page));
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a symbol (staff)' })
-  @ApiCreatedResponse({ type: SymbolDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Create a symbol (staff)', created: SymbolDto, 400: true, 403: true })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateSymbolDto): Promise<SymbolDto> {
     return this.symbols.create(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One symbol' })
-  @ApiOkResponse({ type: SymbolDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'One symbol', id: 1, ok: SymbolDto, 404: true })
   get(@PathId('id') id: number): Promise<SymbolDto> {
     return this.symbols.get(id);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Replace a symbol (staff)' })
-  @ApiOkResponse({ type: SymbolDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Replace a symbol (staff)', id: 1, ok: SymbolDto, 400: true, 403: true, 404: true })
   put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreateSymbolDto): Promise<SymbolDto> {
     return this.symbols.update(user, id, body);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change a symbol (staff)' })
-  @ApiOkResponse({ type: SymbolDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change a symbol (staff)', id: 1, ok: SymbolDto, 400: true, 403: true, 404: true })
   patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateSymbolDto): Promise<SymbolDto> {
     return this.symbols.update(user, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete a symbol with its bars, indicator values and requests (staff)' })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Delete a symbol with its bars, indicator values and requests (staff)',
+    id: 1,
+    noContent: true,
+    403: true,
+    404: true,
+  })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
     await this.symbols.delete(user, id);
   }

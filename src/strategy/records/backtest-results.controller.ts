@@ -12,6 +12,7 @@ import {
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
+import { ApiDocs } from '../../common/api-docs';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { BacktestResultDto, BacktestResultPageDto, SaveBacktestResultDto } from './backtest-results.dto';
 import { BacktestResultsService } from './backtest-results.service';
@@ -30,10 +31,12 @@ export class BacktestResultsController {
   constructor(private readonly results: BacktestResultsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The latest backtest of each of your strategies (staff: all), most recent first' })
-  @ApiQuery({ name: 'page', required: false, example: 1 })
-  @ApiOkResponse({ type: BacktestResultPageDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'The latest backtest of each of your strategies (staff: all), most recent first',
+    page: true,
+    ok: BacktestResultPageDto,
+    400: true,
+  })
   list(@CurrentUser() user: AuthUser, @Query('page') page?: string): Promise<BacktestResultPageDto> {
     return this.results.list(user, pageNumber(page));
   }

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -13,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
+import { ApiDocs } from '../../common/api-docs';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { CommentDto, CommentPageDto, CreateCommentDto, UpdateCommentDto } from './comments.dto';
 import { CommentsService } from './comments.service';
@@ -38,19 +38,17 @@ export class CommentsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Comment on (or review) a strategy you can see, as yourself' })
-  @ApiCreatedResponse({ type: CommentDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named' })
+  @ApiDocs({
+    summary: 'Comment on (or review) a strategy you can see, as yourself',
+    created: CommentDto,
+    400: 'Invalid fields, each named',
+  })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateCommentDto): Promise<CommentDto> {
     return this.comments.create(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One comment' })
-  @ApiOkResponse({ type: CommentDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'id is not a positive integer' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'One comment', id: 1, ok: CommentDto, 400: 'id is not a positive integer', 404: true })
   get(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<CommentDto> {
     return this.comments.get(user, id);
   }

@@ -1,17 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
+import { ApiDocs } from '../../common/api-docs';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalId, pageNumber, PathId } from './params';
 import { CreatePerformanceDto, PerformanceDto, PerformancePageDto, UpdatePerformanceDto } from './records.dto';
@@ -37,49 +28,42 @@ export class PerformanceController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Record the performance of one of your strategies' })
-  @ApiCreatedResponse({ type: PerformanceDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named (a strategy that is not yours included)' })
+  @ApiDocs({
+    summary: 'Record the performance of one of your strategies',
+    created: PerformanceDto,
+    400: 'Invalid fields, each named (a strategy that is not yours included)',
+  })
   create(@CurrentUser() user: AuthUser, @Body() body: CreatePerformanceDto): Promise<PerformanceDto> {
     return this.records.createPerformance(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One performance record' })
-  @ApiOkResponse({ type: PerformanceDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'id is not a positive integer' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such record, or not on your strategy' })
+  @ApiDocs({
+    summary: 'One performance record',
+    id: 1,
+    ok: PerformanceDto,
+    400: 'id is not a positive integer',
+    404: 'No such record, or not on your strategy',
+  })
   get(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<PerformanceDto> {
     return this.records.getPerformance(user, id);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Update a performance record (strategy required)' })
-  @ApiOkResponse({ type: PerformanceDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Update a performance record (strategy required)', id: 1, ok: PerformanceDto, 400: true, 404: true })
   put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreatePerformanceDto): Promise<PerformanceDto> {
     return this.records.updatePerformance(user, id, body);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change some fields of a performance record' })
-  @ApiOkResponse({ type: PerformanceDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change some fields of a performance record', id: 1, ok: PerformanceDto, 400: true, 404: true })
   patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdatePerformanceDto): Promise<PerformanceDto> {
     return this.records.updatePerformance(user, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete a performance record' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Delete a performance record', id: 1, noContent: true, 404: true })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
     await this.records.deletePerformance(user, id);
   }

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -13,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
+import { ApiDocs } from '../../common/api-docs';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalBool, pageNumber, PathId } from './params';
 import {
@@ -54,52 +53,57 @@ export class TemplatesController {
 
   @Idempotent()
   @Post()
-  @ApiOperation({ summary: 'Create a template (name unique)' })
-  @ApiCreatedResponse({ type: TemplateDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named (a taken name included)' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'is_system_template from a non-staff account' })
+  @ApiDocs({
+    summary: 'Create a template (name unique)',
+    created: TemplateDto,
+    400: 'Invalid fields, each named (a taken name included)',
+    403: 'is_system_template from a non-staff account',
+  })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateTemplateDto): Promise<TemplateDto> {
     return this.templates.create(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One template' })
-  @ApiOkResponse({ type: TemplateDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such template, or not yours' })
+  @ApiDocs({ summary: 'One template', id: 1, ok: TemplateDto, 404: 'No such template, or not yours' })
   get(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<TemplateDto> {
     return this.templates.get(user, id);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Update a template (name required)' })
-  @ApiOkResponse({ type: TemplateDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'A system template, from a non-staff account' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Update a template (name required)',
+    id: 1,
+    ok: TemplateDto,
+    400: true,
+    403: 'A system template, from a non-staff account',
+    404: true,
+  })
   put(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: CreateTemplateDto): Promise<TemplateDto> {
     return this.templates.update(user, id, body);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change some fields of a template' })
-  @ApiOkResponse({ type: TemplateDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'A system template, from a non-staff account' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Change some fields of a template',
+    id: 1,
+    ok: TemplateDto,
+    400: true,
+    403: 'A system template, from a non-staff account',
+    404: true,
+  })
   patch(@CurrentUser() user: AuthUser, @PathId('id') id: number, @Body() body: UpdateTemplateDto): Promise<TemplateDto> {
     return this.templates.update(user, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete a template (strategies using it keep going without one)' })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'A system template, from a non-staff account' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Delete a template (strategies using it keep going without one)',
+    id: 1,
+    noContent: true,
+    403: 'A system template, from a non-staff account',
+    404: true,
+  })
   async remove(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<void> {
     await this.templates.delete(user, id);
   }
@@ -118,10 +122,7 @@ export class TemplatesController {
   }
 
   @Get(':id/get_context')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'The template, its linked strategy and a summary, as AI context' })
-  @ApiOkResponse({ type: TemplateContextDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'The template, its linked strategy and a summary, as AI context', id: 1, ok: TemplateContextDto, 404: true })
   context(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<TemplateContextDto> {
     return this.templates.context(user, id);
   }

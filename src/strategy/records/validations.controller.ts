@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
+import { ApiDocs } from '../../common/api-docs';
 import { ErrorBodyDto } from '../../common/error-body.dto';
 import { optionalId, pageNumber, PathId } from './params';
 import { ValidationDto, ValidationPageDto } from './records.dto';
@@ -27,11 +28,13 @@ export class ValidationsController {
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One validation run' })
-  @ApiOkResponse({ type: ValidationDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'id is not a positive integer' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such validation, or not on your strategy' })
+  @ApiDocs({
+    summary: 'One validation run',
+    id: 1,
+    ok: ValidationDto,
+    400: 'id is not a positive integer',
+    404: 'No such validation, or not on your strategy',
+  })
   get(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<ValidationDto> {
     return this.records.getValidation(user, id);
   }
