@@ -87,16 +87,28 @@ export class ScriptedTransport {
 
 /** Gemini's own error bodies, as the classifier sees them. */
 export const failures = {
-  perMinute: (retryDelay = '30s'): UpstreamFailure => ({
+  perMinute: (retryDelay = '30s', quotaValue = '10'): UpstreamFailure => ({
     kind: 'http',
     status: 429,
     message: 'You exceeded your current quota',
     details: [
       {
         '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-        violations: [{ quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaValue: '10' }],
+        violations: [{ quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaValue }],
       },
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay },
+    ],
+  }),
+  perDay: (quotaValue = '250'): UpstreamFailure => ({
+    kind: 'http',
+    status: 429,
+    message: 'You exceeded your current quota',
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaValue }],
+      },
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '17s' },
     ],
   }),
   invalidKey: (): UpstreamFailure => ({
