@@ -15,7 +15,7 @@ import { LoggingModule } from '../../src/logging/logging.module';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { StateStoreModule } from '../../src/state-store/state-store.module';
 import { GeminiSdkTransport } from '../../src/gemini/gemini-sdk.transport';
-import { GenerateRequest, GenerateResult, StreamChunk, TransportError } from '../../src/gemini/gemini.types';
+import { GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn } from '../../src/gemini/gemini.types';
 import { freshPostgresSchema, freshRedisPrefix } from './services';
 
 /**
@@ -32,6 +32,9 @@ export interface ScriptedCall {
   model: string;
   timeoutMs: number;
   prompt: string;
+  /** The request's turns and system instruction, as sent. */
+  contents: Turn[];
+  system?: string;
 }
 
 /** The Gemini port, answering from a per-secret script (default: a fixed text), recording every call. */
@@ -75,7 +78,14 @@ export class ScriptedTransport {
   }
 
   private async answer(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
-    this.calls.push({ secret, model, timeoutMs, prompt: req.contents.map((t) => t.text).join('\n') });
+    this.calls.push({
+      secret,
+      model,
+      timeoutMs,
+      prompt: req.contents.map((t) => t.text).join('\n'),
+      contents: req.contents,
+      system: req.system,
+    });
     const outcome = this.scripts.get(secret)?.shift() ?? this.fallback;
     if ('throw' in outcome) throw outcome.throw;
     if ('fail' in outcome) throw new TransportError(outcome.fail, `scripted ${outcome.fail.kind} failure`);
