@@ -1,13 +1,12 @@
 import { AuthModule } from '../../src/auth/auth.module';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
-import { UsersRepository } from '../../src/auth/users.repository';
 import { DomainError, ErrorCode } from '../../src/common/domain-error';
 import { ChatSessionsRepository } from '../../src/conversation/chat-sessions.repository';
 import { ConversationModule } from '../../src/conversation/conversation.module';
 import { CONTEXT_WINDOW, ConversationService } from '../../src/conversation/conversation.service';
 import type { AiCaller } from '../../src/gemini/ai-caller';
 import { UsageModule } from '../../src/usage/usage.module';
-import { createMediumContext, failures, MediumContext, secretOf } from '../support/medium';
+import { createMediumContext, failures, MediumContext, mediumUser, secretOf } from '../support/medium';
 
 async function domainError(p: Promise<unknown>): Promise<DomainError> {
   try {
@@ -28,13 +27,7 @@ describe(`${ConversationService.name} (medium)`, () => {
 
   const callerOf = (u: AuthUser): AiCaller => ({ key: `user:${u.id}` });
 
-  async function user(username: string, isStaff = false): Promise<AuthUser> {
-    const row = await ctx
-      .get(UsersRepository)
-      .createWithProfile({ username, email: `${username}@example.test`, passwordHash: 'unused', firstName: '', lastName: '' }, new Date());
-    if (!row) throw new Error(`could not create ${username}`);
-    return { id: row.id, username, isStaff };
-  }
+  const user = (username: string, isStaff = false): Promise<AuthUser> => mediumUser(ctx, username, isStaff);
 
   beforeEach(async () => {
     ctx = await createMediumContext({

@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { Logger, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
+import type { AuthUser } from '../../src/auth/current-user.decorator';
+import { UsersRepository } from '../../src/auth/users.repository';
 import { Clock, FakeClock } from '../../src/common/clock';
 import { ClockModule } from '../../src/common/clock.module';
 import { AppConfigModule } from '../../src/config/config.module';
@@ -248,4 +250,13 @@ export async function createMediumContext(opts: {
       await cleanup();
     },
   };
+}
+
+/** A user row (with its profile) in the context's database, as the services see the caller. Needs AuthModule. */
+export async function mediumUser(ctx: MediumContext, username: string, isStaff = false): Promise<AuthUser> {
+  const row = await ctx
+    .get(UsersRepository)
+    .createWithProfile({ username, email: `${username}@example.test`, passwordHash: 'unused', firstName: '', lastName: '' }, new Date());
+  if (!row) throw new Error(`could not create the user ${username}`);
+  return { id: row.id, username, isStaff };
 }
