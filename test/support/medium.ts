@@ -44,6 +44,8 @@ export class ScriptedTransport {
   readonly calls: ScriptedCall[] = [];
   private readonly scripts = new Map<string, Outcome[]>();
   fallback: Outcome = { text: 'ok' };
+  /** Answers a call by what it asks (when no scripted outcome is queued for its key); `undefined`: the fallback. */
+  responder: ((call: ScriptedCall) => Outcome | undefined) | null = null;
 
   /** Queue outcomes for the key with this secret (consumed in order, then the fallback). */
   script(secret: string, ...outcomes: Outcome[]): void {
@@ -80,15 +82,16 @@ export class ScriptedTransport {
   }
 
   private async answer(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
-    this.calls.push({
+    const call: ScriptedCall = {
       secret,
       model,
       timeoutMs,
       prompt: req.contents.map((t) => t.text).join('\n'),
       contents: req.contents,
       system: req.system,
-    });
-    const outcome = this.scripts.get(secret)?.shift() ?? this.fallback;
+    };
+    this.calls.push(call);
+    const outcome = this.scripts.get(secret)?.shift() ?? this.responder?.(call) ?? this.fallback;
     if ('throw' in outcome) throw outcome.throw;
     if ('fail' in outcome) throw new TransportError(outcome.fail, `scripted ${outcome.fail.kind} failure`);
     if ('hang' in outcome) return new Promise<GenerateResult>(() => undefined);
