@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { Logger, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
+import type { AuthUser } from '../../src/auth/current-user.decorator';
+import { UsersRepository } from '../../src/auth/users.repository';
 import { Clock, FakeClock } from '../../src/common/clock';
 import { ClockModule } from '../../src/common/clock.module';
 import { AppConfigModule } from '../../src/config/config.module';
@@ -15,7 +17,7 @@ import { LoggingModule } from '../../src/logging/logging.module';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { StateStoreModule } from '../../src/state-store/state-store.module';
 import { GeminiSdkTransport } from '../../src/gemini/gemini-sdk.transport';
-import { GenerateRequest, GenerateResult, StreamChunk, TransportError } from '../../src/gemini/gemini.types';
+import { GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn } from '../../src/gemini/gemini.types';
 import { freshPostgresSchema, freshRedisPrefix } from './services';
 
 /**
@@ -32,6 +34,9 @@ export interface ScriptedCall {
   model: string;
   timeoutMs: number;
   prompt: string;
+  /** The request's turns and system instruction, as sent. */
+  contents: Turn[];
+  system?: string;
 }
 
 /** The Gemini port, answering from a per-secret script (default: a fixed text), recording every call. */
@@ -39,6 +44,8 @@ export class ScriptedTransport {
   readonly calls: ScriptedCall[] = [];
   private readonly scripts = new Map<string, Outcome[]>();
   fallback: Outcome = { text: 'ok' };
+  /** Answers a call by what it asks (when no scripted outcome is queued for its key); `undefined`: the fallback. */
+  responder: ((call: ScriptedCall) => Outcome | undefined) | null = null;
 
   /** Queue outcomes for the key with this secret (consumed in order, then the fallback). */
   script(secret: string, ...outcomes: Outcome[]): void {
@@ -75,8 +82,16 @@ export class ScriptedTransport {
   }
 
   private async answer(secret: string, model: string, req: GenerateRequest, timeoutMs: number): Promise<GenerateResult> {
-    this.calls.push({ secret, model, timeoutMs, prompt: req.contents.map((t) => t.text).join('\n') });
-    const outcome = this.scripts.get(secret)?.shift() ?? this.fallback;
+    const call: ScriptedCall = {
+      secret,
+      model,
+      timeoutMs,
+      prompt: req.contents.map((t) => t.text).join('\n'),
+      contents: req.contents,
+      system: req.system,
+    };
+    this.calls.push(call);
+    const outcome = this.scripts.get(secret)?.shift() ?? this.responder?.(call) ?? this.fallback;
     if ('throw' in outcome) throw outcome.throw;
     if ('fail' in outcome) throw new TransportError(outcome.fail, `scripted ${outcome.fail.kind} failure`);
     if ('hang' in outcome) return new Promise<GenerateResult>(() => undefined);
@@ -87,16 +102,28 @@ export class ScriptedTransport {
 
 /** Gemini's own error bodies, as the classifier sees them. */
 export const failures = {
-  perMinute: (retryDelay = '30s'): UpstreamFailure => ({
+  perMinute: (retryDelay = '30s', quotaValue = '10'): UpstreamFailure => ({
     kind: 'http',
     status: 429,
     message: 'You exceeded your current quota',
     details: [
       {
         '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-        violations: [{ quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaValue: '10' }],
+        violations: [{ quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaValue }],
       },
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay },
+    ],
+  }),
+  perDay: (quotaValue = '250'): UpstreamFailure => ({
+    kind: 'http',
+    status: 429,
+    message: 'You exceeded your current quota',
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaValue }],
+      },
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '17s' },
     ],
   }),
   invalidKey: (): UpstreamFailure => ({
@@ -226,4 +253,13 @@ export async function createMediumContext(opts: {
       await cleanup();
     },
   };
+}
+
+/** A user row (with its profile) in the context's database, as the services see the caller. Needs AuthModule. */
+export async function mediumUser(ctx: MediumContext, username: string, isStaff = false): Promise<AuthUser> {
+  const row = await ctx
+    .get(UsersRepository)
+    .createWithProfile({ username, email: `${username}@example.test`, passwordHash: 'unused', firstName: '', lastName: '' }, new Date());
+  if (!row) throw new Error(`could not create the user ${username}`);
+  return { id: row.id, username, isStaff };
 }
