@@ -69,6 +69,32 @@ export interface Throughput {
   firstError?: string;
 }
 
+/**
+ * Each path in turn for `round` seconds until every path had `seconds`, so a change in the machine's other load
+ * falls on every path alike; the rounds of a path are summed.
+ */
+export async function interleavedThroughput(
+  paths: HttpPath[],
+  concurrency: number,
+  seconds: number,
+  round: number,
+): Promise<Map<string, Throughput>> {
+  const out = new Map<string, Throughput>(paths.map((p) => [p.name, { ok: 0, errors: 0, seconds: 0, rps: 0 }]));
+  const rounds = Math.max(1, Math.round(seconds / round));
+  for (let r = 0; r < rounds; r++) {
+    for (const p of paths) {
+      const t = await throughput(p.call, concurrency, seconds / rounds);
+      const sum = out.get(p.name)!;
+      sum.ok += t.ok;
+      sum.errors += t.errors;
+      sum.seconds += t.seconds;
+      sum.rps = sum.ok / sum.seconds;
+      sum.firstError ??= t.firstError;
+    }
+  }
+  return out;
+}
+
 /** `concurrency` workers calling back to back for `seconds`; requests/s counts only checked answers. */
 export async function throughput(call: Call, concurrency: number, seconds: number): Promise<Throughput> {
   let ok = 0;

@@ -14,7 +14,7 @@ import { FakeGemini } from '../test/fakes/fake-gemini';
 import { buildApp } from '../test/support/built-app';
 import { freshPostgresSchema } from '../test/support/services';
 import { benchRedisPrefix, deleteRedisPrefix, makeKeys, MODEL, REDIS_URL, secretFor } from './harness';
-import { Call, HttpPath, interleavedLatency, jsonCall, LatencyResult, throughput, Throughput } from './http-load';
+import { Call, HttpPath, interleavedLatency, interleavedThroughput, jsonCall, LatencyResult, Throughput } from './http-load';
 import { Cleanups, Peer, PORTKEY_DIR, PORTKEY_VERSION, rssMb, sleep, startPortkey, startService } from './http-procs';
 import { fmtMs, fmtRatio, Section, summarize, verdict } from './stats';
 
@@ -23,6 +23,9 @@ const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
 const WARMUP = Number(process.env.BENCH_HTTP_WARMUP ?? 200);
 const BLOCK = 100;
 const CONCURRENCY = 16;
+/** Throughput paths take turns in rounds of this many seconds. */
+const TPUT_ROUND_S = 5;
+const TPUT_PATHS = ['direct', 'postgres jwt', 'redis jwt', 'portkey'];
 const SETTLE_MS = 2000;
 const PROMPT = 'Summarise a moving-average crossover strategy in one sentence.';
 const TARGET_ADDED_MS = 0.5;
@@ -142,7 +145,9 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
     notes.push(`Portkey could not be started, so it is missing from every table: ${(e as Error).message}`);
   }
   await sleep(SETTLE_MS);
-  const idle = new Map<string, number>([...Object.values(services), ...(portkey ? [portkey] : [])].map((p) => [p.name, rssMb(p.pid)]));
+  const peers = (): Peer[] => [...Object.values(services), ...(portkey ? [portkey] : [])];
+  const rssAll = () => new Map(peers().map((p) => [p.name, rssMb(p.pid)]));
+  const idle = rssAll();
 
   const access = {} as Record<ServiceName, string>;
   for (const name of Object.keys(services) as ServiceName[]) access[name] = await register(services[name]);
@@ -169,18 +174,34 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
     }
   }
 
+  const linesBefore = new Map(peers().map((p) => [p.name, p.lines()]));
   const latency = await interleavedLatency(paths, CALLS, BLOCK, WARMUP);
-  const afterRun = new Map([...idle.keys()].map((n) => [n, rssMb(n === 'portkey' ? portkey!.pid : services[n as ServiceName].pid)]));
-
-  const tput = new Map<string, Throughput>();
-  for (const name of ['direct', 'postgres jwt', 'redis jwt', 'portkey']) {
-    const p = paths.find((x) => x.name === name);
-    if (p) tput.set(name, await throughput(p.call, CONCURRENCY, SECONDS));
-  }
+  const afterRun = rssAll();
+  const tput = await interleavedThroughput(
+    paths.filter((p) => TPUT_PATHS.includes(p.name)),
+    CONCURRENCY,
+    SECONDS,
+    TPUT_ROUND_S,
+  );
+  const afterTput = rssAll();
+  const requests = new Map<string, number>();
+  const served = (path: string, n: number) => requests.set(path.split(' ')[0], (requests.get(path.split(' ')[0]) ?? 0) + n);
+  for (const [name, r] of latency) served(name, WARMUP + r.samples.length + r.errors);
+  for (const [name, t] of tput) served(name, t.ok + t.errors);
+  const logs = peers().map((p) => `${p.name} ${p.lines() - linesBefore.get(p.name)!} lines over ${requests.get(p.name) ?? 0} requests`);
   const upstream429 = Object.values(fake.stats()).reduce((n, k) => n + k.rateLimited, 0);
 
   return {
-    sections: [latencySection(latency, notes, upstream429, portkey?.install), rssSection(idle, afterRun), throughputSection(tput)],
+    sections: [
+      latencySection(
+        latency,
+        [...notes, `Output lines (stdout + stderr) each process wrote while measured: ${logs.join('; ')}.`],
+        upstream429,
+        portkey?.install,
+      ),
+      rssSection(idle, afterRun, afterTput),
+      throughputSection(tput),
+    ],
   };
 }
 
@@ -232,7 +253,7 @@ function latencySection(latency: Map<string, LatencyResult>, extra: string[], up
   };
 }
 
-function rssSection(idle: Map<string, number>, afterRun: Map<string, number>): Section {
+function rssSection(idle: Map<string, number>, afterRun: Map<string, number>, afterTput: Map<string, number>): Section {
   const target = (name: string) => (name === 'postgres' ? RSS_TARGET_MB.postgres : name === 'pglite' ? RSS_TARGET_MB.pglite : undefined);
   const rows = [...idle.keys()].map((name) => {
     const t = target(name);
@@ -241,13 +262,21 @@ function rssSection(idle: Map<string, number>, afterRun: Map<string, number>): S
       name === 'portkey' ? `Portkey ${PORTKEY_VERSION}` : `service (${SERVICE_LABEL[name as ServiceName]})`,
       mb(i),
       mb(afterRun.get(name) ?? NaN),
+      mb(afterTput.get(name) ?? NaN),
       t ? `≤ ${t} MB` : '',
       t ? verdict(i <= t) : '',
     ];
   });
   return {
     title: '(h) RSS of each process (VmRSS from /proc/<pid>/status)',
-    headers: ['process', `idle (boot + ${SETTLE_MS / 1000} s)`, `after the ${CALLS}-call run`, 'idle target', 'idle verdict'],
+    headers: [
+      'process',
+      `idle (boot + ${SETTLE_MS / 1000} s)`,
+      `after the ${CALLS}-call run`,
+      'after throughput',
+      'idle target',
+      'idle verdict',
+    ],
     rows,
     notes: [
       `Idle: every process booted one after the other, then ${SETTLE_MS / 1000} s of settle before any request. "After": right after the sequential run above (each service saw its anonymous and/or JWT calls: ${CALLS} timed + ${WARMUP} warm-up per path).`,
@@ -280,7 +309,7 @@ function throughputSection(t: Map<string, Throughput>): Section {
     headers: ['path', 'requests/s', 'ok', 'errors', '÷ direct', '÷ Portkey'],
     rows,
     notes: [
-      `${CONCURRENCY} closed-loop workers for ${SECONDS} s per path, one path after the other, the same fetch client; requests/s counts checked 200 answers only.`,
+      `${CONCURRENCY} closed-loop workers for ${SECONDS} s per path, the paths taking turns in rounds of about ${TPUT_ROUND_S} s (summed), the same fetch client; requests/s counts checked 200 answers only.`,
       'The client and the fake Gemini share the bench process, and the service (or Portkey) takes the other core: on 2 cores every path is bounded by the machine, so the ratios say more than the absolute figures.',
       ...(failures.length ? [`First failure per path: ${failures.join(' | ')}`] : []),
     ],

@@ -14,6 +14,8 @@ export interface Peer {
   pid: number;
   /** Last stderr / stdout lines, for error messages. */
   output: () => string;
+  /** Lines written to stdout and stderr so far (the service logs JSON lines to stdout). */
+  lines: () => number;
   stop: () => Promise<void>;
 }
 
@@ -108,9 +110,10 @@ export async function startService(name: string, env: Record<string, string>, cw
   const stop = stopper(app.child);
   cleanups.add(stop);
   const output = () => tail(`${app.stderr()}\n${app.stdout.slice(-20).join('\n')}`);
+  const lines = () => app.stdout.length + app.stderr().split('\n').filter(Boolean).length;
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health/live`, app.child, 120_000, output);
-  return { name, url, pid: app.child.pid!, output, stop };
+  return { name, url, pid: app.child.pid!, output, lines, stop };
 }
 
 export const PORTKEY_VERSION = '1.15.2';
@@ -173,9 +176,15 @@ export async function startPortkey(cleanups: Cleanups): Promise<Peer & { install
   const stop = stopper(kid);
   cleanups.add(stop);
   let text = '';
-  kid.stdout.on('data', (c: Buffer) => (text = tail(text + c.toString())));
-  kid.stderr.on('data', (c: Buffer) => (text = tail(text + c.toString())));
+  let newlines = 0;
+  const take = (c: Buffer) => {
+    const s = c.toString();
+    newlines += s.split('\n').length - 1;
+    text = tail(text + s);
+  };
+  kid.stdout.on('data', take);
+  kid.stderr.on('data', take);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/`, kid, 60_000, () => text);
-  return { name: 'portkey', url, pid: kid.pid!, output: () => text, stop, install };
+  return { name: 'portkey', url, pid: kid.pid!, output: () => text, lines: () => newlines, stop, install };
 }
