@@ -77,6 +77,11 @@ async function register(peer: Peer): Promise<string> {
   return body.tokens.access;
 }
 
+/** An error as one short line, fit for a Markdown bullet. */
+const oneLine = (e: unknown) => {
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+};
 const mb = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} MB` : '—');
 const rps = (t: Throughput | undefined) => (t ? t.rps.toFixed(0) : '—');
 
@@ -142,7 +147,7 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
   try {
     portkey = await startPortkey(cleanups);
   } catch (e) {
-    notes.push(`Portkey could not be started, so it is missing from every table: ${(e as Error).message}`);
+    notes.push(`Portkey could not be started, so it is missing from every table: ${oneLine(e)}`);
   }
   await sleep(SETTLE_MS);
   const peers = (): Peer[] => [...Object.values(services), ...(portkey ? [portkey] : [])];
@@ -167,7 +172,7 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
       await call();
       paths.push({ name: 'portkey', call });
     } catch (e) {
-      notes.push(`Portkey started but its answer was wrong, so it is left out: ${(e as Error).message}`);
+      notes.push(`Portkey started but its answer was wrong, so it is left out: ${oneLine(e)}`);
       idle.delete(portkey.name);
       await portkey.stop();
       portkey = undefined;
@@ -235,7 +240,7 @@ function latencySection(latency: Map<string, LatencyResult>, extra: string[], up
   });
   const jwt = added('postgres jwt');
   const pk = latency.has('portkey') ? added('portkey') : NaN;
-  const failures = [...latency].filter(([, v]) => v.firstError).map(([k, v]) => `${k}: ${v.firstError}`);
+  const failures = [...latency].filter(([, v]) => v.firstError).map(([k, v]) => `${k}: ${oneLine(v.firstError)}`);
   return {
     title: '(h) Whole HTTP request path: service vs direct HTTP vs Portkey (sequential)',
     headers: ['path', 'n', 'errors', 'p50', 'p99', 'added p50 over direct', 'added p99', 'p50 ÷ direct p50'],
@@ -303,7 +308,7 @@ function throughputSection(t: Map<string, Throughput>): Section {
     fmtRatio(x.rps / direct.rps),
     pk ? fmtRatio(x.rps / pk.rps) : '—',
   ]);
-  const failures = [...t].filter(([, x]) => x.firstError).map(([k, x]) => `${k}: ${x.firstError}`);
+  const failures = [...t].filter(([, x]) => x.firstError).map(([k, x]) => `${k}: ${oneLine(x.firstError)}`);
   return {
     title: `(h) Throughput at concurrency ${CONCURRENCY}`,
     headers: ['path', 'requests/s', 'ok', 'errors', '÷ direct', '÷ Portkey'],
