@@ -82,6 +82,17 @@ const oneLine = (e: unknown) => {
   const text = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 };
+/** The JWT paths measure a verified token: a tampered one must get 401, not the anonymous user. */
+async function refusesBadToken(peer: Peer, access: string): Promise<void> {
+  const res = await fetch(`${peer.url}/api/ai/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${access.slice(0, -2)}xx` },
+    body: JSON.stringify({ prompt: PROMPT }),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 401) throw new Error(`${peer.name}: a tampered access token got ${res.status}, not 401`);
+}
+
 const mb = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} MB` : '—');
 const rps = (t: Throughput | undefined) => (t ? t.rps.toFixed(0) : '—');
 
@@ -166,6 +177,7 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
     { name: 'redis jwt', call: serviceCall(services.redis, access.redis) },
   ];
   for (const p of paths) await p.call(); // a broken service path fails the bench here, before any figure
+  for (const name of Object.keys(services) as ServiceName[]) await refusesBadToken(services[name], access[name]);
   if (portkey) {
     const call = portkeyCall(portkey, fakeUrl, secrets);
     try {
@@ -247,7 +259,7 @@ function latencySection(latency: Map<string, LatencyResult>, extra: string[], up
     rows,
     notes: [
       `${CALLS} sequential calls per path after ${WARMUP} warm-up calls each, the paths taking turns in blocks of ${BLOCK}; one client for every path (global fetch, undici keep-alive); the same prompt; the fake Gemini runs in the bench process with 8 keys and no limits (upstream 429s: ${upstream429}).`,
-      'Each service is the built app (swc, decorator metadata) as its own `node main.js` process: ALLOW_ANONYMOUS=true, AI_USER_RPM=0, AI_USER_RPD=0, GEMINI_MAX_WAIT_MS=0, LOG_LEVEL=warn, BOT_WARM_PROCESSES=0; PostgreSQL in a fresh schema dropped afterwards; Redis on the bench database under a random prefix deleted afterwards; one user registered over HTTP per service, its access token sent as `Authorization: Bearer`.',
+      'Each service is the built app (swc, decorator metadata) as its own `node main.js` process: ALLOW_ANONYMOUS=true, AI_USER_RPM=0, AI_USER_RPD=0, GEMINI_MAX_WAIT_MS=0, LOG_LEVEL=warn, BOT_WARM_PROCESSES=0; PostgreSQL in a fresh schema dropped afterwards; Redis on the bench database under a random prefix deleted afterwards; one user registered over HTTP per service, its access token sent as `Authorization: Bearer` (checked first: a tampered token gets 401).',
       latency.has('portkey')
         ? `Portkey @portkey-ai/gateway@${PORTKEY_VERSION} (${portkeyInstall}, outside the project's dependencies in ${PORTKEY_DIR}) started with \`build/start-server.js --headless\`, NODE_ENV=production; x-portkey-config: loadbalance over 8 google targets with custom_host = the fake.`
         : 'Portkey: not measured (see below).',
