@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: key-rotation and bot-run benchmarks, each figure beside a baseline measured in the same run.
  * `npm run bench -- select client overload` picks some; BENCH_OVERLOAD_SECONDS shortens the overload run.
+ * `npm run bench -- http` runs the whole HTTP path against Portkey (BENCH_HTTP_CALLS, BENCH_HTTP_SECONDS shorten it).
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { benchBacktestRuns } from './backtest-runs';
 import { benchBotRuns } from './bot-runs';
 import { benchClientOverhead } from './client-overhead';
+import { benchHttpPath } from './http-path';
 import { benchMarketData } from './market-data';
 import { benchJobs } from './jobs';
 import { benchOverload } from './overload';
@@ -13,7 +15,9 @@ import { benchRetryAfter } from './retry-after';
 import { benchSelectReserve } from './select-reserve';
 import { mdTable, printSection, Section } from './stats';
 
-const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }> = [
+type BenchResult = { section: Section } | { sections: Section[] };
+
+const BENCHES: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'select', run: benchSelectReserve },
   { name: 'client', run: benchClientOverhead },
   { name: 'overload', run: benchOverload },
@@ -22,6 +26,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<{ section: Section }> }>
   { name: 'data', run: benchMarketData },
   { name: 'backtests', run: benchBacktestRuns },
   { name: 'jobs', run: benchJobs },
+  { name: 'http', run: benchHttpPath },
 ];
 
 function machine(): string {
@@ -42,10 +47,11 @@ async function main(): Promise<void> {
   const sections: Section[] = [];
   for (const b of chosen) {
     const t = Date.now();
-    const { section } = await b.run();
-    printSection(section);
+    const out = await b.run();
+    const list = 'sections' in out ? out.sections : [out.section];
+    for (const section of list) printSection(section);
     console.log(`  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-    sections.push(section);
+    sections.push(...list);
   }
   const md = [
     '### Benchmarks',
