@@ -154,3 +154,27 @@ describe('database on PGlite (memory)', () => {
     }
   });
 });
+
+describe('database on PostgreSQL: a transaction whose BEGIN fails', () => {
+  it('gives its pooled client back, so the pool is not drained (drizzle keeps it when BEGIN throws)', async () => {
+    const pg = await freshPostgresSchema();
+    const conn = await openDatabase({ kind: 'postgres', url: pg.url, poolSize: 1 }, pg.schema);
+    try {
+      // An isolation level PostgreSQL does not know makes the BEGIN itself fail, every time.
+      const badBegin = { isolationLevel: 'no such level' } as unknown as Parameters<typeof conn.db.transaction>[1];
+      for (let i = 0; i < 3; i++) {
+        await expect(conn.db.transaction(async () => undefined, badBegin)).rejects.toThrow(/syntax error|isolation/i);
+      }
+      // With the one client leaked, this would wait for a free client for ever.
+      const rows = await Promise.race([
+        selectRows<{ one: number }>(conn.db, sql`select 1 as one`),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the pool has no client left')), 5000)),
+      ]);
+      expect(rows).toEqual([{ one: 1 }]);
+      await expect(conn.db.transaction(async (tx) => selectRows<{ two: number }>(tx, sql`select 2 as two`))).resolves.toEqual([{ two: 2 }]);
+    } finally {
+      await conn.close();
+      await pg.drop();
+    }
+  });
+});

@@ -4,8 +4,9 @@ import { SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import type { DatabaseTarget } from '../config/app-config';
+import { TransactionSafePool } from './pool';
 import * as schema from './schema';
 
 /** The Drizzle handle the rest of the service uses; the same API over PostgreSQL and PGlite. */
@@ -49,7 +50,7 @@ async function openPostgres(url: string, poolSize: number, schemaName: string): 
     connectionTimeoutMillis: 5000,
     query_timeout: 30000,
   };
-  const pool = new Pool({ ...connection, max: poolSize, idleTimeoutMillis: 30000 });
+  const pool = new TransactionSafePool({ ...connection, max: poolSize, idleTimeoutMillis: 30000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   // A client checked out when the server goes away (inside a transaction, between two queries) emits 'error'
