@@ -129,3 +129,27 @@ describe('key stickiness of the AI playground', () => {
     expect(upstream).toBe(2);
   });
 });
+
+describe('key stickiness of anonymous callers on the bot paths (demo mode)', () => {
+  let t: GeminiTestApp;
+  beforeAll(async () => {
+    t = await createGeminiTestApp([{ id: 'a', project: 'p1', rpm: 100 }], {
+      store: 'memory',
+      env: { JWT_SECRET, ALLOW_ANONYMOUS: 'true', AI_USER_RPM: '0', AI_USER_RPD: '0' },
+    });
+  });
+  afterAll(() => t.shutdown());
+
+  it('pins each client address on its own (no single shared "anonymous" pin)', async () => {
+    for (const address of ['192.0.2.1', '192.0.2.2']) {
+      await request(t.app.getHttpServer())
+        .post('/api/strategies/api/generate_code/')
+        .set('X-Forwarded-For', address)
+        .send({ strategy_description: 'Buy when RSI(14) is below 30, sell above 70.' })
+        .expect(200);
+    }
+    const pinned = Object.keys(await t.app.get(StateStore).hashGetAll('kr:key:a:pins'));
+    expect(pinned).toHaveLength(2);
+    expect(pinned.every((id) => /^anonymous:[0-9a-f]{16}$/.test(id))).toBe(true);
+  });
+});

@@ -42,6 +42,8 @@ export interface PipelineInput {
   testConfig: MarketDataRequest;
   onProgress?: (p: Progress) => void;
   /** A job's abort signal: cancelling cuts the Gemini call in flight and kills the sandboxed bot. */
+  /** Key-rotation identity of the caller (`anonymous:<address hash>` in demo mode); default from `user`. */
+  callerKey?: string;
   signal?: AbortSignal;
 }
 
@@ -76,7 +78,7 @@ export class StrategyBotPipeline {
   async run(input: PipelineInput): Promise<PipelineResult> {
     const progress = input.onProgress ?? (() => undefined);
     // Synchronous requests do not sit out busy keys beyond the client's own wait (GEMINI_MAX_WAIT_MS): 429.
-    const work = { userKey: userKey(input.user) ?? 'anonymous', maxKeyWaitMs: 0, signal: input.signal };
+    const work = { userKey: input.callerKey ?? userKey(input.user) ?? 'anonymous', maxKeyWaitMs: 0, signal: input.signal };
     progress({ step: 'generate', progress: 5, message: `Generating "${input.name}" with Gemini` });
     const code = await this.generator.ask(generationPrompt({ description: input.description, name: input.name }), work);
     const check = staticCheck(code);

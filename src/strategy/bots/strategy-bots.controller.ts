@@ -19,7 +19,7 @@ import { respondJsonOrSse } from './respond';
 import { ExecuteDto, FixErrorsDto, GenerateWithAiDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
 import { Idempotent } from '../../idempotency/idempotency';
-import { abortOnDisconnect } from '../../gemini/client-abort';
+import { aiCallerOf } from '../../gemini/ai-caller';
 
 const SSE_NOTE =
   'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
@@ -63,7 +63,7 @@ export class StrategyBotsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<unknown> {
-    return respondJsonOrSse(req, res, 201, (p) => this.service.generateWithAi(user, body, p, abortOnDisconnect(req, res)));
+    return respondJsonOrSse(req, res, 201, (p) => this.service.generateWithAi(user, body, p, aiCallerOf(req, res)));
   }
 
   @Post(':id/fix_errors')
@@ -98,7 +98,7 @@ export class StrategyBotsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<unknown> {
-    return respondJsonOrSse(req, res, 200, (p) => this.service.fixErrors(user, id, body, p, abortOnDisconnect(req, res)));
+    return respondJsonOrSse(req, res, 200, (p) => this.service.fixErrors(user, id, body, p, aiCallerOf(req, res)));
   }
 
   @Post(':id/execute')

@@ -30,6 +30,7 @@ import { JobQueue } from '../../jobs/job-queue';
 import type { JobRow } from '../../jobs/jobs.repository';
 import { AUTO_FIX_KIND, AutoFixCommand } from './auto-fix.command';
 import { staticCheck } from '../../bots/core/static-check';
+import type { AiCaller } from '../../gemini/ai-caller';
 
 type OnProgress = (p: Progress) => void;
 
@@ -62,7 +63,8 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/strategies/generate_with_ai/ → 201. `signal`: the client went away (nothing is saved). */
-  async generateWithAi(user: AuthUser, dto: GenerateWithAiDto, onProgress?: OnProgress, signal?: AbortSignal) {
+  async generateWithAi(user: AuthUser, dto: GenerateWithAiDto, onProgress?: OnProgress, caller?: AiCaller) {
+    const signal = caller?.signal;
     const name = dto.name ?? nameFrom(dto.description);
     const autoFix = dto.auto_fix ?? true;
     const execute = (dto.execute_after_generation ?? false) || autoFix;
@@ -76,6 +78,7 @@ export class StrategyBotsService {
       testConfig: marketDataRequestOrDefaults(dto.test_config),
       onProgress,
       signal,
+      callerKey: caller?.key,
     });
     signal?.throwIfAborted();
     const status = result.loop === null ? 'generated' : result.loop.success ? 'executed' : 'failed';
@@ -116,7 +119,8 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/strategies/{id}/fix_errors/. */
-  async fixErrors(user: AuthUser, id: number, dto: FixErrorsDto, onProgress?: OnProgress, signal?: AbortSignal) {
+  async fixErrors(user: AuthUser, id: number, dto: FixErrorsDto, onProgress?: OnProgress, caller?: AiCaller) {
+    const signal = caller?.signal;
     const strategy = await this.owned(user, id);
     const bot = strategy.botId ? await this.bots.byId(strategy.botId) : null;
     if (!bot)
@@ -128,7 +132,7 @@ export class StrategyBotsService {
     const loop = await this.fixer.fixLoop(bot, {
       bars,
       maxAttempts,
-      work: { userKey: userKey(user) ?? 'anonymous', maxKeyWaitMs: 0, signal },
+      work: { userKey: caller?.key ?? userKey(user) ?? 'anonymous', maxKeyWaitMs: 0, signal },
       sandboxHooks: { signal },
       onEvent: (e) =>
         onProgress?.({
@@ -259,7 +263,7 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/api/generate_code/: code only, nothing saved. */
-  async generateCode(user: AuthUser, dto: GenerateCodeDto, signal?: AbortSignal) {
+  async generateCode(user: AuthUser, dto: GenerateCodeDto, caller?: AiCaller) {
     const name = dto.strategy_name ?? nameFrom(dto.strategy_description);
     if (dto.use_gemini === false) {
       const code = starterBot(name, dto.strategy_description, dto.parameters ?? {});
@@ -287,7 +291,8 @@ export class StrategyBotsService {
       autoFix: false,
       execute: false,
       testConfig: DEFAULT_MARKET_DATA_REQUEST,
-      signal,
+      signal: caller?.signal,
+      callerKey: caller?.key,
     });
     return {
       generated_code: result.code,
@@ -315,6 +320,7 @@ export class StrategyBotsService {
     maxAttempts: number,
     onProgress?: OnProgress,
     signal?: AbortSignal,
+    callerKey?: string,
   ) {
     const canonical = parseCanonicalInput(dto.canonical_json);
     const linked = await this.linkStrategy(user, dto.strategy_id);
@@ -329,6 +335,7 @@ export class StrategyBotsService {
       testConfig: marketDataRequestOrDefaults(dto.test_config),
       onProgress,
       signal,
+      callerKey,
     });
     // Cancelled while the last step ran: nothing is saved.
     signal?.throwIfAborted();
@@ -354,8 +361,8 @@ export class StrategyBotsService {
   }
 
   /** POST /api/strategies/api/generate_executable_code/ (the exact Django response shape). */
-  async generateExecutableCode(user: AuthUser, dto: GenerateExecutableDto, onProgress?: OnProgress, signal?: AbortSignal) {
-    const run = await this.runCanonical(user, dto, 5, onProgress, signal);
+  async generateExecutableCode(user: AuthUser, dto: GenerateExecutableDto, onProgress?: OnProgress, caller?: AiCaller) {
+    const run = await this.runCanonical(user, dto, 5, onProgress, caller?.signal, caller?.key);
     const loop = run.result.loop!;
     const validationStatus = loop.success ? 'passed' : 'failed';
     const saved = await this.saveCanonicalRun(user, run, (s) => ({

@@ -23,8 +23,7 @@ import { respondJsonOrSse, respondWithJob } from './respond';
 import { GenerateCodeDto, GenerateExecutableDto, GenerateWithAutoFixDto } from './strategy-bots.dto';
 import { StrategyBotsService } from './strategy-bots.service';
 import { Idempotent } from '../../idempotency/idempotency';
-import { abortOnDisconnect } from '../../gemini/client-abort';
-import { AiCaller, Caller } from '../../gemini/ai-caller';
+import { AiCaller, aiCallerOf, Caller } from '../../gemini/ai-caller';
 
 const SSE_NOTE =
   'Send `Accept: text/event-stream` for progress events (`progress` {step, progress, message}, then `result` with this body).';
@@ -63,7 +62,7 @@ export class StrategyCodegenController {
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto })
   async generateCode(@CurrentUser() user: AuthUser, @Body() body: GenerateCodeDto, @Caller() caller: AiCaller) {
-    return this.service.generateCode(user, body, caller.signal);
+    return this.service.generateCode(user, body, caller);
   }
 
   @Idempotent()
@@ -105,7 +104,7 @@ export class StrategyCodegenController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<unknown> {
-    return respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p, abortOnDisconnect(req, res)));
+    return respondJsonOrSse(req, res, 200, (p) => this.service.generateExecutableCode(user, body, p, aiCallerOf(req, res)));
   }
 
   @Idempotent()
