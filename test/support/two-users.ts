@@ -16,7 +16,10 @@ export async function appWithTwoUsers(
 ): Promise<TwoUsers> {
   const db = await open();
   // Feature suites make many AI calls as one user in seconds: the per-user limit (tested on its own) is off here.
-  const t = await createGeminiTestApp(keys, { store: 'memory', env: { AI_USER_RPM: '0', AI_USER_RPD: '0', ...db.env, ...env } });
+  // They also flip is_staff in the database between two requests with the same token, which the authenticator's
+  // cache would hold for AUTH_CACHE_TTL_MS: off here too (the cache is tested in token-revocation and auth-profiles).
+  const base = { AI_USER_RPM: '0', AI_USER_RPD: '0', AUTH_CACHE_TTL_MS: '0' };
+  const t = await createGeminiTestApp(keys, { store: 'memory', env: { ...base, ...db.env, ...env } });
   const alice = await register(t.app, 'alice');
   const bob = await register(t.app, 'bob');
   return {
