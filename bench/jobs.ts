@@ -2,7 +2,7 @@
  * Jobs per second through the job queues, beside the same work called in-process (the path before jobs),
  * measured in the same run: a trivial job, and a sandboxed backtest (SMA cross, 5y daily bars, one bot
  * process per run), with 1, 2 and 4 jobs at once. Uses its own Redis key prefix (`bench:jobs:<random>:`,
- * deleted afterwards) on BENCH_REDIS_URL / REDIS_URL (default redis://127.0.0.1:6379), never other keys.
+ * deleted afterwards) on the bench's own Redis database (BENCH_REDIS_URL, default index 15; see harness.ts), never other keys.
  * `npm run bench -- jobs` (or `npx tsx bench/run.ts jobs`); BENCH_JOBS_TRIVIAL (default 200) and
  * BENCH_JOBS_SANDBOX (default 24) set the counts, e.g. 20 and 4 for a quick check that it runs.
  */
@@ -26,6 +26,7 @@ import { SystemClock } from '../src/common/clock';
 import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { SMA_CROSS_BOT } from '../test/bots/bot-fixtures';
+import { REDIS_URL } from './harness';
 import { fmtRatio, Section } from './stats';
 
 const TRIVIAL_JOBS = Number(process.env.BENCH_JOBS_TRIVIAL ?? 200);
@@ -33,7 +34,7 @@ const SANDBOX_JOBS = Number(process.env.BENCH_JOBS_SANDBOX ?? 24);
 const CONCURRENCY = [1, 2, 4];
 
 export async function benchJobs(): Promise<{ section: Section }> {
-  const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = REDIS_URL;
   const prefix = `bench:jobs:${randomBytes(4).toString('hex')}:`;
   const connection = await openDatabase({ kind: 'pglite', dataDir: null });
   await connection.migrate();
