@@ -13,6 +13,7 @@ import { bearer, DATABASES } from '../support/auth';
 import { appWithTwoUsers, TwoUsers } from '../support/two-users';
 import type { FakeRequest } from '../fakes/fake-gemini';
 import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { CANONICAL } from '../jobs/auto-fix-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -25,20 +26,6 @@ const BROKEN_BOT = `module.exports = {
 const fenced = (code: string) => `\`\`\`javascript\n${code}\n\`\`\``;
 const isFix = (req: FakeRequest) => JSON.stringify(req.contents).includes('TASK: Fix the trading bot');
 const brokenThenFixed = (req: FakeRequest) => fenced(isFix(req) ? SMA_CROSS_BOT : BROKEN_BOT);
-
-const CANONICAL = {
-  title: 'SMA Crossover',
-  description: 'Trend following on daily bars',
-  classification: { type: 'trend_following', risk_tier: 'medium', primary_instruments: ['AAPL'] },
-  entry_rules: [{ id: 'e1', description: 'Buy when SMA(5) crosses above SMA(20)' }],
-  exit_rules: [{ id: 'x1', description: 'Sell when SMA(5) crosses below SMA(20)' }],
-  risk_management: { stop_loss: '5%' },
-  indicators: [
-    { name: 'sma', params: { period: 5 } },
-    { name: 'sma', params: { period: 20 } },
-  ],
-  metadata: { timeframe: '1d' },
-};
 
 const METRICS = {
   return_pct: expect.any(Number),
