@@ -7,7 +7,6 @@
  * BENCH_JOBS_SANDBOX (default 24) set the counts, e.g. 20 and 4 for a quick check that it runs.
  */
 import { randomBytes } from 'node:crypto';
-import type { DiscoveryService } from '@nestjs/core';
 import Redis from 'ioredis';
 import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { loadAppConfig } from '../src/config/app-config';
@@ -16,17 +15,16 @@ import { jobEvents, jobs } from '../src/database/schema';
 import { BullJobQueue } from '../src/jobs/bull-job-queue';
 import { EmbeddedJobQueue } from '../src/jobs/embedded-job-queue';
 import { MemoryEventBus } from '../src/jobs/event-bus';
-import { defineJob, JobDefinition } from '../src/jobs/job-definition';
+import type { JobDefinition } from '../src/jobs/job-definition';
 import { JobQueue } from '../src/jobs/job-queue';
-import { JobRegistry } from '../src/jobs/job-registry';
 import { JobRuntime } from '../src/jobs/job-runtime';
 import { JobsRepository } from '../src/jobs/jobs.repository';
 import { RedisEventBus } from '../src/jobs/redis-event-bus';
 import { SystemClock } from '../src/common/clock';
 import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
 import { MetricsService } from '../src/metrics/metrics.service';
-import { SMA_CROSS_BOT } from '../test/bots/bot-fixtures';
 import { REDIS_URL } from './harness';
+import { benchJobKinds, registryOf } from './job-kinds';
 import { fmtRatio, Section } from './stats';
 
 const TRIVIAL_JOBS = Number(process.env.BENCH_JOBS_TRIVIAL ?? 200);
@@ -42,20 +40,8 @@ export async function benchJobs(): Promise<{ section: Section }> {
   const metrics = new MetricsService();
   const bars = new SyntheticMarketDataProvider().generate({ symbol: 'AAPL', period: '5y', interval: '1d' });
   const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: '4', BOT_WARM_PROCESSES: '4', BOT_QUEUE_MAX: '10000' }), metrics);
-  const kinds: JobDefinition[] = [
-    defineJob({ kind: 'bench.trivial', validate: (p) => p as { n: number }, handle: async (c) => ({ n: c.n * 2 }) }),
-    defineJob({
-      kind: 'bench.backtest',
-      validate: (p) => p as { n: number },
-      handle: async (_c, ctx) => {
-        const r = await sandbox.run({ code: SMA_CROSS_BOT, bars }, { signal: ctx?.signal });
-        if (!r.ok) throw new Error(`the bot failed in the benchmark: ${r.message}`);
-        return { trades: r.result.metrics.num_trades };
-      },
-    }),
-  ];
-  const registry = new JobRegistry({ getProviders: () => [] } as unknown as DiscoveryService);
-  for (const k of kinds) registry.register(k);
+  const kinds = benchJobKinds(sandbox, bars);
+  const registry = registryOf(kinds);
 
   /** The path before jobs: the handler awaited right where the work was asked for, `n` at a time. */
   const direct = async (def: JobDefinition, count: number, n: number) => {

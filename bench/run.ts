@@ -10,6 +10,7 @@ import { benchClientOverhead } from './client-overhead';
 import { benchHttpPath } from './http-path';
 import { benchMarketData } from './market-data';
 import { benchJobs } from './jobs';
+import { benchJobProcesses } from './jobs-procs';
 import { benchOverload } from './overload';
 import { benchRetryAfter } from './retry-after';
 import { benchSelectReserve } from './select-reserve';
@@ -26,6 +27,7 @@ const BENCHES: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'data', run: benchMarketData },
   { name: 'backtests', run: benchBacktestRuns },
   { name: 'jobs', run: benchJobs },
+  { name: 'jobs-procs', run: benchJobProcesses },
   { name: 'http', run: benchHttpPath },
 ];
 

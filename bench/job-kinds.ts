@@ -1,0 +1,28 @@
+/** The two job kinds the jobs benches run: a trivial one (the queue's own cost) and a sandboxed backtest. */
+import type { DiscoveryService } from '@nestjs/core';
+import type { Bar } from '../src/backtest/engine/types';
+import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
+import { defineJob, JobDefinition } from '../src/jobs/job-definition';
+import { JobRegistry } from '../src/jobs/job-registry';
+import { SMA_CROSS_BOT } from '../test/bots/bot-fixtures';
+
+export function benchJobKinds(sandbox: SandboxRunner, bars: Bar[]): JobDefinition[] {
+  return [
+    defineJob({ kind: 'bench.trivial', validate: (p) => p as { n: number }, handle: async (c) => ({ n: c.n * 2 }) }),
+    defineJob({
+      kind: 'bench.backtest',
+      validate: (p) => p as { n: number },
+      handle: async (_c, ctx) => {
+        const r = await sandbox.run({ code: SMA_CROSS_BOT, bars }, { signal: ctx?.signal });
+        if (!r.ok) throw new Error(`the bot failed in the benchmark: ${r.message}`);
+        return { trades: r.result.metrics.num_trades };
+      },
+    }),
+  ];
+}
+
+export function registryOf(kinds: JobDefinition[]): JobRegistry {
+  const registry = new JobRegistry({ getProviders: () => [] } as unknown as DiscoveryService);
+  for (const k of kinds) registry.register(k);
+  return registry;
+}
