@@ -12,7 +12,8 @@ export type Revocation = 'blacklisted' | 'revoked' | null;
  * - per user, "tokens valid after": a password change or a deactivation sets it to now, and every token of
  *   that user issued earlier — access and refresh — stops working (kept as long as the longest-lived token);
  * - per token, a logout marker, kept until the token expires (the database blacklist stays the record).
- * Both keys of a user share a Redis Cluster hash slot, so checking a token is one round trip.
+ * Checking a token reads both in one round trip (two on a Redis Cluster, where they live in different slots; the
+ * per-user key keeps the name it had before the logout marker existed, so cut-offs set before an upgrade still hold).
  */
 @Injectable()
 export class TokenValidity {
@@ -49,11 +50,11 @@ export class TokenValidity {
   }
 
   private validAfterKey(userId: number): string {
-    return `auth:{u${userId}}:tokens-valid-after`;
+    return `auth:tokens-valid-after:${userId}`;
   }
 
   private revokedKey(userId: number, jti: string): string {
-    return `auth:{u${userId}}:revoked:${jti}`;
+    return `auth:token-revoked:${userId}:${jti}`;
   }
 }
 
