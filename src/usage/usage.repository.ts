@@ -9,6 +9,8 @@ export interface UsageEvent {
   userKey: string;
   keyId: string;
   model: string;
+  /** Calls counted by this event (several calls of one user, key and model are written as one). */
+  requests: number;
   promptTokens: number;
   outputTokens: number;
 }
@@ -60,14 +62,14 @@ export class SqlUsageRepository extends UsageRepository {
         userKey: e.userKey,
         keyId: e.keyId,
         model: e.model,
-        requests: 1,
+        requests: e.requests,
         promptTokens: e.promptTokens,
         outputTokens: e.outputTokens,
       })
       .onConflictDoUpdate({
         target: [t.day, t.userKey, t.keyId, t.model],
         set: {
-          requests: sql`${t.requests} + 1`,
+          requests: sql`${t.requests} + ${e.requests}`,
           promptTokens: sql`${t.promptTokens} + ${e.promptTokens}`,
           outputTokens: sql`${t.outputTokens} + ${e.outputTokens}`,
         },

@@ -5,7 +5,7 @@ import { AppLogger } from '../logging/app-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { dayRange, daysBefore, monthStart, utcDay } from './usage-days';
 import type { OwnUsageDto, UsageReportDto, UsageTotalsDto } from './usage.dto';
-import { UsageRepository } from './usage.repository';
+import { UsageEvent, UsageRepository } from './usage.repository';
 
 export interface CallUsage {
   userKey: string;
@@ -17,15 +17,22 @@ export interface CallUsage {
 
 const ZERO: UsageTotalsDto = { requests: 0, prompt_tokens: 0, output_tokens: 0 };
 
+/** Calls are gathered for this long (or this many rows) and written as one upsert per user, key, model and day. */
+const WRITE_EVERY_MS = 1000;
+const MAX_BUFFERED_ROWS = 500;
+
 /**
  * Usage accounting: every successful Gemini call adds one request and its tokens to the user's, key's and
  * model's row of the day (durable, in the database) and to `gemini_tokens_total`. Writing never delays or
- * fails the call itself: a failed write is logged, and pending writes are awaited on shutdown.
+ * fails the call itself: calls are summed in memory and written within a second (one upsert per row, not per
+ * call), a failed write is logged, and what is pending is written on shutdown. Reports write it first.
  */
 @Injectable()
 export class UsageService implements OnApplicationShutdown {
   private readonly logger = new AppLogger('Usage');
   private readonly pending = new Set<Promise<void>>();
+  private readonly buffered = new Map<string, UsageEvent>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly repository: UsageRepository,
@@ -37,15 +44,38 @@ export class UsageService implements OnApplicationShutdown {
   record(call: CallUsage): void {
     this.metrics.geminiTokens.inc({ key_id: call.keyId, model: call.model, kind: 'prompt' }, call.promptTokens);
     this.metrics.geminiTokens.inc({ key_id: call.keyId, model: call.model, kind: 'output' }, call.outputTokens);
-    const write = this.repository
-      .add({ day: utcDay(this.clock.now()), ...call })
-      .catch((e: unknown) => this.logger.warn(`usage not recorded for key ${call.keyId}: ${(e as Error).message}`))
-      .finally(() => this.pending.delete(write));
-    this.pending.add(write);
+    const day = utcDay(this.clock.now());
+    const key = [day, call.userKey, call.keyId, call.model].join('\u0000');
+    const row = this.buffered.get(key);
+    if (row) {
+      row.requests += 1;
+      row.promptTokens += call.promptTokens;
+      row.outputTokens += call.outputTokens;
+    } else {
+      this.buffered.set(key, { day, ...call, requests: 1 });
+    }
+    if (this.buffered.size >= MAX_BUFFERED_ROWS) this.writeBuffered();
+    else this.timer ??= setTimeout(() => this.writeBuffered(), WRITE_EVERY_MS).unref();
   }
 
-  /** Resolves once every write started so far has landed (tests, shutdown). */
+  /** Starts the upserts of what was gathered so far. */
+  private writeBuffered(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const rows = [...this.buffered.values()];
+    this.buffered.clear();
+    for (const row of rows) {
+      const write = this.repository
+        .add(row)
+        .catch((e: unknown) => this.logger.warn(`usage not recorded for key ${row.keyId}: ${(e as Error).message}`))
+        .finally(() => this.pending.delete(write));
+      this.pending.add(write);
+    }
+  }
+
+  /** Writes what was gathered and resolves once every write has landed (reports, shutdown). */
   async flush(): Promise<void> {
+    this.writeBuffered();
     await Promise.all([...this.pending]);
   }
 
