@@ -8,22 +8,20 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { SystemClock } from '../src/common/clock';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
 import { jobEvents, jobs } from '../src/database/schema';
 import { BullJobQueue } from '../src/jobs/bull-job-queue';
-import type { JobDefinition } from '../src/jobs/job-definition';
 import { JobRuntime } from '../src/jobs/job-runtime';
 import { JobsRepository } from '../src/jobs/jobs.repository';
 import { RedisEventBus } from '../src/jobs/redis-event-bus';
 import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { freshPostgresSchema } from '../test/support/services';
-import { REDIS_URL } from './harness';
-import { benchJobKinds, registryOf } from './job-kinds';
+import { deleteRedisPrefix, REDIS_URL } from './harness';
+import { benchJobKinds, registryOf, runInProcess } from './job-kinds';
 import { fmtRatio, Section } from './stats';
 
 const TRIVIAL_JOBS = Number(process.env.BENCH_JOBS_TRIVIAL ?? 200);
@@ -83,17 +81,6 @@ export async function benchJobProcesses(): Promise<{ section: Section }> {
   const producer = new BullJobQueue(repo, runtime, registry, bus, { url: REDIS_URL, prefix: `${prefix}bull`, lockMs: 30_000 });
   const workerEnv = { BENCH_PG_URL: pg.url, BENCH_PG_SCHEMA: pg.schema, BENCH_REDIS_URL: REDIS_URL, BENCH_PREFIX: prefix };
 
-  const direct = async (def: JobDefinition, count: number, n: number) => {
-    let next = 0;
-    const ctx = { signal: new AbortController().signal } as never;
-    const start = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: n }, async () => {
-        while (next < count) await def.handle(def.validate({ n: next++ }), ctx);
-      }),
-    );
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
   const throughWorkers = async (kind: string, count: number, n: number) => {
     const children = await startWorkers(n, workerEnv);
     try {
@@ -116,13 +103,13 @@ export async function benchJobProcesses(): Promise<{ section: Section }> {
 
   const rows: string[][] = [];
   try {
-    await direct(kinds[1], 4, 2); // warm the sandbox bundle
+    await runInProcess(kinds[1], 4, 2); // warm the sandbox bundle
     for (const [def, count] of [
       [kinds[0], TRIVIAL_JOBS],
       [kinds[1], SANDBOX_JOBS],
     ] as const) {
       for (const n of WORKERS) {
-        const base = (count * 1000) / (await direct(def, count, n));
+        const base = (count * 1000) / (await runInProcess(def, count, n));
         const procs = (count * 1000) / (await throughWorkers(def.kind, count, n));
         const trivial = def.kind === 'bench.trivial';
         rows.push([
@@ -141,14 +128,7 @@ export async function benchJobProcesses(): Promise<{ section: Section }> {
     sandbox.onModuleDestroy();
     await connection.close();
     await pg.drop();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = nextCursor;
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteRedisPrefix(prefix);
   }
   return {
     section: {

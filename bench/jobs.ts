@@ -7,7 +7,6 @@
  * BENCH_JOBS_SANDBOX (default 24) set the counts, e.g. 20 and 4 for a quick check that it runs.
  */
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
@@ -15,7 +14,6 @@ import { jobEvents, jobs } from '../src/database/schema';
 import { BullJobQueue } from '../src/jobs/bull-job-queue';
 import { EmbeddedJobQueue } from '../src/jobs/embedded-job-queue';
 import { MemoryEventBus } from '../src/jobs/event-bus';
-import type { JobDefinition } from '../src/jobs/job-definition';
 import { JobQueue } from '../src/jobs/job-queue';
 import { JobRuntime } from '../src/jobs/job-runtime';
 import { JobsRepository } from '../src/jobs/jobs.repository';
@@ -23,8 +21,8 @@ import { RedisEventBus } from '../src/jobs/redis-event-bus';
 import { SystemClock } from '../src/common/clock';
 import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
 import { MetricsService } from '../src/metrics/metrics.service';
-import { REDIS_URL } from './harness';
-import { benchJobKinds, registryOf } from './job-kinds';
+import { deleteRedisPrefix, REDIS_URL } from './harness';
+import { benchJobKinds, registryOf, runInProcess } from './job-kinds';
 import { fmtRatio, Section } from './stats';
 
 const TRIVIAL_JOBS = Number(process.env.BENCH_JOBS_TRIVIAL ?? 200);
@@ -42,17 +40,6 @@ export async function benchJobs(): Promise<{ section: Section }> {
   const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: '4', BOT_WARM_PROCESSES: '4', BOT_QUEUE_MAX: '10000' }), metrics);
   const kinds = benchJobKinds(sandbox, bars);
   const registry = registryOf(kinds);
-
-  /** The path before jobs: the handler awaited right where the work was asked for, `n` at a time. */
-  const direct = async (def: JobDefinition, count: number, n: number) => {
-    let next = 0;
-    const ctx = { signal: new AbortController().signal } as never;
-    await Promise.all(
-      Array.from({ length: n }, async () => {
-        while (next < count) await def.handle(def.validate({ n: next++ }), ctx);
-      }),
-    );
-  };
 
   const through = async (engine: 'embedded' | 'bullmq', kind: string, count: number, n: number) => {
     const config = loadAppConfig({ JOB_CONCURRENCY: String(n), REDIS_URL: engine === 'bullmq' ? redisUrl : '' });
@@ -80,21 +67,15 @@ export async function benchJobs(): Promise<{ section: Section }> {
     return ms;
   };
 
-  const timed = async (work: () => Promise<unknown>) => {
-    const start = process.hrtime.bigint();
-    await work();
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-
   const rows: string[][] = [];
   try {
-    await direct(kinds[1], 4, 2); // warm the sandbox bundle and processes
+    await runInProcess(kinds[1], 4, 2); // warm the sandbox bundle and processes
     for (const [def, count] of [
       [kinds[0], TRIVIAL_JOBS],
       [kinds[1], SANDBOX_JOBS],
     ] as const) {
       for (const n of CONCURRENCY) {
-        const base = (count * 1000) / (await timed(() => direct(def, count, n)));
+        const base = (count * 1000) / (await runInProcess(def, count, n));
         const embedded = (count * 1000) / (await through('embedded', def.kind, count, n));
         const bull = (count * 1000) / (await through('bullmq', def.kind, count, n));
         rows.push([
@@ -112,14 +93,7 @@ export async function benchJobs(): Promise<{ section: Section }> {
   } finally {
     sandbox.onModuleDestroy();
     await connection.close();
-    const redis = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = nextCursor;
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteRedisPrefix(prefix);
   }
   return {
     section: {
