@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { IntegerIdPipe } from '../common/path-id';
+import { ApiDocs } from '../common/api-docs';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AuthUser, CurrentUser } from './current-user.decorator';
 import { Authenticated } from './jwt-auth.guard';
@@ -67,38 +68,31 @@ export class ProfilesController {
   }
 
   @Patch('update_me')
-  @ApiOperation({ summary: 'Change some fields of your profile' })
-  @ApiOkResponse({ type: ProfileDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named' })
+  @ApiDocs({ summary: 'Change some fields of your profile', ok: ProfileDto, 400: 'Invalid fields, each named' })
   updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
     return this.profiles.updateMe(user, body);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'A profile by id (only your own)' })
-  @ApiOkResponse({ type: ProfileDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such profile, or not yours' })
+  @ApiDocs({ summary: 'A profile by id (only your own)', id: 1, ok: ProfileDto, 404: 'No such profile, or not yours' })
   get(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number): Promise<ProfileDto> {
     return this.profiles.get(user, id);
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change some fields of a profile (only your own)' })
-  @ApiOkResponse({ type: ProfileDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change some fields of a profile (only your own)', id: 1, ok: ProfileDto, 400: true, 404: true })
   patch(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
     return this.profiles.update(user, id, body);
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Replace the writable fields of a profile (only your own); omitted fields are kept' })
-  @ApiOkResponse({ type: ProfileDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Replace the writable fields of a profile (only your own); omitted fields are kept',
+    id: 1,
+    ok: ProfileDto,
+    400: true,
+    404: true,
+  })
   put(@CurrentUser() user: AuthUser, @Param('id', ProfileId) id: number, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
     return this.profiles.update(user, id, body);
   }

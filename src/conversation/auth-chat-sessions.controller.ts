@@ -1,21 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, requireUserId } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { IntegerIdPipe } from '../common/path-id';
-import { ErrorBodyDto } from '../common/error-body.dto';
+import { ApiDocs } from '../common/api-docs';
 import {
   AuthChatSessionBodyDto,
   AuthChatSessionDetailDto,
@@ -81,9 +70,7 @@ export class AuthChatSessionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your chat sessions, newest first' })
-  @ApiQuery({ name: 'page', required: false, example: 1 })
-  @ApiOkResponse({ type: AuthChatSessionPageDto })
+  @ApiDocs({ summary: 'Your chat sessions, newest first', page: true, ok: AuthChatSessionPageDto })
   async list(@CurrentUser() user: AuthUser, @Query('page') rawPage?: string): Promise<AuthChatSessionPageDto> {
     const userId = requireUserId(user);
     const page = pageNumber(rawPage);
@@ -98,9 +85,7 @@ export class AuthChatSessionsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Start a chat session (session_id is generated)' })
-  @ApiCreatedResponse({ type: AuthChatSessionDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named' })
+  @ApiDocs({ summary: 'Start a chat session (session_id is generated)', created: AuthChatSessionDto, 400: 'Invalid fields, each named' })
   async create(@CurrentUser() user: AuthUser, @Body() body: AuthChatSessionBodyDto): Promise<AuthChatSessionDto> {
     requireUserId(user);
     const c = await this.changesOf(user, body);
@@ -112,10 +97,12 @@ export class AuthChatSessionsController {
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'One of your chat sessions with its messages' })
-  @ApiOkResponse({ type: AuthChatSessionDetailDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such session, or not yours' })
+  @ApiDocs({
+    summary: 'One of your chat sessions with its messages',
+    id: 1,
+    ok: AuthChatSessionDetailDto,
+    404: 'No such session, or not yours',
+  })
   async get(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number): Promise<AuthChatSessionDetailDto> {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
@@ -132,11 +119,7 @@ export class AuthChatSessionsController {
   }
 
   @Put(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change the title or is_active of a chat session' })
-  @ApiOkResponse({ type: AuthChatSessionDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change the title or is_active of a chat session', id: 1, ok: AuthChatSessionDto, 400: true, 404: true })
   put(
     @CurrentUser() user: AuthUser,
     @Param('id', SessionId) id: number,
@@ -146,11 +129,7 @@ export class AuthChatSessionsController {
   }
 
   @Patch(':id')
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Change the title or is_active of a chat session' })
-  @ApiOkResponse({ type: AuthChatSessionDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Change the title or is_active of a chat session', id: 1, ok: AuthChatSessionDto, 400: true, 404: true })
   async update(
     @CurrentUser() user: AuthUser,
     @Param('id', SessionId) id: number,
@@ -163,10 +142,7 @@ export class AuthChatSessionsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'Delete a chat session and its messages' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Delete a chat session and its messages', id: 1, noContent: true, 404: true })
   async remove(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number): Promise<void> {
     requireUserId(user);
     await this.conversations.deleteSession(await this.conversations.sessionById(user, id));
@@ -174,10 +150,7 @@ export class AuthChatSessionsController {
 
   @Post(':id/end_session')
   @HttpCode(200)
-  @ApiParam({ name: 'id', example: 1 })
-  @ApiOperation({ summary: 'End a chat session (is_active=false)' })
-  @ApiOkResponse({ type: EndSessionResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'End a chat session (is_active=false)', id: 1, ok: EndSessionResponseDto, 404: true })
   async endSession(@CurrentUser() user: AuthUser, @Param('id', SessionId) id: number): Promise<EndSessionResponseDto> {
     requireUserId(user);
     const s = await this.conversations.sessionById(user, id);
