@@ -216,15 +216,21 @@ export class KeyStateRepository {
     return this.store.hashSet(K.pmLearned(pm), { [kind]: String(value) });
   }
 
+  // The writes below are independent of each other, so they go out together: on Redis that is one round trip
+  // of waiting instead of three, on the path of every answered call.
   async recordSuccess(keyId: string, now: number): Promise<void> {
-    await this.store.delete(K.keyFailures(keyId));
-    await this.store.hashIncrement(K.keyStats(keyId), 'success_count', 1);
-    await this.store.hashSet(K.keyStats(keyId), { last_used: String(now) });
+    await Promise.all([
+      this.store.delete(K.keyFailures(keyId)),
+      this.store.hashIncrement(K.keyStats(keyId), 'success_count', 1),
+      this.store.hashSet(K.keyStats(keyId), { last_used: String(now) }),
+    ]);
   }
 
   async recordError(keyId: string, reason: string, now: number): Promise<void> {
-    await this.store.hashIncrement(K.keyStats(keyId), 'error_count', 1);
-    await this.store.hashSet(K.keyStats(keyId), { last_used: String(now), last_error: reason });
+    await Promise.all([
+      this.store.hashIncrement(K.keyStats(keyId), 'error_count', 1),
+      this.store.hashSet(K.keyStats(keyId), { last_used: String(now), last_error: reason }),
+    ]);
   }
 
   stats(keyId: string): Promise<Record<string, string>> {
@@ -236,9 +242,11 @@ export class KeyStateRepository {
   }
 
   async pin(userId: string, keyId: string, previous: string | null, ttlMs: number, now: number): Promise<void> {
-    await this.store.set(K.userPin(userId), keyId, ttlMs);
-    await this.store.hashSet(K.keyPins(keyId), { [userId]: String(now + ttlMs) });
-    if (previous && previous !== keyId) await this.store.hashDelete(K.keyPins(previous), userId);
+    await Promise.all([
+      this.store.set(K.userPin(userId), keyId, ttlMs),
+      this.store.hashSet(K.keyPins(keyId), { [userId]: String(now + ttlMs) }),
+      previous && previous !== keyId ? this.store.hashDelete(K.keyPins(previous), userId) : undefined,
+    ]);
   }
 
   /** Users pinned to the key right now (expired entries are pruned on the way). */

@@ -1,6 +1,6 @@
 import { AppLogger } from '../logging/app-logger';
 import { MemoryStateStore } from './memory-state-store';
-import { RedisStateStore } from './redis-state-store';
+import type { RedisStateStore } from './redis-state-store';
 import { ReleaseRequest, ReserveRequest, ReserveResult, StateStore } from './state-store';
 import { StateStoreUnavailableError } from './state-store.errors';
 

@@ -4,7 +4,6 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { FallbackStateStore } from './fallback-state-store';
 import { MemoryStateStore } from './memory-state-store';
-import { RedisStateStore } from './redis-state-store';
 import { StateStore } from './state-store';
 
 /**
@@ -24,6 +23,8 @@ import { StateStore } from './state-store';
           logger.info('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
           return new MemoryStateStore();
         }
+        // ioredis is loaded only when Redis is configured.
+        const { RedisStateStore } = await import('./redis-state-store');
         const redis = new RedisStateStore({
           url: config.redis.url ?? undefined,
           clusterNodes: config.redis.clusterNodes ?? undefined,
