@@ -147,7 +147,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const holding = this.config.rotation.slotHoldMs > 0;
     const [view, pinned, slots] = await Promise.all([
       this.currentView(now),
-      this.state.pinOf(ctx.userId),
+      this.state.pinOf(ctx.userId, now),
       holding ? this.state.slotsOf(ctx.userId) : [],
     ]);
     if (slots.length > 0) {
@@ -329,7 +329,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     if (promptTokens !== undefined && promptTokens !== lease.estimatedTokens) await this.state.reconcileTokens(lease, promptTokens, now);
     await this.state.recordSuccess(lease.keyId, now);
     if (!wasPinned) {
-      const previous = await this.state.pinOf(ctx.userId);
+      const previous = await this.state.pinOf(ctx.userId, now);
       await this.state.pin(ctx.userId, lease.keyId, previous, this.config.rotation.stickyTtlMs, now);
     }
   }

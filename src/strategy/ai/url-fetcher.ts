@@ -11,6 +11,7 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import * as ipaddr from 'ipaddr.js';
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 
@@ -43,13 +44,11 @@ const refused = (why: string, details?: unknown) => new DomainError(ErrorCode.Va
 const timedOut = (timeoutMs: number) => new DomainError(ErrorCode.ValidationFailed, 'url fetch timed out', { timeout_ms: timeoutMs });
 const TIMED_OUT = new Error('timed out');
 
-/** `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms) has passed. */
-function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+/** `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms on `clock`) has passed. */
+function withDeadline<T>(work: Promise<T>, deadline: number, clock: Clock): Promise<T> {
+  const stop = new AbortController();
+  const expiry = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal).then(() => Promise.reject(TIMED_OUT));
+  return Promise.race([work, expiry]).finally(() => stop.abort());
 }
 
 // ------------------------------------------------------------------ address classification (pure)
@@ -141,13 +140,14 @@ export class UrlFetcher {
 
   constructor(
     config: AppConfig,
+    private readonly clock: Clock,
     private readonly resolve: Resolver = defaultResolver,
   ) {
     this.limits = config.urlFetch;
   }
 
   async fetchText(raw: string): Promise<FetchedPage> {
-    const deadline = Date.now() + this.limits.timeoutMs;
+    const deadline = this.clock.now() + this.limits.timeoutMs;
     let url = this.parse(raw.trim());
     for (let hop = 0; ; hop++) {
       const target = await this.vet(url, hop > 0, deadline);
@@ -194,7 +194,7 @@ export class UrlFetcher {
     if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
     else {
       try {
-        addresses = await withDeadline(this.resolve(host), deadline);
+        addresses = await withDeadline(this.resolve(host), deadline, this.clock);
       } catch (e) {
         if (e === TIMED_OUT) throw timedOut(this.limits.timeoutMs);
         throw refused(`${redirect ? 'redirect target host' : 'host'} could not be resolved`);
@@ -220,11 +220,15 @@ export class UrlFetcher {
       const fail = (e: DomainError) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        stopTimer.abort();
         req.destroy();
         reject(e);
       };
-      const timer = setTimeout(() => fail(timedOut(this.limits.timeoutMs)), Math.max(0, deadline - Date.now()));
+      const stopTimer = new AbortController();
+      this.clock.sleep(Math.max(0, deadline - this.clock.now()), stopTimer.signal).then(
+        () => fail(timedOut(this.limits.timeoutMs)),
+        () => undefined,
+      );
       const req = client.request(
         {
           protocol: t.url.protocol,
@@ -243,7 +247,7 @@ export class UrlFetcher {
           if (status >= 300 && status < 400 && location !== null) {
             res.resume();
             settled = true;
-            clearTimeout(timer);
+            stopTimer.abort();
             req.destroy();
             resolve({ status, location, contentType: '', body: '' });
             return;
@@ -265,7 +269,7 @@ export class UrlFetcher {
           res.on('end', () => {
             if (settled) return;
             settled = true;
-            clearTimeout(timer);
+            stopTimer.abort();
             resolve({ status, location, contentType, body: decode(Buffer.concat(chunks), contentType) });
           });
           res.on('error', () => fail(new DomainError(ErrorCode.ValidationFailed, 'url fetch failed: the connection broke off')));
