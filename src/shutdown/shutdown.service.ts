@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { INestApplication, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Clock } from '../common/clock';
@@ -57,13 +58,8 @@ export class ShutdownService {
     const streams = closeOpenStreams(SHUTDOWN_EVENT.event, SHUTDOWN_EVENT.data);
     this.logger.info(`${signal} received: readiness 503, no new connections; finishing ${requests} request(s), ended ${streams} stream(s)`);
     const timeoutMs = this.config.http.shutdownTimeoutMs;
-    const stopWaiting = new AbortController();
-    const timedOut = this.clock.sleep(timeoutMs, stopWaiting.signal).then(
-      () => true,
-      () => false,
-    );
-    const cut = await Promise.race([closed.then(() => false), timedOut]);
-    stopWaiting.abort();
+    // A real timer bounds the drain (requests finish in real time); the Clock times the shutdown for the log.
+    const cut = await Promise.race([closed.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     const unfinished = cut ? this.inFlight : 0;
     if (cut) server.closeAllConnections();
     await app.close();

@@ -61,7 +61,7 @@ describe('the injected clock decides (medium)', () => {
     });
 
     it('keeps a key until the clock passes its TTL, however long the wall clock took', async () => {
-      const store = ctx.get(StateStore);
+      const store = ctx.module.get(StateStore);
       expect(store.kind).toBe('memory');
       await store.set('cache:entry', 'v1', 60_000);
       await store.increment('cache:count', 1, 60_000);

@@ -103,17 +103,27 @@ describe(UrlFetcher.name, () => {
     });
   });
 
-  it('times out on the injected clock: the whole allowance passes there, not on the wall clock', async () => {
+  it('spends the deadline on the injected clock: a lookup that used it all leaves nothing for the request', async () => {
     const fake = new FakeClock(1_000);
-    const resolve: Resolver = () => new Promise(() => undefined);
-    await expect(new UrlFetcher(config([], { timeoutMs: 60_000 }), fake, resolve).fetchText('http://slow-dns.test/')).rejects.toMatchObject(
-      {
-        message: 'url fetch timed out',
-        details: { timeout_ms: 60_000 },
-      },
-    );
-    expect(fake.sleeps).toEqual([60_000]);
-    expect(fake.now()).toBe(61_000);
+    const slowLookup: Resolver = async () => {
+      fake.advance(60_000);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const fetcher = new UrlFetcher(config([`docs.internal:${port}`], { timeoutMs: 60_000 }), fake, slowLookup);
+    await expect(fetcher.fetchText(`http://docs.internal:${port}/x`)).rejects.toMatchObject({
+      message: 'url fetch timed out',
+      details: { timeout_ms: 60_000 },
+    });
+  });
+
+  it('fetches the page when the lookup left part of the deadline on the injected clock', async () => {
+    const fake = new FakeClock(1_000);
+    const lookup: Resolver = async () => {
+      fake.advance(50_000);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const fetcher = new UrlFetcher(config([`docs.internal:${port}`], { timeoutMs: 60_000 }), fake, lookup);
+    expect((await fetcher.fetchText(`http://docs.internal:${port}/x`)).text).toBe(`hello from docs.internal:${port}`);
   });
 
   it('refuses credentials in the URL', async () => {

@@ -44,11 +44,16 @@ const refused = (why: string, details?: unknown) => new DomainError(ErrorCode.Va
 const timedOut = (timeoutMs: number) => new DomainError(ErrorCode.ValidationFailed, 'url fetch timed out', { timeout_ms: timeoutMs });
 const TIMED_OUT = new Error('timed out');
 
-/** `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms on `clock`) has passed. */
+/**
+ * `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms on `clock`) has passed. What is left of the
+ * budget is the Clock's to say; it is spent on a real timer, since the work is real I/O.
+ */
 function withDeadline<T>(work: Promise<T>, deadline: number, clock: Clock): Promise<T> {
-  const stop = new AbortController();
-  const expiry = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal).then(() => Promise.reject(TIMED_OUT));
-  return Promise.race([work, expiry]).finally(() => stop.abort());
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - clock.now()));
+  });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
 // ------------------------------------------------------------------ address classification (pure)
@@ -220,15 +225,11 @@ export class UrlFetcher {
       const fail = (e: DomainError) => {
         if (settled) return;
         settled = true;
-        stopTimer.abort();
+        clearTimeout(timer);
         req.destroy();
         reject(e);
       };
-      const stopTimer = new AbortController();
-      this.clock.sleep(Math.max(0, deadline - this.clock.now()), stopTimer.signal).then(
-        () => fail(timedOut(this.limits.timeoutMs)),
-        () => undefined,
-      );
+      const timer = setTimeout(() => fail(timedOut(this.limits.timeoutMs)), Math.max(0, deadline - this.clock.now()));
       const req = client.request(
         {
           protocol: t.url.protocol,
@@ -247,7 +248,7 @@ export class UrlFetcher {
           if (status >= 300 && status < 400 && location !== null) {
             res.resume();
             settled = true;
-            stopTimer.abort();
+            clearTimeout(timer);
             req.destroy();
             resolve({ status, location, contentType: '', body: '' });
             return;
@@ -269,7 +270,7 @@ export class UrlFetcher {
           res.on('end', () => {
             if (settled) return;
             settled = true;
-            stopTimer.abort();
+            clearTimeout(timer);
             resolve({ status, location, contentType, body: decode(Buffer.concat(chunks), contentType) });
           });
           res.on('error', () => fail(new DomainError(ErrorCode.ValidationFailed, 'url fetch failed: the connection broke off')));
