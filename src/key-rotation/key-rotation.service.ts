@@ -147,7 +147,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const holding = this.config.rotation.slotHoldMs > 0;
     const [view, pinned, slots] = await Promise.all([
       this.currentView(now),
-      this.state.pinOf(ctx.userId),
+      this.state.pinOf(ctx.userId, now),
       holding ? this.state.slotsOf(ctx.userId) : [],
     ]);
     if (slots.length > 0) {
@@ -327,7 +327,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const now = this.clock.now();
     this.metrics.geminiRequests.inc({ key_id: lease.keyId, model: lease.model, outcome: 'ok' });
     const repin = async () => {
-      const previous = await this.state.pinOf(ctx.userId);
+      const previous = await this.state.pinOf(ctx.userId, now);
       await this.state.pin(ctx.userId, lease.keyId, previous, this.config.rotation.stickyTtlMs, now);
     };
     // Three independent pieces of bookkeeping, awaited together (one store round trip of waiting, not five).

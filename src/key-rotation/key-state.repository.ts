@@ -237,13 +237,22 @@ export class KeyStateRepository {
     return this.store.hashGetAll(K.keyStats(keyId));
   }
 
-  pinOf(userId: string): Promise<string | null> {
-    return this.store.get(K.userPin(userId));
+  /**
+   * The key the user is pinned to at `now` (the Clock's), or null. A pin carries its own end (`<keyId> <until>`),
+   * so it ends on the same clock as every other rotation decision; the store's TTL only clears it away later.
+   * A pin written before ends were stored (a bare key id) holds until its TTL.
+   */
+  async pinOf(userId: string, now: number): Promise<string | null> {
+    const raw = await this.store.get(K.userPin(userId));
+    if (raw === null) return null;
+    const space = raw.indexOf(' ');
+    if (space < 0) return raw;
+    return Number(raw.slice(space + 1)) > now ? raw.slice(0, space) : null;
   }
 
   async pin(userId: string, keyId: string, previous: string | null, ttlMs: number, now: number): Promise<void> {
     await Promise.all([
-      this.store.set(K.userPin(userId), keyId, ttlMs),
+      this.store.set(K.userPin(userId), `${keyId} ${now + ttlMs}`, ttlMs),
       this.store.hashSet(K.keyPins(keyId), { [userId]: String(now + ttlMs) }),
       previous && previous !== keyId ? this.store.hashDelete(K.keyPins(previous), userId) : undefined,
     ]);
