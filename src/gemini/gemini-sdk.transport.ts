@@ -20,8 +20,8 @@ export class GeminiSdkTransport {
   constructor(private readonly baseUrl: string | null) {}
 
   async generate(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<GenerateResult> {
-    const response = await this.call(() =>
-      this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, signal(timeoutMs, abort)),
+    const response = await this.bounded(timeoutMs, abort, (options) =>
+      this.model(secret, model, req).generateContent({ contents: contents(req.contents) }, options),
     );
     return resultOf(response.response);
   }
@@ -31,7 +31,7 @@ export class GeminiSdkTransport {
     const history = req.contents.slice(0, -1);
     const last = req.contents[req.contents.length - 1];
     const session = this.model(secret, model, req).startChat({ history: contents(history) });
-    const response = await this.call(() => session.sendMessage(last.text, signal(timeoutMs, abort)));
+    const response = await this.bounded(timeoutMs, abort, (options) => session.sendMessage(last.text, options));
     return resultOf(response.response);
   }
 
@@ -63,8 +63,8 @@ export class GeminiSdkTransport {
   }
 
   async countTokens(secret: string, model: string, req: GenerateRequest, timeoutMs: number, abort?: AbortSignal): Promise<number> {
-    const response = await this.call(() =>
-      this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, signal(timeoutMs, abort)),
+    const response = await this.bounded(timeoutMs, abort, (options) =>
+      this.model(secret, model, req).countTokens({ contents: contents(req.contents) }, options),
     );
     return response.totalTokens;
   }
@@ -114,6 +114,20 @@ export class GeminiSdkTransport {
     );
   }
 
+  /** One SDK call that ends with its answer, under its own deadline (see `deadlineSignal`). */
+  private async bounded<T>(
+    timeoutMs: number,
+    abort: AbortSignal | undefined,
+    op: (options: { signal: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    const deadline = deadlineSignal(timeoutMs, abort);
+    try {
+      return await this.call(() => op({ signal: deadline.signal }));
+    } finally {
+      deadline.done();
+    }
+  }
+
   /** Runs one SDK call, translating its errors. Messages never carry the key (the SDK sends it in a header). */
   private async call<T>(op: () => Promise<T>): Promise<T> {
     try {
@@ -125,8 +139,32 @@ export class GeminiSdkTransport {
 }
 
 /**
- * The deadline as a per-call abort signal. (The SDK's own `timeout` option leaves a timer behind on every
- * call, which keeps thousands alive under load and holds the process open.)
+ * The deadline (and the caller's signal) as one abort signal for a call that ends with its answer; `done()`
+ * clears the timer and the listener, so a finished call leaves nothing behind. Cheaper than
+ * `AbortSignal.timeout` + `AbortSignal.any`, whose signals Node makes transferable (~2 % of the CPU of a call)
+ * and whose timer lives on until the deadline.
+ */
+function deadlineSignal(timeoutMs: number, abort?: AbortSignal): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    Math.max(1, Math.floor(timeoutMs)),
+  );
+  const onAbort = () => controller.abort(abort?.reason);
+  if (abort?.aborted) onAbort();
+  else abort?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
+ * The deadline of a stream, which outlives the call that opens it. (The SDK's own `timeout` option leaves a
+ * timer behind on every call, which keeps thousands alive under load and holds the process open.)
  */
 function signal(timeoutMs: number, abort?: AbortSignal): { signal: AbortSignal } {
   const timeout = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
