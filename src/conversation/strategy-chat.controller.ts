@@ -16,7 +16,7 @@ import { Authenticated } from '../auth/jwt-auth.guard';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { AiCaller, aiCallerOf, Caller, callOptions } from '../gemini/ai-caller';
 import { GeminiClientService } from '../gemini/gemini-client.service';
-import { sendSse } from '../gemini/sse';
+import { jsonOrSse, sendSse } from '../http/sse';
 import { Usage } from '../gemini/gemini.types';
 import {
   ChatListQueryDto,
@@ -69,10 +69,14 @@ export class StrategyChatController {
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
   async chat(@CurrentUser() user: AuthUser, @Body() body: ChatRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const caller = aiCallerOf(req, res);
-    if (!(req.headers.accept ?? '').includes('text/event-stream')) {
-      res.status(200).json(await this.conversations.chat(user, caller, body));
-      return;
-    }
+    await jsonOrSse(req, res, 200, {
+      json: () => this.conversations.chat(user, caller, body),
+      sse: () => this.streamChat(user, caller, body, req, res),
+    });
+  }
+
+  /** The SSE reply. The session is checked and the Gemini stream opened before the first byte: their errors stay normal responses. */
+  private async streamChat(user: AuthUser, caller: AiCaller, body: ChatRequestDto, req: Request, res: Response): Promise<undefined> {
     const p = await this.conversations.prepareChat(user, body);
     const { chunks, report } = await this.gemini.generateStream(callOptions(caller, { model: p.session.modelName }), p.request);
     await sendSse(res, req, async (send) => {
