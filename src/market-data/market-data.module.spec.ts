@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AppConfig, loadAppConfig } from '../config/app-config';
 import { CachedMarketDataProvider } from './cached.provider';
 import { CsvMarketDataProvider } from './csv.provider';
-import { MARKET_DATA, MarketDataProvider } from './market-data.port';
+import { MarketDataProvider } from './market-data.port';
 import { createMarketDataProvider, MarketDataModule } from './market-data.module';
 import { SyntheticMarketDataProvider } from './synthetic.provider';
 
@@ -28,14 +28,14 @@ describe(createMarketDataProvider.name, () => {
 });
 
 describe(MarketDataModule.name, () => {
-  it('provides MARKET_DATA from the AppConfig', async () => {
+  it('provides MarketDataProvider from the AppConfig', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [MarketDataModule] })
       .useMocker((token) => {
         if (token === AppConfig) return config();
         throw new Error(`unexpected dependency ${String(token)}`);
       })
       .compile();
-    const provider = moduleRef.get<MarketDataProvider>(MARKET_DATA);
+    const provider = moduleRef.get(MarketDataProvider);
     expect(provider.name).toBe('synthetic');
     await moduleRef.close();
   });
