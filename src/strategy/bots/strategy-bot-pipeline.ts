@@ -150,20 +150,7 @@ export class StrategyBotPipeline {
       new Date(),
       tx,
     );
-    for (const a of result.loop?.attempts ?? []) {
-      await this.bots.recordAttempt(
-        {
-          botId: bot.id,
-          attempt: a.attempt,
-          errorType: a.error_type,
-          errorMessage: a.error_message,
-          success: a.success,
-          description: a.description,
-        },
-        new Date(a.timestamp),
-        tx,
-      );
-    }
+    for (const a of result.loop?.attempts ?? []) await this.bots.recordFixAttempt(bot.id, a, tx);
     const filePath = this.files.write(bot.fileName, result.code);
     let jsonPath: string | null = null;
     if (canonical !== undefined) {
