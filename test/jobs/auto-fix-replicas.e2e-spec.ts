@@ -8,11 +8,11 @@ import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { Database } from '../../src/database/database.module';
 import { bots, jobs } from '../../src/database/schema';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { BROKEN_BOT, fenced, isFixPrompt, SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { bearer } from '../support/auth';
 import { parseSse, waitForJob } from '../support/jobs';
 import { AUTO_FIX, autoFixBody, CANONICAL, heldGeneration } from './auto-fix-fixtures';
-import { BROKEN_BOT, fenced, isFixPrompt, JobReplicas, KEY, readSse, startJobReplicas, until } from './job-test-env';
+import { JobReplicas, KEY, readSse, startJobReplicas, until } from './job-test-env';
 
 jest.setTimeout(900_000);
 

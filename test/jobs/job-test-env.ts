@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { FakeGemini, type FakeRequest } from '../fakes/fake-gemini';
+import { FakeGemini } from '../fakes/fake-gemini';
 import { createTestApp, TestApp } from '../support/app';
 import { bearer, JWT_SECRET, register, Registered } from '../support/auth';
 import { secretFor } from '../support/gemini-app';
@@ -13,18 +13,8 @@ import { parseSse, SseEvent } from '../support/jobs';
 import { freshPostgresSchema, freshRedisPrefix } from '../support/services';
 import { startWorker, WorkerProcess } from '../support/worker-process';
 
-export const BROKEN_BOT = `module.exports = {
-  name: 'SMA cross',
-  params: { fast: 5, slow: 20 },
-  onBar(bar, ctx) {
-    const slow = ctx.indicators.sma({ period: ctx.params.slow });
-    if (slow !== null && smaFast > slow) ctx.buy();
-  },
-};`;
 export const LOOPING_BOT = 'module.exports = { onBar(bar, ctx) { while (true) {} } };';
 
-export const fenced = (code: string) => `Here is the bot:\n\n\`\`\`javascript\n${code}\n\`\`\`\n`;
-export const isFixPrompt = (req: FakeRequest) => JSON.stringify(req.contents).includes('TASK: Fix the trading bot');
 export const KEY = secretFor('k1');
 
 export async function startFakeGemini(): Promise<FakeGemini> {

@@ -11,22 +11,10 @@ import { AiDeveloperService } from '../../src/ai-developer/ai-developer.service'
 import { Database } from '../../src/database/database.module';
 import { botPerformance, botTestRuns, bots } from '../../src/database/schema';
 import { StrategiesRepository } from '../../src/strategy/strategies.repository';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { BROKEN_BOT, fenced, isFixPrompt, SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { bearer, register } from '../support/auth';
 import { waitForJob } from '../support/jobs';
-import {
-  BROKEN_BOT,
-  contiguous,
-  fenced,
-  isFixPrompt,
-  JobReplicas,
-  KEY,
-  LOOPING_BOT,
-  readSse,
-  startJobReplicas,
-  startRun,
-  until,
-} from './job-test-env';
+import { contiguous, JobReplicas, KEY, LOOPING_BOT, readSse, startJobReplicas, startRun, until } from './job-test-env';
 
 jest.setTimeout(900_000);
 
