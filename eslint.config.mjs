@@ -44,6 +44,25 @@ export default tseslint.config(
     },
   },
   {
+    // One clock (src/common/clock.ts): time that decides behaviour comes from the injected `Clock` (or a `now`
+    // argument). A direct read that only records a timestamp carries a disable comment saying so.
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/clock.ts', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'Use the injected Clock (clock.now()) or a `now` argument; see docs/architecture.md, "Time".',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use new Date(clock.now()) from the injected Clock; see docs/architecture.md, "Time".',
+        },
+      ],
+    },
+  },
+  {
     // supertest and JSON.parse hand back `any` bodies by design; tests assert on them directly.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts', 'src/**/*.spec.ts'],
     rules: {

@@ -157,7 +157,7 @@ export async function buildStack(opts: StackOptions): Promise<Stack> {
   } as unknown as Database;
 
   const clock = new SystemClock();
-  const secrets = new SecretsService(new EnvSecretProvider(config.secrets.env), new SecretScrubber(), config);
+  const secrets = new SecretsService(new EnvSecretProvider(config.secrets.env), new SecretScrubber(), config, clock);
   const repo = new KeyStateRepository(store);
   const metrics = new MetricsService();
   const rotation = new KeyRotationService(config, secrets, repo, clock, metrics, database, new SchedulerRegistry());

@@ -15,7 +15,18 @@ import { buildApp } from '../test/support/built-app';
 import { freshPostgresSchema } from '../test/support/services';
 import { benchRedisPrefix, deleteRedisPrefix, makeKeys, MODEL, REDIS_URL, secretFor } from './harness';
 import { Call, HttpPath, interleavedLatency, interleavedThroughput, jsonCall, LatencyResult, Throughput } from './http-load';
-import { Cleanups, Peer, PORTKEY_DIR, PORTKEY_VERSION, rssMb, sleep, startPortkey, startService } from './http-procs';
+import {
+  Cleanups,
+  FloorMode,
+  Peer,
+  PORTKEY_DIR,
+  PORTKEY_VERSION,
+  rssMb,
+  sleep,
+  startFloorProxy,
+  startPortkey,
+  startService,
+} from './http-procs';
 import { fmtMs, fmtRatio, Section, summarize, verdict } from './stats';
 
 const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 2000);
@@ -29,6 +40,7 @@ const TPUT_PATHS = ['direct', 'postgres jwt', 'redis jwt', 'portkey'];
 const SETTLE_MS = 2000;
 const PROMPT = 'Summarise a moving-average crossover strategy in one sentence.';
 const TARGET_ADDED_MS = 0.5;
+const FLOOR_MODES: FloorMode[] = ['http', 'fetch', 'sdk'];
 const RSS_TARGET_MB = { postgres: 150, pglite: 300 };
 
 type ServiceName = 'postgres' | 'pglite' | 'redis';
@@ -168,8 +180,15 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
   const access = {} as Record<ServiceName, string>;
   for (const name of Object.keys(services) as ServiceName[]) access[name] = await register(services[name]);
 
+  // The floors: bare pass-through proxies, no framework (not in the RSS table: they hold nothing).
+  const floors: HttpPath[] = [];
+  for (const mode of FLOOR_MODES) {
+    const floor = await startFloorProxy(mode, fakeUrl, secrets[0], MODEL, cleanups);
+    floors.push({ name: floor.name, call: jsonCall(floor.url, {}, { prompt: PROMPT }, (j) => echoed((j as { text?: string }).text)) });
+  }
   const paths: HttpPath[] = [
     { name: 'direct', call: directCall(fakeUrl, secrets[0]) },
+    ...floors,
     { name: 'postgres anonymous', call: serviceCall(services.postgres) },
     { name: 'postgres jwt', call: serviceCall(services.postgres, access.postgres) },
     { name: 'pglite anonymous', call: serviceCall(services.pglite) },
@@ -224,6 +243,9 @@ async function run(cleanups: Cleanups): Promise<{ sections: Section[] }> {
 
 const LATENCY_LABEL: Record<string, string> = {
   direct: 'baseline: direct HTTP POST to the fake generateContent',
+  'floor http': 'floor: bare Node.js proxy, upstream call with node:http (keep-alive)',
+  'floor fetch': 'floor: bare Node.js proxy, upstream call with the global fetch',
+  'floor sdk': 'floor: bare Node.js proxy, upstream call with @google/generative-ai',
   'postgres anonymous': `service /api/ai/generate, anonymous (${SERVICE_LABEL.postgres})`,
   'postgres jwt': `service /api/ai/generate, with a JWT (${SERVICE_LABEL.postgres})`,
   'pglite anonymous': `service /api/ai/generate, anonymous (${SERVICE_LABEL.pglite})`,
@@ -263,6 +285,7 @@ function latencySection(latency: Map<string, LatencyResult>, extra: string[], up
       latency.has('portkey')
         ? `Portkey @portkey-ai/gateway@${PORTKEY_VERSION} (${portkeyInstall}, outside the project's dependencies in ${PORTKEY_DIR}) started with \`build/start-server.js --headless\`, NODE_ENV=production; x-portkey-config: loadbalance over 8 google targets with custom_host = the fake.`
         : 'Portkey: not measured (see below).',
+      'The floors are one small `node:http` server each (bench/floor-proxy.ts): read the body, one upstream call with a fixed key, answer; no framework, auth, validation, key choice or logging. What the service adds beyond `floor sdk` is its own work.',
       `Goal: JWT path (PostgreSQL) added p50 ≤ ${fmtMs(TARGET_ADDED_MS)}: +${fmtMs(jwt)} → ${verdict(jwt <= TARGET_ADDED_MS)}; below Portkey's added p50 (+${fmtMs(pk)}): ${Number.isFinite(pk) ? verdict(jwt < pk) : '—'}.`,
       ...(failures.length ? [`First failure per path: ${failures.join(' | ')}`] : []),
       ...extra,

@@ -3,6 +3,7 @@
  * open-source gateway, installed outside the project's dependencies into a cached temp folder.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,29 @@ export async function startService(name: string, env: Record<string, string>, cw
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health/live`, app.child, 120_000, output);
   return { name, url, pid: app.child.pid!, output, lines, stop };
+}
+
+const TSX = createRequire(__filename).resolve('tsx/cli');
+
+export type FloorMode = 'http' | 'fetch' | 'sdk';
+
+/** One bare pass-through proxy (bench/floor-proxy.ts): the floor under any Node.js service's added latency. */
+export async function startFloorProxy(mode: FloorMode, fakeUrl: string, secret: string, model: string, cleanups: Cleanups): Promise<Peer> {
+  const port = await freePort();
+  const script = join(__dirname, 'floor-proxy.ts');
+  const kid = spawn(process.execPath, [TSX, script, String(port), fakeUrl, secret, model, mode], {
+    cwd: join(__dirname, '..'),
+    stdio: 'pipe',
+  });
+  cleanups.child(kid);
+  const stop = stopper(kid);
+  cleanups.add(stop);
+  let out = '';
+  kid.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  kid.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url, kid, 30_000, () => tail(out));
+  return { name: `floor ${mode}`, url, pid: kid.pid!, output: () => tail(out), lines: () => 0, stop };
 }
 
 export const PORTKEY_VERSION = '1.15.2';

@@ -8,6 +8,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { systemClock } from '../src/common/clock';
 import { loadAppConfig } from '../src/config/app-config';
 import type { AuthUser } from '../src/auth/current-user.decorator';
 import { openDatabase } from '../src/database/database';
@@ -73,7 +74,7 @@ export async function benchMarketData(): Promise<{ section: Section }> {
     const symbols = new SymbolsRepository(database, bars);
     const requests = new DataRequestsRepository(database);
     const source = new SyntheticMarketDataProvider();
-    const fetcher = new FetchDataService(source, database, symbols, requests, bars, config);
+    const fetcher = new FetchDataService(source, database, symbols, requests, bars, config, systemClock);
     const rows: string[][] = [];
     const notes: string[] = [];
 

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import request from 'supertest';
 import { AuthUser, CurrentUser } from '../src/auth/current-user.decorator';
 import { Authenticated } from '../src/auth/jwt-auth.guard';
+import { KeyStateRepository } from '../src/key-rotation/key-state.repository';
 import { StateStore } from '../src/state-store/state-store';
 import { createTestApp, TestApp } from './support/app';
 import { bearer, JWT_SECRET, register } from './support/auth';
@@ -106,15 +107,16 @@ describe('key stickiness of the AI playground', () => {
 
   it('pins a signed-in user as user:<id>, and refuses a garbage token with 401 instead of serving it anonymously', async () => {
     const store = t.app.get(StateStore);
+    const keyState = t.app.get(KeyStateRepository);
     const vic = await register(t.app, 'vic');
     const signedIn = await request(t.app.getHttpServer())
       .post('/api/ai/generate')
       .set(bearer(vic.access))
       .send({ prompt: 'hi' })
       .expect(200);
-    expect(await store.get(`kr:pin:user:${vic.id}`)).toBe(signedIn.body.key_id);
+    expect(await keyState.pinOf(`user:${vic.id}`, t.clock.now())).toBe(signedIn.body.key_id);
     await request(t.app.getHttpServer()).post('/api/ai/generate/stream').set(bearer(vic.access)).send({ prompt: 'hi' }).expect(200);
-    expect(await store.get(`kr:pin:user:${vic.id}`)).toBe(signedIn.body.key_id);
+    expect(await keyState.pinOf(`user:${vic.id}`, t.clock.now())).toBe(signedIn.body.key_id);
 
     await request(t.app.getHttpServer())
       .post('/api/ai/generate')

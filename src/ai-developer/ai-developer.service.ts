@@ -8,6 +8,7 @@ import { AppLogger } from '../logging/app-logger';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthUser, userKey } from '../auth/current-user.decorator';
+import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { BotGeneratorService, DEFAULT_MAX_KEY_WAIT_MS } from '../bots/bot-generator.service';
 import { BotsRepository } from '../bots/bots.repository';
@@ -59,6 +60,7 @@ export class AiDeveloperService {
     private readonly gemini: GeminiClientService,
     private readonly marketData: MarketDataProvider,
     private readonly jobs: JobQueue,
+    private readonly clock: Clock,
   ) {}
 
   /** Stores the run and queues its job (id = the run's id); when the queue refuses, nothing is left behind. */
@@ -81,13 +83,16 @@ export class AiDeveloperService {
     return run;
   }
 
-  /** Resolves when the run has finished, wherever it runs (for tests and scripts). */
+  /**
+   * Resolves when the run has finished, wherever it runs (for tests and scripts); gives up after `maxMs` of the
+   * Clock's time. Polls on a real timer: waiting here must not move a test's fake clock under the run.
+   */
   async settled(runId: string, maxMs = 120_000): Promise<void> {
-    const until = Date.now() + maxMs;
+    const until = this.clock.now() + maxMs;
     for (;;) {
       const run = await this.runs.byId(runId);
       if (!run || (FINISHED_RUN.includes(run.status) && run.step === 'done')) return;
-      if (Date.now() > until) throw new Error(`run ${runId} still ${run.status} after ${maxMs} ms`);
+      if (this.clock.now() > until) throw new Error(`run ${runId} still ${run.status} after ${maxMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -127,6 +132,7 @@ export class AiDeveloperService {
     const emit = (nextStep: RunStep, message: string, data?: Record<string, unknown>, nextProgress = progress) => {
       step = nextStep;
       progress = Math.max(progress, Math.min(100, Math.round(nextProgress)));
+      // eslint-disable-next-line no-restricted-syntax -- event timestamp (events order by seq), not a decision
       const event: RunEvent = { seq: ++seq, step, progress, message, data: data ?? null, at: new Date().toISOString() };
       chain = chain
         .then(() => this.runs.addEvent(run.id, event))

@@ -35,6 +35,7 @@ export class RunsRepository {
   ): Promise<void> {
     await this.db
       .update(aiDevRuns)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(aiDevRuns.id, id));
   }

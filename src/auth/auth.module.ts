@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { AppLogger } from '../logging/app-logger';
 import { JwtService } from '@nestjs/jwt';
@@ -30,7 +31,9 @@ import { UsersRepository } from './users.repository';
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         new JwtService({
-          secret: config.auth.jwtSecret,
+          // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM public key
+          // on every verify (and fails, throwing), which was ~0.3 ms of each signed-in request.
+          secret: createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8')),
           signOptions: { algorithm: 'HS256', issuer: config.auth.issuer },
           verifyOptions: { algorithms: ['HS256'], issuer: config.auth.issuer },
         }),

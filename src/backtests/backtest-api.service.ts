@@ -103,6 +103,7 @@ export class BacktestApiService {
     try {
       await this.dispatcher.dispatch({ runId: run.id, ownerId: user.id });
     } catch (error) {
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       await this.runs.transition(run.id, ['queued'], 'failed', { errorMessage: 'Could not queue the run', completedAt: new Date() });
       throw error;
     }

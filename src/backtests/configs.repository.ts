@@ -58,6 +58,7 @@ export class ConfigsRepository {
   async update(id: number, changes: Partial<NewConfig>): Promise<ConfigRow> {
     await this.db
       .update(backtestConfigs)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(backtestConfigs.id, id));
     return (await this.byId(id))!;

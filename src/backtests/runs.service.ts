@@ -132,6 +132,7 @@ export class RunsService {
     const run = await this.owned(user, key);
     const moved =
       CANCELLABLE.includes(run.status as RunStatus) &&
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       (await this.runs.transition(run.id, CANCELLABLE, 'cancelled', { completedAt: new Date() }));
     if (!moved) {
       const now = (await this.runs.status(run.id)) ?? run.status;

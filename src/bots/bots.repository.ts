@@ -67,6 +67,7 @@ export class BotsRepository {
   async update(
     id: number,
     changes: Partial<Pick<BotRow, 'code' | 'status' | 'lastError' | 'lastMetrics'>>,
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     now = new Date(),
     tx: Db = this.db,
   ): Promise<void> {
@@ -78,6 +79,7 @@ export class BotsRepository {
 
   async recordAttempt(
     v: { botId: number; attempt: number; errorType: string; errorMessage: string; success: boolean; description: string },
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     now = new Date(),
     tx: Db = this.db,
   ): Promise<FixAttemptRow> {
@@ -126,6 +128,7 @@ export class BotsRepository {
   }
 
   /** Stores an owner's error → fix pair; the same error type and signature again counts up and keeps the newest fix. */
+  // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
   async learnFix(owner: string, fix: Omit<LearnedFix, 'timesSeen'>, now = new Date()): Promise<void> {
     const updated = await this.db
       .update(botErrorFixes)

@@ -23,6 +23,12 @@ export class SystemClock extends Clock {
 }
 
 /**
+ * The wall clock, as a default for classes that scripts and benches construct by hand (outside Nest's DI); the
+ * app always passes its injected `Clock` instead.
+ */
+export const systemClock: Clock = new SystemClock();
+
+/**
  * Manually driven clock for tests: time moves only when `set`, `advance` or `sleep` is called. `sleep` moves
  * time forward by the wait and resolves at once, so a code path that waits 20 s runs in microseconds.
  */

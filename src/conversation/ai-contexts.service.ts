@@ -57,6 +57,7 @@ export class AiContextsService {
     const row = await this.repo.create(
       userId,
       { sessionName: b.session_name, instructions: b.instructions ?? '', contextData: b.context_data ?? {}, isActive: b.is_active ?? true },
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       new Date(),
     );
     return toAiContextDto(row);
@@ -64,11 +65,13 @@ export class AiContextsService {
 
   async update(user: AuthUser, id: number, b: UpdateAiContextDto): Promise<AiContextDto> {
     const row = await this.own(user, id);
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     return toAiContextDto(await this.repo.update(row.id, changesOf(b), new Date()));
   }
 
   async setActive(user: AuthUser, id: number, isActive: boolean): Promise<AiContextDto> {
     const row = await this.own(user, id);
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     return toAiContextDto(await this.repo.update(row.id, { isActive }, new Date()));
   }
 
@@ -85,6 +88,7 @@ export class AiContextsService {
     const row = await this.repo.byId(id);
     if (!row || row.userId !== user.id || !row.isActive)
       throw new DomainError(ErrorCode.NotFound, 'Not found', 'No active AI context with that id belongs to you');
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     await this.repo.touch(row.id, new Date());
     return row.instructions;
   }

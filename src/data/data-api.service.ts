@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { DAY_MS, UpstreamMarketData } from '../market-data/market-data.port';
 import { dataPeriodDays, DataPeriod, parseSymbol } from './core/data-request';
@@ -15,6 +16,7 @@ export class DataApiService {
     private readonly source: UpstreamMarketData,
     private readonly symbols: SymbolsRepository,
     private readonly bars: MarketDataRepository,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -31,7 +33,7 @@ export class DataApiService {
     const all = await this.bars.allBars(row.id, interval);
     if (all.length === 0)
       throw new DomainError(ErrorCode.NotFound, 'No market data found for this symbol. Fetch data first.', { symbol, interval });
-    const since = period === 'max' ? -Infinity : all[all.length - 1].time - dataPeriodDays(period, Date.now()) * DAY_MS;
+    const since = period === 'max' ? -Infinity : all[all.length - 1].time - dataPeriodDays(period, this.clock.now()) * DAY_MS;
     const bars = all.filter((bar) => bar.time > since);
     return { symbol, indicator: b.indicator, parameters: b.parameters ?? {}, result: indicatorResult(bars, resolved) };
   }
@@ -60,6 +62,7 @@ export class DataApiService {
       data_fetcher_available: true,
       indicators_available: true,
       data_source: this.source.name,
+      // eslint-disable-next-line no-restricted-syntax -- response timestamp, not a decision
       timestamp: new Date().toISOString(),
     };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/current-user.decorator';
 import type { Bar } from '../backtest/engine/types';
+import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.module';
@@ -80,13 +81,15 @@ export class FetchDataService {
     private readonly requests: DataRequestsRepository,
     private readonly bars: MarketDataRepository,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   private get db(): Db {
     return this.database.connection.db;
   }
 
-  async fetch(user: AuthUser, b: FetchDataDto, now = Date.now()): Promise<FetchDataResultDto> {
+  /** `now` (the Clock's) sets the period's end and dates the coverage that stored-bar freshness is judged by. */
+  async fetch(user: AuthUser, b: FetchDataDto, now = this.clock.now()): Promise<FetchDataResultDto> {
     const symbol = parseSymbol(b.symbol);
     const period: DataPeriod = b.period ?? '1y';
     const interval = b.interval ?? '1d';
@@ -127,6 +130,7 @@ export class FetchDataService {
           synthetic: data.synthetic,
           fetchedAt: new Date(now),
         });
+        // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
         await this.requests.update(requestRowId, { status: 'completed', completedAt: new Date() }, tx);
         return n;
       });

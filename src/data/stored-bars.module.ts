@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { MarketDataLayer, MarketDataProvider } from '../market-data/market-data.port';
 import { MarketDataRepository } from './market-data.repository';
@@ -9,12 +10,13 @@ class StoredBarsLayer extends MarketDataLayer {
   constructor(
     private readonly repo: MarketDataRepository,
     private readonly maxAgeSec: number,
+    private readonly clock: Clock,
   ) {
     super();
   }
 
   wrap(source: MarketDataProvider): MarketDataProvider {
-    return new StoredBarsProvider(source, this.repo, this.maxAgeSec);
+    return new StoredBarsProvider(source, this.repo, this.maxAgeSec, () => this.clock.now());
   }
 }
 
@@ -24,8 +26,9 @@ class StoredBarsLayer extends MarketDataLayer {
     MarketDataRepository,
     {
       provide: MarketDataLayer,
-      inject: [MarketDataRepository, AppConfig],
-      useFactory: (repo: MarketDataRepository, config: AppConfig) => new StoredBarsLayer(repo, config.marketData.storeMaxAgeSec),
+      inject: [MarketDataRepository, AppConfig, Clock],
+      useFactory: (repo: MarketDataRepository, config: AppConfig, clock: Clock) =>
+        new StoredBarsLayer(repo, config.marketData.storeMaxAgeSec, clock),
     },
   ],
   exports: [MarketDataLayer, MarketDataRepository],

@@ -12,6 +12,7 @@
  * failing) goes to the source, untouched; backtests never write bars (only the fetch action does).
  */
 import type { Bar } from '../backtest/engine/types';
+import { systemClock } from '../common/clock';
 import { AppLogger } from '../logging/app-logger';
 import {
   DAY_MS,
@@ -60,7 +61,8 @@ export class StoredBarsProvider implements MarketDataProvider {
     private readonly inner: MarketDataProvider,
     private readonly store: StoredBarsReader,
     private readonly maxAgeSec: number,
-    private readonly now: () => number = Date.now,
+    /** Decides whether stored bars are still fresh (`MARKET_DATA_STORE_MAX_AGE_SECONDS`); the module passes the app's Clock. */
+    private readonly now: () => number = () => systemClock.now(),
   ) {}
 
   get name(): MarketDataProvider['name'] {

@@ -6,6 +6,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { Client } from 'pg';
 import type { DatabaseTarget } from '../config/app-config';
+import { blankClusterImage } from './pglite-blank-image';
 import { TransactionSafePool } from './pool';
 import * as schema from './schema';
 
@@ -87,9 +88,9 @@ async function openPostgres(url: string, poolSize: number, schemaName: string): 
 const PGLITE_CONF = ['shared_buffers=16MB', 'work_mem=2MB', 'maintenance_work_mem=16MB', 'temp_buffers=2MB', 'wal_buffers=1MB'];
 
 /**
- * An image of a freshly initialised embedded cluster, when reuse is switched on. PGlite runs initdb on every
- * `create()` (1.2–2.5 s on a 2-core machine); loading the image of a blank cluster takes ~0.25 s. Off by default,
- * because the image stays in memory (~40 MB): a service opens one database, a test process opens hundreds.
+ * The image of a blank cluster, kept for every in-memory database of the process when reuse is switched on.
+ * PGlite runs initdb on every `create()` (1.2–2.5 s on a 2-core machine); loading the image takes ~0.25 s. Off by
+ * default, because the image stays in memory (~40 MB): a service opens one database, a test process hundreds.
  */
 let blankCluster: Promise<Blob> | null | undefined;
 
@@ -107,13 +108,12 @@ async function openPglite(dataDir: string | null, schemaName: string): Promise<D
     import('drizzle-orm/pglite/migrator'),
   ]);
   let loadDataDir: Blob | undefined;
-  if (!dataDir && blankCluster !== undefined) {
-    blankCluster ??= PGlite.create({ postgresqlconf: PGLITE_CONF }).then(async (blank) => {
-      const image = await blank.dumpDataDir('none');
-      await blank.close();
-      return image;
-    });
-    loadDataDir = await blankCluster;
+  if (!dataDir) {
+    // In memory: start from a blank cluster made by initdb in a child process (see blankClusterImage); tests
+    // keep the one image for every database of the process. Where no child can run, initdb runs here.
+    const image = blankCluster ?? blankClusterImage(PGLITE_CONF);
+    if (blankCluster === null) blankCluster = image;
+    loadDataDir = await image.catch(() => undefined);
   }
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),

@@ -139,6 +139,7 @@ export class ErrorFixerService {
         error_message: failure.message.slice(0, 2000),
         success: changed && last.ok,
         description: changed ? `AI-generated fix for ${errorType}` : 'Gemini returned no change',
+        // eslint-disable-next-line no-restricted-syntax -- recorded timestamp, not a decision
         timestamp: new Date().toISOString(),
       };
       attempts.push(record);

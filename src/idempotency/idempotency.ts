@@ -12,6 +12,7 @@ import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { StateStore } from '../state-store/state-store';
+import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** How long a key's result is kept. */
@@ -52,10 +53,16 @@ const mismatch = (): DomainError =>
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  /** Overridable in tests; the clock of the wait loop. */
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  /**
+   * The pace of the wait loop: a real timer between two store reads, since the first request progresses in real
+   * time. Whether the wait is over is the Clock's to say (`IDEMPOTENCY_WAIT_MS` from the retry's arrival).
+   */
+  private readonly pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    private readonly clock: Clock,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
@@ -70,7 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const claimKey = `idem:${scope}:claim`;
     const fpKey = `idem:${scope}:fp`;
     const resultKey = `idem:${scope}:result`;
-    const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
+    const deadline = this.clock.now() + IDEMPOTENCY_WAIT_MS;
     for (;;) {
       if ((await this.store.increment(claimKey, 1, IDEMPOTENCY_TTL_MS)) === 1) {
         await this.store.set(fpKey, fingerprint, IDEMPOTENCY_TTL_MS);
@@ -103,7 +110,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         return stored.body;
       }
-      if (Date.now() >= deadline) {
+      if (this.clock.now() >= deadline) {
         throw new DomainError(
           ErrorCode.Conflict,
           'A request with this Idempotency-Key is still being processed',
@@ -111,7 +118,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           1,
         );
       }
-      await this.sleep(POLL_MS);
+      await this.pause(POLL_MS);
     }
   }
 }

@@ -148,10 +148,12 @@ export class BullJobQueue extends JobQueue {
     if (signal?.aborted) abort.abort(signal.reason);
     signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
     if (row.cancelRequested) abort.abort('cancelled');
-    const started = await this.repo.start(id, row.attempts + 1, this.name, this.options.lockMs);
+    const started = await this.repo.start(id, row.attempts + 1, this.name, this.options.lockMs, this.runtime.now());
     if (!started) return null;
     const decision = await this.runtime.execute(started, abort.signal);
     if (decision.type === 'delay' || decision.type === 'retry') {
+      // BullMQ keeps its delayed set in wall-clock time; the row's run_at (job clock) was set by the runtime.
+      // eslint-disable-next-line no-restricted-syntax -- BullMQ's own time base, not this service's decision
       await job.moveToDelayed(Date.now() + decision.delayMs, token);
       throw new DelayedError();
     }

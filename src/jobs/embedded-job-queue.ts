@@ -71,7 +71,7 @@ export class EmbeddedJobQueue extends JobQueue {
     this.timer.unref();
     this.renewTimer = setInterval(
       () => {
-        void this.repo.renewLocks([...this.running.keys()], this.worker, this.lockMs).catch(() => undefined);
+        void this.repo.renewLocks([...this.running.keys()], this.worker, this.lockMs, this.runtime.now()).catch(() => undefined);
       },
       Math.max(250, this.lockMs / 3),
     );

@@ -133,6 +133,7 @@ export class JobRuntime {
     let chain = Promise.resolve();
     return {
       emit: (type, data) => {
+        // eslint-disable-next-line no-restricted-syntax -- event timestamp (rows order by seq), not a decision
         const event: JobEvent = { seq: ++seq, type, data: data ?? null, at: new Date().toISOString() };
         chain = chain
           .then(async () => {

@@ -7,7 +7,6 @@ import { AppLogger } from '../logging/app-logger';
 import { BeforeApplicationShutdown, DynamicModule, Global, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
-import { BullJobQueue } from './bull-job-queue';
 import { EmbeddedJobQueue } from './embedded-job-queue';
 import { EventBus, MemoryEventBus } from './event-bus';
 import { JobQueue } from './job-queue';
@@ -18,7 +17,6 @@ import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { JobWaiter } from './job-waiter';
-import { RedisEventBus } from './redis-event-bus';
 
 /** `worker`: the process started by `npm run worker` (consumes whatever WORKER_MODE says). */
 export class JobsRole {
@@ -38,8 +36,11 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
         {
           provide: EventBus,
           inject: [AppConfig],
-          useFactory: (config: AppConfig): EventBus =>
-            config.redis.url ? new RedisEventBus(config.redis.url, config.redis.keyPrefix) : new MemoryEventBus(),
+          useFactory: async (config: AppConfig): Promise<EventBus> => {
+            if (!config.redis.url) return new MemoryEventBus();
+            const { RedisEventBus } = await import('./redis-event-bus');
+            return new RedisEventBus(config.redis.url, config.redis.keyPrefix);
+          },
         },
         JobsRepository,
         JobRegistry,
@@ -47,14 +48,22 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
         {
           provide: JobQueue,
           inject: [AppConfig, JobsRepository, JobRuntime, JobRegistry, EventBus],
-          useFactory: (config: AppConfig, repo: JobsRepository, runtime: JobRuntime, registry: JobRegistry, bus: EventBus): JobQueue =>
-            config.redis.url
-              ? new BullJobQueue(repo, runtime, registry, bus, {
-                  url: config.redis.url,
-                  prefix: `${config.redis.keyPrefix}bull`,
-                  lockMs: config.jobs.lockMs,
-                })
-              : new EmbeddedJobQueue(repo, runtime, registry, config.jobs.lockMs),
+          // BullMQ is loaded only when Redis is configured (about 200 modules a process without Redis never needs).
+          useFactory: async (
+            config: AppConfig,
+            repo: JobsRepository,
+            runtime: JobRuntime,
+            registry: JobRegistry,
+            bus: EventBus,
+          ): Promise<JobQueue> => {
+            if (!config.redis.url) return new EmbeddedJobQueue(repo, runtime, registry, config.jobs.lockMs);
+            const { BullJobQueue } = await import('./bull-job-queue');
+            return new BullJobQueue(repo, runtime, registry, bus, {
+              url: config.redis.url,
+              prefix: `${config.redis.keyPrefix}bull`,
+              lockMs: config.jobs.lockMs,
+            });
+          },
         },
         JobsService,
         JobWaiter,

@@ -44,13 +44,18 @@ export class JobsRepository {
   async update(id: string, changes: Partial<Omit<JobRow, 'id' | 'kind' | 'createdAt'>>): Promise<void> {
     await this.db
       .update(jobs)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(jobs.id, id));
   }
 
-  /** Marks a running or waiting job as started by `worker` (attempt given by the queue). */
-  async start(id: string, attempt: number, worker: string, lockMs: number): Promise<JobRow | null> {
-    const now = new Date();
+  /**
+   * Marks a running or waiting job as started by `worker` (attempt given by the queue), locked until `now` (the
+   * job clock's) + `lockMs`.
+   */
+  async start(id: string, attempt: number, worker: string, lockMs: number, now: Date): Promise<JobRow | null> {
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
+    const stamp = new Date();
     const [row] = await this.db
       .update(jobs)
       .set({
@@ -58,8 +63,8 @@ export class JobsRepository {
         attempts: attempt,
         lockedBy: worker,
         lockedUntil: new Date(now.getTime() + lockMs),
-        startedAt: now,
-        updatedAt: now,
+        startedAt: stamp,
+        updatedAt: stamp,
       })
       .where(and(eq(jobs.id, id), inArray(jobs.status, ['queued', 'delayed', 'running'])))
       .returning();
@@ -70,10 +75,12 @@ export class JobsRepository {
   async requestCancel(id: string): Promise<JobRow | null> {
     await this.db
       .update(jobs)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ status: 'cancelled', cancelRequested: true, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, id), inArray(jobs.status, ['queued', 'delayed'])));
     await this.db
       .update(jobs)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ cancelRequested: true, updatedAt: new Date() })
       .where(and(eq(jobs.id, id), eq(jobs.status, 'running')));
     return this.byId(id);
@@ -83,6 +90,7 @@ export class JobsRepository {
   async finish(id: string, status: JobStatus, changes: Partial<Pick<JobRow, 'result' | 'error' | 'progress'>>): Promise<boolean> {
     const rows = await this.db
       .update(jobs)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, status, lockedBy: null, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, id), inArray(jobs.status, ['queued', 'delayed', 'running'])))
       .returning({ id: jobs.id });
@@ -94,6 +102,7 @@ export class JobsRepository {
     const attempts = uncount ? sql`greatest(${jobs.attempts} - 1, 0)` : undefined;
     await this.db
       .update(jobs)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ status: 'delayed', runAt, error, lockedBy: null, lockedUntil: null, updatedAt: new Date(), ...(attempts ? { attempts } : {}) })
       .where(and(eq(jobs.id, id), eq(jobs.status, 'running')));
   }
@@ -101,7 +110,7 @@ export class JobsRepository {
   /**
    * Embedded queue: claims the oldest due job of `kind` — queued, delayed and due, or running with an expired
    * lock (its process died) — for `worker`, in one transaction that skips rows another claimer holds. `now`
-   * is the job clock's (due times); locks run on wall-clock time.
+   * is the job clock's: it decides what is due and which locks have expired, and the new lock runs from it.
    */
   async claim(kind: string, worker: string, lockMs: number, now: Date): Promise<JobRow | null> {
     return this.db.transaction(async (tx) => {
@@ -121,15 +130,17 @@ export class JobsRepository {
         .limit(1)
         .for('update', { skipLocked: true });
       if (!next) return null;
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
+      const stamp = new Date();
       const [row] = await tx
         .update(jobs)
         .set({
           status: 'running',
           attempts: sql`${jobs.attempts} + 1`,
           lockedBy: worker,
-          lockedUntil: new Date(Date.now() + lockMs),
-          startedAt: new Date(),
-          updatedAt: new Date(),
+          lockedUntil: new Date(now.getTime() + lockMs),
+          startedAt: stamp,
+          updatedAt: stamp,
         })
         .where(eq(jobs.id, next.id))
         .returning();
@@ -137,12 +148,12 @@ export class JobsRepository {
     });
   }
 
-  /** Keeps the locks of the jobs `worker` is running. */
-  async renewLocks(ids: string[], worker: string, lockMs: number): Promise<void> {
+  /** Keeps the locks of the jobs `worker` is running: `lockMs` from `now` (the job clock's). */
+  async renewLocks(ids: string[], worker: string, lockMs: number, now: Date): Promise<void> {
     if (ids.length === 0) return;
     await this.db
       .update(jobs)
-      .set({ lockedUntil: new Date(Date.now() + lockMs) })
+      .set({ lockedUntil: new Date(now.getTime() + lockMs) })
       .where(and(inArray(jobs.id, ids), eq(jobs.lockedBy, worker), eq(jobs.status, 'running')));
   }
 

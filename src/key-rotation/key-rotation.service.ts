@@ -147,7 +147,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
     const holding = this.config.rotation.slotHoldMs > 0;
     const [view, pinned, slots] = await Promise.all([
       this.currentView(now),
-      this.state.pinOf(ctx.userId),
+      this.state.pinOf(ctx.userId, now),
       holding ? this.state.slotsOf(ctx.userId) : [],
     ]);
     if (slots.length > 0) {
@@ -326,12 +326,18 @@ export class KeyRotationService implements OnApplicationBootstrap, OnApplication
   async succeed(lease: Lease, ctx: CallContext, promptTokens: number | undefined, wasPinned: boolean): Promise<void> {
     const now = this.clock.now();
     this.metrics.geminiRequests.inc({ key_id: lease.keyId, model: lease.model, outcome: 'ok' });
-    if (promptTokens !== undefined && promptTokens !== lease.estimatedTokens) await this.state.reconcileTokens(lease, promptTokens, now);
-    await this.state.recordSuccess(lease.keyId, now);
-    if (!wasPinned) {
-      const previous = await this.state.pinOf(ctx.userId);
+    const repin = async () => {
+      const previous = await this.state.pinOf(ctx.userId, now);
       await this.state.pin(ctx.userId, lease.keyId, previous, this.config.rotation.stickyTtlMs, now);
-    }
+    };
+    // Three independent pieces of bookkeeping, awaited together (one store round trip of waiting, not five).
+    await Promise.all([
+      promptTokens !== undefined && promptTokens !== lease.estimatedTokens
+        ? this.state.reconcileTokens(lease, promptTokens, now)
+        : undefined,
+      this.state.recordSuccess(lease.keyId, now),
+      wasPinned ? undefined : repin(),
+    ]);
   }
 
   /** The attempt failed: classify, apply the effect to the key / project, and say what the loop should do. */

@@ -4,6 +4,7 @@
  * never outlives the data it describes. Concurrent identical requests share one upstream call; failures are
  * not cached.
  */
+import { systemClock } from '../common/clock';
 import { DAY_MS, INTERVAL_MS, isIntraday, MarketData, MarketDataProvider, MarketDataRequest } from './market-data.port';
 
 export class CachedMarketDataProvider implements MarketDataProvider {
@@ -12,7 +13,8 @@ export class CachedMarketDataProvider implements MarketDataProvider {
   constructor(
     private readonly inner: MarketDataProvider,
     private readonly maxEntries = 32,
-    private readonly now: () => number = Date.now,
+    /** Decides which entries are current (the day or bar they describe); the module passes the app's Clock. */
+    private readonly now: () => number = () => systemClock.now(),
   ) {}
 
   get name(): MarketDataProvider['name'] {

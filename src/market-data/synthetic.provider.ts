@@ -15,6 +15,7 @@
  * The series ends at the injected clock: a bar is included once it has started (today's daily bar on a
  * weekday, the current intraday bar during the session), and the window is the period's calendar days.
  */
+import { systemClock } from '../common/clock';
 import { Bar } from '../backtest/engine/types';
 import {
   DAY_MS,
@@ -199,7 +200,8 @@ function intradayBars(symbol: string, interval: Interval, days: Bar[], p: Symbol
 export class SyntheticMarketDataProvider implements MarketDataProvider {
   readonly name = 'synthetic' as const;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `now` decides where the series ends; the module passes the app's Clock. */
+  constructor(private readonly now: () => number = () => systemClock.now()) {}
 
   async getBars(req: MarketDataRequest): Promise<MarketData> {
     return { ...req, source: 'synthetic', synthetic: true, bars: this.generate(req) };

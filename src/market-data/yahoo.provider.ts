@@ -12,6 +12,7 @@
 import type YahooFinance from 'yahoo-finance2';
 import { AppLogger } from '../logging/app-logger';
 import { Bar } from '../backtest/engine/types';
+import { systemClock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { DAY_MS, MarketData, MarketDataProvider, MarketDataRequest, requestDays } from './market-data.port';
 
@@ -20,7 +21,7 @@ export interface YahooProviderOptions {
   timeoutMs: number;
   /** The fetch under the wrapper (default: the global fetch at call time). */
   fetch?: typeof fetch;
-  /** Clock for the end of the period (epoch ms). */
+  /** Clock for the end of the period (epoch ms); the module passes the app's Clock. */
   now?: () => number;
 }
 
@@ -76,7 +77,7 @@ export class YahooMarketDataProvider implements MarketDataProvider {
   private readonly now: () => number;
 
   constructor(private readonly options: YahooProviderOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => systemClock.now());
   }
 
   private client(): Promise<InstanceType<typeof YahooFinance>> {

@@ -33,6 +33,7 @@ export class LifecycleRepository {
   async update(strategyId: number, changes: LifecycleChanges, tx: Db): Promise<LifecycleRow> {
     const [row] = await tx
       .update(strategyLifecycles)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(strategyLifecycles.strategyId, strategyId))
       .returning();

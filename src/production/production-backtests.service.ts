@@ -4,6 +4,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/current-user.decorator';
+import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { invalid } from '../common/path-id';
 import { AppConfig } from '../config/app-config';
@@ -50,6 +51,7 @@ export class ProductionBacktestsService {
     private readonly dispatcher: SandboxDispatcher,
     private readonly config: AppConfig,
     private readonly marketData: MarketDataProvider,
+    private readonly clock: Clock,
   ) {}
 
   async runSandbox(user: AuthUser, dto: RunSandboxDto): Promise<SandboxRunAnswer> {
@@ -62,7 +64,7 @@ export class ProductionBacktestsService {
       const details = Object.fromEntries(Object.entries(cfg.byField).map(([k, v]) => [`config.${k}`, v]));
       throw new DomainError(ErrorCode.ValidationFailed, `Invalid request: ${Object.keys(details).join(', ')}`, details);
     }
-    const now = Date.now();
+    const now = this.clock.now();
     const to = dto.end_date ? Date.parse(`${dto.end_date}T23:59:59.999Z`) : undefined;
     const from = dto.start_date ? Date.parse(`${dto.start_date}T00:00:00Z`) : undefined;
     if (from !== undefined && to !== undefined && to < from) throw invalid('end_date', 'end_date must not be before start_date');

@@ -192,6 +192,7 @@ export class ProductionStrategiesService {
         detail: { from_version: current, to_version: target.number, content_hash: target.contentHash, reason },
         changes: { currentVersion: target.number },
       });
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       if (botId) await this.bots.update(botId, { code: target.code }, new Date(), tx);
       await this.strategies.update(
         strategy.id,

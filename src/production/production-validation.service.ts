@@ -22,6 +22,7 @@ export class ProductionValidationService {
   validateSchema(body: unknown) {
     const r = validateWith(strategyDefinitionSchema, body);
     if (!r.ok) throw invalidDocument('strategy schema', r);
+    // eslint-disable-next-line no-restricted-syntax -- recorded timestamp, not a decision
     const validated = withMetadata(r.value, new Date());
     return { status: 'valid', message: 'Strategy schema is valid', validated_data: validated, schema_version: validated.schema_version };
   }

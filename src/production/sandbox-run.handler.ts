@@ -29,6 +29,7 @@ export class SandboxRunHandler {
 
   /** The handler function as the dispatcher (or a job worker) calls it. */
   readonly handle = async (command: SandboxRunCommand, ctx: JobContext): Promise<SandboxRunAnswer> => {
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     const started = new Date();
     await this.runs.update(command.runId, { status: 'running', startedAt: started });
     await ctx.progress(5, { step: 'started' });
@@ -66,6 +67,7 @@ export class SandboxRunHandler {
   private async finish(command: SandboxRunCommand, started: Date, done: SymbolRun[], failure: string | null): Promise<SandboxRunAnswer> {
     const summary = summarise(done, command.limits);
     const success = failure === null && summary.success && done.length === command.markets.length;
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     const completedAt = new Date();
     const errors = failure ?? summary.errors;
     const answer: SandboxRunAnswer = {

@@ -1,3 +1,4 @@
+import { FakeClock } from '../common/clock';
 import { loadAppConfig } from '../config/app-config';
 import { SecretScrubber } from '../logging/secret-scrubber';
 import { SecretProvider, SecretStoreError } from './secret-provider';
@@ -17,11 +18,22 @@ describe(SecretsService.name, () => {
   let provider: ScriptedProvider;
   let scrubber: SecretScrubber;
   let sut: SecretsService;
+  let clock: FakeClock;
 
   beforeEach(() => {
     provider = new ScriptedProvider();
     scrubber = new SecretScrubber();
-    sut = new SecretsService(provider, scrubber, loadAppConfig({}));
+    clock = new FakeClock(0);
+    sut = new SecretsService(provider, scrubber, loadAppConfig({}), clock);
+  });
+
+  it('dates fetches and ages the set in use by the injected clock when no time is passed', async () => {
+    provider.next = new Map([['k1', 'secret-value-one']]);
+    clock.set(5_000);
+    await sut.refresh(['k1']);
+    expect(sut.status()).toMatchObject({ lastSuccessAt: 5_000, lastAttemptAt: 5_000, ageMs: 0 });
+    clock.advance(90_000);
+    expect(sut.status().ageMs).toBe(90_000);
   });
 
   it('uses what the store returned and teaches the scrubber every value', async () => {

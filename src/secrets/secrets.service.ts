@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppLogger } from '../logging/app-logger';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { SecretScrubber } from '../logging/secret-scrubber';
 import { SecretProvider, SecretStoreError } from './secret-provider';
@@ -34,6 +35,7 @@ export class SecretsService implements OnApplicationShutdown {
     private readonly provider: SecretProvider,
     private readonly scrubber: SecretScrubber,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   get store(): SecretProvider['type'] {
@@ -49,7 +51,7 @@ export class SecretsService implements OnApplicationShutdown {
    * Fetches secrets for these ids (plus whatever the store offers unasked). Returns true when the store
    * answered; on failure the previous set stays in use and the error is kept for health.
    */
-  async refresh(keyIds: string[], now = Date.now()): Promise<boolean> {
+  async refresh(keyIds: string[], now = this.clock.now()): Promise<boolean> {
     this.lastAttemptAt = now;
     try {
       const fetched = await this.provider.fetch(keyIds);
@@ -68,7 +70,7 @@ export class SecretsService implements OnApplicationShutdown {
     }
   }
 
-  status(now = Date.now()): SecretsStatus {
+  status(now = this.clock.now()): SecretsStatus {
     return {
       store: this.provider.type,
       lastSuccessAt: this.lastSuccessAt,

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INestApplication, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { closeOpenStreams } from './open-streams';
@@ -23,7 +24,10 @@ export class ShutdownService {
   private inFlight = 0;
   private server: Server | null = null;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   get isDraining(): boolean {
     return this.draining;
@@ -45,7 +49,7 @@ export class ShutdownService {
   async run(app: INestApplication, signal: string): Promise<number> {
     if (this.draining) return 0;
     this.draining = true;
-    const started = Date.now();
+    const started = this.clock.now();
     const server = app.getHttpServer() as Server;
     this.server = server;
     const requests = this.inFlight;
@@ -54,11 +58,12 @@ export class ShutdownService {
     const streams = closeOpenStreams(SHUTDOWN_EVENT.event, SHUTDOWN_EVENT.data);
     this.logger.info(`${signal} received: readiness 503, no new connections; finishing ${requests} request(s), ended ${streams} stream(s)`);
     const timeoutMs = this.config.http.shutdownTimeoutMs;
+    // A real timer bounds the drain (requests finish in real time); the Clock times the shutdown for the log.
     const cut = await Promise.race([closed.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     const unfinished = cut ? this.inFlight : 0;
     if (cut) server.closeAllConnections();
     await app.close();
-    const ms = Date.now() - started;
+    const ms = this.clock.now() - started;
     if (cut) {
       this.logger.error(
         `Shutdown forced after ${ms} ms: ${unfinished} request(s) still running at SHUTDOWN_TIMEOUT_MS=${timeoutMs} were cut; exit 1`,

@@ -1,6 +1,7 @@
+import { systemClock } from '../common/clock';
 import { AppLogger } from '../logging/app-logger';
 import { MemoryStateStore } from './memory-state-store';
-import { RedisStateStore } from './redis-state-store';
+import type { RedisStateStore } from './redis-state-store';
 import { ReleaseRequest, ReserveRequest, ReserveResult, StateStore } from './state-store';
 import { StateStoreUnavailableError } from './state-store.errors';
 
@@ -23,7 +24,8 @@ export class FallbackStateStore extends StateStore {
 
   constructor(
     private readonly primary: RedisStateStore,
-    now: () => number = Date.now,
+    /** The app's Clock: local expiry while degraded, and how long the outage lasted. */
+    private readonly now: () => number = () => systemClock.now(),
   ) {
     super();
     this.local = new MemoryStateStore(now);
@@ -124,7 +126,7 @@ export class FallbackStateStore extends StateStore {
 
   private enterDegraded(cause: StateStoreUnavailableError): void {
     if (this.degraded) return;
-    this.degradedSince = Date.now();
+    this.degradedSince = this.now();
     this.logger.error(`Redis unavailable (${String(cause.details)}); serving from local memory, degraded, until it answers again`);
     this.recheck = setInterval(() => void this.tryRecover(), RECHECK_MS);
     this.recheck.unref();
@@ -136,7 +138,8 @@ export class FallbackStateStore extends StateStore {
     } catch {
       return;
     }
-    const seconds = Math.round((Date.now() - (this.degradedSince ?? Date.now())) / 1000);
+    const now = this.now();
+    const seconds = Math.round((now - (this.degradedSince ?? now)) / 1000);
     if (this.recheck) clearInterval(this.recheck);
     this.recheck = null;
     this.degradedSince = null;

@@ -1,3 +1,4 @@
+import { systemClock } from '../common/clock';
 import { ReleaseRequest, ReserveRequest, ReserveResult, StateStore } from './state-store';
 import { SlidingWindow } from './window-math';
 
@@ -26,8 +27,8 @@ export class MemoryStateStore extends StateStore {
   private readonly data = new Map<string, Entry>();
   private writes = 0;
 
-  /** `now` drives TTL expiry; tests pass a fake clock. */
-  constructor(private readonly now: () => number = Date.now) {
+  /** `now` drives TTL expiry: the module passes the app's Clock (scripts get the wall clock). */
+  constructor(private readonly now: () => number = () => systemClock.now()) {
     super();
   }
 

@@ -1,10 +1,10 @@
 import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppLogger } from '../logging/app-logger';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { FallbackStateStore } from './fallback-state-store';
 import { MemoryStateStore } from './memory-state-store';
-import { RedisStateStore } from './redis-state-store';
 import { StateStore } from './state-store';
 
 /**
@@ -17,20 +17,23 @@ import { StateStore } from './state-store';
   providers: [
     {
       provide: StateStore,
-      inject: [AppConfig],
-      useFactory: async (config: AppConfig): Promise<StateStore> => {
+      inject: [AppConfig, Clock],
+      useFactory: async (config: AppConfig, clock: Clock): Promise<StateStore> => {
+        const now = () => clock.now();
         const logger = new AppLogger('StateStore');
         if (!config.redis.url && !config.redis.clusterNodes) {
           logger.info('in-memory state store (single replica; set REDIS_URL to share state between replicas)');
-          return new MemoryStateStore();
+          return new MemoryStateStore(now);
         }
+        // ioredis is loaded only when Redis is configured.
+        const { RedisStateStore } = await import('./redis-state-store');
         const redis = new RedisStateStore({
           url: config.redis.url ?? undefined,
           clusterNodes: config.redis.clusterNodes ?? undefined,
           keyPrefix: config.redis.keyPrefix,
           commandTimeoutMs: config.redis.commandTimeoutMs,
         });
-        const store = config.redis.failOpen ? new FallbackStateStore(redis) : redis;
+        const store = config.redis.failOpen ? new FallbackStateStore(redis, now) : redis;
         try {
           await store.connect();
           logger.info(`redis state store connected${config.redis.clusterNodes ? ' (cluster)' : ''}`);

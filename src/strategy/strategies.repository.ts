@@ -65,6 +65,7 @@ export class StrategiesRepository {
   async update(id: number, changes: StrategyChanges, tx: Db = this.db): Promise<StrategyRow> {
     const [row] = await tx
       .update(strategies)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(strategies.id, id))
       .returning();

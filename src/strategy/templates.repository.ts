@@ -49,6 +49,7 @@ export class TemplatesRepository {
   async update(id: number, changes: TemplateChanges, tx: Db = this.db): Promise<TemplateRow> {
     const [row] = await tx
       .update(strategyTemplates)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(strategyTemplates.id, id))
       .returning();

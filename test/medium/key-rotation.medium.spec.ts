@@ -296,6 +296,22 @@ describe.each(['memory', 'redis'] as const)(`${KeyRotationService.name} (medium,
       ctx.clock.advance(31_000);
       expect(await lease('u1')).toMatchObject({ pinned: true, lease: { keyId: other } });
     });
+
+    it("ends on the rotation's clock, whatever the store's own expiry clock says", async () => {
+      await boot([{ id: 'a' }, { id: 'b' }], { STICKY_TTL_SECONDS: '120' });
+      const first = await served('u1');
+      ctx.clock.advance(119_999);
+      expect(await lease('u1')).toMatchObject({ pinned: true, lease: { keyId: first.keyId } });
+      expect((await health(first.keyId)).pinned_users).toBe(1);
+
+      // Two minutes on the clock; on Redis, the key's own TTL (wall time) has not run out yet.
+      ctx.clock.advance(1);
+      expect((await health(first.keyId)).pinned_users).toBe(0);
+      const after = await lease('u1');
+      expect(after.pinned).toBe(false);
+      await rotation.succeed(after.lease, call('u1'), 10, after.pinned);
+      expect(await lease('u1')).toMatchObject({ pinned: true, lease: { keyId: after.lease.keyId } });
+    });
   });
 
   describe('reload', () => {

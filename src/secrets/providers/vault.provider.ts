@@ -6,8 +6,8 @@ type VaultConfig = NonNullable<SecretsConfig['vault']>;
 export interface VaultProviderOptions {
   timeoutMs: number;
   bundleName: string | null;
-  /** Clock for token renewal (epoch ms); tests inject one. */
-  now?: () => number;
+  /** Clock for token renewal (epoch ms): the app's `Clock`. */
+  now: () => number;
 }
 
 /** The token in use. `refreshAt` (epoch ms) is null for tokens that do not expire (static, or lease 0). */
@@ -54,7 +54,7 @@ export class VaultSecretProvider extends SecretProvider {
     private readonly opts: VaultProviderOptions,
   ) {
     super();
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now;
     this.mount = trimSlashes(config.mount);
     const path = trimSlashes(config.path);
     this.relPath = path === this.mount ? '' : path.startsWith(`${this.mount}/`) ? path.slice(this.mount.length + 1) : path;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { ChatSessionsRepository } from '../../conversation/chat-sessions.repository';
 import { ConversationModule } from '../../conversation/conversation.module';
@@ -19,7 +20,7 @@ import { ValidationConversation } from './validation-conversation';
   imports: [StrategyCoreModule, GeminiModule, ConversationModule],
   controllers: [StrategyAiController],
   providers: [
-    { provide: UrlFetcher, inject: [AppConfig], useFactory: (config: AppConfig) => new UrlFetcher(config) },
+    { provide: UrlFetcher, inject: [AppConfig, Clock], useFactory: (config: AppConfig, clock: Clock) => new UrlFetcher(config, clock) },
     ChatSessionsRepository,
     ValidationConversation,
     StrategyValidationService,

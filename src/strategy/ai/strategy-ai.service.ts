@@ -94,6 +94,7 @@ export class StrategyAiService {
             status: 'valid',
             tags: dto.tags ?? c.classification.primary_instruments,
             createdBy: user.id,
+            // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
             lastValidated: new Date(),
           },
           { bumpVersionOnClash: true },
@@ -151,6 +152,7 @@ export class StrategyAiService {
           ...fieldsOf(c, code),
           ...(dto.update_description === true ? { description: c.description } : {}),
           status: 'valid',
+          // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
           lastValidated: new Date(),
         },
         tx,
@@ -158,6 +160,7 @@ export class StrategyAiService {
       const t = s.templateId != null ? await this.templates.byId(s.templateId, tx) : null;
       if (t && t.linkedStrategyId === s.id) {
         const entry = {
+          // eslint-disable-next-line no-restricted-syntax -- recorded timestamp, not a decision
           timestamp: new Date().toISOString(),
           message: typeof dto.update_description === 'string' ? dto.update_description : dto.strategy_text.slice(0, 500),
           user: user.username,

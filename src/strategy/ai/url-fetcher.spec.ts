@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeClock, SystemClock } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { forbiddenAddressKind, htmlToText, Resolver, UrlFetcher } from './url-fetcher';
 
@@ -54,6 +55,7 @@ describe('htmlToText', () => {
 describe(UrlFetcher.name, () => {
   let server: http.Server;
   let port = 0;
+  const clock = new SystemClock();
   const config = (allowHosts: string[], extra: Partial<AppConfig['urlFetch']> = {}) =>
     ({ urlFetch: { timeoutMs: 2000, maxBytes: 4096, allowHosts, ...extra } }) as unknown as AppConfig;
 
@@ -72,7 +74,7 @@ describe(UrlFetcher.name, () => {
       { address: '93.184.216.34', family: 4 },
       { address: '10.0.0.7', family: 4 },
     ];
-    await expect(new UrlFetcher(config([]), resolve).fetchText('http://example.test/')).rejects.toMatchObject({
+    await expect(new UrlFetcher(config([]), clock, resolve).fetchText('http://example.test/')).rejects.toMatchObject({
       message: 'url refused: resolves to a private address',
       details: { reason: 'private' },
     });
@@ -80,7 +82,7 @@ describe(UrlFetcher.name, () => {
 
   it('resolves once and connects to the vetted address (no second lookup)', async () => {
     const resolve = jest.fn<ReturnType<Resolver>, Parameters<Resolver>>(async () => [{ address: '127.0.0.1', family: 4 }]);
-    const page = await new UrlFetcher(config([`docs.internal:${port}`]), resolve).fetchText(`http://docs.internal:${port}/x`);
+    const page = await new UrlFetcher(config([`docs.internal:${port}`]), clock, resolve).fetchText(`http://docs.internal:${port}/x`);
     expect(page.text).toBe(`hello from docs.internal:${port}`);
     expect(resolve).toHaveBeenCalledTimes(1);
   });
@@ -89,20 +91,43 @@ describe(UrlFetcher.name, () => {
     const resolve: Resolver = async () => {
       throw new Error('ENOTFOUND');
     };
-    await expect(new UrlFetcher(config([]), resolve).fetchText('http://nowhere.test/')).rejects.toMatchObject({
+    await expect(new UrlFetcher(config([]), clock, resolve).fetchText('http://nowhere.test/')).rejects.toMatchObject({
       message: 'url refused: host could not be resolved',
     });
   });
 
   it('gives up on a DNS lookup that outlasts the deadline', async () => {
     const resolve: Resolver = () => new Promise(() => undefined);
-    await expect(new UrlFetcher(config([], { timeoutMs: 50 }), resolve).fetchText('http://slow-dns.test/')).rejects.toMatchObject({
+    await expect(new UrlFetcher(config([], { timeoutMs: 50 }), clock, resolve).fetchText('http://slow-dns.test/')).rejects.toMatchObject({
       message: 'url fetch timed out',
     });
   });
 
+  it('spends the deadline on the injected clock: a lookup that used it all leaves nothing for the request', async () => {
+    const fake = new FakeClock(1_000);
+    const slowLookup: Resolver = async () => {
+      fake.advance(60_000);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const fetcher = new UrlFetcher(config([`docs.internal:${port}`], { timeoutMs: 60_000 }), fake, slowLookup);
+    await expect(fetcher.fetchText(`http://docs.internal:${port}/x`)).rejects.toMatchObject({
+      message: 'url fetch timed out',
+      details: { timeout_ms: 60_000 },
+    });
+  });
+
+  it('fetches the page when the lookup left part of the deadline on the injected clock', async () => {
+    const fake = new FakeClock(1_000);
+    const lookup: Resolver = async () => {
+      fake.advance(50_000);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const fetcher = new UrlFetcher(config([`docs.internal:${port}`], { timeoutMs: 60_000 }), fake, lookup);
+    expect((await fetcher.fetchText(`http://docs.internal:${port}/x`)).text).toBe(`hello from docs.internal:${port}`);
+  });
+
   it('refuses credentials in the URL', async () => {
-    await expect(new UrlFetcher(config([])).fetchText('https://user:pw@example.com/')).rejects.toMatchObject({
+    await expect(new UrlFetcher(config([]), clock).fetchText('https://user:pw@example.com/')).rejects.toMatchObject({
       message: 'url refused: credentials in the url are not allowed',
     });
   });

@@ -11,6 +11,7 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import * as ipaddr from 'ipaddr.js';
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 
@@ -43,11 +44,14 @@ const refused = (why: string, details?: unknown) => new DomainError(ErrorCode.Va
 const timedOut = (timeoutMs: number) => new DomainError(ErrorCode.ValidationFailed, 'url fetch timed out', { timeout_ms: timeoutMs });
 const TIMED_OUT = new Error('timed out');
 
-/** `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms) has passed. */
-function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+/**
+ * `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms on `clock`) has passed. What is left of the
+ * budget is the Clock's to say; it is spent on a real timer, since the work is real I/O.
+ */
+function withDeadline<T>(work: Promise<T>, deadline: number, clock: Clock): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - clock.now()));
   });
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
@@ -141,13 +145,14 @@ export class UrlFetcher {
 
   constructor(
     config: AppConfig,
+    private readonly clock: Clock,
     private readonly resolve: Resolver = defaultResolver,
   ) {
     this.limits = config.urlFetch;
   }
 
   async fetchText(raw: string): Promise<FetchedPage> {
-    const deadline = Date.now() + this.limits.timeoutMs;
+    const deadline = this.clock.now() + this.limits.timeoutMs;
     let url = this.parse(raw.trim());
     for (let hop = 0; ; hop++) {
       const target = await this.vet(url, hop > 0, deadline);
@@ -194,7 +199,7 @@ export class UrlFetcher {
     if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
     else {
       try {
-        addresses = await withDeadline(this.resolve(host), deadline);
+        addresses = await withDeadline(this.resolve(host), deadline, this.clock);
       } catch (e) {
         if (e === TIMED_OUT) throw timedOut(this.limits.timeoutMs);
         throw refused(`${redirect ? 'redirect target host' : 'host'} could not be resolved`);
@@ -224,7 +229,7 @@ export class UrlFetcher {
         req.destroy();
         reject(e);
       };
-      const timer = setTimeout(() => fail(timedOut(this.limits.timeoutMs)), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(() => fail(timedOut(this.limits.timeoutMs)), Math.max(0, deadline - this.clock.now()));
       const req = client.request(
         {
           protocol: t.url.protocol,

@@ -51,6 +51,7 @@ export class ValidationConversation {
 
   /** Links the session to the strategy and lists it in the session's `generated_strategies`. */
   async linkStrategy(sessionId: string, strategyId: number): Promise<void> {
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     await this.sessions.addGeneratedStrategy(sessionId, strategyId, new Date());
   }
 }

@@ -147,6 +147,7 @@ export class StrategyBotPipeline {
         lastError: last && !last.ok ? `${last.errorType}: ${last.message}`.slice(0, 4000) : null,
         lastMetrics: last ? metricsOf(last) : null,
       },
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       new Date(),
       tx,
     );

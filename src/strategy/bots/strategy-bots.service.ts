@@ -153,6 +153,7 @@ export class StrategyBotsService {
           lastError: loop.last.ok ? null : `${loop.last.errorType}: ${loop.last.message}`.slice(0, 4000),
           lastMetrics: metricsOf(loop.last),
         },
+        // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
         new Date(),
         tx,
       );
@@ -266,6 +267,7 @@ export class StrategyBotsService {
           generator: 'template',
           static_check: check.ok ? 'passed' : check.message,
           template_id: dto.template_id ?? null,
+          // eslint-disable-next-line no-restricted-syntax -- recorded timestamp, not a decision
           generated_at: new Date().toISOString(),
         },
       };
@@ -292,6 +294,7 @@ export class StrategyBotsService {
         generator: 'gemini',
         static_check: result.check.ok ? 'passed' : result.check.message,
         template_id: dto.template_id ?? null,
+        // eslint-disable-next-line no-restricted-syntax -- recorded timestamp, not a decision
         generated_at: new Date().toISOString(),
       },
     };

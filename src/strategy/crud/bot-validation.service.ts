@@ -143,6 +143,7 @@ export class BotValidationService {
     seconds: number,
   ): Promise<ValidationOutcome | null> {
     const overall = verdicts.every((v) => v.status === 'passed') ? 'passed' : 'failed';
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     const now = new Date();
     const config = { strict_mode: settings.strictMode, use_gemini: settings.useGemini, ...DEFAULT_MARKET_DATA_REQUEST };
     return this.strategies.transaction(async (tx) => {

@@ -45,6 +45,7 @@ export class StrategyApiHealthService {
           templates_count: templatesCount,
           validator_available: true,
           generator_available: this.rotation.keyPool.usableIds().length > 0,
+          // eslint-disable-next-line no-restricted-syntax -- response timestamp, not a decision
           timestamp: new Date().toISOString(),
         },
       };

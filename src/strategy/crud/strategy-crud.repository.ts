@@ -161,6 +161,7 @@ export class StrategyCrudRepository {
     await this.db.transaction(async (tx) => {
       await tx
         .update(strategyTemplates)
+        // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
         .set({ linkedStrategyId: null, updatedAt: new Date() })
         .where(eq(strategyTemplates.linkedStrategyId, id));
       await tx.update(chatSessions).set({ strategyId: null }).where(eq(chatSessions.strategyId, id));

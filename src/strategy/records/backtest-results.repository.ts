@@ -47,6 +47,7 @@ export class BacktestResultsRepository {
    * the caller fills in); `created_at` stays. `created` says whether the row is new.
    */
   async upsert(strategyId: number, values: Required<BacktestResultValues>): Promise<{ row: BacktestResultRow; created: boolean }> {
+    // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
     const now = new Date();
     // xmax = 0 only on a freshly inserted tuple (PostgreSQL and PGlite alike).
     const [{ inserted, ...row }] = await this.db

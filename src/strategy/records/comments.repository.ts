@@ -74,6 +74,7 @@ export class CommentsRepository {
   async update(id: number, changes: CommentChanges): Promise<CommentRow> {
     await this.db
       .update(strategyComments)
+      // eslint-disable-next-line no-restricted-syntax -- row timestamp, not a decision
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(strategyComments.id, id));
     return (await this.byId(id))!;

@@ -108,6 +108,7 @@ export class TemplatesService {
       if (b.chat_message !== undefined && b.chat_message !== '') {
         changes.chatHistory = [
           ...current.chatHistory,
+          // eslint-disable-next-line no-restricted-syntax -- recorded timestamp, not a decision
           { timestamp: new Date().toISOString(), message: b.chat_message, user: user.username },
         ].slice(-MAX_CHAT_HISTORY);
       }
