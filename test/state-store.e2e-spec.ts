@@ -12,10 +12,26 @@ import { freshRedisPrefix } from './support/services';
  * One contract, two stores: every behaviour below must hold for the in-memory store and for real Redis.
  * Expiry uses real time with short TTLs, since Redis expires keys on its own clock.
  */
-type Factory = {
-  name: string;
-  make: () => Promise<{ store: StateStore; second: () => Promise<StateStore>; cleanup: () => Promise<void> }>;
-};
+type Subject = { store: StateStore; second: () => Promise<StateStore>; cleanup: () => Promise<void> };
+type Factory = { name: string; make: () => Promise<Subject> };
+
+/** A store from `open`; `second` opens another client on the same Redis (another replica); cleanup closes those, then `stop`. */
+async function withReplicas(open: () => Promise<StateStore>, stop: () => Promise<void>): Promise<Subject> {
+  const store = await open();
+  const others: StateStore[] = [];
+  return {
+    store,
+    second: async () => {
+      const s = await open();
+      others.push(s);
+      return s;
+    },
+    cleanup: async () => {
+      await Promise.all(others.map((o) => o.close()));
+      await stop();
+    },
+  };
+}
 
 const stores: Factory[] = [
   {
@@ -34,21 +50,7 @@ const stores: Factory[] = [
         await s.connect();
         return s;
       };
-      const store = await open();
-      const others: StateStore[] = [];
-      return {
-        store,
-        // A second client on the same Redis: another replica.
-        second: async () => {
-          const s = await open();
-          others.push(s);
-          return s;
-        },
-        cleanup: async () => {
-          await Promise.all(others.map((o) => o.close()));
-          await cleanup();
-        },
-      };
+      return withReplicas(open, cleanup);
     },
   },
   {
@@ -60,20 +62,7 @@ const stores: Factory[] = [
         await s.connect();
         return s;
       };
-      const store = await open();
-      const others: StateStore[] = [];
-      return {
-        store,
-        second: async () => {
-          const s = await open();
-          others.push(s);
-          return s;
-        },
-        cleanup: async () => {
-          await Promise.all(others.map((o) => o.close()));
-          await cluster.stop();
-        },
-      };
+      return withReplicas(open, () => cluster.stop());
     },
   },
 ];

@@ -6,7 +6,7 @@
  */
 import { AppLogger } from '../logging/app-logger';
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthUser, userKey } from '../auth/current-user.decorator';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -15,7 +15,7 @@ import { BotsRepository } from '../bots/bots.repository';
 import { SDK_CONTRACT } from '../bots/prompts';
 import { ErrorFixerService, FixLoopEvent, FixLoopResult, metricsOf } from '../error-fixer/error-fixer.service';
 import { GeminiClientService } from '../gemini/gemini-client.service';
-import { MARKET_DATA, MarketDataProvider, MarketDataRequest } from '../market-data/market-data.port';
+import { MarketDataProvider, MarketDataRequest } from '../market-data/market-data.port';
 import { JobContext } from '../jobs/job-definition';
 import { JobQueue } from '../jobs/job-queue';
 import { SHUTDOWN } from '../jobs/job-runtime';
@@ -58,7 +58,7 @@ export class AiDeveloperService {
     private readonly fixer: ErrorFixerService,
     private readonly bots: BotsRepository,
     private readonly gemini: GeminiClientService,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}

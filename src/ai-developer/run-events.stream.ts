@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { AuthFailure } from '../common/auth-failure';
-import { sendSse } from '../gemini/sse';
+import { sendSse } from '../http/sse';
 import { AiDeveloperService } from './ai-developer.service';
 import { RunEvent } from './run-events';
 

@@ -21,7 +21,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { INTERVALS } from '../market-data/market-data.port';
-import { IsCalendarDate, IsDecimal } from '../strategy/records/params';
+import { IsDecimal } from '../common/decimal';
+import { IsCalendarDate } from '../strategy/records/params';
 
 export const RUN_STATUSES = ['pending', 'queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -9,6 +9,16 @@ import type { LearnedFix } from './core/error-learning';
 export type BotRow = typeof bots.$inferSelect;
 export type FixAttemptRow = typeof botFixAttempts.$inferSelect;
 
+/** One attempt as the error fixer reports it (the API's snake_case), with the ISO time it was made. */
+export interface FixAttemptReport {
+  attempt: number;
+  error_type: string;
+  error_message: string;
+  success: boolean;
+  description: string;
+  timestamp: string;
+}
+
 /** Bots, their fix attempts and the learned error → fix pairs. */
 @Injectable()
 export class BotsRepository {
@@ -78,6 +88,19 @@ export class BotsRepository {
       .values({ ...v, errorMessage: v.errorMessage.slice(0, 4000), createdAt: now })
       .returning();
     return row;
+  }
+
+  /** Stores a reported attempt of the fix loop, dated when it was made. */
+  recordFixAttempt(botId: number, a: FixAttemptReport, tx: Db = this.db): Promise<FixAttemptRow> {
+    const v = {
+      botId,
+      attempt: a.attempt,
+      errorType: a.error_type,
+      errorMessage: a.error_message,
+      success: a.success,
+      description: a.description,
+    };
+    return this.recordAttempt(v, new Date(a.timestamp), tx);
   }
 
   async attempts(botId: number): Promise<FixAttemptRow[]> {

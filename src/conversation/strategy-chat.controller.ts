@@ -1,22 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Authenticated } from '../auth/jwt-auth.guard';
-import { ErrorBodyDto } from '../common/error-body.dto';
+import { ApiDocs } from '../common/api-docs';
 import { AiCaller, aiCallerOf, Caller, callOptions } from '../gemini/ai-caller';
 import { GeminiClientService } from '../gemini/gemini-client.service';
-import { sendSse } from '../gemini/sse';
+import { jsonOrSse, sendSse } from '../http/sse';
 import { Usage } from '../gemini/gemini.types';
 import {
   ChatListQueryDto,
@@ -45,9 +35,7 @@ export class StrategyChatController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your chat sessions, most recently updated first' })
-  @ApiOkResponse({ type: ChatSessionPageDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Your chat sessions, most recently updated first', ok: ChatSessionPageDto, 400: true })
   list(@CurrentUser() user: AuthUser, @Query() query: ChatListQueryDto): Promise<ChatSessionPageDto> {
     return this.conversations.list(user, query);
   }
@@ -55,24 +43,28 @@ export class StrategyChatController {
   @DjangoErrors()
   @Post('chat')
   @HttpCode(200)
-  @ApiOperation({
+  @ApiDocs({
     summary: 'Send a message and get the AI reply (new session when no session_id)',
     description:
       'With `Accept: text/event-stream` the reply streams as Server-Sent Events: `meta` {session_id, user_message_id, key_id, model, attempts}, ' +
       '`chunk` {text}…, then `done` {message_id, message_count, usage, finish_reason}, or `error` {error, details}.',
+    produces: ['application/json', 'text/event-stream'],
+    ok: ChatResponseDto,
+    400: 'Invalid body (each field named)',
+    404: 'Unknown session_id, or not yours',
+    429: 'Every key is busy; see Retry-After. Your message is kept.',
+    503: 'No usable key',
   })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ type: ChatResponseDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body (each field named)' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown session_id, or not yours' })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Every key is busy; see Retry-After. Your message is kept.' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'No usable key' })
   async chat(@CurrentUser() user: AuthUser, @Body() body: ChatRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const caller = aiCallerOf(req, res);
-    if (!(req.headers.accept ?? '').includes('text/event-stream')) {
-      res.status(200).json(await this.conversations.chat(user, caller, body));
-      return;
-    }
+    await jsonOrSse(req, res, 200, {
+      json: () => this.conversations.chat(user, caller, body),
+      sse: () => this.streamChat(user, caller, body, req, res),
+    });
+  }
+
+  /** The SSE reply. The session is checked and the Gemini stream opened before the first byte: their errors stay normal responses. */
+  private async streamChat(user: AuthUser, caller: AiCaller, body: ChatRequestDto, req: Request, res: Response): Promise<undefined> {
     const p = await this.conversations.prepareChat(user, body);
     const { chunks, report } = await this.gemini.generateStream(callOptions(caller, { model: p.session.modelName }), p.request);
     await sendSse(res, req, async (send) => {
@@ -108,10 +100,7 @@ export class StrategyChatController {
   }
 
   @Get(':session_id/messages')
-  @ApiParam(SESSION)
-  @ApiOperation({ summary: 'The messages of a session, oldest first' })
-  @ApiOkResponse({ type: [ChatMessageDto] })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'The messages of a session, oldest first', param: SESSION, ok: [ChatMessageDto], 404: true })
   messages(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string): Promise<ChatMessageDto[]> {
     return this.conversations.history(user, sessionId);
   }
@@ -119,11 +108,13 @@ export class StrategyChatController {
   @DjangoErrors()
   @Post(':session_id/summarize')
   @HttpCode(200)
-  @ApiParam(SESSION)
-  @ApiOperation({ summary: 'Summarize the conversation with Gemini and keep the summary on the session' })
-  @ApiOkResponse({ type: SummaryResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Summarize the conversation with Gemini and keep the summary on the session',
+    param: SESSION,
+    ok: SummaryResponseDto,
+    404: true,
+    429: true,
+  })
   summarize(
     @CurrentUser() user: AuthUser,
     @Param('session_id') sessionId: string,
@@ -135,20 +126,14 @@ export class StrategyChatController {
   @DjangoErrors()
   @Post(':session_id/clear')
   @HttpCode(200)
-  @ApiParam(SESSION)
-  @ApiOperation({ summary: 'Delete every message of the session' })
-  @ApiOkResponse({ type: ClearResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Delete every message of the session', param: SESSION, ok: ClearResponseDto, 404: true })
   clear(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string): Promise<ClearResponseDto> {
     return this.conversations.clear(user, sessionId);
   }
 
   @Post(':session_id/deactivate')
   @HttpCode(200)
-  @ApiParam(SESSION)
-  @ApiOperation({ summary: 'Mark the session inactive; returns the session' })
-  @ApiOkResponse({ type: ChatSessionDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiDocs({ summary: 'Mark the session inactive; returns the session', param: SESSION, ok: ChatSessionDto, 404: true })
   deactivate(@CurrentUser() user: AuthUser, @Param('session_id') sessionId: string): Promise<ChatSessionDto> {
     return this.conversations.deactivate(user, sessionId);
   }

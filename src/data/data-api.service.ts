@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { DAY_MS, MARKET_DATA_SOURCE, MarketDataProvider } from '../market-data/market-data.port';
+import { DAY_MS, UpstreamMarketData } from '../market-data/market-data.port';
 import { dataPeriodDays, DataPeriod, parseSymbol } from './core/data-request';
 import { availableIndicatorNames, resolveIndicator } from './core/django-indicators';
 import { AvailableIndicatorsDto, CalculateIndicatorDto, CalculateIndicatorResultDto, DataHealthDto } from './data-api.dto';
@@ -13,7 +13,7 @@ import { SymbolsRepository } from './symbols.repository';
 @Injectable()
 export class DataApiService {
   constructor(
-    @Inject(MARKET_DATA_SOURCE) private readonly source: MarketDataProvider,
+    private readonly source: UpstreamMarketData,
     private readonly symbols: SymbolsRepository,
     private readonly bars: MarketDataRepository,
     private readonly clock: Clock,

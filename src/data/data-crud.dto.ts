@@ -17,7 +17,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { MAX_ID } from '../common/path-id';
-import { AllFinite, IsDecimal } from '../strategy/records/params';
+import { IsDecimal } from '../common/decimal';
+import { AllFinite } from '../strategy/records/params';
 import { DATA_INTERVALS, DATA_PERIODS, DATA_REQUEST_STATUSES, symbolProblem } from './core/data-request';
 
 /** A symbol the data API stores: ≤ 20 of letters, digits, `.^=-`, no spaces (BRK-B, ^GSPC, EURUSD=X). */

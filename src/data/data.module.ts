@@ -20,7 +20,7 @@ import { SymbolsService } from './symbols.service';
 
 /**
  * `/api/data/`: symbols, stored bars, indicators, data requests, and the fetch action. `StoredBarsModule`
- * (global) puts the stored bars in front of `MARKET_DATA` for every backtest and bot run.
+ * (global) puts the stored bars in front of `MarketDataProvider` for every backtest and bot run.
  */
 @Module({
   imports: [MarketDataModule, StoredBarsModule],

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/current-user.decorator';
 import type { Bar } from '../backtest/engine/types';
 import { Clock } from '../common/clock';
@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.module';
 import type { Db } from '../database/database';
-import { MARKET_DATA_SOURCE, MarketData, MarketDataProvider, requestDays } from '../market-data/market-data.port';
+import { MarketData, requestDays, UpstreamMarketData } from '../market-data/market-data.port';
 import { DataPeriod, parseSymbol, toMarketDataRequest } from './core/data-request';
 import { computeIndicator, resolveIndicator, ResolvedIndicator } from './core/django-indicators';
 import { FetchDataDto, FetchDataResultDto, IndicatorResultDto } from './data-api.dto';
@@ -75,7 +75,7 @@ function providerError(e: unknown, source: string): unknown {
 @Injectable()
 export class FetchDataService {
   constructor(
-    @Inject(MARKET_DATA_SOURCE) private readonly source: MarketDataProvider,
+    private readonly source: UpstreamMarketData,
     private readonly database: Database,
     private readonly symbols: SymbolsRepository,
     private readonly requests: DataRequestsRepository,

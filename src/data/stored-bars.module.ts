@@ -5,7 +5,7 @@ import { MarketDataLayer, MarketDataProvider } from '../market-data/market-data.
 import { MarketDataRepository } from './market-data.repository';
 import { StoredBarsProvider } from './stored-bars.provider';
 
-/** Puts the stored bars in front of every `MARKET_DATA` consumer (global: `MarketDataModule` looks for it). */
+/** Puts the stored bars in front of every `MarketDataProvider` consumer (global: `MarketDataModule` looks for it). */
 class StoredBarsLayer extends MarketDataLayer {
   constructor(
     private readonly repo: MarketDataRepository,

@@ -81,17 +81,7 @@ export class ErrorFixerService {
     return {
       saveCode: (code) => this.generator.saveCode(bot, code),
       recordAttempt: async (a) => {
-        await this.repo.recordAttempt(
-          {
-            botId: bot.id,
-            attempt: a.attempt,
-            errorType: a.error_type,
-            errorMessage: a.error_message,
-            success: a.success,
-            description: a.description,
-          },
-          new Date(a.timestamp),
-        );
+        await this.repo.recordFixAttempt(bot.id, a);
       },
       finish: async (passed, last) => {
         if (passed) await this.repo.update(bot.id, { status: 'passed', lastError: null, lastMetrics: metricsOf(last) });

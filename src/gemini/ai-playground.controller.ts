@@ -17,7 +17,7 @@ import { GenerateDto, GenerateResponseDto } from './ai-playground.dto';
 import { AiCaller, aiCallerOf, Caller, callOptions } from './ai-caller';
 import { GeminiClientService } from './gemini-client.service';
 import { GenerateRequest } from './gemini.types';
-import { sendSse } from './sse';
+import { sendSse } from '../http/sse';
 
 /**
  * Try Gemini (through the key rotation) from Swagger UI. Needs a valid access token (keys are pinned per

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/current-user.decorator';
-import { sendSse } from '../gemini/sse';
+import { sendSse } from '../http/sse';
 import { JobsService } from './jobs.service';
 
 const HEARTBEAT_MS = 15_000;

@@ -4,7 +4,7 @@ import { Clock, FakeClock } from '../common/clock';
 import { AppConfig, loadAppConfig } from '../config/app-config';
 import { CachedMarketDataProvider } from './cached.provider';
 import { CsvMarketDataProvider } from './csv.provider';
-import { DAY_MS, MARKET_DATA, MarketDataProvider } from './market-data.port';
+import { DAY_MS, MarketDataProvider } from './market-data.port';
 import { createMarketDataProvider, MarketDataModule } from './market-data.module';
 import { SyntheticMarketDataProvider } from './synthetic.provider';
 
@@ -32,7 +32,7 @@ describe(createMarketDataProvider.name, () => {
 });
 
 describe(MarketDataModule.name, () => {
-  it('provides MARKET_DATA from the AppConfig', async () => {
+  it('provides MarketDataProvider from the AppConfig', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [MarketDataModule] })
       .useMocker((token) => {
         if (token === AppConfig) return config();
@@ -40,7 +40,7 @@ describe(MarketDataModule.name, () => {
         throw new Error(`unexpected dependency ${String(token)}`);
       })
       .compile();
-    const provider = moduleRef.get<MarketDataProvider>(MARKET_DATA);
+    const provider = moduleRef.get(MarketDataProvider);
     expect(provider.name).toBe('synthetic');
     await moduleRef.close();
   });
@@ -54,7 +54,7 @@ describe(MarketDataModule.name, () => {
         throw new Error(`unexpected dependency ${String(token)}`);
       })
       .compile();
-    const provider = moduleRef.get<MarketDataProvider>(MARKET_DATA);
+    const provider = moduleRef.get(MarketDataProvider);
     const req = { symbol: 'AAPL', period: '1mo', interval: '1d' } as const;
     const lastDay = async () => {
       const bars = (await provider.getBars(req)).bars;

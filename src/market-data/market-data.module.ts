@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { CachedMarketDataProvider } from './cached.provider';
 import { CsvMarketDataProvider } from './csv.provider';
-import { MARKET_DATA, MARKET_DATA_SOURCE, MarketDataLayer, MarketDataProvider } from './market-data.port';
+import { MarketDataLayer, MarketDataProvider, UpstreamMarketData } from './market-data.port';
 import { SyntheticMarketDataProvider } from './synthetic.provider';
 import { YahooMarketDataProvider } from './yahoo.provider';
 
@@ -30,19 +30,18 @@ export function createMarketDataProvider(config: AppConfig, clock: Clock): Marke
 }
 
 /**
- * Provides `MARKET_DATA` (inject with `@Inject(MARKET_DATA) data: MarketDataProvider`): the source wrapped by
- * the `MarketDataLayer` when one is provided globally (the data module's stored bars), and
- * `MARKET_DATA_SOURCE`, the source alone.
+ * Provides `MarketDataProvider`: the source wrapped by the `MarketDataLayer` when one is provided globally (the
+ * data module's stored bars), and `UpstreamMarketData`, the source alone.
  */
 @Module({
   providers: [
-    { provide: MARKET_DATA_SOURCE, inject: [AppConfig, Clock], useFactory: createMarketDataProvider },
+    { provide: UpstreamMarketData, inject: [AppConfig, Clock], useFactory: createMarketDataProvider },
     {
-      provide: MARKET_DATA,
-      inject: [MARKET_DATA_SOURCE, { token: MarketDataLayer, optional: true }],
+      provide: MarketDataProvider,
+      inject: [UpstreamMarketData, { token: MarketDataLayer, optional: true }],
       useFactory: (source: MarketDataProvider, layer?: MarketDataLayer) => (layer ? layer.wrap(source) : source),
     },
   ],
-  exports: [MARKET_DATA, MARKET_DATA_SOURCE],
+  exports: [MarketDataProvider, UpstreamMarketData],
 })
 export class MarketDataModule {}

@@ -115,22 +115,20 @@ export interface MarketData {
   bars: Bar[];
 }
 
-export interface MarketDataProvider {
-  readonly name: MarketDataSource;
+/**
+ * The market-data port (the abstract class is the DI token): what backtests and bot runs read — the configured
+ * source, behind the `MarketDataLayer` when one is provided (the data module's stored bars).
+ */
+export abstract class MarketDataProvider {
+  abstract readonly name: MarketDataSource;
   /** Throws `DomainError` (see the file comment). `req` is expected to come from `parseMarketDataRequest`. */
-  getBars(req: MarketDataRequest): Promise<MarketData>;
+  abstract getBars(req: MarketDataRequest): Promise<MarketData>;
 }
 
-/**
- * DI token of the `MarketDataProvider` backtests and bot runs use: the configured source, behind the
- * `MarketDataLayer` when one is provided (the data module's stored bars).
- */
-export const MARKET_DATA = Symbol('MarketDataProvider');
+/** DI token of the configured source itself (`DATA_SOURCE`, no layer in front), for callers that must ask it (the fetch action). */
+export abstract class UpstreamMarketData extends MarketDataProvider {}
 
-/** DI token of the configured source itself (`DATA_SOURCE`), for callers that must ask it (the fetch action). */
-export const MARKET_DATA_SOURCE = Symbol('MarketDataSource');
-
-/** Optional decorator of the source (DI token); absent → `MARKET_DATA` is the source. */
+/** Optional decorator of the source (DI token); absent → `MarketDataProvider` is the source. */
 export abstract class MarketDataLayer {
   abstract wrap(source: MarketDataProvider): MarketDataProvider;
 }

@@ -2,7 +2,7 @@
  * `/api/production/backtests/…` runs: a sandboxed backtest of a strategy's bot over one or more symbols, and
  * its status afterwards. The backtest itself is the project's engine inside the bot sandbox (no stub figures).
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -10,7 +10,6 @@ import { invalid } from '../common/path-id';
 import { AppConfig } from '../config/app-config';
 import {
   DAY_MS,
-  MARKET_DATA,
   MarketDataProvider,
   MarketDataRequest,
   parseMarketDataRequest,
@@ -51,7 +50,7 @@ export class ProductionBacktestsService {
     private readonly versions: StrategyVersionsRepository,
     private readonly dispatcher: SandboxDispatcher,
     private readonly config: AppConfig,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
     private readonly clock: Clock,
   ) {}
 

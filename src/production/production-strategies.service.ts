@@ -2,7 +2,7 @@
  * `/api/production/strategies/…`: sandbox tests, lifecycle, deploy and rollback of immutable strategy
  * versions, the version list. Every method starts with the owner check (another user's strategy → 404).
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { BotFiles } from '../bots/bot-files';
 import { BotsRepository } from '../bots/bots.repository';
@@ -10,7 +10,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { invalid } from '../common/path-id';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database';
-import { MARKET_DATA, MarketDataProvider, marketDataRequestOrDefaults } from '../market-data/market-data.port';
+import { MarketDataProvider, marketDataRequestOrDefaults } from '../market-data/market-data.port';
 import { StrategyBotsService } from '../strategy/bots/strategy-bots.service';
 import { StrategiesRepository, StrategyRow } from '../strategy/strategies.repository';
 import { visibleOr404 } from '../auth/ownership';
@@ -45,7 +45,7 @@ export class ProductionStrategiesService {
     private readonly versions: StrategyVersionsRepository,
     private readonly dispatcher: SandboxDispatcher,
     private readonly config: AppConfig,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
   ) {}
 
   async owned(user: AuthUser, id: number): Promise<StrategyRow> {

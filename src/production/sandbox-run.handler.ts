@@ -4,12 +4,12 @@
  * sandbox process with the run's limits. Then, in one transaction, the run row gets its answer and the
  * strategy's lifecycle moves (a test: testing → ready | failed; a backtest: an audit entry only).
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Bar } from '../backtest/engine/types';
 import { staticCheck } from '../bots/core/static-check';
 import { SandboxOutcome, SandboxRunner } from '../bots/sandbox/sandbox-runner.service';
 import { DomainError } from '../common/domain-error';
-import { MARKET_DATA, MarketDataProvider } from '../market-data/market-data.port';
+import { MarketDataProvider } from '../market-data/market-data.port';
 import { backtestResults, figuresOf, summarise, SymbolRun } from './core/sandbox-answer';
 import { LifecycleService } from './lifecycle.service';
 import type { JobContext, SandboxRunAnswer, SandboxRunCommand } from './sandbox-dispatcher';
@@ -22,7 +22,7 @@ const CANCELLED = 'the run was cancelled before it finished';
 export class SandboxRunHandler {
   constructor(
     private readonly sandbox: SandboxRunner,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
     private readonly runs: SandboxRunsRepository,
     private readonly lifecycle: LifecycleService,
   ) {}

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { BacktestRunHandler } from '../../src/backtests/execution/backtest-run.handler';
 import { backtestJobId } from '../../src/backtests/execution/backtest-run.job';
 import { SandboxRunner } from '../../src/bots/sandbox/sandbox-runner.service';
-import { MARKET_DATA, MarketDataProvider } from '../../src/market-data/market-data.port';
+import { MarketDataProvider } from '../../src/market-data/market-data.port';
 import { StrategiesRepository, StrategyRow } from '../../src/strategy/strategies.repository';
 import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { bearer, DATABASES, Registered } from '../support/auth';
@@ -308,7 +308,7 @@ describe.each(DATABASES)('backtest runs on %s', (_name, open) => {
   });
 
   it('reports a failed symbol and a run without trades in alerts', async () => {
-    const provider = s.t.app.get<MarketDataProvider>(MARKET_DATA);
+    const provider = s.t.app.get(MarketDataProvider);
     const peaks = await Promise.all(
       ['AAPL', 'MSFT', 'GOOG', 'KO', 'F', 'T', 'NVDA', 'AMZN'].map(async (symbol) => ({
         symbol,

@@ -14,29 +14,11 @@ import { Database } from '../../src/database/database.module';
 import { botErrorFixes, botFixAttempts, bots } from '../../src/database/schema';
 import { bearer, DATABASES } from '../support/auth';
 import { secretFor } from '../support/gemini-app';
+import { parseSse, SseEvent } from '../support/jobs';
 import { appWithTwoUsers, TwoUsers } from '../support/two-users';
-import type { FakeRequest } from '../fakes/fake-gemini';
-import { SMA_CROSS_BOT } from './bot-fixtures';
+import { BROKEN_BOT, fenced, isFixPrompt, SMA_CROSS_BOT } from './bot-fixtures';
 
 jest.setTimeout(120_000);
-
-const BROKEN_BOT = `module.exports = {
-  name: 'SMA cross',
-  params: { fast: 5, slow: 20 },
-  onBar(bar, ctx) {
-    const slow = ctx.indicators.sma({ period: ctx.params.slow });
-    if (slow !== null && smaFast > slow) ctx.buy();
-  },
-};`;
-
-const fenced = (code: string) => `Here is the bot:\n\n\`\`\`javascript\n${code}\n\`\`\`\n`;
-const isFixPrompt = (req: FakeRequest) => JSON.stringify(req.contents).includes('TASK: Fix the trading bot');
-
-interface SseEvent {
-  id?: string;
-  event: string;
-  data: any;
-}
 
 /** Reads an SSE response with fetch until the server ends it; returns the parsed events. */
 async function readSse(url: string, headers: Record<string, string>): Promise<{ status: number; type: string | null; events: SseEvent[] }> {
@@ -44,16 +26,7 @@ async function readSse(url: string, headers: Record<string, string>): Promise<{ 
   const text = await res.text();
   if (!res.headers.get('content-type')?.includes('text/event-stream'))
     return { status: res.status, type: res.headers.get('content-type'), events: [] };
-  const events = text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const fields = Object.fromEntries(
-        block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
-      );
-      return { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
-    });
-  return { status: res.status, type: res.headers.get('content-type'), events };
+  return { status: res.status, type: res.headers.get('content-type'), events: parseSse(text) };
 }
 
 describe.each(DATABASES)('AI developer runs on %s', (_name, open) => {

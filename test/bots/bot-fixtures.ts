@@ -1,5 +1,6 @@
 /** Bots and bars shared by the bot tests. */
 import { Bar } from '../../src/backtest/engine/types';
+import type { FakeRequest } from '../fakes/fake-gemini';
 
 /** A deterministic wavy price series (no randomness), one bar per day from 2020-01-01. */
 export function syntheticBars(count: number): Bar[] {
@@ -27,3 +28,17 @@ module.exports = {
   },
 };
 `;
+
+/** A bot whose first run fails (`smaFast` is not defined): the fix loop's starting point. */
+export const BROKEN_BOT = `module.exports = {
+  name: 'SMA cross',
+  params: { fast: 5, slow: 20 },
+  onBar(bar, ctx) {
+    const slow = ctx.indicators.sma({ period: ctx.params.slow });
+    if (slow !== null && smaFast > slow) ctx.buy();
+  },
+};`;
+
+/** A Gemini reply carrying `code` in a fenced block, as the generator and the fixer expect. */
+export const fenced = (code: string) => `Here is the bot:\n\n\`\`\`javascript\n${code}\n\`\`\`\n`;
+export const isFixPrompt = (req: FakeRequest) => JSON.stringify(req.contents).includes('TASK: Fix the trading bot');

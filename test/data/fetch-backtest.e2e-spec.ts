@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { Database } from '../../src/database/database.module';
 import { dataRequests, marketData, marketDataCoverage } from '../../src/database/schema';
-import { MARKET_DATA, MARKET_DATA_SOURCE, MarketDataProvider } from '../../src/market-data/market-data.port';
+import { UpstreamMarketData, MarketDataProvider } from '../../src/market-data/market-data.port';
 import { YahooMarketDataProvider } from '../../src/market-data/yahoo.provider';
 import { StrategiesRepository } from '../../src/strategy/strategies.repository';
 import { SMA_CROSS_BOT, syntheticBars } from '../bots/bot-fixtures';
@@ -87,8 +87,8 @@ describe.each(DATABASES)('fetch → store → calculate → backtest with the sy
     expect(ema.slice(9).every((v: number | null) => typeof v === 'number')).toBe(true);
 
     // The layer answers with exactly the stored bars, which equal what the source gave.
-    const source = c.t.app.get<MarketDataProvider>(MARKET_DATA_SOURCE);
-    const layered = c.t.app.get<MarketDataProvider>(MARKET_DATA);
+    const source = c.t.app.get(UpstreamMarketData);
+    const layered = c.t.app.get(MarketDataProvider);
     const [direct, stored] = await Promise.all([source.getBars(AAPL_1Y), layered.getBars(AAPL_1Y)]);
     expect(stored.bars).toEqual(direct.bars);
 
@@ -103,7 +103,7 @@ describe.each(DATABASES)('fetch → store → calculate → backtest with the sy
   });
 
   it('serves a shorter period from a longer fetch, and goes back to the source once the fetch is stale', async () => {
-    const layered = c.t.app.get<MarketDataProvider>(MARKET_DATA);
+    const layered = c.t.app.get(MarketDataProvider);
     const shorter = await layered.getBars({ symbol: 'AAPL', period: '1mo', interval: '1d' });
     expect(shorter.bars.length).toBeGreaterThan(15);
     expect(shorter.bars.every((b) => b.close === 100)).toBe(true);
@@ -174,7 +174,7 @@ describe('fetch → store → calculate → backtest with Yahoo (wire-level fake
     const bars = syntheticBars(300).map((b, i) => ({ ...b, time: (today - (300 - i) * DAY + 13.5 * 3600_000) / 1000 }));
     fake.setBars('^GSPC', bars);
     const yahoo = new YahooMarketDataProvider({ timeoutMs: 3000, fetch: fake.fetch });
-    c = await boot(await DATABASES[0][1](), { DATA_SOURCE: 'yahoo' }, [[MARKET_DATA_SOURCE, yahoo]]);
+    c = await boot(await DATABASES[0][1](), { DATA_SOURCE: 'yahoo' }, [[UpstreamMarketData, yahoo]]);
   });
   afterAll(async () => {
     await c.close();

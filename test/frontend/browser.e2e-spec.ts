@@ -17,7 +17,7 @@ import { AiDeveloperService } from '../../src/ai-developer/ai-developer.service'
 import { bearer, PASSWORD } from '../support/auth';
 import { appWithTwoUsers, TwoUsers } from '../support/two-users';
 import { DATABASES } from '../support/auth';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { fenced, SMA_CROSS_BOT } from '../bots/bot-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -32,7 +32,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const fenced = (code: string) => `Here is the bot:\n\n\`\`\`javascript\n${code}\n\`\`\`\n`;
 
 /** The frontend's origin: a plain page on port 5173 (or any free port when another test holds it). */
 async function servePage(): Promise<{ server: Server; origin: string }> {

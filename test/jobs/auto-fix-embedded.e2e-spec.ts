@@ -12,14 +12,14 @@ import request from 'supertest';
 import { Database } from '../../src/database/database.module';
 import { bots, jobs } from '../../src/database/schema';
 import { StrategiesRepository } from '../../src/strategy/strategies.repository';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { BROKEN_BOT, fenced, isFixPrompt, SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { FakeGemini } from '../fakes/fake-gemini';
 import { createTestApp, TestApp } from '../support/app';
 import { bearer, register, Registered } from '../support/auth';
 import { parseSse, waitForJob } from '../support/jobs';
 import { freshPostgresSchema } from '../support/services';
 import { AUTO_FIX, autoFixBody, CANONICAL, heldGeneration } from './auto-fix-fixtures';
-import { BROKEN_BOT, fenced, isFixPrompt, jobTestEnv, KEY, readSse, startFakeGemini, startRun, until } from './job-test-env';
+import { jobTestEnv, KEY, readSse, startFakeGemini, startRun, until } from './job-test-env';
 
 jest.setTimeout(300_000);
 

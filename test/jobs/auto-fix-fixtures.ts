@@ -1,7 +1,8 @@
 /** What the generate_with_auto_fix job tests share: the request, the body Django answers, a held Gemini call. */
 import { join } from 'node:path';
 import type { FakeGemini, LoggedRequest } from '../fakes/fake-gemini';
-import { BROKEN_BOT, until } from './job-test-env';
+import { BROKEN_BOT } from '../bots/bot-fixtures';
+import { until } from './job-test-env';
 
 export const AUTO_FIX = '/api/strategies/api/generate_with_auto_fix/';
 

@@ -2,25 +2,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { FakeGemini, type FakeRequest } from '../fakes/fake-gemini';
-import { bearer, JWT_SECRET } from '../support/auth';
+import { FakeGemini } from '../fakes/fake-gemini';
+import { createTestApp, TestApp } from '../support/app';
+import { bearer, JWT_SECRET, register, Registered } from '../support/auth';
 import { secretFor } from '../support/gemini-app';
 import { parseSse, SseEvent } from '../support/jobs';
+import { freshPostgresSchema, freshRedisPrefix } from '../support/services';
+import { startWorker, WorkerProcess } from '../support/worker-process';
 
-export const BROKEN_BOT = `module.exports = {
-  name: 'SMA cross',
-  params: { fast: 5, slow: 20 },
-  onBar(bar, ctx) {
-    const slow = ctx.indicators.sma({ period: ctx.params.slow });
-    if (slow !== null && smaFast > slow) ctx.buy();
-  },
-};`;
 export const LOOPING_BOT = 'module.exports = { onBar(bar, ctx) { while (true) {} } };';
 
-export const fenced = (code: string) => `Here is the bot:\n\n\`\`\`javascript\n${code}\n\`\`\`\n`;
-export const isFixPrompt = (req: FakeRequest) => JSON.stringify(req.contents).includes('TASK: Fix the trading bot');
 export const KEY = secretFor('k1');
 
 export async function startFakeGemini(): Promise<FakeGemini> {
@@ -53,6 +47,69 @@ export function jobTestEnv(fake: FakeGemini, extra: Record<string, string>): Rec
     LOG_LEVEL: 'warn',
     ...extra,
   };
+}
+
+/**
+ * Two API replicas that only enqueue (A, and B listening on `bUrl`) and a worker process, on a fresh PostgreSQL
+ * schema and Redis prefix, sharing one fake Gemini; `alice` is registered. `worker` is whichever worker runs
+ * now: a test that kills it starts the next with `startAnotherWorker()`, and `close()` stops that one.
+ */
+export interface JobReplicas {
+  fake: FakeGemini;
+  env: Record<string, string>;
+  a: TestApp;
+  b: TestApp;
+  bUrl: string;
+  worker: WorkerProcess;
+  alice: Registered;
+  startAnotherWorker(): Promise<WorkerProcess>;
+  close(): Promise<void>;
+}
+
+export async function startJobReplicas(extra: Record<string, string> = {}): Promise<JobReplicas> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  };
+  try {
+    const fake = await startFakeGemini();
+    cleanups.push(() => fake.stop());
+    const pg = await freshPostgresSchema();
+    cleanups.push(pg.drop);
+    const redis = await freshRedisPrefix();
+    cleanups.push(redis.cleanup);
+    const env = jobTestEnv(fake, {
+      DATABASE_URL: pg.url,
+      DATABASE_SCHEMA: pg.schema,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+      WORKER_MODE: 'off',
+      JOB_LOCK_MS: '2000',
+      ...extra,
+    });
+    const a = await createTestApp(env);
+    cleanups.push(a.close);
+    const b = await createTestApp(env);
+    cleanups.push(b.close);
+    await b.app.listen(0, '127.0.0.1');
+    const alice = await register(a.app, 'alice');
+    const replicas: JobReplicas = {
+      fake,
+      env,
+      a,
+      b,
+      bUrl: `http://127.0.0.1:${(b.app.getHttpServer().address() as AddressInfo).port}`,
+      worker: await startWorker(env),
+      alice,
+      startAnotherWorker: async () => (replicas.worker = await startWorker(env)),
+      close,
+    };
+    cleanups.push(() => replicas.worker.kill('SIGKILL'));
+    return replicas;
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /** Reads an SSE response until the server ends it (at the `done` event). */

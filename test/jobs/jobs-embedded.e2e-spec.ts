@@ -14,24 +14,12 @@ import { AiDeveloperService } from '../../src/ai-developer/ai-developer.service'
 import { Database } from '../../src/database/database.module';
 import { botPerformance, botTestRuns, bots } from '../../src/database/schema';
 import { StrategiesRepository } from '../../src/strategy/strategies.repository';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { BROKEN_BOT, fenced, isFixPrompt, SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { FakeGemini } from '../fakes/fake-gemini';
 import { createTestApp, TestApp } from '../support/app';
 import { bearer, register, Registered } from '../support/auth';
 import { waitForJob } from '../support/jobs';
-import {
-  BROKEN_BOT,
-  contiguous,
-  fenced,
-  isFixPrompt,
-  jobTestEnv,
-  KEY,
-  LOOPING_BOT,
-  readSse,
-  startFakeGemini,
-  startRun,
-  until,
-} from './job-test-env';
+import { contiguous, jobTestEnv, KEY, LOOPING_BOT, readSse, startFakeGemini, startRun, until } from './job-test-env';
 
 jest.setTimeout(600_000);
 

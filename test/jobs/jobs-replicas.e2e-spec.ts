@@ -5,33 +5,16 @@
  * at once and reports progress; readiness says when nobody consumes a queue.
  */
 import { execFileSync } from 'node:child_process';
-import { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { AiDeveloperService } from '../../src/ai-developer/ai-developer.service';
 import { Database } from '../../src/database/database.module';
 import { botPerformance, botTestRuns, bots } from '../../src/database/schema';
 import { StrategiesRepository } from '../../src/strategy/strategies.repository';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
-import { FakeGemini } from '../fakes/fake-gemini';
-import { createTestApp, TestApp } from '../support/app';
-import { bearer, register, Registered } from '../support/auth';
+import { BROKEN_BOT, fenced, isFixPrompt, SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { bearer, register } from '../support/auth';
 import { waitForJob } from '../support/jobs';
-import { freshPostgresSchema, freshRedisPrefix } from '../support/services';
-import { startWorker, WorkerProcess } from '../support/worker-process';
-import {
-  BROKEN_BOT,
-  contiguous,
-  fenced,
-  isFixPrompt,
-  jobTestEnv,
-  KEY,
-  LOOPING_BOT,
-  readSse,
-  startFakeGemini,
-  startRun,
-  until,
-} from './job-test-env';
+import { contiguous, JobReplicas, KEY, LOOPING_BOT, readSse, startJobReplicas, startRun, until } from './job-test-env';
 
 jest.setTimeout(900_000);
 
@@ -48,73 +31,44 @@ function childrenOf(pid: number): number[] {
 }
 
 describe('jobs on Redis: two API replicas and a worker process', () => {
-  let fake: FakeGemini;
-  let env: Record<string, string>;
-  let a: TestApp;
-  let b: TestApp;
-  let bUrl: string;
-  let worker: WorkerProcess;
-  let alice: Registered;
-  const cleanups: Array<() => Promise<void>> = [];
-  const runEvents = (runId: string) => a.app.get(AiDeveloperService).eventsAfter(runId, 0);
+  let s: JobReplicas;
+  const runEvents = (runId: string) => s.a.app.get(AiDeveloperService).eventsAfter(runId, 0);
 
   beforeAll(async () => {
-    fake = await startFakeGemini();
-    const pg = await freshPostgresSchema();
-    const redis = await freshRedisPrefix();
-    cleanups.push(() => fake.stop(), pg.drop, redis.cleanup);
-    env = jobTestEnv(fake, {
-      DATABASE_URL: pg.url,
-      DATABASE_SCHEMA: pg.schema,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      WORKER_MODE: 'off',
-      JOB_LOCK_MS: '2000',
-    });
-    a = await createTestApp(env);
-    b = await createTestApp(env);
-    await b.app.listen(0, '127.0.0.1');
-    bUrl = `http://127.0.0.1:${(b.app.getHttpServer().address() as AddressInfo).port}`;
-    worker = await startWorker(env);
-    alice = await register(a.app, 'alice');
+    s = await startJobReplicas();
   });
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    await a?.close();
-    await b?.close();
-    for (const c of cleanups) await c();
-  });
+  afterAll(() => s?.close());
   afterEach(() => {
-    fake.respondWith(undefined);
-    fake.clearScript();
+    s.fake.respondWith(undefined);
+    s.fake.clearScript();
   });
 
   it('a run started on A is followed live from B to its end', async () => {
-    fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
-    fake.script(KEY, [{ delayMs: 1500, reply: fenced(BROKEN_BOT) }]); // the generation takes a moment: B is there before it ends
-    const run = (await startRun(a.app, alice.access, 'Followed From B')).body;
+    s.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
+    s.fake.script(KEY, [{ delayMs: 1500, reply: fenced(BROKEN_BOT) }]); // the generation takes a moment: B is there before it ends
+    const run = (await startRun(s.a.app, s.alice.access, 'Followed From B')).body;
     const connectedAt = new Date().toISOString();
-    const events = await readSse(bUrl, `/api/ai-developer/runs/${run.id}/events`, alice.access);
+    const events = await readSse(s.bUrl, `/api/ai-developer/runs/${run.id}/events`, s.alice.access);
     const progress = events.map((e) => e.data);
     expect(contiguous(progress)).toBe(true);
     expect(progress.at(-1)).toMatchObject({ step: 'done', data: { status: 'succeeded', success: true, final_status: 'fixed' } });
     // events written by the worker after B's client connected reached it: it followed live, not from a replay
     expect(progress.filter((e) => e.at > connectedAt).length).toBeGreaterThan(0);
     expect(progress).toEqual(await runEvents(run.id));
-    const onB = await request(b.app.getHttpServer()).get(`/api/ai-developer/runs/${run.id}`).set(bearer(alice.access)).expect(200);
+    const onB = await request(s.b.app.getHttpServer()).get(`/api/ai-developer/runs/${run.id}`).set(bearer(s.alice.access)).expect(200);
     expect(onB.body).toMatchObject({ status: 'succeeded', result: { success: true } });
   });
 
   it('killing the worker mid-run and starting another finishes the run with no lost or duplicated events', async () => {
-    fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
-    fake.script(KEY, [{ delayMs: 10, reply: fenced(BROKEN_BOT) }, 'hang']); // the first fix request never answers
-    const run = (await startRun(a.app, alice.access, 'Worker Dies')).body;
+    s.fake.respondWith((req) => fenced(isFixPrompt(req) ? SMA_CROSS_BOT : BROKEN_BOT));
+    s.fake.script(KEY, [{ delayMs: 10, reply: fenced(BROKEN_BOT) }, 'hang']); // the first fix request never answers
+    const run = (await startRun(s.a.app, s.alice.access, 'Worker Dies')).body;
     // B follows from the start, across the worker's death
-    const followed = readSse(bUrl, `/api/ai-developer/runs/${run.id}/events`, alice.access);
+    const followed = readSse(s.bUrl, `/api/ai-developer/runs/${run.id}/events`, s.alice.access);
     await until(async () => (await runEvents(run.id)).some((e) => e.step === 'fix'), 'the run to ask Gemini for a fix', 120_000);
     const before = await runEvents(run.id);
-    await worker.kill('SIGKILL');
-    worker = await startWorker(env);
+    await s.worker.kill('SIGKILL');
+    await s.startAnotherWorker();
     const events = (await followed).map((e) => e.data);
     const stored = await runEvents(run.id);
     expect(events).toEqual(stored);
@@ -123,61 +77,61 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
     expect(stored.some((e) => /The worker running this run stopped; attempt 2 resumes it from the saved bot/.test(e.message))).toBe(true);
     expect(stored.at(-1)).toMatchObject({ step: 'done', data: { status: 'succeeded', success: true } });
     // the saved bot was reused, not generated again
-    expect(await a.app.get(Database).connection.db.select().from(bots).where(eq(bots.name, 'Worker Dies'))).toHaveLength(1);
-    const job = await waitForJob(a.app.getHttpServer(), alice.access, run.id);
+    expect(await s.a.app.get(Database).connection.db.select().from(bots).where(eq(bots.name, 'Worker Dies'))).toHaveLength(1);
+    const job = await waitForJob(s.a.app.getHttpServer(), s.alice.access, run.id);
     expect(job).toMatchObject({ kind: 'ai_developer.run', status: 'succeeded', attempts: 2 });
   });
 
   it('verify_all over 20 bots answers at once with a job, and its progress is followed from B', async () => {
-    const strategies = a.app.get(StrategiesRepository);
+    const strategies = s.a.app.get(StrategiesRepository);
     for (let i = 1; i <= 20; i++)
       await strategies.create({
         name: `Bulk ${i}`,
         strategyCode: SMA_CROSS_BOT.replace('fast: 5', `fast: ${2 + (i % 5)}`),
-        createdBy: alice.id,
+        createdBy: s.alice.id,
       });
-    const accepted = await request(a.app.getHttpServer())
+    const accepted = await request(s.a.app.getHttpServer())
       .post('/api/strategies/bot-performance/verify_all/')
-      .set(bearer(alice.access))
+      .set(bearer(s.alice.access))
       .send({})
       .expect(202);
-    const right = await request(a.app.getHttpServer()).get(accepted.body.job_url).set(bearer(alice.access)).expect(200);
+    const right = await request(s.a.app.getHttpServer()).get(accepted.body.job_url).set(bearer(s.alice.access)).expect(200);
     expect(right.body.progress).toBeLessThan(100); // the answer came before the work was done
-    const events = await readSse(bUrl, accepted.body.events_url, alice.access);
+    const events = await readSse(s.bUrl, accepted.body.events_url, s.alice.access);
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.data);
     expect(progress.map((p) => p.done)).toEqual(Array.from({ length: 21 }, (_, i) => i));
     expect(progress.at(-1)).toMatchObject({ progress: 100, total: 20, verified: 20, failed: 0 });
     expect(contiguous(events.map((e) => e.data))).toBe(true);
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'succeeded', result: { total: 20, verified: 20, failed: 0 } } });
-    const metrics = await request(b.app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(s.b.app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/job_queue_jobs\{kind="bots\.verify_all",state="completed"\} 1/);
     expect(metrics.text).toMatch(/job_queue_consumers\{kind="bots\.verify_all"\} 1/);
   });
 
   it('cancel (on B) stops the bot running on the worker: the process is killed and nothing is recorded', async () => {
-    const loop = await a.app.get(StrategiesRepository).create({ name: 'Never Ends', strategyCode: LOOPING_BOT, createdBy: alice.id });
-    const before = new Set(childrenOf(worker.pid)); // esbuild's service process lives there too
-    const accepted = await request(a.app.getHttpServer())
+    const loop = await s.a.app.get(StrategiesRepository).create({ name: 'Never Ends', strategyCode: LOOPING_BOT, createdBy: s.alice.id });
+    const before = new Set(childrenOf(s.worker.pid)); // esbuild's service process lives there too
+    const accepted = await request(s.a.app.getHttpServer())
       .post('/api/strategies/bot-performance/verify_all/')
-      .set(bearer(alice.access))
+      .set(bearer(s.alice.access))
       .send({ strategy_ids: [loop.id] })
       .expect(202);
-    const db = a.app.get(Database).connection.db;
+    const db = s.a.app.get(Database).connection.db;
     await until(
       async () => (await db.select().from(botPerformance).where(eq(botPerformance.strategyId, loop.id)))[0]?.status === 'testing',
       'the bot to run',
     );
-    const started = await until(async () => childrenOf(worker.pid).filter((p) => !before.has(p)), 'the sandbox process');
+    const started = await until(async () => childrenOf(s.worker.pid).filter((p) => !before.has(p)), 'the sandbox process');
     expect(started.length).toBeGreaterThan(0);
-    const cancelled = await request(b.app.getHttpServer())
+    const cancelled = await request(s.b.app.getHttpServer())
       .post(`/api/jobs/${accepted.body.job_id}/cancel`)
-      .set(bearer(alice.access))
+      .set(bearer(s.alice.access))
       .expect(200);
     expect(['running', 'cancelled']).toContain(cancelled.body.status);
     // BOT_TIMEOUT_MS is 60 s: only the cancel can end this job now
-    const job = await waitForJob(a.app.getHttpServer(), alice.access, accepted.body.job_id, 20_000);
+    const job = await waitForJob(s.a.app.getHttpServer(), s.alice.access, accepted.body.job_id, 20_000);
     expect(job.status).toBe('cancelled');
-    await until(async () => childrenOf(worker.pid).every((p) => !started.includes(p)), 'the sandbox process to be gone', 5_000);
+    await until(async () => childrenOf(s.worker.pid).every((p) => !started.includes(p)), 'the sandbox process to be gone', 5_000);
     expect(
       await db
         .select()
@@ -189,41 +143,41 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
   });
 
   it("another user's job answers 404 everywhere; bad ids too", async () => {
-    const bob = await register(a.app, 'bob');
-    const one = await a.app.get(StrategiesRepository).create({ name: 'Private', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
-    const accepted = await request(a.app.getHttpServer())
+    const bob = await register(s.a.app, 'bob');
+    const one = await s.a.app.get(StrategiesRepository).create({ name: 'Private', strategyCode: SMA_CROSS_BOT, createdBy: s.alice.id });
+    const accepted = await request(s.a.app.getHttpServer())
       .post('/api/strategies/bot-performance/verify_all/')
-      .set(bearer(alice.access))
+      .set(bearer(s.alice.access))
       .send({ strategy_ids: [one.id] })
       .expect(202);
     for (const path of [accepted.body.job_url, accepted.body.events_url])
-      await request(b.app.getHttpServer()).get(path).set(bearer(bob.access)).expect(404);
-    await request(b.app.getHttpServer()).post(`${accepted.body.job_url}/cancel`).set(bearer(bob.access)).expect(404);
+      await request(s.b.app.getHttpServer()).get(path).set(bearer(bob.access)).expect(404);
+    await request(s.b.app.getHttpServer()).post(`${accepted.body.job_url}/cancel`).set(bearer(bob.access)).expect(404);
     for (const id of ['nope', 'job_123', "job_'; drop table jobs;--", 'x'.repeat(500)]) {
-      const res = await request(b.app.getHttpServer())
+      const res = await request(s.b.app.getHttpServer())
         .get(`/api/jobs/${encodeURIComponent(id)}`)
-        .set(bearer(alice.access))
+        .set(bearer(s.alice.access))
         .expect(404);
       expect(res.body).toEqual({ error: 'Job not found', details: { job_id: id } });
     }
-    await request(b.app.getHttpServer()).get(accepted.body.job_url).expect(401);
-    await waitForJob(a.app.getHttpServer(), alice.access, accepted.body.job_id);
+    await request(s.b.app.getHttpServer()).get(accepted.body.job_url).expect(401);
+    await waitForJob(s.a.app.getHttpServer(), s.alice.access, accepted.body.job_id);
   });
 
   it('readiness says so when jobs wait and no worker consumes their queue', async () => {
-    const ready = await request(a.app.getHttpServer()).get('/health/ready').expect(200);
+    const ready = await request(s.a.app.getHttpServer()).get('/health/ready').expect(200);
     expect(ready.body.details.jobs).toMatchObject({ status: 'up', engine: 'bullmq' });
-    await worker.kill('SIGTERM');
-    const one = await a.app
+    await s.worker.kill('SIGTERM');
+    const one = await s.a.app
       .get(StrategiesRepository)
-      .create({ name: 'Waits For A Worker', strategyCode: SMA_CROSS_BOT, createdBy: alice.id });
-    const accepted = await request(a.app.getHttpServer())
+      .create({ name: 'Waits For A Worker', strategyCode: SMA_CROSS_BOT, createdBy: s.alice.id });
+    const accepted = await request(s.a.app.getHttpServer())
       .post('/api/strategies/bot-performance/verify_all/')
-      .set(bearer(alice.access))
+      .set(bearer(s.alice.access))
       .send({ strategy_ids: [one.id] })
       .expect(202);
     const report = await until(async () => {
-      const r = await request(b.app.getHttpServer()).get('/health/ready');
+      const r = await request(s.b.app.getHttpServer()).get('/health/ready');
       return r.body.details?.jobs?.unconsumed ? r : null;
     }, 'readiness to notice');
     expect(report.status).toBe(200);
@@ -232,7 +186,7 @@ describe('jobs on Redis: two API replicas and a worker process', () => {
       unconsumed: ['bots.verify_all'],
       message: expect.stringContaining('npm run worker'),
     });
-    worker = await startWorker(env);
-    expect((await waitForJob(a.app.getHttpServer(), alice.access, accepted.body.job_id, 120_000)).status).toBe('succeeded');
+    await s.startAnotherWorker();
+    expect((await waitForJob(s.a.app.getHttpServer(), s.alice.access, accepted.body.job_id, 120_000)).status).toBe('succeeded');
   });
 });

@@ -12,19 +12,9 @@ import { JobQueue } from '../../src/jobs/job-queue';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { DEFAULT_MARKET_DATA_REQUEST } from '../../src/market-data/market-data.port';
 import { UsageModule } from '../../src/usage/usage.module';
-import { SMA_CROSS_BOT } from '../bots/bot-fixtures';
+import { BROKEN_BOT, fenced, SMA_CROSS_BOT } from '../bots/bot-fixtures';
 import { createMediumContext, failures, MediumContext, mediumUser, ScriptedCall, secretOf } from '../support/medium';
 
-const BROKEN_BOT = `module.exports = {
-  name: 'SMA cross',
-  params: { fast: 5, slow: 20 },
-  onBar(bar, ctx) {
-    const slow = ctx.indicators.sma({ period: ctx.params.slow });
-    if (slow !== null && smaFast > slow) ctx.buy();
-  },
-};`;
-
-const fenced = (code: string) => `Here is the bot:\n\n\`\`\`javascript\n${code}\n\`\`\`\n`;
 const isFixPrompt = (call: ScriptedCall) => call.prompt.includes('TASK: Fix the trading bot');
 
 const INPUT: StartRunInput = {

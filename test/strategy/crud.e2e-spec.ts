@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { DomainError, ErrorCode } from '../../src/common/domain-error';
 import { Database } from '../../src/database/database.module';
-import { MARKET_DATA, type MarketDataProvider } from '../../src/market-data/market-data.port';
+import { MarketDataProvider } from '../../src/market-data/market-data.port';
 import { botPerformance, botTestRuns, strategyPerformance, strategyValidations, users } from '../../src/database/schema';
 import { StrategiesRepository } from '../../src/strategy/strategies.repository';
 import { BotValidationService } from '../../src/strategy/crud/bot-validation.service';
@@ -615,7 +615,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
     it('answers 503 when market data is unavailable, saving nothing', async () => {
       const made = await create(alice, { name: unique('Offline') });
       const spy = jest
-        .spyOn(s.t.app.get<MarketDataProvider>(MARKET_DATA), 'getBars')
+        .spyOn(s.t.app.get(MarketDataProvider), 'getBars')
         .mockRejectedValueOnce(new DomainError(ErrorCode.UpstreamUnavailable, 'Market data unavailable', 'yahoo timed out'));
       try {
         const res = await http().post(`${BASE}/${made.id}/validate_strategy/`).set(bearer(alice.access)).send({}).expect(503);
@@ -864,7 +864,7 @@ describe('strategy CRUD and strategy API on PostgreSQL', () => {
 
     it('records an error validation (status invalid) when market data is unavailable', async () => {
       const spy = jest
-        .spyOn(s.t.app.get<MarketDataProvider>(MARKET_DATA), 'getBars')
+        .spyOn(s.t.app.get(MarketDataProvider), 'getBars')
         .mockRejectedValueOnce(new DomainError(ErrorCode.UpstreamUnavailable, 'Market data unavailable', 'yahoo timed out'));
       try {
         const res = await http()

@@ -3,12 +3,12 @@
  * sandbox with the run's engine options. A failure of either is an outcome (the run goes on with the next
  * symbol), never a throw.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { BacktestResult, Bar } from '../../backtest/engine/types';
 import { staticCheck } from '../../bots/core/static-check';
 import { SandboxRunner } from '../../bots/sandbox/sandbox-runner.service';
 import { DomainError } from '../../common/domain-error';
-import { MARKET_DATA, MarketDataProvider, parseMarketDataRequest } from '../../market-data/market-data.port';
+import { MarketDataProvider, parseMarketDataRequest } from '../../market-data/market-data.port';
 import type { SymbolOutcome } from '../core/run-assembly';
 import type { RunSettings } from '../core/run-settings';
 
@@ -18,7 +18,7 @@ export type SandboxResult = { ok: true; result: BacktestResult; bars: Bar[] } | 
 export class SymbolBacktester {
   constructor(
     private readonly sandbox: SandboxRunner,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
   ) {}
 
   /** The symbol's bars inside the run's window; throws the port's `DomainError`. */

@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject } from '@nestjs/common';
 import { AppLogger } from '../../logging/app-logger';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { Authenticator } from '../../auth/authenticator';
 import { bearerToken } from '../../common/bearer-token';
 import { AppConfig } from '../../config/app-config';
-import { MARKET_DATA, MarketDataProvider } from '../../market-data/market-data.port';
+import { MarketDataProvider } from '../../market-data/market-data.port';
 import { StateStore } from '../../state-store/state-store';
 import { BacktestResultsRepository } from '../../strategy/records/backtest-results.repository';
 import { StrategiesRepository } from '../../strategy/strategies.repository';
@@ -36,7 +35,7 @@ export class BacktestStreamGateway implements OnGatewayConnection {
 
   constructor(
     private readonly authenticator: Authenticator,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
     private readonly backtester: SymbolBacktester,
     private readonly strategies: StrategiesRepository,
     private readonly code: StrategyCode,

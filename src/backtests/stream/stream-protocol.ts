@@ -87,6 +87,19 @@ export function parseStreamConfig(raw: unknown): Parsed<StreamConfig> {
 
 export const isoTime = (ms: number): string => new Date(ms).toISOString();
 
+/** A closed trade as the stream's `complete` frame and the saved result show it. */
+export function tradeJson(t: Trade) {
+  return {
+    entry_time: isoTime(t.entry_time),
+    exit_time: isoTime(t.exit_time),
+    entry_price: t.entry_price,
+    exit_price: t.exit_price,
+    size: t.qty,
+    pnl: t.pnl,
+    return_pct: t.pnl_pct,
+  };
+}
+
 export type SignalFrame =
   | { type: 'signal'; timestamp: string; action: 'ENTRY'; side: 'BUY' | 'SELL'; price: number; size: number }
   | { type: 'signal'; timestamp: string; action: 'EXIT'; side: 'CLOSE'; price: number; size: number; pnl: number };
@@ -172,15 +185,7 @@ export function completeFrame(totalBars: number, initialBalance: number, result:
       max_drawdown: result?.metrics.max_drawdown ?? 0,
       sharpe_ratio: result ? result.metrics.sharpe_ratio : null,
     },
-    trades: trades.map((t) => ({
-      entry_time: isoTime(t.entry_time),
-      exit_time: isoTime(t.exit_time),
-      entry_price: t.entry_price,
-      exit_price: t.exit_price,
-      size: t.qty,
-      pnl: t.pnl,
-      return_pct: t.pnl_pct,
-    })),
+    trades: trades.map(tradeJson),
   };
 }
 

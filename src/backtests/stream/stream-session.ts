@@ -28,6 +28,7 @@ import {
   signalsByTime,
   statsFrame,
   StreamConfig,
+  tradeJson,
 } from './stream-protocol';
 
 export interface StreamDeps {
@@ -216,15 +217,7 @@ export class StreamSession {
       finalEquity: dec(m.final_equity, 20, 2),
       maxDrawdown: dec(m.max_drawdown, 15, 6),
       sharpeRatio: m.sharpe_ratio === null || !Number.isFinite(m.sharpe_ratio) ? null : dec(m.sharpe_ratio, 15, 6),
-      trades: r.trades.map((t) => ({
-        entry_time: isoTime(t.entry_time),
-        exit_time: isoTime(t.exit_time),
-        entry_price: t.entry_price,
-        exit_price: t.exit_price,
-        size: t.qty,
-        pnl: t.pnl,
-        return_pct: t.pnl_pct,
-      })),
+      trades: r.trades.map(tradeJson),
       equityCurve: r.equity_curve.map((p) => ({ time: isoTime(p.time), equity: Number(p.equity.toFixed(2)) })),
     });
     this.send({ type: 'metadata', status: 'saved', strategy_id: strategyId });

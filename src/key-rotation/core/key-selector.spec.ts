@@ -1,28 +1,9 @@
 import type { KeyMeta } from './keys-file';
+import { FLASH, key, PRO } from './key-fixtures';
 import { coolingEnd, KeyRuntimeSnapshot, selectCandidates, SelectionInput } from './key-selector';
 
 const NOW = 1_800_000_000_000;
-const FLASH = 'gemini-2.5-flash';
-const PRO = 'gemini-2.5-pro';
 const LITE = 'gemini-2.5-flash-lite';
-
-function key(keyId: string, overrides: Partial<KeyMeta> = {}): KeyMeta {
-  return {
-    keyId,
-    modelName: FLASH,
-    provider: 'gemini',
-    project: keyId,
-    rpm: 10,
-    tpm: 250_000,
-    rpd: 250,
-    burstCapacity: 10,
-    priority: 1,
-    workloadType: null,
-    active: true,
-    tags: {},
-    ...overrides,
-  };
-}
 
 const ok = (extra: Partial<KeyRuntimeSnapshot> = {}): KeyRuntimeSnapshot => ({ hasSecret: true, ...extra });
 

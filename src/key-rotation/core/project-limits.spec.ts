@@ -1,26 +1,5 @@
-import type { KeyMeta } from './keys-file';
+import { FLASH, key, PRO } from './key-fixtures';
 import { loadOf, projectLimits, projectModelKey } from './project-limits';
-
-const FLASH = 'gemini-2.5-flash';
-const PRO = 'gemini-2.5-pro';
-
-function key(keyId: string, overrides: Partial<KeyMeta> = {}): KeyMeta {
-  return {
-    keyId,
-    modelName: FLASH,
-    provider: 'gemini',
-    project: keyId,
-    rpm: 10,
-    tpm: 250_000,
-    rpd: 250,
-    burstCapacity: 10,
-    priority: 1,
-    workloadType: null,
-    active: true,
-    tags: {},
-    ...overrides,
-  };
-}
 
 describe(projectModelKey.name, () => {
   it('combines project and the key model', () => {

@@ -1,28 +1,9 @@
 import type { KeyMeta, RotationStrategy } from './keys-file';
+import { FLASH, key, PRO } from './key-fixtures';
 import { KeyRuntimeSnapshot, selectCandidates } from './key-selector';
 import { SelectionPlan } from './selection-plan';
 
 const NOW = 1_800_000_000_000;
-const FLASH = 'gemini-2.5-flash';
-const PRO = 'gemini-2.5-pro';
-
-function key(keyId: string, overrides: Partial<KeyMeta> = {}): KeyMeta {
-  return {
-    keyId,
-    modelName: FLASH,
-    provider: 'gemini',
-    project: keyId,
-    rpm: 10,
-    tpm: 250_000,
-    rpd: 250,
-    burstCapacity: 10,
-    priority: 1,
-    workloadType: null,
-    active: true,
-    tags: {},
-    ...overrides,
-  };
-}
 
 /** A small deterministic generator (mulberry32), so each case is reproducible from its seed. */
 function rng(seed: number): () => number {

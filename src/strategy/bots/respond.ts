@@ -5,48 +5,24 @@
  * they sent (undefined after an `error` event), which is what Idempotency-Key keeps for a retry.
  */
 import type { Request, Response } from 'express';
-import { sendSse } from '../../gemini/sse';
+import { jsonOrSse, sendProgressSse } from '../../http/sse';
 import { acceptedJson } from '../../jobs/jobs.dto';
 import type { JobWaiter } from '../../jobs/job-waiter';
 import type { JobEvent, JobRow } from '../../jobs/jobs.repository';
 import type { Progress } from './strategy-bot-pipeline';
 
-export function wantsEventStream(req: Request): boolean {
-  return (req.headers.accept ?? '').includes('text/event-stream');
-}
-
-export async function respondJsonOrSse<T>(
+export function respondJsonOrSse<T>(
   req: Request,
   res: Response,
   status: number,
   work: (onProgress?: (p: Progress) => void) => Promise<T>,
 ): Promise<T | undefined> {
-  if (!wantsEventStream(req)) {
-    const body = await work();
-    res.status(status).json(body);
-    return body;
-  }
-  let sent: T | undefined;
-  await sendSse(res, req, async (send) => {
-    // The work goes on when the client leaves (what it saves is saved); only the events stop.
-    const body = await work((p) => {
-      try {
-        send('progress', p);
-      } catch {
-        /* client gone */
-      }
-    });
-    send('result', body);
-    sent = body;
-  });
-  return sent;
+  return jsonOrSse(req, res, status, { json: () => work(), sse: () => sendProgressSse(res, req, work) });
 }
 
-/** How the client wants a job-backed answer: wait for JSON, wait with SSE progress, or 202 at once. */
-export function replyMode(req: Request): 'json' | 'sse' | 'async' {
-  const prefer = String(req.headers.prefer ?? '');
-  if (/(^|,)\s*respond-async\s*(;|,|$)/i.test(prefer)) return 'async';
-  return wantsEventStream(req) ? 'sse' : 'json';
+/** `Prefer: respond-async`: the client wants a 202 with the job at once instead of waiting for its result. */
+function prefersAsync(req: Request): boolean {
+  return /(^|,)\s*respond-async\s*(;|,|$)/i.test(String(req.headers.prefer ?? ''));
 }
 
 /** Resolves when the client closes the connection before its answer was sent. */
@@ -73,34 +49,24 @@ function progressOf(event: JobEvent): Progress {
  * Idempotency-Key), or undefined when the stream ended with an error event.
  */
 export async function respondWithJob(req: Request, res: Response, waiter: JobWaiter, job: JobRow): Promise<unknown> {
-  const mode = replyMode(req);
-  if (mode === 'async') {
+  if (prefersAsync(req)) {
     const body = acceptedJson(job, "Queued; follow events_url for progress; the response body is the job's result");
     res.status(202).setHeader('Location', body.job_url).setHeader('Preference-Applied', 'respond-async').json(body);
     return body;
   }
   res.setHeader('X-Job-Id', job.id);
   const gone = clientGone(res);
-  if (mode === 'json') {
-    const body = await waiter.outcome(job.id, { gone });
-    res.status(200).json(body);
-    return body;
-  }
-  let body: unknown;
-  await sendSse(res, req, async (send) => {
-    const result = await waiter.outcome(job.id, {
-      gone,
-      onEvent: (e) => {
-        if (e.type !== 'progress') return;
-        try {
-          send('progress', progressOf(e));
-        } catch {
-          /* client gone: `gone` cancels the job */
-        }
-      },
-    });
-    send('result', result);
-    body = result;
+  return jsonOrSse(req, res, 200, {
+    json: () => waiter.outcome(job.id, { gone }),
+    sse: () =>
+      sendProgressSse<unknown, Progress>(res, req, (progress) =>
+        waiter.outcome(job.id, {
+          gone,
+          onEvent: (e) => {
+            // A client gone mid-stream: `gone` cancels the job.
+            if (e.type === 'progress') progress(progressOf(e));
+          },
+        }),
+      ),
   });
-  return body;
 }

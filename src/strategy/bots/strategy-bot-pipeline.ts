@@ -3,7 +3,7 @@
  * loop, all in memory; then one `persist` transaction saves the bot, its attempts and the strategy changes.
  * When Gemini fails midway (every key busy → 429) nothing has been saved.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
 import { AuthUser, userKey } from '../../auth/current-user.decorator';
 import { BotFiles } from '../../bots/bot-files';
@@ -21,7 +21,7 @@ import {
   FixLoopResult,
   metricsOf,
 } from '../../error-fixer/error-fixer.service';
-import { MARKET_DATA, MarketDataProvider, MarketDataRequest } from '../../market-data/market-data.port';
+import { MarketDataProvider, MarketDataRequest } from '../../market-data/market-data.port';
 
 export interface Progress {
   step: 'generate' | 'test' | 'analyze' | 'fix' | 'done';
@@ -72,7 +72,7 @@ export class StrategyBotPipeline {
     private readonly fixer: ErrorFixerService,
     private readonly bots: BotsRepository,
     private readonly files: BotFiles,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
   ) {}
 
   async run(input: PipelineInput): Promise<PipelineResult> {
@@ -151,20 +151,7 @@ export class StrategyBotPipeline {
       new Date(),
       tx,
     );
-    for (const a of result.loop?.attempts ?? []) {
-      await this.bots.recordAttempt(
-        {
-          botId: bot.id,
-          attempt: a.attempt,
-          errorType: a.error_type,
-          errorMessage: a.error_message,
-          success: a.success,
-          description: a.description,
-        },
-        new Date(a.timestamp),
-        tx,
-      );
-    }
+    for (const a of result.loop?.attempts ?? []) await this.bots.recordFixAttempt(bot.id, a, tx);
     const filePath = this.files.write(bot.fileName, result.code);
     let jsonPath: string | null = null;
     if (canonical !== undefined) {

@@ -157,20 +157,7 @@ export class StrategyBotsService {
         new Date(),
         tx,
       );
-      for (const a of loop.attempts) {
-        await this.bots.recordAttempt(
-          {
-            botId: bot.id,
-            attempt: a.attempt,
-            errorType: a.error_type,
-            errorMessage: a.error_message,
-            success: a.success,
-            description: a.description,
-          },
-          new Date(a.timestamp),
-          tx,
-        );
-      }
+      for (const a of loop.attempts) await this.bots.recordFixAttempt(bot.id, a, tx);
       await this.strategies.update(
         strategy.id,
         {

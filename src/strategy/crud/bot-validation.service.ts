@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppLogger } from '../../logging/app-logger';
 import { staticCheck } from '../../bots/core/static-check';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ErrorFixerService } from '../../error-fixer/error-fixer.service';
 import { JobQueue } from '../../jobs/job-queue';
 import { JobsService } from '../../jobs/jobs.service';
-import { DEFAULT_MARKET_DATA_REQUEST, MARKET_DATA, type MarketDataProvider } from '../../market-data/market-data.port';
+import { DEFAULT_MARKET_DATA_REQUEST, MarketDataProvider } from '../../market-data/market-data.port';
 import { StrategiesRepository, type StrategyRow } from '../strategies.repository';
 import { StrategyCrudRepository, type ValidationRow } from './strategy-crud.repository';
 import type { ValidationType } from './strategy.dto';
@@ -44,7 +44,7 @@ export class BotValidationService {
 
   constructor(
     private readonly fixer: ErrorFixerService,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
     private readonly strategies: StrategiesRepository,
     private readonly repo: StrategyCrudRepository,
     private readonly jobs: JobQueue,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/current-user.decorator';
+import { decimalText } from '../../common/decimal';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { pageOf } from '../../common/page';
 import type { Db } from '../../database/database';
@@ -19,7 +20,6 @@ import {
   CreateStrategyDto,
   CreateStrategyRequestDto,
   CreateStrategyResponseDto,
-  decimalText,
   SearchStrategiesDto,
   StrategyDto,
   StrategyListEntryDto,

@@ -25,6 +25,7 @@ import {
   Max,
   ValidateNested,
 } from 'class-validator';
+import { IsDecimal } from '../../common/decimal';
 import { JsonMaxBytes } from '../../common/json-max-bytes';
 import { MAX_BOT_CODE_BYTES } from '../../bots/core/static-check';
 
@@ -66,41 +67,6 @@ export function MaxBytes(maxBytes: number): PropertyDecorator {
       defaultMessage: (args) => `${args?.property} must be at most ${maxBytes} bytes (${Math.round(maxBytes / 1024)} KB) of UTF-8`,
     },
   });
-}
-
-/**
- * Validation decorator for a DRF `DecimalField(max_digits, decimal_places)`: a finite number or a numeric
- * string with at most `places` decimals and `maxDigits - places` integer digits.
- */
-export function IsDecimalField(maxDigits: number, places: number): PropertyDecorator {
-  return ValidateBy({
-    name: 'isDecimalField',
-    validator: {
-      validate: (value: unknown) => decimalText(value, maxDigits, places) !== null,
-      defaultMessage: (args) =>
-        `${args?.property} must be a number or numeric string with at most ${maxDigits - places} digits before the decimal point and ${places} after it`,
-    },
-  });
-}
-
-/** The canonical text of a valid decimal (what is stored), or null when `value` is not one. */
-export function decimalText(value: unknown, maxDigits: number, places: number): string | null {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null;
-    text = String(value);
-  } else if (typeof value === 'string') {
-    text = value.trim();
-  } else {
-    return null;
-  }
-  const m = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(text) ?? /^([+-]?)()\.(\d+)$/.exec(text);
-  if (!m) return null;
-  const intPart = m[2].replace(/^0+(?=\d)/, '') || '0';
-  const frac = m[3] ?? '';
-  if (frac.length > places) return null;
-  if (intPart !== '0' && intPart.length > maxDigits - places) return null;
-  return `${m[1] === '-' ? '-' : ''}${intPart}${frac ? `.${frac}` : ''}`;
 }
 
 /**
@@ -173,7 +139,7 @@ class StrategyFieldsDto {
     description: 'Decimal(10,4), percent',
   })
   @IsOptional()
-  @IsDecimalField(10, 4)
+  @IsDecimal(10, 4, { extraPlaces: 'refuse' })
   expected_return?: number | string | null;
 
   @ApiPropertyOptional({
@@ -183,7 +149,7 @@ class StrategyFieldsDto {
     description: 'Decimal(10,4), percent',
   })
   @IsOptional()
-  @IsDecimalField(10, 4)
+  @IsDecimal(10, 4, { extraPlaces: 'refuse' })
   max_drawdown?: number | string | null;
 
   @ApiPropertyOptional({ enum: STRATEGY_STATUSES, example: 'draft', default: 'draft' })

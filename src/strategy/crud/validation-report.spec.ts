@@ -1,4 +1,3 @@
-import { decimalText } from './strategy.dto';
 import { looksLikeBot } from '../../bots/core/looks-like-bot';
 import { BotTest, cannotRun, judge, scoreOf } from './validation-report';
 
@@ -100,24 +99,5 @@ describe('judge', () => {
 
   it('scores 0 with no checks at all', () => {
     expect(scoreOf(0, 0)).toBe('0.00');
-  });
-});
-
-describe('decimalText', () => {
-  it('keeps decimal(10,4) values as canonical text', () => {
-    expect(decimalText(12.5, 10, 4)).toBe('12.5');
-    expect(decimalText('-0008.2500', 10, 4)).toBe('-8.2500');
-    expect(decimalText('.5', 10, 4)).toBe('0.5');
-    expect(decimalText(999999.9999, 10, 4)).toBe('999999.9999');
-  });
-
-  it('refuses too many decimals, too many digits and non-numbers', () => {
-    expect(decimalText('1.23456', 10, 4)).toBeNull();
-    expect(decimalText(1234567, 10, 4)).toBeNull();
-    expect(decimalText(1e-7, 10, 4)).toBeNull();
-    expect(decimalText(Number.NaN, 10, 4)).toBeNull();
-    expect(decimalText('12abc', 10, 4)).toBeNull();
-    expect(decimalText('', 10, 4)).toBeNull();
-    expect(decimalText(true, 10, 4)).toBeNull();
   });
 });

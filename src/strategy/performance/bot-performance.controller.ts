@@ -1,20 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiExtraModels,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../auth/current-user.decorator';
 import { Authenticated } from '../../auth/jwt-auth.guard';
-import { ErrorBodyDto } from '../../common/error-body.dto';
+import { ApiDocs } from '../../common/api-docs';
 import { pageNumber, PathId } from '../records/params';
 import {
   BotPerformanceDto,
@@ -31,6 +19,8 @@ import { BotPerformanceService } from './bot-performance.service';
 import { DjangoErrors, DrfErrors } from '../../common/error-style';
 
 const VERIFIED_RULE = 'Verified = the run finished without error AND made at least one trade; otherwise failed.';
+const STRATEGY_ID = { name: 'id', example: 7, description: 'Strategy id' };
+const BAD_ID = 'id is not a positive integer';
 
 /**
  * Django's `BotPerformanceViewSet` (`/api/strategies/bot-performance/`): verify strategies' bots and read the
@@ -45,10 +35,12 @@ export class BotPerformanceController {
   constructor(private readonly service: BotPerformanceService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Bot performance of your strategies (staff: all), most recently updated first' })
-  @ApiQuery({ name: 'page', required: false, example: 1 })
-  @ApiOkResponse({ type: BotPerformancePageDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto })
+  @ApiDocs({
+    summary: 'Bot performance of your strategies (staff: all), most recently updated first',
+    page: true,
+    ok: BotPerformancePageDto,
+    400: true,
+  })
   list(@CurrentUser() user: AuthUser, @Query('page') page?: string): Promise<BotPerformancePageDto> {
     return this.service.list(user, pageNumber(page));
   }
@@ -56,15 +48,15 @@ export class BotPerformanceController {
   @DjangoErrors()
   @Post('verify_bot')
   @HttpCode(200)
-  @ApiOperation({ summary: "Run one strategy's bot once and record the verdict", description: VERIFIED_RULE })
-  @ApiOkResponse({ type: VerifyBotResponseDto })
-  @ApiBadRequestResponse({
-    type: ErrorBodyDto,
-    description: 'Invalid fields, each named; or the strategy has no bot to run ({ strategy_code: [...] })',
+  @ApiDocs({
+    summary: "Run one strategy's bot once and record the verdict",
+    description: VERIFIED_RULE,
+    ok: VerifyBotResponseDto,
+    400: 'Invalid fields, each named; or the strategy has no bot to run ({ strategy_code: [...] })',
+    404: 'Not your strategy; or the market data source has no such symbol ({ symbol })',
+    429: 'Too many bot runs waiting (Retry-After); nothing recorded',
+    503: 'Market data unavailable; nothing recorded',
   })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Not your strategy; or the market data source has no such symbol ({ symbol })' })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Too many bot runs waiting (Retry-After); nothing recorded' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Market data unavailable; nothing recorded' })
   verifyBot(@CurrentUser() user: AuthUser, @Body() body: VerifyBotDto): Promise<VerifyBotResponseDto> {
     return this.service.verifyBot(user, body);
   }
@@ -72,45 +64,48 @@ export class BotPerformanceController {
   @DjangoErrors()
   @Post('verify_all')
   @HttpCode(202)
-  @ApiOperation({
+  @ApiDocs({
     summary: 'Verify your strategies (staff: all) that have a bot, one after the other (AAPL 1d, 1y, 10000, 0.002), as a job',
     description:
       `${VERIFIED_RULE} Untested strategies only unless force_retest. At most 100 per call, never or least recently tested first. ` +
       'Answers at once with the job; GET job_url for its state and summary (result: {total, verified, failed, testing, errors}), ' +
       'events_url for live progress; POST /api/jobs/{id}/cancel stops it.',
+    accepted: VerifyAllAcceptedDto,
+    400: 'Invalid fields, each named (more than 100 strategy_ids…)',
+    503: 'The job queue (Redis) is unavailable (Retry-After)',
   })
-  @ApiAcceptedResponse({ type: VerifyAllAcceptedDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid fields, each named (more than 100 strategy_ids…)' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'The job queue (Redis) is unavailable (Retry-After)' })
   verifyAll(@CurrentUser() user: AuthUser, @Body() body: VerifyAllDto): Promise<VerifyAllAcceptedDto> {
     return this.service.verifyAll(user, body);
   }
 
   @DjangoErrors()
   @Get('verified_bots')
-  @ApiOperation({ summary: 'Your verified bots (staff: all), best total return first' })
-  @ApiOkResponse({ type: VerifiedBotsDto })
+  @ApiDocs({ summary: 'Your verified bots (staff: all), best total return first', ok: VerifiedBotsDto })
   verifiedBots(@CurrentUser() user: AuthUser): Promise<VerifiedBotsDto> {
     return this.service.verifiedBots(user);
   }
 
   @DjangoErrors()
   @Get(':id/test_history')
-  @ApiParam({ name: 'id', example: 7, description: 'Strategy id' })
-  @ApiOperation({ summary: "A strategy's verification runs, newest first (at most 50)" })
-  @ApiOkResponse({ type: TestHistoryDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'id is not a positive integer' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Not your strategy' })
+  @ApiDocs({
+    summary: "A strategy's verification runs, newest first (at most 50)",
+    param: STRATEGY_ID,
+    ok: TestHistoryDto,
+    400: BAD_ID,
+    404: 'Not your strategy',
+  })
   testHistory(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<TestHistoryDto> {
     return this.service.testHistory(user, id);
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: 7, description: 'Strategy id' })
-  @ApiOperation({ summary: "A strategy's bot performance" })
-  @ApiOkResponse({ type: BotPerformanceDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'id is not a positive integer' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Never verified, or not your strategy' })
+  @ApiDocs({
+    summary: "A strategy's bot performance",
+    param: STRATEGY_ID,
+    ok: BotPerformanceDto,
+    400: BAD_ID,
+    404: 'Never verified, or not your strategy',
+  })
   get(@CurrentUser() user: AuthUser, @PathId('id') id: number): Promise<BotPerformanceDto> {
     return this.service.get(user, id);
   }

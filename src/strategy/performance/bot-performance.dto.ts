@@ -18,7 +18,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { INTERVALS, isValidSymbol } from '../../market-data/market-data.port';
-import { IsCalendarDate, IsDecimal, MAX_ID } from '../records/params';
+import { IsDecimal } from '../../common/decimal';
+import { IsCalendarDate, MAX_ID } from '../records/params';
 
 /** Most strategies one `verify_all/` call names (and tests). */
 export const MAX_VERIFY_ALL = 100;

@@ -2,11 +2,11 @@
  * Runs a bot once for verification: market data from the configured provider, the static checks, then the
  * sandbox with the caller's starting cash and commission (`ErrorFixerService.test` takes no engine options).
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Bar } from '../../backtest/engine/types';
 import { staticCheck } from '../../bots/core/static-check';
 import { SandboxRunner } from '../../bots/sandbox/sandbox-runner.service';
-import { MARKET_DATA, MarketDataProvider, MarketDataRequest } from '../../market-data/market-data.port';
+import { MarketDataProvider, MarketDataRequest } from '../../market-data/market-data.port';
 import type { RunOutcome } from './bot-verification';
 
 export interface EngineMoney {
@@ -18,7 +18,7 @@ export interface EngineMoney {
 export class BotTestRunner {
   constructor(
     private readonly sandbox: SandboxRunner,
-    @Inject(MARKET_DATA) private readonly marketData: MarketDataProvider,
+    private readonly marketData: MarketDataProvider,
   ) {}
 
   /** Throws the provider's `DomainError` (unknown symbol, source unavailable…): nothing about the bot. */

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { AllFinite, IsDecimal, MAX_ID, MAX_INT } from './params';
+import { IsDecimal } from '../../common/decimal';
+import { AllFinite, MAX_ID, MAX_INT } from './params';
 
 export const MAX_SERIES = 20_000;
 

@@ -6,7 +6,8 @@ import { StrategiesRepository } from '../strategies.repository';
 import { canSee } from '../../auth/ownership';
 import { BacktestResultDto, BacktestResultPageDto, SaveBacktestResultDto } from './backtest-results.dto';
 import { BacktestResultRow, BacktestResultsRepository } from './backtest-results.repository';
-import { decimalString, iso, PAGE_SIZE } from './params';
+import { decimalString } from '../../common/decimal';
+import { iso, PAGE_SIZE } from './params';
 
 export function backtestResultJson(r: BacktestResultRow): BacktestResultDto {
   return {

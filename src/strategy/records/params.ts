@@ -26,37 +26,6 @@ export function optionalBool(raw: string | undefined, field: string): boolean | 
   throw invalid(field, `${field} must be true or false`);
 }
 
-/** The integer part of a decimal fits `precision - scale` digits. */
-function decimalFits(value: unknown, precision: number, scale: number): boolean {
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)
-        ? Number(value)
-        : NaN;
-  if (!Number.isFinite(n)) return false;
-  // Compare after rounding to `scale` places, as PostgreSQL stores it (999.999 in numeric(5,2) is 1000.00).
-  return Math.abs(n) < 1e21 && Math.abs(Number(n.toFixed(scale))) < 10 ** (precision - scale);
-}
-
-/**
- * A DRF `DecimalField(max_digits=precision, decimal_places=scale)`: a finite number or numeric string whose
- * integer part fits (extra decimals are rounded by PostgreSQL, as Django rounds on save).
- */
-export function IsDecimal(precision: number, scale: number, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isDecimal',
-      validator: {
-        validate: (value: unknown) => decimalFits(value, precision, scale),
-        defaultMessage: (args) =>
-          `${args?.property} must be a finite number with at most ${precision - scale} digits before the decimal point`,
-      },
-    },
-    options,
-  );
-}
-
 /** No `Infinity`/`NaN` anywhere inside a JSON value (`1e400` parses to Infinity). */
 function allFinite(value: unknown, depth = 0): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
@@ -77,12 +46,6 @@ export function AllFinite(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
-}
-
-/** A decimal body value as the string PostgreSQL `numeric` takes; null/undefined pass through. */
-export function decimalString(v: number | string | null | undefined): string | null | undefined {
-  if (v === undefined || v === null) return v;
-  return typeof v === 'number' ? String(v) : v.trim();
 }
 
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsCalendarDate, IsDecimal, MAX_ID, MAX_INT } from './params';
+import { IsDecimal } from '../../common/decimal';
+import { IsCalendarDate, MAX_ID, MAX_INT } from './params';
 
 /** Django's `StrategyValidationSerializer` (read-only here). Decimals are strings. */
 export class ValidationDto {

@@ -5,7 +5,8 @@ import { pageOf } from '../../common/page';
 import { StrategiesRepository } from '../strategies.repository';
 import { performanceJson, validationJson } from '../strategy.serializer';
 import { canSee } from '../../auth/ownership';
-import { decimalString, noSuchStrategy, PAGE_SIZE } from './params';
+import { decimalString } from '../../common/decimal';
+import { noSuchStrategy, PAGE_SIZE } from './params';
 import {
   CreatePerformanceDto,
   PerformanceDto,

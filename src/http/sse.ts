@@ -48,3 +48,51 @@ export async function sendSse(
     if (!res.writableEnded) res.end();
   }
 }
+
+/** The client asked for Server-Sent Events (`Accept: text/event-stream`). */
+export function wantsEventStream(req: Request): boolean {
+  return (req.headers.accept ?? '').includes('text/event-stream');
+}
+
+/**
+ * The one JSON-or-SSE switch of endpoints that answer both: with `Accept: text/event-stream` the `sse` branch
+ * writes the stream itself (work it does before `sendSse` can still fail with a normal error response);
+ * otherwise `json()`'s body is sent with `status`. Returns the body sent (undefined when a stream ended in error).
+ */
+export async function jsonOrSse<T>(
+  req: Request,
+  res: Response,
+  status: number,
+  answer: { json: () => Promise<T>; sse: () => Promise<T | undefined> },
+): Promise<T | undefined> {
+  if (!wantsEventStream(req)) {
+    const body = await answer.json();
+    res.status(status).json(body);
+    return body;
+  }
+  return answer.sse();
+}
+
+/**
+ * An SSE answer of `progress` events while `work` runs, then one `result` event with what it returned, which is
+ * returned too (undefined after an `error` event). Progress after the client left is dropped; the work goes on.
+ */
+export async function sendProgressSse<T, P>(
+  res: Response,
+  req: Request,
+  work: (progress: (p: P) => void) => Promise<T>,
+): Promise<T | undefined> {
+  let sent: T | undefined;
+  await sendSse(res, req, async (send) => {
+    const body = await work((p) => {
+      try {
+        send('progress', p);
+      } catch {
+        /* client gone */
+      }
+    });
+    send('result', body);
+    sent = body;
+  });
+  return sent;
+}
