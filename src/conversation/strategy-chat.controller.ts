@@ -7,7 +7,7 @@ import { ApiDocs } from '../common/api-docs';
 import { AiCaller, aiCallerOf, Caller, callOptions } from '../gemini/ai-caller';
 import { GeminiClientService } from '../gemini/gemini-client.service';
 import { jsonOrSse, sendSse } from '../http/sse';
-import { Usage } from '../gemini/gemini.types';
+import { relayChunks } from '../gemini/relay-chunks';
 import {
   ChatListQueryDto,
   ChatMessageDto,
@@ -76,17 +76,7 @@ export class StrategyChatController {
         model: report.model,
         attempts: report.attempts,
       });
-      let text = '';
-      let usage: Usage | null = null;
-      let finishReason: string | null = null;
-      for await (const chunk of chunks) {
-        if (chunk.text) {
-          text += chunk.text;
-          send('chunk', { text: chunk.text });
-        }
-        if (chunk.usage) usage = chunk.usage;
-        if (chunk.finishReason) finishReason = chunk.finishReason;
-      }
+      const { text, usage, finishReason } = await relayChunks(chunks, (piece) => send('chunk', { text: piece }));
       const reply = await this.conversations.storeReply(p, text, report, usage);
       const session = await this.conversations.session(user, p.session.sessionId);
       send('done', {

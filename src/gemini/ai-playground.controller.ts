@@ -1,3 +1,4 @@
+import { relayChunks } from './relay-chunks';
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -71,12 +72,8 @@ export class AiPlaygroundController {
     );
     await sendSse(res, req, async (send) => {
       send('meta', { key_id: report.keyId, model: report.model, attempts: report.attempts });
-      let last: { usage?: unknown; finishReason?: string | null } = {};
-      for await (const chunk of chunks) {
-        if (chunk.text) send('chunk', { text: chunk.text });
-        last = chunk;
-      }
-      send('done', { usage: last.usage ?? null, finish_reason: last.finishReason ?? null });
+      const { usage, finishReason } = await relayChunks(chunks, (text) => send('chunk', { text }));
+      send('done', { usage, finish_reason: finishReason });
     });
   }
 
