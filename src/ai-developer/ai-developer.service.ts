@@ -8,7 +8,6 @@ import { AppLogger } from '../logging/app-logger';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthUser, userKey } from '../auth/current-user.decorator';
-import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { BotGeneratorService, DEFAULT_MAX_KEY_WAIT_MS } from '../bots/bot-generator.service';
 import { BotsRepository } from '../bots/bots.repository';
@@ -45,6 +44,9 @@ interface RunCheckpoint {
 
 const FINISHED_RUN: readonly string[] = ['succeeded', 'failed', 'cancelled'];
 
+/** How often `settled()` looks at the run. */
+const SETTLED_POLL_MS = 50;
+
 @Injectable()
 export class AiDeveloperService {
   private readonly logger = new AppLogger('AiDeveloper');
@@ -60,7 +62,6 @@ export class AiDeveloperService {
     private readonly gemini: GeminiClientService,
     private readonly marketData: MarketDataProvider,
     private readonly jobs: JobQueue,
-    private readonly clock: Clock,
   ) {}
 
   /** Stores the run and queues its job (id = the run's id); when the queue refuses, nothing is left behind. */
@@ -84,16 +85,16 @@ export class AiDeveloperService {
   }
 
   /**
-   * Resolves when the run has finished, wherever it runs (for tests and scripts); gives up after `maxMs` of the
-   * Clock's time. Polls on a real timer: waiting here must not move a test's fake clock under the run.
+   * Resolves when the run has finished, wherever it runs (for tests and scripts); gives up after about `maxMs` of
+   * polling. Polls on a real timer and counts its own pauses rather than reading the Clock: waiting here must not
+   * move a test's fake clock under the run, and a frozen fake clock must not make it wait forever.
    */
   async settled(runId: string, maxMs = 120_000): Promise<void> {
-    const until = this.clock.now() + maxMs;
-    for (;;) {
+    for (let polledMs = 0; ; polledMs += SETTLED_POLL_MS) {
       const run = await this.runs.byId(runId);
       if (!run || (FINISHED_RUN.includes(run.status) && run.step === 'done')) return;
-      if (this.clock.now() > until) throw new Error(`run ${runId} still ${run.status} after ${maxMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (polledMs >= maxMs) throw new Error(`run ${runId} still ${run.status} after ${maxMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
     }
   }
 

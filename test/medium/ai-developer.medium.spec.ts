@@ -9,6 +9,7 @@ import { AuthModule } from '../../src/auth/auth.module';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
 import { DomainError, ErrorCode } from '../../src/common/domain-error';
 import { JobQueue } from '../../src/jobs/job-queue';
+import { JobsRepository } from '../../src/jobs/jobs.repository';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { DEFAULT_MARKET_DATA_REQUEST } from '../../src/market-data/market-data.port';
 import { UsageModule } from '../../src/usage/usage.module';
@@ -122,7 +123,11 @@ describe(`${AiDeveloperService.name} (medium)`, () => {
     const waiting = (await events(started.id)).find((e) => e.data?.status === 'waiting');
     expect(waiting).toMatchObject({ step: 'generate', data: { status: 'waiting', wait_ms: 1000 } });
     expect(waiting?.message).toBe('All Gemini keys are busy; the run pauses and resumes in 1 s');
-    // The key cools for 1 s on the fake clock; the job is delayed 1 s of real time.
+    // The event is stored before the job is put back in line: wait for the delayed job, so its due time is set
+    // from the clock before the clock moves (the other order leaves it due 1 s after a clock that stays put).
+    const jobs = ctx.module.get(JobsRepository, { strict: false });
+    await until(async () => (await jobs.byId(started.id))?.status === 'delayed', 'the delayed job');
+    // The key cools for 1 s on the fake clock, and the job is due 1 s later on it.
     ctx.clock.advance(1_001);
     await service.settled(started.id, 30_000);
     const stored = await events(started.id);
