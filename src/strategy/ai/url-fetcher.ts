@@ -48,12 +48,15 @@ const TIMED_OUT = new Error('timed out');
  * `work`, or a rejection with TIMED_OUT once `deadline` (epoch ms on `clock`) has passed. What is left of the
  * budget is the Clock's to say; it is spent on a real timer, since the work is real I/O.
  */
-function withDeadline<T>(work: Promise<T>, deadline: number, clock: Clock): Promise<T> {
+async function withDeadline<T>(work: Promise<T>, deadline: number, clock: Clock): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - clock.now()));
   });
-  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+  const result = await Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+  // Work that answered only once the deadline had passed on the Clock used the whole budget.
+  if (clock.now() >= deadline) throw TIMED_OUT;
+  return result;
 }
 
 // ------------------------------------------------------------------ address classification (pure)
@@ -220,6 +223,8 @@ export class UrlFetcher {
     const lookup = (_h: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
       opts?.all ? cb(null, [{ address, family }]) : cb(null, address, family);
     const client = t.url.protocol === 'https:' ? https : http;
+    // Nothing left of the budget: no request at all (a 0 ms timer would race a fast answer).
+    if (deadline - this.clock.now() <= 0) return Promise.reject(timedOut(this.limits.timeoutMs));
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (e: DomainError) => {
