@@ -75,10 +75,18 @@ describe.each(DATABASES)('backtest runs on %s', (_name, open) => {
     });
 
     it('runs as a backtests.run job that its owner can read and nobody else can', async () => {
-      const job = await http()
+      // The run row is completed inside the job; the job row is finished just after the handler returns.
+      let job = await http()
         .get(`/api/jobs/${backtestJobId(run.id)}`)
         .set(bearer(alice.access))
         .expect(200);
+      for (let i = 0; i < 200 && ['queued', 'running', 'delayed'].includes(job.body.status); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        job = await http()
+          .get(`/api/jobs/${backtestJobId(run.id)}`)
+          .set(bearer(alice.access))
+          .expect(200);
+      }
       expect(job.body).toMatchObject({ kind: 'backtests.run', status: 'succeeded' });
       await http()
         .get(`/api/jobs/${backtestJobId(run.id)}`)
