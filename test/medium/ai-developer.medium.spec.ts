@@ -7,14 +7,14 @@ import type { RunEvent } from '../../src/ai-developer/run-events';
 import { RunsRepository } from '../../src/ai-developer/runs.repository';
 import { AuthModule } from '../../src/auth/auth.module';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
-import { DomainError, ErrorCode } from '../../src/common/domain-error';
+import { ErrorCode } from '../../src/common/domain-error';
 import { JobQueue } from '../../src/jobs/job-queue';
 import { JobsRepository } from '../../src/jobs/jobs.repository';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { DEFAULT_MARKET_DATA_REQUEST } from '../../src/market-data/market-data.port';
 import { UsageModule } from '../../src/usage/usage.module';
 import { BROKEN_BOT, fenced, SMA_CROSS_BOT } from '../bots/bot-fixtures';
-import { createMediumContext, failures, MediumContext, mediumUser, ScriptedCall, secretOf } from '../support/medium';
+import { createMediumContext, domainError, failures, MediumContext, mediumUser, ScriptedCall, secretOf } from '../support/medium';
 
 const isFixPrompt = (call: ScriptedCall) => call.prompt.includes('TASK: Fix the trading bot');
 
@@ -25,16 +25,6 @@ const INPUT: StartRunInput = {
   maxIterations: 3,
   testConfig: DEFAULT_MARKET_DATA_REQUEST,
 };
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Waits (real time, bounded) until `check` holds; the job runs on the embedded queue in this process. */
 async function until(check: () => Promise<boolean>, what: string, maxMs = 20_000): Promise<void> {

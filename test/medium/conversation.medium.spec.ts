@@ -1,22 +1,12 @@
 import { AuthModule } from '../../src/auth/auth.module';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
-import { DomainError, ErrorCode } from '../../src/common/domain-error';
+import { ErrorCode } from '../../src/common/domain-error';
 import { ChatSessionsRepository } from '../../src/conversation/chat-sessions.repository';
 import { ConversationModule } from '../../src/conversation/conversation.module';
 import { CONTEXT_WINDOW, ConversationService } from '../../src/conversation/conversation.service';
 import type { AiCaller } from '../../src/gemini/ai-caller';
 import { UsageModule } from '../../src/usage/usage.module';
-import { createMediumContext, failures, MediumContext, mediumUser, secretOf } from '../support/medium';
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+import { createMediumContext, domainError, failures, MediumContext, mediumUser, secretOf } from '../support/medium';
 
 describe(`${ConversationService.name} (medium)`, () => {
   let ctx: MediumContext;

@@ -1,22 +1,12 @@
-import { DomainError, ErrorCode } from '../../src/common/domain-error';
+import { ErrorCode } from '../../src/common/domain-error';
 import { GeminiClientService } from '../../src/gemini/gemini-client.service';
 import { AuthModule } from '../../src/auth/auth.module';
 import { GeminiModule } from '../../src/gemini/gemini.module';
 import { UsageModule } from '../../src/usage/usage.module';
 import { KeyRotationService } from '../../src/key-rotation/key-rotation.service';
-import { createMediumContext, failures, MediumContext, MediumKey, secretOf } from '../support/medium';
+import { createMediumContext, domainError, failures, MediumContext, MediumKey, secretOf } from '../support/medium';
 
 const PROMPT = { contents: [{ role: 'user' as const, text: 'Describe a moving-average crossover.' }] };
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(['memory', 'redis'] as const)(`${GeminiClientService.name} (medium, %s store)`, (store) => {
   let ctx: MediumContext;

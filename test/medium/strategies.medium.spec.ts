@@ -11,17 +11,7 @@ import { StrategiesService } from '../../src/strategy/crud/strategies.service';
 import { StrategyCrudModule } from '../../src/strategy/crud/strategy-crud.module';
 import type { CreateStrategyDto } from '../../src/strategy/crud/strategy.dto';
 import { UsageModule } from '../../src/usage/usage.module';
-import { createMediumContext, MediumContext, mediumUser } from '../support/medium';
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+import { createMediumContext, domainError, MediumContext, mediumUser } from '../support/medium';
 
 const CODE = 'class Bot:\n    def on_bar(self, bar):\n        pass\n';
 
