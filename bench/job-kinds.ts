@@ -2,6 +2,9 @@
 import type { DiscoveryService } from '@nestjs/core';
 import type { Bar } from '../src/backtest/engine/types';
 import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
+import { loadAppConfig } from '../src/config/app-config';
+import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { defineJob, JobDefinition } from '../src/jobs/job-definition';
 import { JobRegistry } from '../src/jobs/job-registry';
 import { SMA_CROSS_BOT } from '../test/bots/bot-fixtures';
@@ -19,6 +22,19 @@ export function benchJobKinds(sandbox: SandboxRunner, bars: Bar[]): JobDefinitio
       },
     }),
   ];
+}
+
+/**
+ * What every jobs bench process builds first: 5 years of synthetic daily bars, a sandbox with `botProcesses` bot
+ * processes kept warm (and as many at once), the two kinds and their registry.
+ */
+export function benchJobParts(botProcesses: number) {
+  const metrics = new MetricsService();
+  const bars = new SyntheticMarketDataProvider().generate({ symbol: 'AAPL', period: '5y', interval: '1d' });
+  const n = String(botProcesses);
+  const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: n, BOT_WARM_PROCESSES: n, BOT_QUEUE_MAX: '10000' }), metrics);
+  const kinds = benchJobKinds(sandbox, bars);
+  return { metrics, bars, sandbox, kinds, registry: registryOf(kinds) };
 }
 
 export function registryOf(kinds: JobDefinition[]): JobRegistry {

@@ -8,7 +8,6 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { SystemClock } from '../src/common/clock';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
@@ -17,11 +16,9 @@ import { BullJobQueue } from '../src/jobs/bull-job-queue';
 import { JobRuntime } from '../src/jobs/job-runtime';
 import { JobsRepository } from '../src/jobs/jobs.repository';
 import { RedisEventBus } from '../src/jobs/redis-event-bus';
-import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
-import { MetricsService } from '../src/metrics/metrics.service';
 import { freshPostgresSchema } from '../test/support/services';
 import { deleteRedisPrefix, REDIS_URL } from './harness';
-import { benchJobKinds, registryOf, runInProcess } from './job-kinds';
+import { benchJobParts, runInProcess } from './job-kinds';
 import { fmtRatio, Section } from './stats';
 
 const TRIVIAL_JOBS = Number(process.env.BENCH_JOBS_TRIVIAL ?? 200);
@@ -70,11 +67,7 @@ export async function benchJobProcesses(): Promise<{ section: Section }> {
   const connection = await openDatabase({ kind: 'postgres', url: pg.url, poolSize: 4 }, pg.schema);
   await connection.migrate();
   const repo = new JobsRepository({ connection });
-  const metrics = new MetricsService();
-  const bars = new SyntheticMarketDataProvider().generate({ symbol: 'AAPL', period: '5y', interval: '1d' });
-  const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: '4', BOT_WARM_PROCESSES: '4', BOT_QUEUE_MAX: '10000' }), metrics);
-  const kinds = benchJobKinds(sandbox, bars);
-  const registry = registryOf(kinds);
+  const { metrics, sandbox, kinds, registry } = benchJobParts(4);
   // This process only enqueues: its queue starts no workers.
   const bus = new RedisEventBus(REDIS_URL, prefix);
   const runtime = new JobRuntime(repo, registry, bus, loadAppConfig({ REDIS_URL }), metrics, new SystemClock());

@@ -3,7 +3,6 @@
  * PostgreSQL schema, one job at a time (JOB_CONCURRENCY=1), its own sandbox. Prints "ready" once consuming and
  * stops on SIGTERM. Started by bench/jobs-procs.ts only.
  */
-import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { SystemClock } from '../src/common/clock';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
@@ -11,9 +10,7 @@ import { BullJobQueue } from '../src/jobs/bull-job-queue';
 import { JobRuntime } from '../src/jobs/job-runtime';
 import { JobsRepository } from '../src/jobs/jobs.repository';
 import { RedisEventBus } from '../src/jobs/redis-event-bus';
-import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
-import { MetricsService } from '../src/metrics/metrics.service';
-import { benchJobKinds, registryOf } from './job-kinds';
+import { benchJobParts } from './job-kinds';
 
 async function main(): Promise<void> {
   const { BENCH_PG_URL, BENCH_PG_SCHEMA, BENCH_REDIS_URL, BENCH_PREFIX } = process.env;
@@ -21,10 +18,7 @@ async function main(): Promise<void> {
     throw new Error('jobs-worker: started without its environment');
   const connection = await openDatabase({ kind: 'postgres', url: BENCH_PG_URL, poolSize: 4 }, BENCH_PG_SCHEMA);
   const repo = new JobsRepository({ connection });
-  const metrics = new MetricsService();
-  const bars = new SyntheticMarketDataProvider().generate({ symbol: 'AAPL', period: '5y', interval: '1d' });
-  const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: '1', BOT_WARM_PROCESSES: '1', BOT_QUEUE_MAX: '10000' }), metrics);
-  const registry = registryOf(benchJobKinds(sandbox, bars));
+  const { metrics, sandbox, registry } = benchJobParts(1);
   const config = loadAppConfig({ JOB_CONCURRENCY: '1', REDIS_URL: BENCH_REDIS_URL });
   const bus = new RedisEventBus(BENCH_REDIS_URL, BENCH_PREFIX);
   const runtime = new JobRuntime(repo, registry, bus, config, metrics, new SystemClock());

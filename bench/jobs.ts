@@ -7,7 +7,6 @@
  * BENCH_JOBS_SANDBOX (default 24) set the counts, e.g. 20 and 4 for a quick check that it runs.
  */
 import { randomBytes } from 'node:crypto';
-import { SandboxRunner } from '../src/bots/sandbox/sandbox-runner.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
 import { jobEvents, jobs } from '../src/database/schema';
@@ -19,10 +18,8 @@ import { JobRuntime } from '../src/jobs/job-runtime';
 import { JobsRepository } from '../src/jobs/jobs.repository';
 import { RedisEventBus } from '../src/jobs/redis-event-bus';
 import { SystemClock } from '../src/common/clock';
-import { SyntheticMarketDataProvider } from '../src/market-data/synthetic.provider';
-import { MetricsService } from '../src/metrics/metrics.service';
 import { deleteRedisPrefix, REDIS_URL } from './harness';
-import { benchJobKinds, registryOf, runInProcess } from './job-kinds';
+import { benchJobParts, runInProcess } from './job-kinds';
 import { fmtRatio, Section } from './stats';
 
 const TRIVIAL_JOBS = Number(process.env.BENCH_JOBS_TRIVIAL ?? 200);
@@ -35,11 +32,7 @@ export async function benchJobs(): Promise<{ section: Section }> {
   const connection = await openDatabase({ kind: 'pglite', dataDir: null });
   await connection.migrate();
   const repo = new JobsRepository({ connection });
-  const metrics = new MetricsService();
-  const bars = new SyntheticMarketDataProvider().generate({ symbol: 'AAPL', period: '5y', interval: '1d' });
-  const sandbox = new SandboxRunner(loadAppConfig({ BOT_MAX_CONCURRENT: '4', BOT_WARM_PROCESSES: '4', BOT_QUEUE_MAX: '10000' }), metrics);
-  const kinds = benchJobKinds(sandbox, bars);
-  const registry = registryOf(kinds);
+  const { metrics, bars, sandbox, kinds, registry } = benchJobParts(4);
 
   const through = async (engine: 'embedded' | 'bullmq', kind: string, count: number, n: number) => {
     const config = loadAppConfig({ JOB_CONCURRENCY: String(n), REDIS_URL: engine === 'bullmq' ? redisUrl : '' });
