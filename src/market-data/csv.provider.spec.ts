@@ -4,16 +4,7 @@ import path from 'node:path';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { CsvMarketDataProvider, parseCsvBars, parseCsvTime } from './csv.provider';
 import { DAY_MS, Interval, MarketDataRequest, Period } from './market-data.port';
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, got a result');
-}
+import { domainError } from '../../test/support/domain-error';
 
 /** `count` weekday rows ending on Friday 2024-06-14, as `Date,Open,High,Low,Close,Adj Close,Volume`. */
 function dailyCsv(count: number): string {
@@ -63,7 +54,7 @@ describe(CsvMarketDataProvider.name, () => {
   });
 
   it('answers not_found naming the symbol, not the server path, when there is no file', async () => {
-    const err = await failure(new CsvMarketDataProvider(dir).getBars(req('NOPE')));
+    const err = await domainError(new CsvMarketDataProvider(dir).getBars(req('NOPE')));
 
     expect(err.code).toBe(ErrorCode.NotFound);
     expect(err.message).toBe('No CSV market data for symbol NOPE');
@@ -76,7 +67,7 @@ describe(CsvMarketDataProvider.name, () => {
     const inner = new CsvMarketDataProvider(path.join(dir, 'inner'));
 
     for (const symbol of ['../SECRET', '..', '.', 'A/B', '/etc/passwd', '..\\SECRET']) {
-      const err = await failure(inner.getBars(req(symbol)));
+      const err = await domainError(inner.getBars(req(symbol)));
       expect(err.code).toBe(ErrorCode.ValidationFailed);
       expect(err.details).toEqual({ symbol: ['symbol is not a valid ticker'] });
     }
@@ -85,7 +76,7 @@ describe(CsvMarketDataProvider.name, () => {
   it('refuses an interval that does not match the file spacing (no resampling)', async () => {
     await writeFile(path.join(dir, 'AAPL.csv'), dailyCsv(30));
 
-    const err = await failure(new CsvMarketDataProvider(dir).getBars(req('AAPL', '1y', '1wk')));
+    const err = await domainError(new CsvMarketDataProvider(dir).getBars(req('AAPL', '1y', '1wk')));
 
     expect(err.code).toBe(ErrorCode.ValidationFailed);
     expect(err.details).toEqual({ interval: ['CSV data for AAPL is daily; interval 1wk is not available (resampling is not supported)'] });
@@ -101,7 +92,7 @@ describe(CsvMarketDataProvider.name, () => {
     expect(data.bars).toHaveLength(12);
     expect(data.bars[0].time).toBe(start * 1000);
 
-    const err = await failure(provider.getBars(req('ES=F', '1mo', '15m')));
+    const err = await domainError(provider.getBars(req('ES=F', '1mo', '15m')));
     expect(err.details).toEqual({
       interval: ['CSV data for ES=F is 5-minute; interval 15m is not available (resampling is not supported)'],
     });
@@ -110,7 +101,7 @@ describe(CsvMarketDataProvider.name, () => {
   it('answers upstream_failed naming the file and line for a bad row', async () => {
     await writeFile(path.join(dir, 'AAPL.csv'), 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n2024-01-03,1,2,abc,1.5,10\n');
 
-    const err = await failure(new CsvMarketDataProvider(dir).getBars(req()));
+    const err = await domainError(new CsvMarketDataProvider(dir).getBars(req()));
 
     expect(err.code).toBe(ErrorCode.UpstreamFailed);
     expect(err.message).toBe('AAPL.csv line 3: low "abc" is not a number');

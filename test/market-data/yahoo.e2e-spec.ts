@@ -3,10 +3,11 @@
  * on 127.0.0.1 (the fake's `fetch` only rewrites the Yahoo host).
  */
 import { Logger } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../../src/common/domain-error';
+import { ErrorCode } from '../../src/common/domain-error';
 import { MarketDataRequest } from '../../src/market-data/market-data.port';
 import { YahooMarketDataProvider } from '../../src/market-data/yahoo.provider';
 import { FakeYahoo, FakeYahooBar } from '../fakes/fake-yahoo';
+import { domainError } from '../support/domain-error';
 
 const NOW = Date.UTC(2024, 5, 14, 22, 0, 0); // Friday 2024-06-14, after the close
 const DAY_S = 86400;
@@ -16,16 +17,6 @@ function dailyBars(count: number, lastDayS = NOW / 1000 - ((NOW / 1000) % DAY_S)
     const close = 100 + i;
     return { time: lastDayS - (count - 1 - i) * DAY_S, open: close - 0.5, high: close + 1, low: close - 1, close, volume: 1000 + i };
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, got a result');
 }
 
 describe(YahooMarketDataProvider.name, () => {
@@ -81,7 +72,7 @@ describe(YahooMarketDataProvider.name, () => {
   });
 
   it('answers not_found for a symbol Yahoo does not know (404)', async () => {
-    const err = await failure(provider().getBars({ ...req, symbol: 'NOPE' }));
+    const err = await domainError(provider().getBars({ ...req, symbol: 'NOPE' }));
 
     expect(err.code).toBe(ErrorCode.NotFound);
     expect(err.message).toContain('NOPE');
@@ -90,7 +81,7 @@ describe(YahooMarketDataProvider.name, () => {
   it('answers not_found when every row is empty', async () => {
     fake.setBars('AAPL', [{ time: NOW / 1000 - DAY_S, open: null, high: null, low: null, close: null, volume: null }]);
 
-    const err = await failure(provider().getBars(req));
+    const err = await domainError(provider().getBars(req));
 
     expect(err.code).toBe(ErrorCode.NotFound);
   });
@@ -98,7 +89,7 @@ describe(YahooMarketDataProvider.name, () => {
   it('answers not_found when Yahoo has no bars in the period (no timestamp array)', async () => {
     fake.setBars('AAPL', dailyBars(3, NOW / 1000 - 400 * DAY_S));
 
-    const err = await failure(provider().getBars(req));
+    const err = await domainError(provider().getBars(req));
 
     expect(err.code).toBe(ErrorCode.NotFound);
     expect(err.message).toBe('Yahoo Finance has no 1d data for AAPL over 1mo');
@@ -107,7 +98,7 @@ describe(YahooMarketDataProvider.name, () => {
   it('answers upstream_unavailable on a 500', async () => {
     fake.failWith('AAPL', 500);
 
-    const err = await failure(provider().getBars(req));
+    const err = await domainError(provider().getBars(req));
 
     expect(err.code).toBe(ErrorCode.UpstreamUnavailable);
     expect(err.message).toContain('HTTP 500');
@@ -116,7 +107,7 @@ describe(YahooMarketDataProvider.name, () => {
   it('answers upstream_unavailable on a 429', async () => {
     fake.failWith('AAPL', 429, 'Too Many Requests');
 
-    expect((await failure(provider().getBars(req))).code).toBe(ErrorCode.UpstreamUnavailable);
+    expect((await domainError(provider().getBars(req))).code).toBe(ErrorCode.UpstreamUnavailable);
   });
 
   it("answers validation_failed with Yahoo's reason on a 400", async () => {
@@ -124,7 +115,7 @@ describe(YahooMarketDataProvider.name, () => {
       chart: { result: null, error: { code: 'Bad Request', description: 'Invalid input - interval=1m is not supported' } },
     });
 
-    const err = await failure(provider().getBars(req));
+    const err = await domainError(provider().getBars(req));
 
     expect(err.code).toBe(ErrorCode.ValidationFailed);
     expect(err.message).toContain('interval=1m is not supported');
@@ -135,7 +126,7 @@ describe(YahooMarketDataProvider.name, () => {
     fake.delayMs = 5000;
 
     const started = Date.now();
-    const err = await failure(provider(300).getBars(req));
+    const err = await domainError(provider(300).getBars(req));
     const elapsed = Date.now() - started;
 
     expect(err.code).toBe(ErrorCode.UpstreamUnavailable);
@@ -148,7 +139,7 @@ describe(YahooMarketDataProvider.name, () => {
     await down.start();
     await down.stop(); // its fetch still points at the now closed port
 
-    const err = await failure(new YahooMarketDataProvider({ timeoutMs: 2000, fetch: down.fetch, now: () => NOW }).getBars(req));
+    const err = await domainError(new YahooMarketDataProvider({ timeoutMs: 2000, fetch: down.fetch, now: () => NOW }).getBars(req));
 
     expect(err.code).toBe(ErrorCode.UpstreamUnavailable);
     expect(err.message).toBe('Yahoo Finance could not be reached');
@@ -157,7 +148,7 @@ describe(YahooMarketDataProvider.name, () => {
   it('answers upstream_failed when the body is not the chart shape', async () => {
     fake.failWith('AAPL', 200, { chart: { result: [{ meta: { symbol: 'AAPL' }, timestamp: 'soon', indicators: {} }], error: null } });
 
-    expect((await failure(provider().getBars(req))).code).toBe(ErrorCode.UpstreamFailed);
+    expect((await domainError(provider().getBars(req))).code).toBe(ErrorCode.UpstreamFailed);
   });
 
   it('fake fetch refuses hosts other than Yahoo Finance (fails closed)', async () => {

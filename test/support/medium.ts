@@ -18,7 +18,6 @@ import { MetricsModule } from '../../src/metrics/metrics.module';
 import { StateStoreModule } from '../../src/state-store/state-store.module';
 import { GeminiSdkTransport } from '../../src/gemini/gemini-sdk.transport';
 import { GenerateRequest, GenerateResult, StreamChunk, TransportError, Turn } from '../../src/gemini/gemini.types';
-import { DomainError } from '../../src/common/domain-error';
 import { freshPostgresSchema, freshRedisPrefix } from './services';
 
 /**
@@ -265,13 +264,4 @@ export async function mediumUser(ctx: MediumContext, username: string, isStaff =
   return { id: row.id, username, isStaff };
 }
 
-/** The DomainError a call fails with (any other error is rethrown; a call that succeeds fails the test). */
-export async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+export { domainError } from './domain-error';
